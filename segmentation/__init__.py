@@ -1,0 +1,1 @@
+"""Customer tiering for branch networks: the UI-free library."""
