@@ -1,0 +1,133 @@
+"""Batch CLI: ``python -m segmentation score ...`` (the contract is in DESIGN.md).
+
+Exit codes: 0 success, 2 bad input or usage (one line on stderr saying why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+OUTPUT_COLUMNS = (
+    "customer_id", "recency_days", "frequency", "monetary_total", "tier", "rfm_segment",
+    "churn_risk", "p_alive", "clv_12m", "risk_reasons",
+)
+
+
+class CliError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m segmentation",
+                                     description="Score customers of a branch network.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    score = sub.add_parser("score", help="one row per customer with tier, segment and risk")
+    score.add_argument("--transactions", required=True, type=Path)
+    score.add_argument("--customers", type=Path)
+    score.add_argument("--surveys", type=Path)
+    score.add_argument("--complaints", type=Path)
+    score.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD "
+                       "(default: the last transaction date)")
+    score.add_argument("--preset", type=Path, help="tier settings (JSON) saved from the app")
+    score.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
+    score.add_argument("--lang", choices=("en", "zh"), default="en",
+                       help="language of messages and reasons")
+    score.add_argument("--out", required=True, type=Path,
+                       help="output file: .csv, .xlsx or .parquet")
+    return parser
+
+
+def score(args: argparse.Namespace) -> pd.DataFrame:
+    """Run the scoring pipeline for parsed CLI arguments; returns the output frame."""
+    from .cleaning import load_files
+    from .features import customer_view
+    from .tiers import score_customers
+    from .workspace import Workspace
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = pd.Timestamp(args.as_of).normalize()
+        except ValueError as err:
+            raise CliError(f"--as-of {args.as_of!r} is not a date like 2025-06-30") from err
+    if args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
+    paths = {name: getattr(args, name) for name in
+             ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
+    for name, path in paths.items():
+        if not path.exists():
+            raise CliError(f"--{name} {path}: file not found")
+    dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
+    for problem in dataset.problems:
+        print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
+    settings = _load_preset(args.preset) if args.preset else None
+    with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
+        ws = Workspace(tmp)
+        ws.replace(dataset.tables, source="cli")
+        view = customer_view(ws.engine(), as_of=as_of)
+        ws.engine().dispose()
+    scored = score_customers(view, settings)
+    return _output_frame(scored)
+
+
+def _load_preset(path: Path):
+    from .tiers import TierSettings
+
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return TierSettings(**{k: data[k] for k in ("weights", "tiers", "shares") if k in data})
+    except (OSError, ValueError, TypeError) as err:
+        raise CliError(f"--preset {path}: not a readable preset ({err})") from err
+
+
+def _output_frame(scored: pd.DataFrame) -> pd.DataFrame:
+    out = scored.reset_index()
+    for col in OUTPUT_COLUMNS:
+        if col not in out.columns:
+            out[col] = "" if col == "risk_reasons" else float("nan")
+    rest = [c for c in out.columns if c not in OUTPUT_COLUMNS]
+    out = out[list(OUTPUT_COLUMNS) + rest]
+    for col in ("tier", "rfm_segment"):
+        out[col] = out[col].astype(str)
+    return out
+
+
+def write_output(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .schema import DataError
+
+    args = _parser().parse_args(argv)
+    try:
+        frame = score(args)
+        write_output(frame, args.out)
+    except CliError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except DataError as err:
+        lines = err.message(args.lang).splitlines()
+        print("error: " + " | ".join(lines), file=sys.stderr)
+        return 2
+    print(f"scored {len(frame):,} customers -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
