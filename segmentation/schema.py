@@ -141,7 +141,8 @@ class Problem:
 
     ``code`` names an i18n message ``problem.<code>``; ``params`` fill it.
     ``rows`` is the number of rows affected, ``examples`` a few row numbers
-    (1-based, as a spreadsheet shows them, header = row 1) or values.
+    (1-based, as a spreadsheet shows them, header = row 1) or values; a
+    ``(row, value)`` pair is shown as "row 7: '2024-13-45'" in the message's language.
     """
 
     table: str
@@ -153,10 +154,17 @@ class Problem:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        examples = ", ".join(str(e) for e in self.examples)
+        examples = ", ".join(_format_example(e, lang) for e in self.examples)
         return i18n.t(f"problem.{self.code}", lang, table=i18n.t(f"table.{self.table}", lang),
                       column=self.column or "", rows=self.rows, examples=examples,
                       **self.params)
+
+
+def _format_example(example: object, lang: str) -> str:
+    """A ``(row, value)`` pair reads "row 7: '2024-13-45'" (第 7 行：…); anything else as is."""
+    if isinstance(example, tuple) and len(example) == 2:
+        return i18n.t("problem.example_row", lang, row=example[0], value=example[1])
+    return str(example)
 
 
 class DataError(ValueError):
@@ -178,4 +186,5 @@ i18n.register({
     "table.customers": {"en": "customers", "zh": "客户资料"},
     "table.surveys": {"en": "surveys", "zh": "满意度调查"},
     "table.complaints": {"en": "complaints", "zh": "投诉记录"},
+    "problem.example_row": {"en": "row {row}: '{value}'", "zh": "第 {row} 行：'{value}'"},
 })
