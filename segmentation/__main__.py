@@ -77,9 +77,9 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _load_preset(path: Path):
-    from .tiers import TierSettings
-
     import json
+
+    from .tiers import TierSettings
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -33,7 +33,8 @@ def monthly_activity(trend: pd.DataFrame, *, title: str, month_label: str,
     fig.update_xaxes(title_text=month_label, dtick="M3", tickformat="%Y-%m")
     fig.update_yaxes(title_text=shipments_label, secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text=revenue_label, secondary_y=True, rangemode="tozero",
-                     showgrid=False, tickprefix="¥")
+                     showgrid=False, tickprefix="¥", tickformat="~s", tickmode="auto",
+                     nticks=7)
     return fig
 
 

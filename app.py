@@ -1,0 +1,42 @@
+"""Entry point: page config, language, data source, shared sidebar, navigation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `streamlit run` from another folder
+    sys.path.insert(0, str(ROOT))
+
+from segmentation import i18n  # noqa: E402
+from ui import sidebar  # noqa: E402
+
+st.set_page_config(page_title="Customer tiering · 客户分层",
+                   page_icon=":material/local_shipping:", layout="wide")
+
+# Navigation first (its titles follow the language of the session), then the
+# shared sidebar widgets below it.
+st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
+lang = st.session_state["lang"]
+
+
+def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
+    return st.Page(str(ROOT / "pages" / file), title=i18n.t(f"nav.{key}", lang),
+                   icon=f":material/{icon}:", url_path=key, **kwargs)
+
+
+pages = {
+    i18n.t("nav.section.analysis", lang): [
+        _page("overview.py", "overview", "dashboard", default=True),
+    ],
+    i18n.t("nav.section.data", lang): [
+        _page("data.py", "data", "database"),
+    ],
+}
+page = st.navigation(pages)
+sidebar.language_switch()
+sidebar.render()
+page.run()

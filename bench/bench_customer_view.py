@@ -1,0 +1,147 @@
+"""Benchmark: transactions -> customer view, SQL pushdown in DuckDB vs a plain pandas groupby.
+
+Generates the sample network at benchmark size (default 1,000,000 customers,
+about 10,000,000 transactions), writes it to a workspace, then measures in
+separate fresh processes (so that each peak memory figure is its own):
+
+* ``pushdown``: :func:`segmentation.features.customer_view` on the DuckDB workspace
+  (the full view: trends, service and channel mix, home branch, customer attributes);
+* ``pandas``: the transactions read into pandas, then a plain groupby computing
+  the core columns (frequency, monetary, first/last date, recent and prior windows).
+
+Prints seconds, peak RSS and the ratio; checks that the core columns agree.
+
+    .venv/bin/python bench/bench_customer_view.py [--customers 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WINDOW = 90
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_pushdown(folder: str, out: str) -> dict:
+    from segmentation.features import customer_view
+    from segmentation.workspace import Workspace
+
+    ws = Workspace(folder)
+    start = time.perf_counter()
+    view = customer_view(ws.engine(), window_days=WINDOW)
+    seconds = time.perf_counter() - start
+    core = view[["frequency", "monetary_total", "frequency_recent", "spend_recent"]]
+    core.to_parquet(out)
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view),
+            "columns": view.shape[1]}
+
+
+def step_pandas(parquet: str, out: str) -> dict:
+    import pandas as pd
+
+    tx = pd.read_parquet(parquet, columns=["customer_id", "date", "amount"])
+    start = time.perf_counter()
+    as_of = tx["date"].max()
+    tx = tx[tx["date"] <= as_of]
+    purchase = tx["amount"] > 0
+    recent = tx["date"] > as_of - pd.Timedelta(days=WINDOW)
+    prior = ~recent & (tx["date"] > as_of - pd.Timedelta(days=2 * WINDOW))
+    frame = pd.DataFrame({
+        "customer_id": tx["customer_id"], "amount": tx["amount"],
+        "pday": tx["date"].where(purchase),
+        "rday": tx["date"].where(purchase & recent),
+        "prday": tx["date"].where(purchase & prior),
+        "ramount": tx["amount"].where(recent, 0.0),
+        "pamount": tx["amount"].where(prior, 0.0),
+    })
+    g = frame.groupby("customer_id", sort=True)
+    view = pd.DataFrame({
+        "first_date": g["pday"].min(), "last_date": g["pday"].max(),
+        "frequency": g["pday"].nunique(), "monetary_total": g["amount"].sum(),
+        "frequency_recent": g["rday"].nunique(), "frequency_prior": g["prday"].nunique(),
+        "spend_recent": g["ramount"].sum(), "spend_prior": g["pamount"].sum(),
+    })
+    view["recency_days"] = (as_of - view["last_date"]).dt.days
+    seconds = time.perf_counter() - start
+    view[["frequency", "monetary_total", "frequency_recent", "spend_recent"]].to_parquet(out)
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view)}
+
+
+def _run_step(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--keep", help="folder to keep the generated data in")
+    parser.add_argument("--step", choices=("pushdown", "pandas"), help=argparse.SUPPRESS)
+    parser.add_argument("--src", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step == "pushdown":
+        print(json.dumps(step_pushdown(args.src, args.out)))
+        return
+    if args.step == "pandas":
+        print(json.dumps(step_pandas(args.src, args.out)))
+        return
+
+    import pandas as pd
+
+    from data.generate_sample import generate
+    from segmentation.workspace import Workspace
+
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-view-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    tables = generate(args.customers, with_text=False)
+    n_tx = len(tables["transactions"])
+    print(f"generated {args.customers:,} customers, {n_tx:,} transactions "
+          f"in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    tables["transactions"].to_parquet(folder / "transactions.parquet")
+    Workspace(folder / "ws").replace(
+        {k: tables[k] for k in ("transactions", "customers")}, source="bench")
+    print(f"wrote workspace in {time.perf_counter() - t0:.1f} s")
+    del tables
+
+    push = _run_step("--step", "pushdown", "--src", str(folder / "ws"),
+                     "--out", str(folder / "push.parquet"))
+    base = _run_step("--step", "pandas", "--src", str(folder / "transactions.parquet"),
+                     "--out", str(folder / "base.parquet"))
+    a = pd.read_parquet(folder / "push.parquet")
+    b = pd.read_parquet(folder / "base.parquet")
+    a.index = a.index.astype(str)
+    b.index = b.index.astype(str)
+    b = b.loc[a.index]
+    agree = all(
+        (abs(a[c].astype(float) - b[c].astype(float)) <= 1e-6 * (1 + abs(b[c].astype(float))))
+        .all() for c in a.columns)
+
+    print()
+    print(f"{'':28}{'seconds':>10}{'peak RSS MB':>14}")
+    print(f"{'pushdown (DuckDB, full view)':28}{push['seconds']:>10.2f}{push['peak_mb']:>14.0f}")
+    print(f"{'pandas groupby (core cols)':28}{base['seconds']:>10.2f}{base['peak_mb']:>14.0f}")
+    print(f"ratio pandas / pushdown: time {base['seconds'] / push['seconds']:.2f}x, "
+          f"memory {base['peak_mb'] / push['peak_mb']:.2f}x")
+    print(f"customers: {push['customers']:,}  view columns: {push['columns']}  "
+          f"core columns agree: {agree}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Data: what is loaded, and loading new files with a column mapping and a validation report."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from segmentation import i18n
+from segmentation.cleaning import prepare_dataset
+from segmentation.schema import REQUIRED, TABLES, DataError, columns_of
+from segmentation.sources import read_any, read_workbook_tables, suggest_mapping
+from segmentation.workspace import load_sample
+from ui import context
+from ui.strings import COLUMN_LABELS
+
+ctx = context.current()
+lang, t = ctx.lang, ctx.t
+MAX_MB = int(st.get_option("server.maxUploadSize"))
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
+IGNORE = "__ignore__"
+
+
+def table_name(table: str) -> str:
+    return t(f"table.{table}")
+
+
+st.title(t("data.title"))
+
+# -- the dataset in use ----------------------------------------------------------------------
+snap = ctx.snap
+st.subheader(t("data.current"))
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("data.summary.customers"), i18n.fmt_int(snap.n_customers, lang), border=True)
+c2.metric(t("data.summary.shipments"), i18n.fmt_int(snap.rows.get("transactions", 0), lang),
+          border=True)
+c3.metric(t("data.summary.branches"), i18n.fmt_int(snap.n_branches, lang), border=True)
+c4.metric(t("data.summary.range"), f"{snap.date_min} – {snap.date_max}", border=True)
+st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ")))
+st.dataframe(
+    pd.DataFrame({
+        "table": [table_name(tb) for tb in TABLES],
+        "rows": [snap.rows.get(tb) for tb in TABLES],
+        "status": [t("data.loaded") if tb in snap.rows else t("data.missing") for tb in TABLES],
+        "unlocks": [t(f"data.unlock.{tb}") for tb in TABLES],
+    }),
+    hide_index=True, key="data_tables",
+    column_config={
+        "table": t("data.table"), "status": t("data.status"), "unlocks": t("data.unlocks"),
+        "rows": st.column_config.NumberColumn(t("data.rows"), format="localized"),
+    },
+)
+
+result = st.session_state.get("data_result")
+if result and result.get("dataset_id") == snap.dataset_id:
+    if result["problems"]:
+        st.success(t("data.success"))
+        with st.expander(t("data.warnings", n=len(result["problems"])), expanded=True):
+            st.dataframe(pd.DataFrame([{
+                "table": table_name(p.table), "column": p.column or "", "rows": p.rows,
+                "message": p.message(lang)} for p in result["problems"]]),
+                hide_index=True, key="data_warnings",
+                column_config={"table": t("data.problem.table"),
+                               "column": t("data.problem.column"),
+                               "rows": t("data.problem.rows"),
+                               "message": st.column_config.TextColumn(
+                                   t("data.problem.message"), width="large")})
+    else:
+        st.success(t("data.success"))
+    if result.get("restored"):
+        st.info(t("data.restored"))
+
+if snap.source != "sample":
+    if st.button(t("data.restore_sample"), key="data_restore_sample"):
+        new = load_sample(context.workspace())
+        st.session_state["data_result"] = {"dataset_id": new.dataset_id, "problems": [],
+                                           "restored": True}
+        st.rerun()
+
+# -- loading new data ------------------------------------------------------------------------
+st.divider()
+st.subheader(t("data.new"))
+st.caption(t("data.new.help", mb=MAX_MB))
+mode = st.radio(t("data.mode"), ["files", "workbook"], key="data_mode", horizontal=True,
+                format_func=lambda m: t(f"data.mode.{m}"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _read(file_id: str, name: str, data: bytes, encoding: str | None, sheet):
+    return read_any(io.BytesIO(data), filename=name, encoding=encoding, sheet=sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read_workbook(file_id: str, data: bytes):
+    return read_workbook_tables(io.BytesIO(data))
+
+
+def _sheet_names(data: bytes) -> list[str]:
+    return pd.ExcelFile(io.BytesIO(data)).sheet_names
+
+
+def _mapping_editor(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
+    """Editable raw column -> canonical field table, pre-filled from the aliases."""
+    guess = suggest_mapping(list(raw.columns), table)
+    example = raw.head(50).apply(
+        lambda s: next((str(v) for v in s if pd.notna(v) and str(v).strip()), ""))
+    frame = pd.DataFrame({
+        "source": [str(c) for c in raw.columns],
+        "example": [example[c] for c in raw.columns],
+        "target": [guess.get(c, IGNORE) for c in raw.columns],
+    })
+    options = [IGNORE, *columns_of(table)]
+    required = ", ".join(COLUMN_LABELS[c][lang] for c in REQUIRED[table])
+    st.markdown(f"**{t('data.mapping', table=table_name(table))}**",
+                help=t("data.mapping.help", required=required))
+    edited = st.data_editor(
+        frame, hide_index=True, key=key, disabled=["source", "example"],
+        column_config={
+            "source": t("data.mapping.source"),
+            "example": t("data.mapping.example"),
+            "target": st.column_config.SelectboxColumn(
+                t("data.mapping.target"), options=options, required=True,
+                format_func=lambda c: t("data.mapping.ignore") if c == IGNORE
+                else f"{COLUMN_LABELS[c][lang]} ({c})"),
+        },
+    )
+    return {row.source: ("" if row.target == IGNORE else row.target)
+            for row in edited.itertuples(index=False)}
+
+
+def _show_table(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
+    with st.expander(t("data.preview", table=table_name(table), rows=i18n.fmt_int(len(raw), lang)),
+                     expanded=False):
+        st.dataframe(raw.head(20), key=f"{key}_preview")
+    return _mapping_editor(table, raw, key=f"{key}_mapping")
+
+
+raws: dict[str, pd.DataFrame] = {}
+mappings: dict[str, dict[str, str]] = {}
+read_errors = False
+if mode == "files":
+    for table in TABLES:
+        label_key = "data.upload.required" if table == "transactions" else "data.upload"
+        upload = st.file_uploader(t(label_key, table=table_name(table)),
+                                  type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
+                                  key=f"data_upload_{table}", help=t("data.size_limit", mb=MAX_MB))
+        if upload is None:
+            continue
+        data = upload.getvalue()
+        encoding, sheet = None, None
+        suffix = upload.name.lower().rsplit(".", 1)[-1]
+        if suffix in ("csv", "txt", "tsv"):
+            choice = st.selectbox(t("data.encoding"), ENCODINGS, key=f"data_enc_{table}",
+                                  format_func=lambda e: t("data.encoding.auto") if e == "auto"
+                                  else e.upper())
+            encoding = None if choice == "auto" else choice
+        elif suffix in ("xlsx", "xlsm"):
+            try:
+                sheet = st.selectbox(t("data.sheet"), _sheet_names(data), key=f"data_sheet_{table}")
+            except Exception:  # unreadable workbook: read_any below reports it properly
+                sheet = None
+        try:
+            raw = _read(upload.file_id, upload.name, data, encoding, sheet)
+        except DataError as err:
+            st.error(t("data.read_error", message=err.message(lang)))
+            read_errors = True
+            continue
+        raws[table] = raw
+        mappings[table] = _show_table(table, raw, key=f"data_{table}")
+else:
+    upload = st.file_uploader(t("data.upload.workbook"), type=["xlsx", "xlsm"],
+                              key="data_upload_workbook", help=t("data.size_limit", mb=MAX_MB))
+    if upload is not None:
+        try:
+            found, unplaced = _read_workbook(upload.file_id, upload.getvalue())
+        except DataError as err:
+            st.error(t("data.read_error", message=err.message(lang)))
+            found, unplaced, read_errors = {}, [], True
+        if found:
+            st.caption(t("data.workbook.sheets",
+                         found=", ".join(table_name(tb) for tb in found)))
+        if unplaced:
+            st.warning(t("data.workbook.unplaced", sheets=", ".join(unplaced)))
+        for table, raw in found.items():
+            raws[table] = raw
+            mappings[table] = _show_table(table, raw, key=f"data_wb_{table}")
+
+if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws):
+    if "transactions" not in raws:
+        st.error(t("data.load.need_transactions"))
+    else:
+        with st.status(t("data.status.running"), expanded=True) as status:
+            progress = st.progress(0.0)
+            status.write(t("data.status.validating",
+                           table="、".join(table_name(tb) for tb in raws) if lang == "zh"
+                           else ", ".join(table_name(tb) for tb in raws)))
+            try:
+                dataset = prepare_dataset(raws, mappings=mappings)
+            except DataError as err:
+                status.update(label=t("data.status.failed"), state="error")
+                st.session_state["data_errors"] = err.problems
+            else:
+                progress.progress(0.6)
+                status.write(t("data.status.writing"))
+                names = ", ".join(sorted({getattr(st.session_state.get(k), "name", "")
+                                          for k in st.session_state.keys()
+                                          if str(k).startswith("data_upload_")} - {""}))
+                new = context.workspace().replace(dataset.tables, source="upload",
+                                                  label=names or "upload")
+                progress.progress(1.0)
+                status.update(label=t("data.status.done"), state="complete")
+                st.session_state.pop("data_errors", None)
+                st.session_state["data_result"] = {"dataset_id": new.dataset_id,
+                                                   "problems": dataset.problems}
+                st.rerun()
+
+errors = st.session_state.get("data_errors")
+if errors:
+    st.error(t("data.failed") + "\n\n" + "\n".join(f"- {p.message(lang)}" for p in errors))

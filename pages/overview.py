@@ -1,0 +1,117 @@
+"""Overview: headline figures, monthly trends, regions and branches."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from segmentation import charts, i18n
+from segmentation.overview import breakdown, headline, monthly_trend
+from ui import context
+
+ctx = context.current()
+lang, t = ctx.lang, ctx.t
+days = context.PERIOD_DAYS
+
+st.title(t("ov.title"))
+st.caption(t("ov.caption", days=days, as_of=ctx.as_of.isoformat()))
+
+view = ctx.view()
+activity, surveys = ctx.cubes()
+if view.empty:
+    st.warning(t("common.no_customers"))
+    st.stop()
+
+filters = dict(ctx.filters)
+figures = headline(view, activity, surveys, as_of=ctx.as_of, period_days=days, filters=filters)
+
+FORMATS = {
+    "customers": lambda v: i18n.fmt_int(v, lang),
+    "active_customers": lambda v: i18n.fmt_int(v, lang),
+    "revenue": lambda v: i18n.fmt_money(v, lang),
+    "shipments": lambda v: i18n.fmt_int(v, lang),
+    "avg_satisfaction": lambda v: i18n.fmt_float(v, lang),
+}
+cols = st.columns(len(FORMATS))
+for col, metric in zip(cols, FORMATS, strict=True):
+    with col:
+        if metric not in figures.index:
+            st.metric(t(f"ov.metric.{metric}"), "–", border=True, help=t("ov.no_surveys"))
+            continue
+        row = figures.loc[metric]
+        if metric == "avg_satisfaction":
+            delta = None if pd.isna(row["previous"]) or pd.isna(row["current"]) else (
+                f"{row['current'] - row['previous']:+.2f}")
+        else:
+            delta = None if pd.isna(row["change"]) else i18n.fmt_pct(row["change"], lang,
+                                                                      signed=True)
+        st.metric(t(f"ov.metric.{metric}"), FORMATS[metric](row["current"]), delta=delta,
+                  border=True, help=t(f"ov.metric.{metric}.help", days=days))
+
+trend = monthly_trend(activity, surveys, as_of=ctx.as_of, filters=filters)
+st.plotly_chart(
+    charts.monthly_activity(trend, title=t("ov.trend.title"), month_label=t("ov.trend.month"),
+                            shipments_label=t("ov.trend.shipments"),
+                            revenue_label=t("ov.trend.revenue")),
+    key="ov_trend_chart",
+)
+if trend["partial"].any():
+    st.caption(t("ov.trend.partial", as_of=ctx.as_of.isoformat()))
+if "avg_satisfaction" in trend.columns and trend["avg_satisfaction"].notna().any():
+    st.plotly_chart(
+        charts.line(trend.dropna(subset=["avg_satisfaction"]), x="month", y="avg_satisfaction",
+                    title=t("ov.sat.title"), x_label=t("ov.trend.month"),
+                    y_label=t("ov.sat.axis"),
+                    y_range=(1, 5) if trend["avg_satisfaction"].max() <= 5 else None),
+        key="ov_sat_chart",
+    )
+
+
+def _table(frame: pd.DataFrame, by: str) -> None:
+    shown = frame.reset_index()
+    total = shown["revenue"].sum()
+    shown["share"] = shown["revenue"] / total if total else 0.0
+    column_config = {
+        by: st.column_config.TextColumn(t(f"ov.col.{by}")),
+        "customers": st.column_config.NumberColumn(t("ov.col.customers"), format="localized"),
+        "active_customers": st.column_config.NumberColumn(t("ov.col.active_customers"),
+                                                          format="localized"),
+        "revenue": st.column_config.NumberColumn(t("ov.col.revenue"), format="¥%.0f"),
+        "share": st.column_config.ProgressColumn(t("ov.col.share"), format="percent",
+                                                 min_value=0.0, max_value=1.0),
+        "revenue_change": st.column_config.NumberColumn(t("ov.col.revenue_change"),
+                                                        format="percent"),
+        "shipments": st.column_config.NumberColumn(t("ov.col.shipments"), format="localized"),
+        "avg_satisfaction": st.column_config.NumberColumn(t("ov.col.avg_satisfaction"),
+                                                          format="%.2f"),
+    }
+    order = [c for c in (by, "customers", "active_customers", "revenue", "share",
+                         "revenue_change", "shipments", "avg_satisfaction") if c in shown]
+    st.dataframe(shown, column_order=order, column_config=column_config, hide_index=True,
+                 key=f"ov_table_{by}")
+
+
+tab_region, tab_branch = st.tabs([t("ov.by_region"), t("ov.by_branch")])
+with tab_region:
+    regions = breakdown(view, activity, by="region", as_of=ctx.as_of, period_days=days,
+                        filters=filters)
+    if regions.empty:
+        st.info(t("ov.no_region"))
+    else:
+        change = regions["revenue_change"].map(
+            lambda c: "" if pd.isna(c) else i18n.fmt_pct(c, lang, signed=True))
+        st.plotly_chart(
+            charts.ranked_bars(regions.reset_index(), category="region", value="revenue",
+                               title=t("ov.region.chart", days=days),
+                               value_label=t("ov.col.revenue"),
+                               text=change.reset_index(drop=True)),
+            key="ov_region_chart",
+        )
+        _table(regions, "region")
+with tab_branch:
+    branches = breakdown(view, activity, by="branch", as_of=ctx.as_of, period_days=days,
+                         filters=filters)
+    if branches.empty:
+        st.info(t("ov.no_branch"))
+    else:
+        _table(branches, "branch")

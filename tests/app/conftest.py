@@ -1,0 +1,48 @@
+"""AppTest fixtures: one workspace with the bundled sample for the whole session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory):
+    """Point the app at a fresh workspace holding the sample (env var read by the app)."""
+    folder = tmp_path_factory.mktemp("workspace")
+    old = os.environ.get("SEG_WORKSPACE")
+    os.environ["SEG_WORKSPACE"] = str(folder)
+    from segmentation.workspace import Workspace, load_sample
+
+    snap = load_sample(Workspace(folder))
+    yield snap
+    if old is None:
+        os.environ.pop("SEG_WORKSPACE", None)
+    else:
+        os.environ["SEG_WORKSPACE"] = old
+
+
+@pytest.fixture(scope="session")
+def sample_tables() -> dict[str, pd.DataFrame]:
+    return {name: pd.read_parquet(SAMPLE / f"{name}.parquet")
+            for name in ("transactions", "customers", "surveys", "complaints")}
+
+
+@pytest.fixture
+def app(sample_workspace):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at

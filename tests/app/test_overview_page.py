@@ -1,0 +1,74 @@
+"""The overview page on the sample: figures checked against pandas on the raw files."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from segmentation import i18n
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _expected(tables, as_of: pd.Timestamp, branch: str | None = None) -> dict[str, float]:
+    tx = tables["transactions"]
+    if branch is not None:
+        ids = tables["customers"].loc[tables["customers"]["branch"] == branch, "customer_id"]
+        tx = tx[tx["customer_id"].isin(ids)]
+    window = tx[(tx["date"] > as_of - pd.Timedelta(days=90)) & (tx["date"] <= as_of)]
+    return {
+        "customers": tx.loc[tx["date"] <= as_of, "customer_id"].nunique(),
+        "revenue": window["amount"].sum(),
+        "shipments": int((window["amount"] > 0).sum()),
+        "active": window.loc[window["amount"] > 0, "customer_id"].nunique(),
+    }
+
+
+def test_overview_renders_headline_figures(app, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    expected = _expected(sample_tables, as_of)
+    shown = _metrics(app)
+    assert shown["Customers"] == i18n.fmt_int(expected["customers"], "en")
+    assert shown["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
+    assert shown["Shipments"] == i18n.fmt_int(expected["shipments"], "en")
+    assert shown["Active customers"] == i18n.fmt_int(expected["active"], "en")
+    assert shown["Avg. satisfaction"] not in ("", "–")
+    assert len(app.get("plotly_chart")) >= 2
+    assert not app.exception and not app.error
+
+
+def test_branch_filter_changes_figures_to_that_branch(app, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    branch = sorted(sample_tables["customers"]["branch"].unique())[3]
+    app.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
+    assert not app.exception
+    expected = _expected(sample_tables, as_of, branch)
+    shown = _metrics(app)
+    assert shown["Customers"] == i18n.fmt_int(expected["customers"], "en")
+    assert shown["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
+    assert shown["Shipments"] == i18n.fmt_int(expected["shipments"], "en")
+    total = _expected(sample_tables, as_of)
+    assert expected["customers"] < total["customers"] / 10
+
+
+def test_language_switch_changes_labels(app):
+    assert app.sidebar.date_input[0].label == "Analysis date"
+    app.sidebar.radio(key="_w_lang").set_value("zh").run()
+    assert not app.exception
+    labels = [m.label for m in app.metric]
+    assert labels[:4] == ["客户数", "活跃客户", "收入", "寄件量"]
+    assert app.title[0].value == "总览"
+    assert "截至" in app.caption[0].value
+    # AppTest (streamlit 1.67) drops sidebar elements from its tree after a rerun under
+    # st.navigation, so sidebar labels in Chinese are checked by the browser tests.
+
+
+def test_as_of_moves_the_period(app, sample_tables):
+    as_of = pd.Timestamp("2024-12-31")
+    app.sidebar.date_input(key="_w_as_of").set_value(as_of.date()).run()
+    app.run()  # and stays there on the next rerun
+    assert not app.exception
+    expected = _expected(sample_tables, as_of)
+    assert _metrics(app)["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
+    assert "2024-12-31" in app.caption[0].value

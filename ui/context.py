@@ -1,0 +1,99 @@
+"""Streamlit glue shared by every page: the workspace, cached results, the current settings.
+
+Heavy results are cached with ``st.cache_resource`` (no copy per hit; callers
+treat the frames as read-only) and keyed by what truly changes: the dataset id,
+the analysis date and, for filtered results, the normalised filters. Switching
+pages or languages therefore recomputes nothing heavy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import ui.strings  # noqa: F401  (registers the UI strings)
+from segmentation import i18n
+from segmentation.features import customer_view
+from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
+from segmentation.overview import activity_cube, survey_cube
+from segmentation.workspace import Snapshot, Workspace, ensure_dataset
+
+PERIOD_DAYS = 90
+
+
+@st.cache_resource(show_spinner=False)
+def workspace() -> Workspace:
+    return Workspace()
+
+
+def snapshot() -> Snapshot:
+    """The active dataset (the bundled sample on first use)."""
+    return ensure_dataset(workspace())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _view(dataset_id: str, as_of: date, window_days: int) -> pd.DataFrame:
+    ws = workspace()
+    snap = ws.current()
+    assert snap is not None and snap.dataset_id == dataset_id, "dataset changed during a run"
+    return customer_view(ws.engine(snap), as_of=as_of, window_days=window_days)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _filtered_view(dataset_id: str, as_of: date, window_days: int,
+                   filters: tuple) -> pd.DataFrame:
+    return apply_filters(_view(dataset_id, as_of, window_days), dict(filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cubes(dataset_id: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    ws = workspace()
+    engine = ws.engine(ws.current())
+    return activity_cube(engine, as_of=as_of), survey_cube(engine, as_of=as_of)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: language, dataset, analysis date, filters."""
+
+    lang: str
+    snap: Snapshot
+    as_of: date
+    filters: tuple
+
+    def t(self, key: str, /, **params) -> str:
+        return i18n.t(key, self.lang, **params)
+
+    def full_view(self) -> pd.DataFrame:
+        """All customers, unfiltered (for filter choices and totals)."""
+        with st.spinner(self.t("common.loading")):
+            return _view(self.snap.dataset_id, self.as_of, PERIOD_DAYS)
+
+    def view(self) -> pd.DataFrame:
+        """The customer view restricted to the sidebar filters."""
+        with st.spinner(self.t("common.loading")):
+            return _filtered_view(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+
+    def cubes(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        return _cubes(self.snap.dataset_id, self.as_of)
+
+
+def lang() -> str:
+    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def current() -> Context:
+    """The context of this run, from the sidebar state set up in ``app.py``."""
+    snap = snapshot()
+    as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
+    filters = normalize_filters({c: st.session_state.get(f"flt_{c}", []) for c in FILTER_COLUMNS})
+    return Context(lang=lang(), snap=snap, as_of=as_of, filters=filters)
+
+
+def value_label(value: object, lang_: str) -> str:
+    """Display text for a categorical value (customer type, area type) in ``lang_``."""
+    key = f"value.{value}"
+    return i18n.t(key, lang_) if i18n.has(key) else str(value)

@@ -1,0 +1,106 @@
+"""The sidebar every page shares: data source, analysis date, filters, language."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from segmentation import i18n
+from segmentation.filters import FILTER_COLUMNS, filter_options
+from ui import context
+
+
+def persisted(key: str) -> dict:
+    """Widget kwargs that keep ``st.session_state[key]`` across pages and reruns.
+
+    Widget state is dropped when a widget is not rendered in a run; the value
+    therefore lives under a plain key and the widget (``_w_<key>``) is seeded
+    from it and copies changes back.
+    """
+    widget_key = f"_w_{key}"
+    st.session_state[widget_key] = st.session_state.get(key)
+
+    def _copy_back() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+
+    return {"key": widget_key, "on_change": _copy_back}
+
+
+def language_switch() -> str:
+    """The English / 简体中文 switch."""
+    st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
+    st.sidebar.radio(
+        i18n.t("app.language", "en"), options=list(i18n.LANGS), horizontal=True,
+        format_func=lambda code: {"en": "English", "zh": "简体中文"}[code], **persisted("lang"),
+    )
+    return st.session_state["lang"]
+
+
+def _source_label(snap, lang: str) -> str:
+    if snap.source == "sample":
+        return i18n.t("side.source.sample", lang)
+    key = f"side.source.{snap.source}"
+    if i18n.has(key):
+        return i18n.t(key, lang, label=snap.label)
+    return snap.label or snap.source
+
+
+def _reset_for_new_dataset(snap) -> None:
+    """A new dataset brings a new date range and new filter values: start fresh."""
+    if st.session_state.get("sidebar_dataset") != snap.dataset_id:
+        st.session_state["sidebar_dataset"] = snap.dataset_id
+        st.session_state["as_of"] = pd.Timestamp(snap.date_max).date()
+        for column in FILTER_COLUMNS:
+            st.session_state[f"flt_{column}"] = []
+
+
+def _clear_filters() -> None:
+    for column in FILTER_COLUMNS:
+        st.session_state[f"flt_{column}"] = []
+
+
+def render() -> None:
+    """Draw the shared sidebar below the navigation (after :func:`language_switch`)."""
+    lang = context.lang()
+    snap = context.snapshot()
+    _reset_for_new_dataset(snap)
+    bar = st.sidebar
+    bar.subheader(i18n.t("side.source", lang))
+    bar.markdown(f"**{_source_label(snap, lang)}**  \n" + i18n.t(
+        "side.source.summary", lang, customers=i18n.fmt_int(snap.n_customers, lang),
+        rows=i18n.fmt_int(snap.rows.get("transactions", 0), lang),
+        start=snap.date_min, end=snap.date_max))
+    lo, hi = pd.Timestamp(snap.date_min).date(), pd.Timestamp(snap.date_max).date()
+    current = st.session_state.get("as_of")
+    if current is None or not lo <= current <= hi:
+        st.session_state["as_of"] = hi
+    bar.date_input(i18n.t("side.as_of", lang), min_value=lo, max_value=hi,
+                   help=i18n.t("side.as_of.help", lang), format="YYYY-MM-DD",
+                   **persisted("as_of"))
+
+    ctx = context.current()
+    full = ctx.full_view()
+    bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
+    selected = {c: st.session_state.get(f"flt_{c}", []) for c in FILTER_COLUMNS}
+    options = filter_options(full, selected)
+    for column in FILTER_COLUMNS:
+        key = f"flt_{column}"
+        if column not in options:
+            st.session_state[key] = []
+            continue
+        # drop selections that the data (or the region choice) no longer offers
+        valid = [v for v in st.session_state.get(key, []) if v in options[column]]
+        if valid != st.session_state.get(key, []):
+            st.session_state[key] = valid
+        bar.multiselect(
+            i18n.t(f"filter.{column}", lang), options=options[column],
+            format_func=lambda v: context.value_label(v, lang),
+            placeholder=i18n.t("filter.all", lang), **persisted(key),
+        )
+    ctx = context.current()
+    if ctx.filters:
+        n = len(ctx.view())
+        bar.caption(i18n.t("side.filters.active", lang, n=i18n.fmt_int(n, lang),
+                           total=i18n.fmt_int(len(full), lang)))
+        bar.button(i18n.t("side.filters.clear", lang), on_click=_clear_filters,
+                   key="side_clear_filters")
