@@ -22,6 +22,13 @@ ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
 IGNORE = "__ignore__"
 
 
+def _md(text: str) -> str:
+    """Escape what Streamlit markdown would interpret inside a data message."""
+    for ch in ("\\", "$", "*", "_", "`", "[", "]", "<", ">"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
 def table_name(table: str) -> str:
     return t(f"table.{table}")
 
@@ -31,7 +38,7 @@ st.title(t("data.title"))
 # -- the dataset in use ----------------------------------------------------------------------
 snap = ctx.snap
 st.subheader(t("data.current"))
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])
 c1.metric(t("data.summary.customers"), i18n.fmt_int(snap.n_customers, lang), border=True)
 c2.metric(t("data.summary.shipments"), i18n.fmt_int(snap.rows.get("transactions", 0), lang),
           border=True)
@@ -57,15 +64,7 @@ if result and result.get("dataset_id") == snap.dataset_id:
     if result["problems"]:
         st.success(t("data.success"))
         with st.expander(t("data.warnings", n=len(result["problems"])), expanded=True):
-            st.dataframe(pd.DataFrame([{
-                "table": table_name(p.table), "column": p.column or "", "rows": p.rows,
-                "message": p.message(lang)} for p in result["problems"]]),
-                hide_index=True, key="data_warnings",
-                column_config={"table": t("data.problem.table"),
-                               "column": t("data.problem.column"),
-                               "rows": t("data.problem.rows"),
-                               "message": st.column_config.TextColumn(
-                                   t("data.problem.message"), width="large")})
+            st.markdown("\n".join(f"- {_md(p.message(lang))}" for p in result["problems"]))
     else:
         st.success(t("data.success"))
     if result.get("restored"):
@@ -217,4 +216,4 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws)
 
 errors = st.session_state.get("data_errors")
 if errors:
-    st.error(t("data.failed") + "\n\n" + "\n".join(f"- {p.message(lang)}" for p in errors))
+    st.error(t("data.failed") + "\n\n" + "\n".join(f"- {_md(p.message(lang))}" for p in errors))

@@ -76,7 +76,7 @@ def _table(frame: pd.DataFrame, by: str) -> None:
         "customers": st.column_config.NumberColumn(t("ov.col.customers"), format="localized"),
         "active_customers": st.column_config.NumberColumn(t("ov.col.active_customers"),
                                                           format="localized"),
-        "revenue": st.column_config.NumberColumn(t("ov.col.revenue"), format="¥%.0f"),
+        "revenue": st.column_config.NumberColumn(t("ov.col.revenue"), format="localized"),
         "share": st.column_config.ProgressColumn(t("ov.col.share"), format="percent",
                                                  min_value=0.0, max_value=1.0),
         "revenue_change": st.column_config.NumberColumn(t("ov.col.revenue_change"),
