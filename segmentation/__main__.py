@@ -90,6 +90,7 @@ def _load_preset(path: Path):
 
 def _output_frame(scored: pd.DataFrame) -> pd.DataFrame:
     out = scored.reset_index()
+    out.attrs = {}  # run metadata (e.g. as_of) is not part of the file format
     for col in OUTPUT_COLUMNS:
         if col not in out.columns:
             out[col] = "" if col == "risk_reasons" else float("nan")
