@@ -100,32 +100,44 @@ def _sheet_names(data: bytes) -> list[str]:
 
 
 def _mapping_editor(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
-    """Editable raw column -> canonical field table, pre-filled from the aliases."""
-    guess = suggest_mapping(list(raw.columns), table)
-    example = raw.head(50).apply(
-        lambda s: next((str(v) for v in s if pd.notna(v) and str(v).strip()), ""))
-    frame = pd.DataFrame({
-        "source": [str(c) for c in raw.columns],
-        "example": [example[c] for c in raw.columns],
-        "target": [guess.get(c, IGNORE) for c in raw.columns],
-    })
-    options = [IGNORE, *columns_of(table)]
-    required = ", ".join(COLUMN_LABELS[c][lang] for c in REQUIRED[table])
+    """One choice per field: which column of the file holds it (pre-filled from the aliases).
+
+    Returns ``{raw header: canonical field}``, with every header not chosen mapped
+    to ``""`` (ignored), so the choices on screen are exactly what is loaded.
+    """
+    headers = [str(c) for c in raw.columns]
+    guess = {field: header for header, field in suggest_mapping(headers, table).items()}
+    example = {str(c): next((str(v) for v in raw[c].head(50) if pd.notna(v) and str(v).strip()),
+                            "") for c in raw.columns}
+    required = REQUIRED[table]
     st.markdown(f"**{t('data.mapping', table=table_name(table))}**",
-                help=t("data.mapping.help", required=required))
-    edited = st.data_editor(
-        frame, hide_index=True, key=key, disabled=["source", "example"],
-        column_config={
-            "source": t("data.mapping.source"),
-            "example": t("data.mapping.example"),
-            "target": st.column_config.SelectboxColumn(
-                t("data.mapping.target"), options=options, required=True,
-                format_func=lambda c: t("data.mapping.ignore") if c == IGNORE
-                else f"{COLUMN_LABELS[c][lang]} ({c})"),
-        },
-    )
-    return {row.source: ("" if row.target == IGNORE else row.target)
-            for row in edited.itertuples(index=False)}
+                help=t("data.mapping.help",
+                       required=", ".join(COLUMN_LABELS[c][lang] for c in required)))
+    options = [IGNORE, *headers]
+
+    def label(header: str) -> str:
+        if header == IGNORE:
+            return t("data.mapping.none")
+        return f"{header}  ·  {example[header][:24]}" if example[header] else header
+
+    chosen: dict[str, str] = {}
+    fields = columns_of(table)
+    cols = st.columns(3)
+    for i, field in enumerate(fields):
+        widget = f"{key}_{field}"
+        if widget not in st.session_state:
+            st.session_state[widget] = guess.get(field, IGNORE)
+        name = COLUMN_LABELS[field][lang]
+        with cols[i % 3]:
+            header = st.selectbox(
+                t("data.mapping.field_required", field=name) if field in required else name,
+                options, format_func=label, key=widget)
+        if header != IGNORE:
+            chosen.setdefault(header, field)
+            if chosen[header] != field:
+                st.session_state.setdefault("_data_mapping_clash", []).append(
+                    (table, header, chosen[header], field))
+    return {h: chosen.get(h, "") for h in headers}
 
 
 def _show_table(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
@@ -137,6 +149,7 @@ def _show_table(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
 
 raws: dict[str, pd.DataFrame] = {}
 mappings: dict[str, dict[str, str]] = {}
+st.session_state["_data_mapping_clash"] = []
 read_errors = False
 if mode == "files":
     for table in TABLES:
@@ -166,7 +179,7 @@ if mode == "files":
             read_errors = True
             continue
         raws[table] = raw
-        mappings[table] = _show_table(table, raw, key=f"data_{table}")
+        mappings[table] = _show_table(table, raw, key=f"data_{table}_{upload.file_id}")
 else:
     upload = st.file_uploader(t("data.upload.workbook"), type=["xlsx", "xlsm"],
                               key="data_upload_workbook", help=t("data.size_limit", mb=MAX_MB))
@@ -183,9 +196,13 @@ else:
             st.warning(t("data.workbook.unplaced", sheets=", ".join(unplaced)))
         for table, raw in found.items():
             raws[table] = raw
-            mappings[table] = _show_table(table, raw, key=f"data_wb_{table}")
+            mappings[table] = _show_table(table, raw, key=f"data_wb_{table}_{upload.file_id}")
 
-if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws):
+clashes = st.session_state["_data_mapping_clash"]
+for table, header, first, second in clashes:
+    st.error(t("data.mapping.clash", table=table_name(table), header=header,
+               first=COLUMN_LABELS[first][lang], second=COLUMN_LABELS[second][lang]))
+if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws or bool(clashes)):
     if "transactions" not in raws:
         st.error(t("data.load.need_transactions"))
     else:

@@ -184,15 +184,19 @@ i18n.register({
     "data.preview": {"en": "Preview of {table} ({rows} rows)", "zh": "{table}预览（共 {rows} 行）"},
     "data.mapping": {"en": "Column mapping for {table}", "zh": "{table}列映射"},
     "data.mapping.help": {
-        "en": "Each column of your file and the field it feeds. Correct a row if the guess is "
-              "wrong; choose “(ignore)” to skip a column. Required: {required}.",
-        "zh": "文件中的每一列及其对应的字段。如识别有误请修改；选择“（忽略）”可跳过该列。"
-              "必需字段：{required}。",
+        "en": "For each field, the column of your file that holds it, guessed from the "
+              "headers. Correct a guess if it is wrong. Required: {required}; the other "
+              "fields unlock more analysis when present.",
+        "zh": "每个字段对应文件中的哪一列，已根据列名自动识别；如有误请修改。必需字段：{required}；"
+              "其余字段如有提供，可解锁更多分析。",
     },
-    "data.mapping.source": {"en": "Column in your file", "zh": "文件中的列"},
-    "data.mapping.target": {"en": "Field", "zh": "对应字段"},
-    "data.mapping.example": {"en": "Example value", "zh": "示例值"},
-    "data.mapping.ignore": {"en": "(ignore)", "zh": "（忽略）"},
+    "data.mapping.none": {"en": "— not in this file —", "zh": "— 文件中没有 —"},
+    "data.mapping.field_required": {"en": "{field} (required)", "zh": "{field}（必需）"},
+    "data.mapping.clash": {
+        "en": "{table}: the column '{header}' is chosen for both {first} and {second}. "
+              "Choose it for one field only.",
+        "zh": "{table}：列“{header}”同时被选为“{first}”和“{second}”，每列只能对应一个字段。",
+    },
     "data.read_error": {"en": "This file could not be read: {message}",
                         "zh": "无法读取该文件：{message}"},
     "data.load": {"en": "Validate and load", "zh": "校验并导入"},
