@@ -77,15 +77,34 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _load_preset(path: Path):
-    import json
+    """Tier settings for ``--preset``: a JSON file, a saved preset's name, or ``@default``.
 
-    from .tiers import TierSettings
+    A settings / preset JSON file saved or exported from the app is read as it is;
+    otherwise ``path`` names a preset saved in the workspace (``$SEG_WORKSPACE`` or
+    ``data/workspace``), and ``@default`` is the workspace's default preset. Any
+    problem becomes a one-line :class:`CliError`.
+    """
+    from .presets import PresetStore, read_preset_file
+    from .tiers import SettingsError
+    from .workspace import default_folder
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return TierSettings(**{k: data[k] for k in ("weights", "tiers", "shares") if k in data})
-    except (OSError, ValueError, TypeError) as err:
-        raise CliError(f"--preset {path}: not a readable preset ({err})") from err
+        if path.is_file():
+            return read_preset_file(path)
+        store = PresetStore.for_workspace(default_folder())
+        if str(path) == "@default":
+            settings = store.default_settings()
+            if settings is None:
+                raise CliError(f"--preset @default: no default preset in {store.folder}")
+            return settings
+        if str(path) in store:
+            return store.load(str(path))
+        raise CliError(f"--preset {path}: no such file, and no saved preset of that name "
+                       f"in {store.folder}")
+    except OSError as err:
+        raise CliError(f"--preset {path}: cannot read the file ({err.strerror})") from err
+    except SettingsError as err:
+        raise CliError(f"--preset {path}: not a valid preset: {err.message('en')}") from err
 
 
 def _output_frame(scored: pd.DataFrame) -> pd.DataFrame:
