@@ -1,0 +1,867 @@
+"""Transactions -> the customer view, computed inside the database (SQL pushdown).
+
+The aggregation from transaction rows to one row per customer is expressed as
+SQLAlchemy Core queries, so it runs inside whatever engine holds the data: the
+DuckDB workspace, SQLite, PostgreSQL, MariaDB / MySQL, or a warehouse with a
+SQLAlchemy dialect. Only per-customer rows travel to Python, where a few
+vectorised steps (recency from the last date, ratios, trends) finish the view.
+
+Portability rules the queries follow (all checked by the tests on DuckDB,
+SQLite, PostgreSQL and MariaDB):
+
+- no dialect date arithmetic: window boundaries are computed in Python and
+  passed as bound ``DATE`` parameters, compared half-open (``date >= start``
+  and ``date < end``) so ``DATE`` and ``TIMESTAMP`` / ``DATETIME`` columns give
+  the same answer;
+- "distinct days" truncate timestamps with :class:`day_of` (``CAST(x AS DATE)``,
+  ``date(x)`` on SQLite);
+- conditional aggregates are small constructs (:class:`_AggregateIf`) that
+  render ``agg(x) FILTER (WHERE c)`` on DuckDB / PostgreSQL (about a third
+  faster in DuckDB) and ``agg(CASE WHEN c THEN x END)`` everywhere else;
+- no ``AVG`` (MariaDB rounds the average of integers to 4 decimals): sums and
+  counts travel, the division happens in pandas;
+- ordering and tie-breaking of text (customer ids, branch names) happen in
+  Python, not in the database, whose collations differ.
+
+The main entry point is :func:`customer_view`; :func:`view_queries` returns the
+queries it runs so that a page can show their SQL (:func:`query_sql`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import expression
+
+from . import i18n
+from .schema import DataError, Problem
+
+__all__ = [
+    "ATTRIBUTE_COLUMNS",
+    "MAX_SHARE_VALUES",
+    "OPEN_STATUS",
+    "complaint_view_query",
+    "customer_view",
+    "customer_view_query",
+    "data_as_of",
+    "date_range",
+    "day_of",
+    "query_sql",
+    "survey_view_query",
+    "view_queries",
+]
+
+#: Attributes copied from the ``customers`` table, in output order.
+ATTRIBUTE_COLUMNS: tuple[str, ...] = ("name", "phone", "customer_type", "branch", "region",
+                                      "area_type", "signup_date", "account_manager")
+#: Transaction columns whose per-customer mix becomes ``<column>_share_<value>`` columns.
+SHARE_COLUMNS: tuple[str, ...] = ("service", "channel")
+#: At most this many values (the most frequent ones) get a share column each.
+MAX_SHARE_VALUES = 50
+#: ``complaints.status`` value (compared lower-case) that marks an open complaint.
+OPEN_STATUS = "open"
+
+_TX_DATES = ("first_date", "last_date", "first_purchase_date", "last_purchase_date")
+_TX_COUNTS = ("frequency", "n_transactions", "refund_count", "frequency_recent",
+              "frequency_prior")
+_TX_SUMS = ("monetary_total", "refund_amount", "spend_recent", "spend_prior")
+_TX_OPTIONAL_SUMS = {"quantity": "quantity_total", "weight_kg": "weight_total"}
+
+i18n.register({
+    "problem.view_missing_table": {
+        "en": "The {table} table ({name}) was not found in the database.",
+        "zh": "数据库中找不到{table}表（{name}）。",
+    },
+    "problem.view_missing_column": {
+        "en": "The {table} table ({name}) has no column '{column}'.",
+        "zh": "{table}表（{name}）缺少列“{column}”。",
+    },
+    "problem.view_no_dates": {
+        "en": "The {table} table ({name}) has no dated rows, so there is no analysis date.",
+        "zh": "{table}表（{name}）没有带日期的记录，无法确定分析日期。",
+    },
+})
+
+
+# --------------------------------------------------------------------------- SQL pieces
+
+
+class day_of(expression.FunctionElement):
+    """The calendar day of a DATE / TIMESTAMP expression, as a portable SQL construct.
+
+    Renders ``CAST(x AS DATE)`` by default and ``date(x)`` on SQLite (whose
+    dates are ISO text). The result compares equal across rows of the same day,
+    which is what ``count(DISTINCT ...)`` of purchase days needs.
+    """
+
+    type = sa.Date()
+    name = "day_of"
+    inherit_cache = True
+
+
+@compiles(day_of)
+def _day_of_default(element: day_of, compiler, **kw) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+@compiles(day_of, "sqlite")
+def _day_of_sqlite(element: day_of, compiler, **kw) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+class _AggregateIf(expression.FunctionElement):
+    """``agg(value)`` over the rows where ``condition`` holds: a conditional aggregate.
+
+    Renders ``agg(value) FILTER (WHERE condition)`` on DuckDB and PostgreSQL,
+    where it is markedly faster (DuckDB skips the rows before aggregating), and
+    the portable ``agg(CASE WHEN condition THEN value END)`` elsewhere. Both
+    give NULL when no row of the group qualifies (``count`` gives 0).
+    """
+
+    inherit_cache = True
+    aggregate = "sum"
+    distinct = False
+
+    def __init__(self, value: sa.ColumnElement, condition: sa.ColumnElement[bool]):
+        super().__init__(value, condition)
+        self.type = sa.Integer() if self.aggregate == "count" else value.type
+
+
+class _sum_if(_AggregateIf):
+    inherit_cache = True
+    aggregate = "sum"
+
+
+class _min_if(_AggregateIf):
+    inherit_cache = True
+    aggregate = "min"
+
+
+class _max_if(_AggregateIf):
+    inherit_cache = True
+    aggregate = "max"
+
+
+class _count_distinct_if(_AggregateIf):
+    inherit_cache = True
+    aggregate = "count"
+    distinct = True
+
+
+class _count_if(_AggregateIf):
+    """The number of rows where ``condition`` holds (0, not NULL, when none)."""
+
+    inherit_cache = True
+    aggregate = "count"
+
+    def __init__(self, condition: sa.ColumnElement[bool]):
+        super().__init__(sa.literal_column("1"), condition)
+
+
+def _aggregate_case(element: _AggregateIf, compiler, **kw) -> str:
+    value, condition = element.clauses.clauses
+    if isinstance(element, _count_if):  # sum(1/0) keeps "0 when none" like count
+        return compiler.process(sa.func.sum(sa.case((condition, 1), else_=0)), **kw)
+    distinct = "DISTINCT " if element.distinct else ""
+    case = compiler.process(sa.case((condition, value)), **kw)
+    return f"{element.aggregate}({distinct}{case})"
+
+
+def _aggregate_filter(element: _AggregateIf, compiler, **kw) -> str:
+    value, condition = element.clauses.clauses
+    distinct = "DISTINCT " if element.distinct else ""
+    arg = "*" if isinstance(element, _count_if) else compiler.process(value, **kw)
+    where = compiler.process(condition, **kw)
+    return f"{element.aggregate}({distinct}{arg}) FILTER (WHERE {where})"
+
+
+for _cls in (_sum_if, _min_if, _max_if, _count_distinct_if, _count_if):
+    compiles(_cls)(_aggregate_case)
+    for _dialect in ("duckdb", "postgresql"):
+        compiles(_cls, _dialect)(_aggregate_filter)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One canonical table as found in the database: where it is and which columns it has."""
+
+    canonical: str
+    name: str  # as given by the caller, for messages
+    table: sa.TableClause
+    columns: Mapping[str, str]  # canonical column -> actual column name
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.columns for n in names)
+
+    def c(self, name: str) -> sa.ColumnClause:
+        return self.table.c[self.columns[name]]
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Window boundaries as half-open day intervals, all as bound DATE parameters."""
+
+    as_of: pd.Timestamp
+    window_days: int
+
+    def _param(self, name: str, offset_days: int) -> sa.BindParameter:
+        day = (self.as_of + pd.Timedelta(days=offset_days)).date()
+        return sa.bindparam(name, day, type_=sa.Date())
+
+    @property
+    def end(self) -> sa.BindParameter:
+        """First day after as_of: every row must be dated before it."""
+        return self._param("end_excl", 1)
+
+    @property
+    def recent_start(self) -> sa.BindParameter:
+        """First day of the recent window (as_of - W, as_of]."""
+        return self._param("recent_start", 1 - self.window_days)
+
+    @property
+    def prior_start(self) -> sa.BindParameter:
+        """First day of the prior window (as_of - 2W, as_of - W]."""
+        return self._param("prior_start", 1 - 2 * self.window_days)
+
+    def recent(self, date: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return date >= self.recent_start
+
+    def prior(self, date: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return sa.and_(date >= self.prior_start, date < self.recent_start)
+
+
+def _split_name(name: str) -> tuple[str | None, str]:
+    schema, _, table = name.rpartition(".")
+    return (schema or None), table
+
+
+@contextmanager
+def _connected(bind: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
+    if isinstance(bind, sa.Connection):
+        yield bind
+    else:
+        with bind.connect() as conn:
+            yield conn
+
+
+def _find_tables(conn: sa.Connection,
+                 table_names: Mapping[str, str] | None) -> dict[str, _Source]:
+    """The canonical tables that exist, with their columns (``SELECT * ... LIMIT 0``)."""
+    names = dict(table_names or {})
+    inspector = sa.inspect(conn)
+    found: dict[str, _Source] = {}
+    for canonical in ("transactions", "customers", "surveys", "complaints"):
+        name = names.get(canonical, canonical)
+        schema, table_name = _split_name(name)
+        if not inspector.has_table(table_name, schema=schema):
+            continue
+        probe = sa.table(table_name, schema=schema)
+        actual = list(conn.execute(sa.select(sa.text("*")).select_from(probe).limit(0)).keys())
+        # canonical names are lower case; match headers case-insensitively, first wins
+        columns: dict[str, str] = {}
+        for col in actual:
+            columns.setdefault(str(col).lower(), str(col))
+        table = sa.table(table_name, *(sa.column(c) for c in columns.values()), schema=schema)
+        found[canonical] = _Source(canonical, name, table, columns)
+    return found
+
+
+def _transactions(found: Mapping[str, _Source], table_names: Mapping[str, str] | None
+                  ) -> _Source:
+    name = dict(table_names or {}).get("transactions", "transactions")
+    tx = found.get("transactions")
+    if tx is None:
+        raise DataError([Problem("transactions", "view_missing_table", "error",
+                                 params={"name": name})])
+    missing = [c for c in ("customer_id", "date", "amount") if not tx.has(c)]
+    if missing:
+        raise DataError([Problem("transactions", "view_missing_column", "error", column=c,
+                                 params={"name": name}) for c in missing])
+    return tx
+
+
+def _as_day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
+    """A day as a naive midnight Timestamp (time of day and time zone dropped)."""
+    day = pd.Timestamp(value)
+    if day.tzinfo is not None:
+        day = day.tz_localize(None)
+    return day.normalize()
+
+
+def _share_values(conn: sa.Connection, tx: _Source, column: str, bounds: _Bounds) -> list:
+    """The most frequent non-null values of ``column`` among purchases up to as_of."""
+    col = tx.c(column)
+    n = sa.func.count().label("n")
+    query = (sa.select(col.label("value"), n).select_from(tx.table)
+             .where(tx.c("date") < bounds.end, tx.c("customer_id").is_not(None),
+                    tx.c("amount") > 0, col.is_not(None))
+             .group_by(col))
+    rows = conn.execute(query).all()
+    # most frequent first, ties by the value's text: decided here, not by a collation
+    rows.sort(key=lambda r: (-int(r[1]), str(r[0])))
+    return [r[0] for r in rows[:MAX_SHARE_VALUES]]
+
+
+def _transactions_query(tx: _Source, bounds: _Bounds,
+                        shares: Mapping[str, list] | None = None) -> sa.Select:
+    cid, date, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
+    day = day_of(date)
+    purchase = amount > 0
+    recent = sa.and_(purchase, bounds.recent(date))
+    prior = sa.and_(purchase, bounds.prior(date))
+    cols: list[sa.ColumnElement] = [
+        cid.label("customer_id"),
+        sa.func.min(day).label("first_date"),
+        sa.func.max(day).label("last_date"),
+        _min_if(day, purchase).label("first_purchase_date"),
+        _max_if(day, purchase).label("last_purchase_date"),
+        _count_distinct_if(day, purchase).label("frequency"),
+        _count_if(purchase).label("n_transactions"),
+        sa.func.sum(amount).label("monetary_total"),
+        _count_if(amount < 0).label("refund_count"),
+        _sum_if(-amount, amount < 0).label("refund_amount"),
+        _count_distinct_if(day, recent).label("frequency_recent"),
+        _count_distinct_if(day, prior).label("frequency_prior"),
+        _sum_if(amount, bounds.recent(date)).label("spend_recent"),
+        _sum_if(amount, bounds.prior(date)).label("spend_prior"),
+    ]
+    for column, label in _TX_OPTIONAL_SUMS.items():
+        if tx.has(column):
+            cols.append(sa.func.sum(tx.c(column)).label(label))
+    for column, values in (shares or {}).items():
+        col = tx.c(column)
+        for i, value in enumerate(values):
+            cols.append(_count_if(sa.and_(purchase, col == value)).label(f"{column}_n_{i}"))
+    return (sa.select(*cols).select_from(tx.table)
+            .where(date < bounds.end, cid.is_not(None))
+            .group_by(cid))
+
+
+def _branch_query(tx: _Source, bounds: _Bounds) -> sa.Select:
+    cid, branch = tx.c("customer_id"), tx.c("branch")
+    return (sa.select(cid.label("customer_id"), branch.label("branch"),
+                      sa.func.count().label("n"))
+            .select_from(tx.table)
+            .where(tx.c("date") < bounds.end, cid.is_not(None), branch.is_not(None))
+            .group_by(cid, branch))
+
+
+def _customers_query(customers: _Source) -> sa.Select | None:
+    if not customers.has("customer_id"):
+        return None
+    attrs = [c for c in ATTRIBUTE_COLUMNS if customers.has(c)]
+    cid = customers.c("customer_id")
+    return (sa.select(cid.label("customer_id"), *(customers.c(c).label(c) for c in attrs))
+            .select_from(customers.table).where(cid.is_not(None)))
+
+
+def _surveys_query(surveys: _Source, bounds: _Bounds) -> sa.Select | None:
+    if not surveys.has("customer_id", "date", "score"):
+        return None
+    cid, date, score = surveys.c("customer_id"), surveys.c("date"), surveys.c("score")
+    scored = sa.and_(date < bounds.end, cid.is_not(None), score.is_not(None))
+    agg = (sa.select(
+        cid.label("customer_id"),
+        sa.func.count(score).label("n_surveys"),
+        sa.func.sum(score).label("score_sum"),
+        _count_if(bounds.recent(date)).label("n_recent"),
+        _sum_if(score, bounds.recent(date)).label("score_sum_recent"),
+        _count_if(bounds.prior(date)).label("n_prior"),
+        _sum_if(score, bounds.prior(date)).label("score_sum_prior"),
+    ).select_from(surveys.table).where(scored).group_by(cid).subquery("agg"))
+    # the scores of the last survey day (all of them: a day has no order inside it)
+    last_day = (sa.select(cid.label("customer_id"), sa.func.max(day_of(date)).label("day"))
+                .select_from(surveys.table).where(scored).group_by(cid).subquery("last_day"))
+    latest = (sa.select(last_day.c.customer_id, sa.func.count(score).label("n_last"),
+                        sa.func.sum(score).label("score_sum_last"))
+              .select_from(surveys.table.join(
+                  last_day, sa.and_(cid == last_day.c.customer_id,
+                                    day_of(date) == last_day.c.day)))
+              .where(scored)
+              .group_by(last_day.c.customer_id)
+              .subquery("latest"))
+    return (sa.select(agg.c.customer_id, agg.c.n_surveys, agg.c.score_sum, agg.c.n_recent,
+                      agg.c.score_sum_recent, agg.c.n_prior, agg.c.score_sum_prior,
+                      latest.c.n_last, latest.c.score_sum_last)
+            .select_from(agg.join(latest, agg.c.customer_id == latest.c.customer_id)))
+
+
+def _complaints_query(complaints: _Source, bounds: _Bounds) -> sa.Select | None:
+    if not complaints.has("customer_id", "date"):
+        return None
+    cid, date = complaints.c("customer_id"), complaints.c("date")
+    cols = [cid.label("customer_id"), sa.func.count().label("n_complaints"),
+            _count_if(bounds.recent(date)).label("complaints_recent")]
+    has_status, has_resolved = complaints.has("status"), complaints.has("resolved_date")
+    if has_status or has_resolved:
+        whens = []
+        if has_resolved:
+            resolved = complaints.c("resolved_date")
+            whens += [(resolved >= bounds.end, 1), (resolved.is_not(None), 0)]
+        if has_status:
+            status = complaints.c("status")
+            whens += [(sa.or_(status.is_(None), sa.func.lower(status) == OPEN_STATUS), 1)]
+            open_flag = sa.case(*whens, else_=0)
+        else:
+            open_flag = sa.case(*whens, else_=1)
+        cols.append(sa.func.sum(open_flag).label("complaints_open"))
+    return (sa.select(*cols).select_from(complaints.table)
+            .where(date < bounds.end, cid.is_not(None)).group_by(cid))
+
+
+# --------------------------------------------------------------------------- public queries
+
+
+def _build(conn: sa.Connection, as_of: dt.date | pd.Timestamp, window_days: int,
+           table_names: Mapping[str, str] | None) -> tuple[dict[str, sa.Select], dict]:
+    if int(window_days) != window_days or window_days < 1:
+        raise ValueError(f"window_days must be a positive whole number, got {window_days!r}")
+    found = _find_tables(conn, table_names)
+    tx = _transactions(found, table_names)
+    bounds = _Bounds(_as_day(as_of), int(window_days))
+    shares = {c: _share_values(conn, tx, c, bounds) for c in SHARE_COLUMNS if tx.has(c)}
+    queries: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
+    if tx.has("branch"):
+        queries["branches"] = _branch_query(tx, bounds)
+    builders = {"customers": lambda s: _customers_query(s),
+                "surveys": lambda s: _surveys_query(s, bounds),
+                "complaints": lambda s: _complaints_query(s, bounds)}
+    for name, build in builders.items():
+        if name in found and (query := build(found[name])) is not None:
+            queries[name] = query
+    return queries, shares
+
+
+def view_queries(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                 window_days: int = 90, table_names: Mapping[str, str] | None = None
+                 ) -> dict[str, sa.Select]:
+    """Every query :func:`customer_view` runs, by name, for showing or auditing the SQL.
+
+    Parameters
+    ----------
+    bind : engine or connection holding the canonical tables.
+    as_of : analysis day; rows dated after it are ignored.
+    window_days : length W of the recent and prior windows, in days.
+    table_names : canonical table -> actual (optionally ``schema.table``) name.
+
+    Returns
+    -------
+    dict
+        ``"transactions"`` (the one aggregation over transactions, always),
+        ``"branches"`` (customer x branch counts, when ``transactions.branch``
+        exists), ``"customers"``, ``"surveys"``, ``"complaints"`` (when the table
+        and the columns each one needs exist).
+    """
+    with _connected(bind) as conn:
+        return _build(conn, as_of, window_days, table_names)[0]
+
+
+def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                        window_days: int = 90,
+                        table_names: Mapping[str, str] | None = None) -> sa.Select:
+    """The single ``GROUP BY customer_id`` query over transactions behind :func:`customer_view`.
+
+    One pass with conditional aggregates; its columns are the raw material of
+    the view (``first_date`` ... ``spend_prior``, ``quantity_total``,
+    ``weight_total``, and ``service_n_<i>`` / ``channel_n_<i>`` purchase counts
+    for the i-th most frequent service / channel). When ``service`` or
+    ``channel`` exists, one small ``GROUP BY service`` query runs first to learn
+    their values. Parameters as in :func:`view_queries`.
+    """
+    return view_queries(bind, as_of=as_of, window_days=window_days,
+                        table_names=table_names)["transactions"]
+
+
+def survey_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                      window_days: int = 90,
+                      table_names: Mapping[str, str] | None = None) -> sa.Select | None:
+    """The per-customer surveys aggregate, or ``None`` without a usable surveys table.
+
+    Usable means ``surveys`` exists with ``customer_id``, ``date`` and ``score``.
+    Parameters as in :func:`view_queries`.
+    """
+    return view_queries(bind, as_of=as_of, window_days=window_days,
+                        table_names=table_names).get("surveys")
+
+
+def complaint_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                         window_days: int = 90,
+                         table_names: Mapping[str, str] | None = None) -> sa.Select | None:
+    """The per-customer complaints aggregate, or ``None`` without a complaints table.
+
+    Parameters as in :func:`view_queries`.
+    """
+    return view_queries(bind, as_of=as_of, window_days=window_days,
+                        table_names=table_names).get("complaints")
+
+
+def query_sql(query: sa.Select, bind: sa.Engine | sa.Connection | sa.Dialect) -> str:
+    """The SQL text of ``query`` in the dialect of ``bind``, with parameters inlined."""
+    dialect = bind if isinstance(bind, sa.Dialect) else bind.dialect
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def date_range(bind: sa.Engine | sa.Connection,
+               table_names: Mapping[str, str] | None = None
+               ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last transaction day (``SELECT min(date), max(date)``).
+
+    Raises
+    ------
+    DataError
+        When the transactions table or its required columns are missing, or it
+        has no dated rows.
+    """
+    with _connected(bind) as conn:
+        tx = _transactions(_find_tables(conn, table_names), table_names)
+        date = tx.c("date")
+        first, last = conn.execute(
+            sa.select(sa.func.min(day_of(date)), sa.func.max(day_of(date)))
+            .select_from(tx.table)).one()
+    if first is None or last is None:
+        raise DataError([Problem("transactions", "view_no_dates", "error",
+                                 params={"name": tx.name})])
+    return _as_day(first), _as_day(last)
+
+
+def data_as_of(bind: sa.Engine | sa.Connection,
+               table_names: Mapping[str, str] | None = None) -> pd.Timestamp:
+    """The last transaction day: the default analysis date (``SELECT max(date)``).
+
+    Raises
+    ------
+    DataError
+        As :func:`date_range`.
+    """
+    with _connected(bind) as conn:
+        tx = _transactions(_find_tables(conn, table_names), table_names)
+        last = conn.execute(sa.select(sa.func.max(day_of(tx.c("date"))))
+                            .select_from(tx.table)).scalar()
+    if last is None:
+        raise DataError([Problem("transactions", "view_no_dates", "error",
+                                 params={"name": tx.name})])
+    return _as_day(last)
+
+
+# --------------------------------------------------------------------------- fetch & finish
+#
+# The finishing steps work on plain arrays aligned with the transactions result,
+# then sort once and build the view in one go: at a million customers every
+# extra reindex / concat of string-indexed frames costs a noticeable fraction
+# of a second.
+
+Columns = dict[str, "np.ndarray | pd.api.extensions.ExtensionArray"]
+
+
+def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
+    result = conn.execute(query)
+    if conn.dialect.name == "duckdb":
+        # columnar fetch straight from DuckDB: no Python tuple per row
+        return result.cursor.fetch_df()
+    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text as pandas' ``str`` dtype (ids that are numbers become their decimal text)."""
+    return values if values.dtype == "str" else values.astype("str")
+
+
+def _positions(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index) -> np.ndarray:
+    """For each of ``values``, its first position in ``lookup`` (-1 when absent)."""
+    value_set = pa.array(_text(pd.Series(lookup, copy=False)), type=pa.large_string())
+    wanted = pa.array(_text(pd.Series(values, copy=False)), type=pa.large_string())
+    found = pc.index_in(wanted, value_set=value_set)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+def _take(values: np.ndarray | pd.api.extensions.ExtensionArray, positions: np.ndarray,
+          fill: object) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """``values[positions]`` with ``fill`` where the position is -1."""
+    if isinstance(values, np.ndarray):
+        if len(values) == 0:
+            return np.full(len(positions), fill, dtype=values.dtype)
+        return np.where(positions >= 0, values[positions], np.asarray(fill, values.dtype))
+    return pd.api.extensions.take(values, positions, allow_fill=True)
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Calendar days as ``datetime64[ns]`` from DATE / TIMESTAMP / ISO text results."""
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        values = pd.to_datetime(values, format="ISO8601")
+    days = pd.Series(values, copy=False).astype("datetime64[ns]").dt.floor("D")
+    return days.to_numpy()
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _counts(values: pd.Series) -> np.ndarray:
+    return np.nan_to_num(_floats(values)).astype("int64")
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    out = np.full(len(num), np.nan)
+    np.divide(num, den, out=out, where=valid)
+    return out
+
+
+def _finish_transactions(raw: pd.DataFrame, as_of: pd.Timestamp,
+                         shares: Mapping[str, list]) -> Columns:
+    """Measures from the transaction aggregate, aligned with its rows."""
+    out: Columns = {c: _days(raw[c]) for c in _TX_DATES}
+    as_of64 = np.datetime64(as_of.to_datetime64(), "ns")
+    day = np.timedelta64(1, "D")
+    out["recency_days"] = (as_of64 - out["last_date"]) / day
+    out["tenure_days"] = (as_of64 - out["first_date"]) / day
+    counts = {c: _counts(raw[c]) for c in _TX_COUNTS}
+    sums = {c: np.nan_to_num(_floats(raw[c])) for c in _TX_SUMS}
+    freq = counts["frequency"]
+    span = (out["last_purchase_date"] - out["first_purchase_date"]) / day
+    out.update({
+        "frequency": freq,
+        "n_transactions": counts["n_transactions"],
+        "monetary_total": sums["monetary_total"],
+        "monetary_avg": _ratio(sums["monetary_total"], freq.astype("float64"), freq > 0),
+        "refund_count": counts["refund_count"],
+        "refund_amount": sums["refund_amount"],
+        "avg_interval_days": _ratio(span, (freq - 1).astype("float64"), freq > 1),
+    })
+    for label in _TX_OPTIONAL_SUMS.values():
+        if label in raw:
+            out[label] = _floats(raw[label])
+    recent_f, prior_f = counts["frequency_recent"], counts["frequency_prior"]
+    recent_s, prior_s = sums["spend_recent"], sums["spend_prior"]
+    out.update({
+        "frequency_recent": recent_f,
+        "frequency_prior": prior_f,
+        "frequency_trend": _ratio((recent_f - prior_f).astype("float64"),
+                                  prior_f.astype("float64"), prior_f > 0),
+        "spend_recent": recent_s,
+        "spend_prior": prior_s,
+        "spend_trend": _ratio(recent_s - prior_s, prior_s, prior_s > 0),
+    })
+    n_tx = counts["n_transactions"].astype("float64")
+    for column, values in shares.items():
+        for i, value in enumerate(values):
+            n = np.nan_to_num(_floats(raw[f"{column}_n_{i}"]))
+            out[f"{column}_share_{value}"] = _ratio(n, n_tx, n_tx > 0)
+    return out
+
+
+def _home_branch(raw: pd.DataFrame, ids: pd.Index) -> pd.api.extensions.ExtensionArray:
+    """Per customer of ``ids``, the branch with the most rows; ties go to the first name.
+
+    "First" is text (code point) order, decided here rather than by a database
+    collation.
+    """
+    rows = _positions(raw["customer_id"], ids)
+    keep = rows >= 0
+    codes, names = pd.factorize(_text(raw["branch"]), sort=True)
+    rows, codes, n = rows[keep], codes[keep], _counts(raw["n"])[keep]
+    # one score orders (count, then name) per row: more rows first, then the smaller code
+    n_names = max(len(names), 1)
+    best = np.full(len(ids), -1, dtype=np.int64)
+    np.maximum.at(best, rows, n * n_names + (n_names - 1 - codes))
+    chosen = np.where(best >= 0, n_names - 1 - best % n_names, -1)
+    return _take(pd.array(names, dtype="str"), chosen, None)
+
+
+def _attributes(raw: pd.DataFrame, ids: pd.Index) -> Columns:
+    """Customer attributes for ``ids``; a duplicated customer id keeps its first row."""
+    rows = _positions(ids, raw["customer_id"])
+    out: Columns = {}
+    for column in ATTRIBUTE_COLUMNS:
+        if column in raw:
+            values = (_days(raw[column]) if column == "signup_date"
+                      else _text(raw[column]).array)
+            out[column] = _take(values, rows, np.datetime64("NaT", "ns"))
+    return out
+
+
+def _survey_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
+    rows = _positions(ids, raw["customer_id"])
+    n, n_recent, n_prior, n_last = (_take(_counts(raw[c]), rows, 0) for c in
+                                    ("n_surveys", "n_recent", "n_prior", "n_last"))
+    sums = {c: _take(np.nan_to_num(_floats(raw[c])), rows, 0.0) for c in
+            ("score_sum", "score_sum_recent", "score_sum_prior", "score_sum_last")}
+    return {
+        "n_surveys": n,
+        "satisfaction_avg": _ratio(sums["score_sum"], n, n > 0),
+        "satisfaction_last": _ratio(sums["score_sum_last"], n_last, n_last > 0),
+        "satisfaction_recent": _ratio(sums["score_sum_recent"], n_recent, n_recent > 0),
+        "satisfaction_prior": _ratio(sums["score_sum_prior"], n_prior, n_prior > 0),
+    }
+
+
+def _complaint_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
+    rows = _positions(ids, raw["customer_id"])
+    return {c: _take(_counts(raw[c]), rows, 0)
+            for c in ("n_complaints", "complaints_recent", "complaints_open") if c in raw}
+
+
+def customer_view(bind: sa.Engine | sa.Connection, *,
+                  as_of: dt.date | pd.Timestamp | None = None, window_days: int = 90,
+                  table_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per customer, aggregated inside the database that holds the data.
+
+    Reads the canonical tables (see :mod:`segmentation.schema`): ``transactions``
+    (required: ``customer_id``, ``date``, ``amount``) and, when present,
+    ``customers``, ``surveys`` and ``complaints``. Date columns may be ``DATE``
+    or ``TIMESTAMP``; only their calendar day is used, so both give the same view.
+    Rows dated after ``as_of`` are ignored in every table.
+
+    Parameters
+    ----------
+    bind : SQLAlchemy engine or connection (DuckDB workspace, SQLite, PostgreSQL,
+        MariaDB / MySQL, ...).
+    as_of : analysis day (a time of day is dropped). ``None``: the last
+        transaction day in the data (:func:`data_as_of`).
+    window_days : W, the length in days of the two trend windows: *recent* is
+        the days ``(as_of - W, as_of]``, *prior* the days ``(as_of - 2W, as_of - W]``.
+    table_names : canonical table -> actual table name in the database,
+        optionally schema-qualified (``"sales.orders"``); missing keys use the
+        canonical name.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id`` (``str`` dtype), sorted by it in text
+        (code point) order. **Rows**: every customer with at least one
+        transaction row dated on or before ``as_of``; customers who appear only
+        in ``customers`` (or only in surveys / complaints) are not in the view.
+        A *purchase* is a transaction row with ``amount > 0``, a *refund* one
+        with ``amount < 0``; a row with ``amount = 0`` is neither. Day counts
+        are whole calendar days. Counts are ``int64`` (never missing);
+        measures are ``float64``; dates are ``datetime64[ns]`` at midnight;
+        text is ``str``. Columns, in order (those marked *optional* only exist
+        when their source table / column does):
+
+        Attributes from ``customers`` (*optional*, each only if its column
+        exists; missing for customers absent from that table):
+        ``name``, ``phone``, ``customer_type``, ``branch``, ``region``,
+        ``area_type``, ``signup_date``, ``account_manager``.
+
+        ``branch`` is the customer's home branch: ``customers.branch`` when it
+        is known for the customer, otherwise the branch of
+        ``transactions.branch`` with the most rows (any amount) up to
+        ``as_of``, ties going to the branch name first in text order. Present
+        when either source column exists.
+
+        From ``transactions`` (rows dated on or before ``as_of``):
+
+        - ``first_date`` / ``last_date``: first / last day with any transaction
+          row (purchases, refunds and zero rows alike).
+        - ``first_purchase_date`` / ``last_purchase_date``: first / last
+          purchase day; NaT for a customer without purchases.
+        - ``recency_days``: ``as_of - last_date`` in days (0 = active on as_of).
+        - ``tenure_days``: ``as_of - first_date`` in days.
+        - ``frequency``: number of distinct purchase days; several purchases on
+          one day count once, refunds never count. A one-time buyer has 1.
+        - ``n_transactions``: number of purchase rows.
+        - ``monetary_total``: sum of all amounts, refunds included (net spend).
+        - ``monetary_avg``: ``monetary_total / frequency`` (net spend per
+          purchase day); NaN when ``frequency`` is 0.
+        - ``refund_count``: number of refund rows.
+        - ``refund_amount``: total refunded, as a positive number (0.0 if none).
+        - ``avg_interval_days``: typical gap between purchase days,
+          ``(last_purchase_date - first_purchase_date) / (frequency - 1)``;
+          NaN for one-time buyers (and customers without purchases), because
+          one purchase day has no interval.
+        - ``quantity_total`` / ``weight_total`` (*optional*, from ``quantity`` /
+          ``weight_kg``): sum over rows (refund rows as stored); NaN when the
+          customer has no non-missing value.
+        - ``frequency_recent`` / ``frequency_prior``: distinct purchase days in
+          the recent / prior window.
+        - ``frequency_trend``: ``(frequency_recent - frequency_prior) /
+          frequency_prior``; NaN when ``frequency_prior`` is 0 (no base to
+          compare with). -1 means no purchase day in the recent window.
+        - ``spend_recent`` / ``spend_prior``: net amount (refunds included)
+          dated in the recent / prior window.
+        - ``spend_trend``: ``(spend_recent - spend_prior) / spend_prior``; NaN
+          when ``spend_prior <= 0`` (a relative change needs a positive base).
+        - ``service_share_<value>`` / ``channel_share_<value>`` (*optional*,
+          when ``service`` / ``channel`` exist): the share of the customer's
+          purchase rows with that value, for the :data:`MAX_SHARE_VALUES` most
+          frequent values (most frequent first); rows with a missing value are
+          in no share, so shares sum to at most 1. NaN without purchases.
+
+        From ``surveys`` (*optional*: needs ``customer_id``, ``date``,
+        ``score``; surveys without a score are ignored; a customer without
+        surveys gets 0 and NaN):
+
+        - ``n_surveys``: surveys dated on or before ``as_of``.
+        - ``satisfaction_avg``: mean score of those surveys.
+        - ``satisfaction_last``: mean score on the last survey day.
+        - ``satisfaction_recent`` / ``satisfaction_prior``: mean score of the
+          surveys in the recent / prior window; NaN when there are none.
+
+        From ``complaints`` (*optional*: needs ``customer_id`` and ``date``; a
+        customer without complaints gets 0):
+
+        - ``n_complaints``: complaints opened on or before ``as_of``.
+        - ``complaints_recent``: complaints opened in the recent window.
+        - ``complaints_open`` (*optional*, needs ``status`` or
+          ``resolved_date``): complaints opened on or before ``as_of`` and
+          still open on ``as_of``. A known ``resolved_date`` decides (open
+          until the day before it is resolved, so a past ``as_of`` is judged
+          as it was then); otherwise ``status`` decides (``"open"``, compared
+          case-insensitively, is open; any other value is resolved); with
+          neither known the complaint counts as open.
+
+        ``attrs["as_of"]`` and ``attrs["window_days"]`` record the inputs.
+
+    Raises
+    ------
+    DataError
+        When ``transactions`` or one of its required columns is missing, or
+        ``as_of`` is ``None`` and no transaction has a date.
+    ValueError
+        When ``window_days`` is not a positive whole number.
+
+    Notes
+    -----
+    MariaDB / MySQL group and compare text with the column's collation, which
+    is usually case-, accent- and trailing-space-insensitive: ids ``"c1"`` and
+    ``"C1"`` then count as one customer, branches ``"Öst"`` and ``"Ost"`` as
+    one branch, services ``"Express"`` and ``"express"`` as one value.
+
+    Cost: one scan of ``transactions`` for the aggregate, one for the
+    customer x branch counts, one small ``GROUP BY`` per share column and one
+    ``max(date)`` when ``as_of`` is ``None``; everything after that is
+    proportional to the number of customers.
+    """
+    with _connected(bind) as conn:
+        day = data_as_of(conn, table_names) if as_of is None else _as_day(as_of)
+        queries, shares = _build(conn, day, window_days, table_names)
+        raws = {name: _fetch(conn, query) for name, query in queries.items()}
+
+    tx = raws["transactions"]
+    ids = pd.Index(_text(tx["customer_id"]), name="customer_id")
+    order = ids.argsort()  # text (code point) order, whatever the database collation
+    ids = ids.take(order)
+    measures = {name: values[order]
+                for name, values in _finish_transactions(tx, day, shares).items()}
+    attrs = _attributes(raws["customers"], ids) if "customers" in raws else {}
+    if "branches" in raws:
+        home = _home_branch(raws["branches"], ids)
+        attrs["branch"] = (home if "branch" not in attrs
+                           else attrs["branch"].fillna(home))
+    columns: Columns = {c: attrs[c] for c in ATTRIBUTE_COLUMNS if c in attrs}
+    columns.update(measures)
+    if "surveys" in raws:
+        columns.update(_survey_measures(raws["surveys"], ids))
+    if "complaints" in raws:
+        columns.update(_complaint_measures(raws["complaints"], ids))
+    view = pd.DataFrame(columns, index=ids)
+    view.attrs.update(as_of=day, window_days=int(window_days))
+    return view

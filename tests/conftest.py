@@ -1,0 +1,165 @@
+"""Shared test fixtures: database engines for every supported backend, and table writing.
+
+Engines:
+
+- ``duckdb_engine`` / ``sqlite_engine``: a fresh database file under ``tmp_path``.
+- ``postgres_engine`` / ``mariadb_engine``: the servers named by the environment
+  variables ``SEG_TEST_POSTGRES_URL`` / ``SEG_TEST_MARIADB_URL`` (skipped with
+  the variable's name when unset). Each test session works in its own schema /
+  database ``seg_test_<pid>``, emptied before every test and dropped at the end,
+  so parallel runs do not collide.
+- ``db_engine``: parametrised over the four above (server ones marked ``db``).
+
+:func:`write_tables` creates tables from DataFrames with real ``DATE`` (or
+``TIMESTAMP``) columns on any of them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator, Mapping
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+POSTGRES_ENV = "SEG_TEST_POSTGRES_URL"
+MARIADB_ENV = "SEG_TEST_MARIADB_URL"
+
+#: Fixture names of every backend, for ``request.getfixturevalue``.
+ENGINE_FIXTURES: tuple[str, ...] = ("duckdb_engine", "sqlite_engine", "postgres_engine",
+                                    "mariadb_engine")
+
+
+def write_tables(engine: sa.Engine, tables: Mapping[str, pd.DataFrame], *,
+                 timestamps: bool = False) -> None:
+    """Create (or replace) one table per DataFrame, without the index.
+
+    Parameters
+    ----------
+    engine : target database.
+    tables : table name (optionally ``schema.table``; the schema must exist) -> rows.
+    timestamps : datetime64 columns become ``TIMESTAMP`` / ``DATETIME`` columns
+        (time of day kept) instead of ``DATE`` columns (time of day dropped).
+    """
+    for name, frame in tables.items():
+        schema, _, table = name.rpartition(".")
+        schema = schema or None
+        date_cols = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+        if engine.dialect.name == "duckdb":
+            _write_duckdb(engine, schema, table, frame, date_cols, timestamps)
+            continue
+        data = frame.copy()
+        if not timestamps:
+            for col in date_cols:
+                data[col] = pd.Series(data[col].dt.date, dtype=object).where(
+                    data[col].notna(), None)
+        sql_type = sa.DateTime() if timestamps else sa.Date()
+        with engine.begin() as conn:
+            data.to_sql(table, conn, schema=schema, index=False, if_exists="replace",
+                        dtype=dict.fromkeys(date_cols, sql_type))
+
+
+def _write_duckdb(engine: sa.Engine, schema: str | None, table: str, frame: pd.DataFrame,
+                  date_cols: list[str], timestamps: bool) -> None:
+    """DuckDB reads the DataFrame directly: much faster than row inserts."""
+    prep = engine.dialect.identifier_preparer
+    view = f"_seg_write_{uuid.uuid4().hex}"
+    target = prep.quote(table)
+    if schema is not None:
+        target = f"{prep.quote_schema(schema)}.{target}"
+    sql_type = "TIMESTAMP" if timestamps else "DATE"
+    replace = ", ".join(f"CAST({prep.quote(c)} AS {sql_type}) AS {prep.quote(c)}"
+                        for c in date_cols)
+    select = f"SELECT * REPLACE ({replace})" if replace else "SELECT *"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("register", (view, frame))
+        try:
+            conn.exec_driver_sql(f"CREATE OR REPLACE TABLE {target} AS {select} FROM {view}")
+        finally:
+            conn.connection.driver_connection.unregister(view)
+
+
+@pytest.fixture
+def duckdb_engine(tmp_path) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(f"duckdb:///{tmp_path / 'workspace.duckdb'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    yield engine
+    engine.dispose()
+
+
+def _server_url(env: str) -> sa.URL:
+    url = os.environ.get(env)
+    if not url:
+        pytest.skip(f"{env} is not set: no database server to test against")
+    return sa.make_url(url)
+
+
+def _session_name() -> str:
+    return f"seg_test_{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_server() -> Iterator[tuple[sa.URL, str]]:
+    url, schema = _server_url(POSTGRES_ENV), _session_name()
+    admin = sa.create_engine(url)
+    yield url, schema
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_engine(_postgres_server) -> Iterator[sa.Engine]:
+    """PostgreSQL with an empty session schema first on the search path."""
+    url, schema = _postgres_server
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    admin.dispose()
+    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _mariadb_server() -> Iterator[tuple[sa.URL, str]]:
+    url, database = _server_url(MARIADB_ENV), _session_name()
+    admin = sa.create_engine(url)
+    yield url, database
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{database}`")
+    admin.dispose()
+
+
+@pytest.fixture
+def mariadb_engine(_mariadb_server) -> Iterator[sa.Engine]:
+    """MariaDB / MySQL connected to an empty session database."""
+    url, database = _mariadb_server
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{database}`")
+        conn.exec_driver_sql(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+    admin.dispose()
+    engine = sa.create_engine(url.set(database=database))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=[
+    "duckdb_engine",
+    "sqlite_engine",
+    pytest.param("postgres_engine", marks=pytest.mark.db),
+    pytest.param("mariadb_engine", marks=pytest.mark.db),
+], ids=["duckdb", "sqlite", "postgres", "mariadb"])
+def db_engine(request) -> sa.Engine:
+    """Each backend in turn."""
+    return request.getfixturevalue(request.param)
