@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run` from another folder
     sys.path.insert(0, str(ROOT))
 
+import ui.strings_tiers  # noqa: E402,F401  (page titles)
 from segmentation import i18n  # noqa: E402
 from ui import sidebar  # noqa: E402
 
@@ -31,6 +32,7 @@ def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
 pages = {
     i18n.t("nav.section.analysis", lang): [
         _page("overview.py", "overview", "dashboard", default=True),
+        _page("tiers.py", "tiers", "workspace_premium"),
     ],
     i18n.t("nav.section.data", lang): [
         _page("data.py", "data", "database"),

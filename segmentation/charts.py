@@ -66,3 +66,111 @@ def ranked_bars(frame: pd.DataFrame, *, category: str, value: str, title: str,
     fig.update_xaxes(title_text=value_label, tickprefix="¥" if money else None)
     fig.update_layout(height=max(260, 48 * len(data) + 120))
     return fig
+
+
+TIER_COLORS = ("#0f6e56", "#3b8f73", "#7fb8a2", "#bcd9cc", "#e3efe9")
+
+
+def tier_colors(n: int) -> list[str]:
+    """Darkest for the best tier; as many colours as tiers (up to 5)."""
+    return list(TIER_COLORS[: max(n, 1)]) if n <= len(TIER_COLORS) else list(PALETTE) * n
+
+
+def pareto_curve(curve: pd.DataFrame, *, title: str, x_label: str, y_label: str,
+                 marker: tuple[float, float] | None = None,
+                 marker_text: str | None = None) -> go.Figure:
+    """Cumulative revenue share against cumulative customer share, with the diagonal."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", showlegend=False,
+                             line=dict(color="#b0b7bf", dash="dot"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=curve["customer_share"], y=curve["revenue_share"], mode="lines",
+                             line=dict(color=PALETTE[0], width=3), showlegend=False,
+                             hovertemplate="%{x:.0%} → %{y:.0%}<extra></extra>"))
+    if marker is not None:
+        fig.add_trace(go.Scatter(x=[marker[0]], y=[marker[1]], mode="markers+text",
+                                 marker=dict(color=PALETTE[1], size=12), showlegend=False,
+                                 text=[marker_text or ""], textposition="middle right",
+                                 hoverinfo="skip"))
+    fig.update_layout(title=title, **_LAYOUT)
+    fig.update_xaxes(title_text=x_label, tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(title_text=y_label, tickformat=".0%", range=[0, 1.02])
+    return fig
+
+
+def stacked_shares(mix: pd.DataFrame, *, by: str, series: str, value: str, order: list[str],
+                   labels: dict[str, str], colors: list[str], title: str, x_label: str,
+                   category_labels: dict[str, str] | None = None) -> go.Figure:
+    """100 % horizontal bars: the share of each ``series`` value within each ``by`` group."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(mix[by].astype(str)))
+    names = [category_labels.get(g, g) if category_labels else g for g in groups]
+    for key, color in zip(order, colors, strict=False):
+        rows = mix[mix[series].astype(str) == key]
+        part = rows.set_index(rows[by].astype(str))[value]
+        part = part.reindex(groups).fillna(0.0)
+        fig.add_trace(go.Bar(y=names, x=part.to_numpy(), name=labels.get(key, key),
+                             orientation="h", marker_color=color,
+                             hovertemplate="%{y}: %{x:.1%}<extra>" + labels.get(key, key)
+                             + "</extra>"))
+    fig.update_layout(barmode="stack", title=title, height=max(280, 28 * len(groups) + 140),
+                      **_LAYOUT)
+    fig.update_layout(legend_traceorder="normal")
+    fig.update_xaxes(title_text=x_label, tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def grid_heatmap(grid: pd.DataFrame, *, value: str, text: list[list[str]], title: str,
+                 x_label: str, y_label: str, colorbar: str) -> go.Figure:
+    """The 5 x 5 R-F grid: rows R 5 (recent) at the top, columns F 1..5.
+
+    ``text`` is row-major in ascending R (row 0 = R 1), like the pivot of ``grid``.
+    """
+    table = grid.pivot(index="r_score", columns="f_score", values=value).sort_index()
+    fig = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=[str(c) for c in table.columns], y=[str(r) for r in table.index],
+        text=text, texttemplate="%{text}", colorscale="Greens", colorbar=dict(title=colorbar),
+        hovertemplate="R %{y} · F %{x}<br>%{text}<extra></extra>"))
+    fig.update_layout(title=title, height=520, **_LAYOUT)
+    fig.update_xaxes(title_text=x_label)
+    fig.update_yaxes(title_text=y_label)
+    return fig
+
+
+def sankey(flows: pd.DataFrame, *, source: str, target: str, value: str,
+           source_labels: dict[str, str], target_labels: dict[str, str],
+           source_order: list[str], target_order: list[str], title: str,
+           colors: dict[str, str] | None = None) -> go.Figure:
+    """Flows between two categorical states (tiers before / after, stage this / next month)."""
+    flows = flows[flows[value] > 0]
+    left = [k for k in source_order if k in set(flows[source].astype(str))]
+    right = [k for k in target_order if k in set(flows[target].astype(str))]
+    index_left = {k: i for i, k in enumerate(left)}
+    index_right = {k: len(left) + i for i, k in enumerate(right)}
+    node_colors = [(colors or {}).get(k, PALETTE[4]) for k in left + right]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=[source_labels.get(k, k) for k in left]
+                  + [target_labels.get(k, k) for k in right],
+                  color=node_colors, pad=18, thickness=18),
+        link=dict(source=[index_left[str(s)] for s in flows[source]],
+                  target=[index_right[str(t)] for t in flows[target]],
+                  value=flows[value].astype(float).tolist(),
+                  color="rgba(15,110,86,0.18)"),
+    ))
+    fig.update_layout(title=title, height=460, **_LAYOUT)
+    return fig
+
+
+def diverging_bars(frame: pd.DataFrame, *, x: str, up: str, down: str, up_label: str,
+                   down_label: str, title: str, x_label: str, y_label: str) -> go.Figure:
+    """Moves up (above zero) and down (below zero) per period."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame[x], y=frame[up], name=up_label, marker_color=PALETTE[0]))
+    fig.add_trace(go.Bar(x=frame[x], y=-frame[down], name=down_label, marker_color=PALETTE[1],
+                         customdata=frame[down],
+                         hovertemplate="%{x}<br>%{customdata:,}<extra></extra>"))
+    fig.update_layout(barmode="relative", title=title, **_LAYOUT)
+    fig.update_xaxes(title_text=x_label)
+    fig.update_yaxes(title_text=y_label)
+    return fig

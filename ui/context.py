@@ -19,6 +19,7 @@ from segmentation import i18n
 from segmentation.features import customer_view
 from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
 from segmentation.overview import activity_cube, survey_cube
+from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, tier_history
 from segmentation.workspace import Snapshot, Workspace, ensure_dataset
 
 PERIOD_DAYS = 90
@@ -55,6 +56,31 @@ def _cubes(dataset_id: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame | N
     return activity_cube(engine, as_of=as_of), survey_cube(engine, as_of=as_of)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _scoring_base(dataset_id: str, as_of: date, window_days: int,
+                  filters: tuple) -> ScoringBase:
+    return prepare_scoring(_filtered_view(dataset_id, as_of, window_days, filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple) -> pd.DataFrame:
+    return pareto(_filtered_view(dataset_id, as_of, window_days, filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple,
+                  settings_json: str):
+    ws = workspace()
+    engine = ws.engine(ws.current())
+
+    def view_fn(bind, **kwargs):
+        return apply_filters(customer_view(bind, window_days=window_days, **kwargs),
+                             dict(filters))
+
+    return tier_history(engine, as_of=pd.Timestamp(as_of),
+                        settings=TierSettings.from_json(settings_json), view_fn=view_fn)
+
+
 @dataclass(frozen=True)
 class Context:
     """What a page needs: language, dataset, analysis date, filters."""
@@ -79,6 +105,18 @@ class Context:
 
     def cubes(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         return _cubes(self.snap.dataset_id, self.as_of)
+
+    def scoring_base(self) -> ScoringBase:
+        """Ranks of the filtered customers, computed once; slider moves only re-assign."""
+        with st.spinner(self.t("common.loading")):
+            return _scoring_base(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+
+    def pareto(self) -> pd.DataFrame:
+        return _pareto(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+
+    def tier_history(self, settings: TierSettings):
+        return _tier_history(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters,
+                             settings.to_json())
 
 
 def lang() -> str:

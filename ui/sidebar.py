@@ -8,22 +8,7 @@ import streamlit as st
 from segmentation import i18n
 from segmentation.filters import FILTER_COLUMNS, filter_options
 from ui import context
-
-
-def persisted(key: str) -> dict:
-    """Widget kwargs that keep ``st.session_state[key]`` across pages and reruns.
-
-    Widget state is dropped when a widget is not rendered in a run; the value
-    therefore lives under a plain key and the widget (``_w_<key>``) is seeded
-    from it and copies changes back.
-    """
-    widget_key = f"_w_{key}"
-    st.session_state[widget_key] = st.session_state.get(key)
-
-    def _copy_back() -> None:
-        st.session_state[key] = st.session_state[widget_key]
-
-    return {"key": widget_key, "on_change": _copy_back}
+from ui.state import persisted
 
 
 def language_switch() -> str:

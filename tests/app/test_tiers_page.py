@@ -1,0 +1,126 @@
+"""The tiers page: sliders, threshold mode, presets and what-if, checked against pandas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from segmentation import i18n
+
+
+@pytest.fixture
+def tiers(app):
+    app.switch_page("pages/tiers.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.fixture(scope="module")
+def view(sample_workspace):
+    from segmentation.features import customer_view
+    from segmentation.workspace import Workspace
+
+    return customer_view(Workspace().engine(), window_days=90)
+
+
+def _counts(app) -> list[int]:
+    """The four big numbers on the tier cards, best tier first."""
+    return [int(m.value.replace(",", "")) for m in app.metric][:4]
+
+
+def test_default_shares(tiers, view):
+    n = len(view)
+    assert _counts(tiers) == [round(n * s) for s in (0.1, 0.2, 0.3, 0.4)]
+    assert [h.value for h in tiers.markdown if h.value.startswith("#### ")][:4] == [
+        "#### VIP", "#### High", "#### Medium", "#### Low"]
+    assert sum(_counts(tiers)) == n
+
+
+def test_share_slider_regrades_without_recomputing_the_view(tiers, view, monkeypatch):
+    import segmentation.features as features
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the customer view was recomputed")
+
+    monkeypatch.setattr(features, "customer_view", fail)
+    tiers.slider(key="_w_tiers_share_0").set_value(5).run()
+    assert not tiers.exception, tiers.exception
+    n = len(view)
+    counts = _counts(tiers)
+    assert counts[0] == round(n * 0.05)
+    assert counts[1] == round(n * 0.25) - round(n * 0.05)
+    assert "Low gets the remaining 45%." in [c.value for c in tiers.caption]
+
+
+def test_spend_only_weights_put_the_biggest_spenders_in_vip(tiers, view):
+    for key, value in (("r", 0.0), ("f", 0.0), ("m", 1.0)):
+        tiers.session_state[f"tiers_w_{key}"] = value
+    tiers.run()
+    assert not tiers.exception
+    n_vip = _counts(tiers)[0]
+    cutoff = view["monetary_total"].sort_values(ascending=False).iloc[n_vip - 1]
+    expected = int((view["monetary_total"] >= cutoff).sum())
+    assert n_vip == expected
+
+
+def test_threshold_mode_matches_annual_figures(tiers, view):
+    tiers.radio(key="_w_tiers_mode").set_value("threshold").run()
+    tiers.number_input(key="_w_tiers_spend_0").set_value(20000.0).run()
+    tiers.number_input(key="_w_tiers_ships_0").set_value(30.0).run()
+    assert not tiers.exception, tiers.exception
+    exposure = np.maximum(view["tenure_days"] + 1, 90)
+    annual_spend = view["monetary_total"] * 365 / exposure
+    annual_ships = view["frequency"] * 365 / exposure
+    expected = int(((annual_spend >= 20000) & (annual_ships >= 30)).sum())
+    assert _counts(tiers)[0] == expected
+    assert 0 < expected < len(view) * 0.1
+
+
+def test_preset_save_and_what_if_sentence(tiers, view, sample_workspace):
+    from segmentation.presets import PresetStore
+    from segmentation.workspace import Workspace
+
+    store = PresetStore.for_workspace(Workspace())
+    for name in store.list():
+        store.delete(name)
+    tiers.text_input(key="tiers_preset_name").input("baseline").run()
+    tiers.button(key="tiers_preset_save").click().run()
+    assert "baseline" in store.list()
+    tiers.slider(key="_w_tiers_share_0").set_value(5).run()
+    assert not tiers.exception, tiers.exception
+    n = len(view)
+    moved = round(n * 0.1) - round(n * 0.05)
+    sentences = [m.value for m in tiers.markdown if "this change moves" in m.value.lower()]
+    assert any(f"{i18n.fmt_int(moved, 'en')} customers" in s and "from VIP to High" in s
+               for s in sentences), sentences
+    store.delete("baseline")
+
+
+def test_tiers_page_in_chinese(tiers):
+    tiers.session_state["lang"] = "zh"
+    tiers.run()
+    assert not tiers.exception
+    assert tiers.title[0].value == "客户分级"
+    assert [h.value for h in tiers.markdown if h.value.startswith("#### ")][:4] == [
+        "#### 钻石", "#### 黄金", "#### 白银", "#### 普通"]
+    assert any("前 20% 的客户贡献了" in m.value for m in tiers.markdown)
+
+
+def test_three_tiers(tiers, view):
+    from segmentation.tiers import TierSettings
+
+    tiers.button_group(key="_w_tiers_n").set_value(3).run()
+    assert not tiers.exception, tiers.exception
+    shares = TierSettings.default(3).shares
+    counts = [int(m.value.replace(",", "")) for m in tiers.metric][:3]
+    assert len([h for h in tiers.markdown if h.value.startswith("#### ")]) == 3
+    assert sum(counts) == len(view)
+    assert counts[0] == round(len(view) * shares[0])
+
+
+def test_download_has_the_chosen_tier(tiers, view):
+    data = tiers.get("download_button")
+    assert data  # CSV and Excel buttons are there
+    n = len(view)
+    caption = next(c.value for c in tiers.caption if "customers with tier" in c.value)
+    assert i18n.fmt_int(round(n * 0.1), "en") in caption
