@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run` from another folder
     sys.path.insert(0, str(ROOT))
 
+import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
 import ui.strings_tiers  # noqa: E402,F401  (page titles)
 from segmentation import i18n  # noqa: E402
 from ui import sidebar  # noqa: E402
@@ -20,6 +21,7 @@ st.set_page_config(page_title="Customer tiering · 客户分层",
 
 # Navigation first (its titles follow the language of the session), then the
 # shared sidebar widgets below it.
+st.session_state["_frame_run_id"] = st.session_state.get("_frame_run_id", 0) + 1
 st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
 lang = st.session_state["lang"]
 
@@ -32,6 +34,7 @@ def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
 pages = {
     i18n.t("nav.section.analysis", lang): [
         _page("overview.py", "overview", "dashboard", default=True),
+        _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("tiers.py", "tiers", "workspace_premium"),
     ],
     i18n.t("nav.section.data", lang): [

@@ -24,8 +24,7 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         missing = [lang for lang in LANGS if not texts.get(lang)]
         if missing:
             raise ValueError(f"message {key!r} lacks {missing}")
-        if key in _CATALOGUE and dict(_CATALOGUE[key]) != dict(texts):
-            raise ValueError(f"message {key!r} registered twice with different text")
+        # a later registration wins (a module reloaded by streamlit's file watcher)
         _CATALOGUE[key] = dict(texts)
 
 

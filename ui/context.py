@@ -123,8 +123,26 @@ def lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 
+def _require_frame() -> None:
+    """Run pages only inside the ``app.py`` frame.
+
+    Before ``st.navigation`` has run once in a server process, Streamlit treats
+    the ``pages/`` folder as a legacy multipage app and serves a deep link such
+    as ``/tiers`` by running the page file alone, without the sidebar, language
+    or page config. Detect that, switch the server to ``app.py``'s navigation
+    and rerun, which then runs the frame and the requested page.
+    """
+    if st.session_state.get("_frame_run_id") is not None:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def current() -> Context:
     """The context of this run, from the sidebar state set up in ``app.py``."""
+    _require_frame()
     snap = snapshot()
     as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
     filters = normalize_filters({c: st.session_state.get(f"flt_{c}", []) for c in FILTER_COLUMNS})
