@@ -1,0 +1,551 @@
+"""Churn warning: leakage, metrics on hand-made data, the sample backtest, reasons, lifecycle."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from data.generate_sample import generate
+from segmentation import i18n
+from segmentation.churn import (
+    HORIZON_OPTIONS,
+    REASON_RULES,
+    SIGNAL_COLUMNS,
+    STAGES,
+    STATUSES,
+    ChurnModel,
+    _grade,
+    backtest,
+    churn_labels,
+    churn_signals,
+    default_horizon,
+    default_lost_after,
+    lifecycle_stages,
+    ranking_metrics,
+    reasons,
+    score_churn,
+    top_share_metrics,
+    training_set,
+    warning_list,
+)
+from segmentation.clv import CLVWarning
+from segmentation.features import customer_view
+from segmentation.workspace import SAMPLE_FOLDER, Workspace, load_sample
+from tests.conftest import write_tables
+
+AS_OF = pd.Timestamp("2025-06-30")
+RISK_CODES = set(REASON_RULES.loc[REASON_RULES["side"] == "risk", "code"]) | {"quiet", "lost"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_clv():
+    # small or short data make the BG/NBD fit warn; that is clv's business, tested there
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CLVWarning)
+        yield
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def sample_engine(tmp_path_factory):
+    ws = Workspace(tmp_path_factory.mktemp("churn-sample"))
+    load_sample(ws)
+    engine = ws.engine()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def sample_view(sample_engine):
+    return customer_view(sample_engine, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def sample_backtest(sample_engine, sample_view):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CLVWarning)
+        return backtest(sample_engine, as_of=AS_OF, horizon_days=default_horizon(sample_view))
+
+
+@pytest.fixture(scope="module")
+def sample_model(sample_engine, sample_view):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CLVWarning)
+        return ChurnModel(default_horizon(sample_view)).fit(sample_engine, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def sample_scores(sample_engine, sample_model, sample_view):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CLVWarning)
+        return sample_model.score(sample_engine, as_of=AS_OF, view=sample_view)
+
+
+@pytest.fixture(scope="module")
+def small_tables() -> dict[str, pd.DataFrame]:
+    tables = generate(2_000, with_text=False)
+    tables.pop("truth")
+    return tables
+
+
+def _engine(folder: Path, tables: dict[str, pd.DataFrame]):
+    ws = Workspace(folder)
+    ws.replace(tables, source="test")
+    return ws.engine()
+
+
+# --------------------------------------------------------------------------- leakage
+
+
+def test_training_features_never_read_after_the_cutoff(tmp_path, small_tables):
+    horizon = 90
+    cutoff = AS_OF - pd.Timedelta(days=horizon)
+    rng = np.random.default_rng(7)
+    changed = {name: frame.copy() for name, frame in small_tables.items()}
+    tx = changed["transactions"]
+    after = tx["date"] > cutoff
+    # after the cutoff: drop half of the rows, change the amounts of the rest, add new
+    # rows for existing and for brand-new customers
+    keep = ~after | (rng.random(len(tx)) < 0.5)
+    tx = tx.loc[keep].copy()
+    tx.loc[tx["date"] > cutoff, "amount"] *= 3.0
+    extra = tx.sample(300, random_state=7).copy()
+    extra["date"] = cutoff + pd.to_timedelta(rng.integers(1, horizon + 1, len(extra)), "D")
+    extra.loc[extra.index[:50], "customer_id"] = [f"NEW{i:03d}" for i in range(50)]
+    changed["transactions"] = pd.concat([tx, extra], ignore_index=True)
+    # complaints: open ones get resolved after the cutoff, new ones are filed after it
+    cp = changed["complaints"]
+    still_open = (cp["date"] <= cutoff) & cp["resolved_date"].isna()
+    assert still_open.any()
+    cp.loc[still_open, "status"] = "resolved"
+    cp.loc[still_open, "resolved_date"] = cutoff + pd.Timedelta(days=10)
+    late = cp.head(40).copy()
+    late["date"] = cutoff + pd.Timedelta(days=5)
+    changed["complaints"] = pd.concat([cp, late], ignore_index=True)
+    # surveys after the cutoff all score 1
+    sv = changed["surveys"]
+    sv.loc[sv["date"] > cutoff, "score"] = 1.0
+
+    first = _engine(tmp_path / "a", small_tables)
+    second = _engine(tmp_path / "b", changed)
+    f1, y1 = training_set(first, as_of=AS_OF, horizon_days=horizon)
+    f2, y2 = training_set(second, as_of=AS_OF, horizon_days=horizon)
+    assert f1.attrs["cutoff"] == cutoff
+    pd.testing.assert_frame_equal(f1, f2)
+    assert f1.attrs["lost_after_days"] == f2.attrs["lost_after_days"]
+    # only the labels see what happened after the cutoff
+    assert not y1.equals(y2)
+    assert y1.index.equals(f1.index)
+
+
+def test_model_fit_reads_only_up_to_as_of(tmp_path, small_tables):
+    """Rows after the model's as_of change nothing: same fitted probabilities."""
+    as_of = AS_OF - pd.Timedelta(days=60)
+    changed = {name: frame.copy() for name, frame in small_tables.items()}
+    tx = changed["transactions"]
+    changed["transactions"] = tx.loc[tx["date"] <= as_of]
+    first = _engine(tmp_path / "a", small_tables)
+    second = _engine(tmp_path / "b", changed)
+    p1 = ChurnModel(60, max_iter=20).fit(first, as_of=as_of).predict_proba_at(first,
+                                                                           as_of=as_of)
+    p2 = ChurnModel(60, max_iter=20).fit(second, as_of=as_of).predict_proba_at(second,
+                                                                            as_of=as_of)
+    pd.testing.assert_series_equal(p1, p2)
+
+
+def test_labels_on_every_backend(db_engine):
+    tx = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "c", "c", "d"],
+        "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-15", "2024-01-10",
+                                "2024-01-31", "2024-03-01"]),
+        "amount": [10.0, 5.0, 10.0, 10.0, -10.0, 10.0],
+    })
+    write_tables(db_engine, {"transactions": tx})
+    index = pd.Index(["a", "b", "c", "d", "e"], name="customer_id")
+    got = churn_labels(db_engine, start="2024-01-15", horizon_days=17, index=index)
+    # (Jan 15, Feb 1]: a bought on Feb 1 (the last day counts), b only on the start day,
+    # c only refunded, d came later, e never bought
+    assert got.tolist() == [False, True, True, True, True]
+    assert got.index.equals(index)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def test_top_share_metrics_exact():
+    score = np.arange(20, 0, -1, dtype=float)  # 20, 19, ..., 1: no ties
+    y = np.zeros(20, dtype=bool)
+    y[[0, 5, 9, 14, 19]] = True  # 5 churners, one of them in the top 2
+    got = top_share_metrics(y, score)
+    assert got == {"precision": 0.5, "recall": 0.2, "lift": 2.0, "base_rate": 0.25, "k": 2,
+                   "n": 20}
+
+
+def test_top_share_metrics_split_ties_fractionally():
+    score = np.array([5.0, 4.0, 4.0, 4.0] + [0.0] * 16)
+    y = np.zeros(20, dtype=bool)
+    y[[0, 1, 10, 11]] = True  # the top one, one of the three tied at the cut, two below
+    got = top_share_metrics(y, score)
+    # k = 2: the 5 (a churner) plus one of three tied 4s, one of which churned
+    assert got["precision"] == pytest.approx((1 + 1 / 3) / 2)
+    assert got["recall"] == pytest.approx((1 + 1 / 3) / 4)
+    assert got["base_rate"] == pytest.approx(0.2)
+    assert got["lift"] == pytest.approx((2 / 3) / 0.2)
+    # the order of tied rows does not matter
+    perm = np.r_[0, 3, 2, 1, np.arange(4, 20)]
+    assert top_share_metrics(y[perm], score[perm]) == got
+
+
+def test_ranking_metrics_auc_and_missing_scores():
+    y = np.array([1, 0, 1, 0, 0, 1, 0, 0, 0, 0], dtype=bool)
+    s = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, np.nan])
+    got = ranking_metrics(y, s)
+    filled = np.where(np.isnan(s), -1.0, s)
+    assert got["roc_auc"] == pytest.approx(roc_auc_score(y, filled))
+    assert got["precision_top10"] == 1.0  # k = 1: the 0.9, a churner
+    assert got["recall_top10"] == pytest.approx(1 / 3)
+    assert got["lift_top10"] == pytest.approx(1 / 0.3)
+    assert got["n"] == 10
+    assert np.isnan(ranking_metrics(np.ones(4, bool), np.arange(4.0))["roc_auc"])
+
+
+@pytest.mark.parametrize(("model", "base", "grade"), [
+    ({"roc_auc": 0.80, "precision_top10": 0.7}, {"roc_auc": 0.70, "precision_top10": 0.6},
+     "better"),
+    ({"roc_auc": 0.80, "precision_top10": 0.5}, {"roc_auc": 0.70, "precision_top10": 0.6},
+     "similar"),
+    ({"roc_auc": 0.705, "precision_top10": 0.7}, {"roc_auc": 0.70, "precision_top10": 0.6},
+     "similar"),
+    ({"roc_auc": 0.60, "precision_top10": 0.7}, {"roc_auc": 0.70, "precision_top10": 0.6},
+     "worse"),
+], ids=["better", "behind-in-top10", "within-margin", "worse"])
+def test_grade(model, base, grade):
+    assert _grade(model, base) == grade
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def _view(intervals: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"frequency": [3] * len(intervals) + [1],
+                         "avg_interval_days": intervals + [np.nan]})
+
+
+@pytest.mark.parametrize(("intervals", "horizon"), [
+    ([8.0, 10.0, 12.0], 30), ([20.0, 20.0, 25.0], 60), ([35.0, 40.0, 45.0], 90),
+    ([50.0, 70.0, 90.0], 180), ([200.0, 300.0, 400.0], 180), ([], 180),
+], ids=["weekly", "fortnightly", "monthly", "bimonthly", "rare", "no-repeat-buyers"])
+def test_default_horizon(intervals, horizon):
+    assert default_horizon(_view(intervals)) == horizon
+    assert horizon in HORIZON_OPTIONS
+
+
+def test_default_lost_after():
+    view = _view([float(x) for x in range(1, 101)])  # 90th percentile 90.1
+    assert default_lost_after(view, 30) == 120  # 90.1 -> rounded up to 120
+    assert default_lost_after(view, 90) == 180  # two horizons
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+def test_sample_backtest_beats_baseline(sample_backtest):
+    bt = sample_backtest
+    print(f"\nbacktest H={bt.horizon_days} lost_after={bt.lost_after_days} "
+          f"train {bt.train_cutoff.date()} eval {bt.eval_cutoff.date()} n_train={bt.n_train}")
+    print(bt.metrics.round(3).to_string())
+    print(bt.sentence("en"))
+    print(bt.sentence("zh"))
+    m, b = bt.metrics.loc["model"], bt.metrics.loc["baseline"]
+    assert bt.eval_cutoff == AS_OF - pd.Timedelta(days=bt.horizon_days)
+    assert bt.train_cutoff == AS_OF - pd.Timedelta(days=2 * bt.horizon_days)
+    assert m["roc_auc"] > b["roc_auc"] + 0.03
+    assert m["precision_top10"] > b["precision_top10"]
+    assert m["lift_top10"] > 1.5
+    assert m["n"] == b["n"] == len(bt.scores)
+    assert bt.grade == "better" and not bt.use_baseline
+    assert "ROC-AUC" in bt.sentence("en") and CJK.search(bt.sentence("zh"))
+
+
+def test_sample_backtest_calibration(sample_backtest):
+    bt = sample_backtest
+    print("\n" + bt.calibration_sentence("en"))
+    print(bt.reliability.round(3).to_string())
+    # the sample's churn rises towards its end (seasonality and a late wave of planted
+    # decliners), so a model learnt on the previous half-year runs a few points low
+    assert abs(bt.mean_predicted - bt.observed_rate) < 0.08
+    rel = bt.reliability
+    assert rel["n"].sum() == len(bt.scores)
+    # roughly monotone: observed rates rise with the predicted ones, small dips allowed
+    assert np.all(np.diff(rel["observed"].to_numpy()) > -0.05)
+    assert rel["observed"].iloc[-1] - rel["observed"].iloc[0] > 0.5
+    assert np.corrcoef(rel["mean_predicted"], rel["observed"])[0, 1] > 0.95
+
+
+def test_sample_backtest_calibration_at_90_days(sample_engine):
+    bt = backtest(sample_engine, as_of=AS_OF, horizon_days=90)
+    auc = bt.metrics["roc_auc"]
+    print(f"\nH=90: {bt.calibration_sentence('en')} "
+          f"ROC-AUC {auc['model']:.3f} vs {auc['baseline']:.3f}")
+    assert abs(bt.mean_predicted - bt.observed_rate) < 0.04
+    assert bt.grade == "better"
+
+
+def test_sample_decliners_fill_the_top_decile(sample_backtest):
+    truth = pd.read_parquet(SAMPLE_FOLDER / "truth.parquet").set_index("customer_id")
+    scores = sample_backtest.scores
+    decliner = truth["decliner"].reindex(scores.index).to_numpy(dtype=bool)
+    top = scores["model_risk"].to_numpy() >= np.quantile(scores["model_risk"], 0.9)
+    print(f"\ndecliners: {decliner[top].mean():.1%} of the top decile, "
+          f"{decliner.mean():.1%} of all scored")
+    assert decliner[top].mean() > 2 * decliner.mean()
+
+
+def test_score_columns_and_statuses(sample_scores, sample_model):
+    sc = sample_scores
+    assert sc.index.name == "customer_id"
+    for col in ("status", "churn_risk", "p_alive", "clv_12m", "value_at_risk", "risk_reasons",
+                "reason_codes", *SIGNAL_COLUMNS):
+        assert col in sc.columns
+    assert set(sc["status"]) <= set(STATUSES)
+    risk = sc["churn_risk"].to_numpy()
+    assert np.all((risk >= 0) & (risk <= 1))
+    lost = sc["status"] == "lost"
+    assert (sc.loc[lost, "recency_days"] > sample_model.lost_after_days_).all()
+    assert (sc.loc[~lost, "recency_days"] <= sample_model.lost_after_days_).all()
+    warn = sc["status"] == "warning"
+    assert (sc.loc[warn, "churn_risk"] >= sample_model.warning_threshold).all()
+    assert (sc.loc[lost, "value_at_risk"] == 0).all()
+    # sorted by value at risk, lost customers last
+    live = sc.loc[~lost, "value_at_risk"].to_numpy()
+    assert np.all(np.diff(live) <= 0)
+    assert not lost.iloc[: (~lost).sum()].any()
+    assert sc.attrs["ranked_by"] == "model"
+
+
+def test_warning_list_filters(sample_scores):
+    sc = sample_scores.copy()
+    sc["tier"] = np.where(sc["clv_12m"] > sc["clv_12m"].median(), "high", "low")
+    branch = sc["branch"].dropna().iloc[0]
+    out = warning_list(sc, tiers=["high"], branches=[branch], min_risk=0.6,
+                       reason_codes=["overdue", "frequency_down"])
+    assert len(out) > 0
+    assert (out["status"] == "warning").all() and (out["churn_risk"] >= 0.6).all()
+    assert (out["tier"] == "high").all() and (out["branch"] == branch).all()
+    assert out["reason_codes"].str.contains("overdue|frequency_down").all()
+    assert np.all(np.diff(out["value_at_risk"].to_numpy()) <= 0)
+    with pytest.raises(ValueError, match="tier"):
+        warning_list(sample_scores.drop(columns=[c for c in ("tier",) if c in sample_scores]),
+                     tiers=["high"])
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+def _rule_holds(values: np.ndarray, op: str, threshold: float) -> np.ndarray:
+    return values >= threshold if op == ">=" else values <= threshold
+
+
+def test_reasons_agree_with_scores(sample_scores):
+    sc = sample_scores
+    live = sc["status"] != "lost"
+    high = live & (sc["churn_risk"] >= sc.attrs["high_risk_threshold"])
+    assert high.sum() >= 0.09 * live.sum()
+    codes = sc["reason_codes"].str.split(",")
+    # every high-risk customer has a risk-raising reason, first, and no reassuring one
+    assert codes[high].map(lambda c: c[0] in RISK_CODES and set(c) <= RISK_CODES).all()
+    # everybody gets at least one reason; never more than three
+    assert codes.map(len).between(1, 3).all() and (sc["risk_reasons"] != "").all()
+    # no reason contradicts its signal
+    for rule in REASON_RULES.itertuples():
+        has = codes.map(lambda c, code=rule.code: code in c).to_numpy(dtype=bool)
+        values = sc.loc[has, rule.signal].to_numpy(dtype="float64")
+        assert _rule_holds(values, rule.op, rule.threshold).all(), rule.code
+    # the numbers in the text are the customer's own
+    overdue = sc[codes.map(lambda c: "overdue" in c)].head(50)
+    for _, row in overdue.iterrows():
+        assert f"no shipment for {round(row['recency_days'])} days" in row["risk_reasons"]
+
+
+def test_reasons_in_both_languages(sample_scores, sample_model, sample_engine, sample_view):
+    zh = sample_model.score(sample_engine, as_of=AS_OF, lang="zh", view=sample_view)
+    assert zh["reason_codes"].equals(sample_scores["reason_codes"])
+    assert zh["risk_reasons"].map(lambda s: bool(CJK.search(s))).all()
+    assert not sample_scores["risk_reasons"].map(lambda s: bool(CJK.search(s))).any()
+    for key in [k for k in i18n.keys() if k.startswith("churn.")]:
+        assert i18n.t(key, "en") and i18n.t(key, "zh")
+    for stage in (*STAGES, "not_yet"):
+        assert i18n.has(f"churn.stage.{stage}")
+    for code in (*REASON_RULES["code"], "quiet", "lost", "pace"):
+        assert i18n.has(f"churn.reason.{code}") and i18n.has(f"churn.reason_label.{code}")
+
+
+def test_reason_wording_hand_made():
+    signals = pd.DataFrame({
+        "recency_days": [64.0, 2.0, 30.0],
+        "frequency": [20, 30, 1],
+        "usual_interval_days": [9.0, 10.0, 70.0],
+        "overdue_ratio": [64 / 9, 0.2, 30 / 70],
+        "interval_to_horizon": [0.1, 0.1, 0.8],
+        "frequency_recent": [2, 12, 1],
+        "frequency_prior": [7, 8, 0],
+        "frequency_change": [-5 / 7, 0.5, np.nan],
+        "spend_change": [-0.6, 0.4, np.nan],
+        "ticket_change": [0.1, 0.0, np.nan],
+        "satisfaction_from": [4.6, 4.0, np.nan],
+        "satisfaction_last": [2.8, 5.0, np.nan],
+        "satisfaction_drop": [1.8, -1.0, np.nan],
+        "complaints_open": [2.0, 0.0, 0.0],
+        "complaints_recent": [2.0, 0.0, 0.0],
+        "complaint_category": pd.array(["delay", None, None], dtype="str"),
+        "tenure_days": [400.0, 800.0, 30.0],
+    }, index=pd.Index(["a", "b", "c"], name="customer_id"))
+    signals.attrs.update(window_days=90, typical_interval_days=70.0)
+    risk = pd.Series([0.9, 0.1, 0.5], index=signals.index)
+    en = reasons(signals, risk, lang="en", high_risk=0.8)
+    zh = reasons(signals, risk, lang="zh", high_risk=0.8)
+    a = en.loc["a", "risk_reasons"].split("; ")
+    assert set(a) <= {"no shipment for 64 days (usually every 9)",
+                      "shipments down 71% against the previous 90 days",
+                      "satisfaction fell from 4.6 to 2.8",
+                      "2 open complaints (delay)"}
+    assert len(a) == 3
+    assert "已 64 天未寄件（平时约每 9 天一次）" in zh.loc["a", "risk_reasons"] or \
+        "2 件投诉未解决（延误）" in zh.loc["a", "risk_reasons"]
+    # the low-risk customer is reassured first
+    b = en.loc["b", "reason_codes"].split(",")
+    assert b[0] in {"recent", "frequency_up", "spend_up", "satisfied", "loyal"}
+    assert "shipped 2 days ago (usually every 10)" in en.loc["b", "risk_reasons"]
+    # the new one-time buyer: new customer (risk above the mean of 0.5)
+    assert en.loc["c", "reason_codes"].split(",")[0] == "new_customer"
+    assert en.loc["c", "risk_reasons"].startswith("new customer: first shipment 30 days ago")
+    assert (en["n_risk_reasons"] >= 0).all() and en.loc["a", "n_risk_reasons"] == 3
+
+
+def test_missing_surveys_and_complaints_remove_their_signals(tmp_path, small_tables):
+    tables = {k: small_tables[k] for k in ("transactions", "customers")}
+    engine = _engine(tmp_path, tables)
+    result = score_churn(engine, as_of=AS_OF, horizon_days=90)
+    sc = result.scores
+    for col in ("satisfaction_from", "satisfaction_last", "satisfaction_drop",
+                "complaints_open", "complaints_recent"):
+        assert sc[col].isna().all()
+    used = set(",".join(sc["reason_codes"]).split(","))
+    assert not used & {"satisfaction_down", "satisfaction_low", "satisfied", "complaints_open",
+                       "complaints_recent"}
+    assert sc["churn_risk"].between(0, 1).all()
+    assert result.backtest is not None
+    assert sc.attrs["ranked_by"] == ("baseline" if result.backtest.use_baseline else "model")
+
+
+def test_use_baseline_ranks_by_recency(sample_model, sample_engine, sample_view):
+    sc = sample_model.score(sample_engine, as_of=AS_OF, use_baseline=True, view=sample_view)
+    assert sc.attrs["ranked_by"] == "baseline"
+    live = sc[sc["status"] != "lost"].sort_values("recency_days")
+    assert np.all(np.diff(live["churn_risk"].to_numpy()) >= -1e-12)
+    assert (sc["churn_risk"] == sc["baseline_risk"]).all()
+    assert CJK.search(i18n.t("churn.ranked_by.baseline", "zh"))
+
+
+def test_signals_from_a_view(sample_view):
+    sig = churn_signals(sample_view, horizon_days=90)
+    assert list(sig.columns) == list(SIGNAL_COLUMNS)
+    assert sig.index.equals(sample_view.index)
+    one = sig["frequency"] == 1
+    typical = sig.attrs["typical_interval_days"]
+    assert np.allclose(sig.loc[one, "usual_interval_days"], typical)
+    assert np.allclose(sig["overdue_ratio"], sig["recency_days"] / sig["usual_interval_days"])
+    assert np.allclose(sig["interval_to_horizon"], sig["usual_interval_days"] / 90)
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def _hand_lifecycle_tables() -> dict[str, pd.DataFrame]:
+    days = {
+        "a": pd.date_range("2024-01-01", "2024-06-29", freq="10D"),  # steady, every 10 days
+        "b": pd.to_datetime(["2024-05-10", "2024-06-20"]),  # new in May
+        "c": pd.to_datetime(["2024-01-05", "2024-01-15", "2024-05-20"]),  # back in May
+        "d": pd.to_datetime(["2024-01-10", "2024-01-20"]),  # gone
+        "e": pd.to_datetime(["2024-03-01", "2024-03-11", "2024-03-21"]),  # fading
+    }
+    rows = [(cid, d, 10.0) for cid, ds in days.items() for d in ds]
+    rows.append(("d", pd.Timestamp("2024-06-01"), -5.0))  # a refund is no purchase
+    tx = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+    return {"transactions": tx}
+
+
+def test_lifecycle_hand_made(db_engine):
+    write_tables(db_engine, _hand_lifecycle_tables())
+    lc = lifecycle_stages(db_engine, as_of="2024-06-30", months=3, lost_after_days=60)
+    assert lc.typical_interval_days == 10.0  # median of 10, 41, 68, 10, 10
+    expected = pd.DataFrame(
+        {"new": [0, 1, 0], "active": [1, 1, 3], "reactivated": [0, 1, 0],
+         "at_risk": [1, 0, 0], "lapsed": [2, 2, 2]},
+        index=pd.DatetimeIndex(["2024-04-30", "2024-05-31", "2024-06-30"], name="month_end"))
+    pd.testing.assert_frame_equal(lc.counts, expected)
+    april = lc.flows[lc.flows["month_end"] == pd.Timestamp("2024-04-30")]
+    got = {(r.from_stage, r.to_stage): r.customers for r in april.itertuples()}
+    assert got == {("active", "active"): 1, ("lapsed", "lapsed"): 2, ("new", "at_risk"): 1}
+    may = lc.flows[lc.flows["month_end"] == pd.Timestamp("2024-05-31")]
+    got = {(r.from_stage, r.to_stage): r.customers for r in may.itertuples()}
+    assert got == {("active", "active"): 1, ("lapsed", "lapsed"): 1, ("at_risk", "lapsed"): 1,
+                   ("lapsed", "reactivated"): 1, ("not_yet", "new"): 1}
+    assert lc.current.to_dict() == {"a": "active", "b": "active", "c": "active",
+                                    "d": "lapsed", "e": "lapsed"}
+
+
+def test_lifecycle_counts_and_flows_add_up(sample_engine):
+    lc = lifecycle_stages(sample_engine, as_of=AS_OF, months=12)
+    assert list(lc.counts.columns) == list(STAGES)
+    assert len(lc.counts) == 12 and lc.counts.index[-1] == AS_OF
+    for month_end in lc.counts.index[[0, 5, -1]]:
+        view = customer_view(sample_engine, as_of=month_end)
+        assert lc.counts.loc[month_end].sum() == (view["frequency"] > 0).sum()
+    totals = lc.counts.sum(axis=1)
+    for i, month_end in enumerate(lc.counts.index):
+        flows = lc.flows[lc.flows["month_end"] == month_end]
+        assert flows["customers"].sum() == totals.iloc[i]
+        into = flows.groupby("to_stage")["customers"].sum()
+        assert into.reindex(list(STAGES), fill_value=0).tolist() == \
+            lc.counts.loc[month_end].tolist()
+        if i > 0:
+            out_of = flows[flows["from_stage"] != "not_yet"].groupby("from_stage")["customers"]
+            assert out_of.sum().reindex(list(STAGES), fill_value=0).tolist() == \
+                lc.counts.iloc[i - 1].tolist()
+        # only newcomers come from "not yet", and newcomers only from there
+        assert set(flows.loc[flows["from_stage"] == "not_yet", "to_stage"]) <= {"new"}
+    assert lc.current.value_counts().reindex(list(STAGES), fill_value=0).tolist() == \
+        lc.counts.iloc[-1].tolist()
+
+
+def test_satisfaction_reasons_follow_the_score_scale():
+    """Scores on 0-10: the 1-5 thresholds are mapped onto it and the text says "of 10"."""
+    n = 3
+    signals = pd.DataFrame({c: np.full(n, np.nan) for c in SIGNAL_COLUMNS},
+                           index=pd.Index(["x", "y", "z"], name="customer_id"))
+    signals["frequency"] = 5
+    signals["recency_days"] = 20.0
+    signals["usual_interval_days"] = 20.0
+    signals["overdue_ratio"] = 1.0
+    signals["tenure_days"] = 300.0
+    signals["complaint_category"] = pd.array([None] * n, dtype="str")
+    signals["satisfaction_last"] = [9.5, 1.5, 6.0]
+    signals.attrs.update(window_days=90, typical_interval_days=20.0,
+                         satisfaction_scale=(0.0, 10.0))
+    got = reasons(signals, pd.Series([0.1, 0.9, 0.5], index=signals.index), high_risk=0.8)
+    assert got.loc["x", "risk_reasons"] == "satisfied: last survey score 9.5 of 10"
+    assert got.loc["y", "risk_reasons"] == "last satisfaction score 1.5 of 10"
+    assert got.loc["z", "reason_codes"] == "pace"  # 6 of 10 is neither low nor high
+    zh = reasons(signals, pd.Series([0.1, 0.9, 0.5], index=signals.index), lang="zh",
+                 high_risk=0.8)
+    assert zh.loc["y", "risk_reasons"] == "最近一次满意度仅 1.5 分（满分 10 分）"
