@@ -19,6 +19,11 @@ OUTPUT_COLUMNS = (
 )
 
 
+#: churn columns copied into the output (after the contract's columns)
+CHURN_COLUMNS = ("churn_risk", "p_alive", "clv_12m", "risk_reasons", "status",
+                 "value_at_risk", "reason_codes")
+
+
 class CliError(Exception):
     """Bad input: printed as one line, exit code 2."""
 
@@ -35,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD "
                        "(default: the last transaction date)")
     score.add_argument("--preset", type=Path, help="tier settings (JSON) saved from the app")
+    score.add_argument("--horizon", type=int, choices=(30, 60, 90, 180),
+                       help="churn horizon H in days (default: from the purchase cycle)")
+    score.add_argument("--lost-after", dest="lost_after", type=int,
+                       help="days without a shipment after which a customer counts as lost")
+    score.add_argument("--no-churn", dest="churn", action="store_false",
+                       help="skip the churn model (churn_risk, p_alive, clv_12m stay empty)")
     score.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
     score.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="language of messages and reasons")
@@ -45,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def score(args: argparse.Namespace) -> pd.DataFrame:
     """Run the scoring pipeline for parsed CLI arguments; returns the output frame."""
+    from .churn import score_churn
     from .cleaning import load_files
     from .features import customer_view
     from .tiers import score_customers
@@ -63,16 +75,26 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     for name, path in paths.items():
         if not path.exists():
             raise CliError(f"--{name} {path}: file not found")
+    if args.lost_after is not None and args.lost_after < 1:
+        raise CliError(f"--lost-after {args.lost_after}: give a number of days above 0")
+    settings = _load_preset(args.preset) if args.preset else None
     dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
     for problem in dataset.problems:
         print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
-    settings = _load_preset(args.preset) if args.preset else None
     with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
         ws = Workspace(tmp)
         ws.replace(dataset.tables, source="cli")
         view = customer_view(ws.engine(), as_of=as_of)
+        churn = None
+        if args.churn:
+            churn = score_churn(ws.engine(), as_of=as_of, view=view, lang=args.lang,
+                                horizon_days=args.horizon,
+                                lost_after_days=args.lost_after).scores
         ws.engine().dispose()
     scored = score_customers(view, settings)
+    if churn is not None:
+        columns = [c for c in CHURN_COLUMNS if c in churn.columns]
+        scored = scored.join(churn[columns], how="left")
     return _output_frame(scored)
 
 

@@ -46,6 +46,17 @@ def test_cli_scores_every_customer_of_the_sample(scored):
     assert scored["recency_days"].min() >= 0
 
 
+def test_cli_fills_churn_columns(scored):
+    assert scored["churn_risk"].between(0, 1).all()
+    assert scored["p_alive"].between(0, 1).all()
+    assert (scored["clv_12m"] >= 0).all()
+    assert scored["risk_reasons"].fillna("").str.len().gt(0).all()
+    assert set(scored["status"]) <= {"ok", "warning", "lost"}
+    high = scored[scored["churn_risk"] >= scored["churn_risk"].quantile(0.9)]
+    risky = "no shipment|down|fell|complaint|rarely|only one shipment|new customer"
+    assert high["risk_reasons"].str.contains(risky).all()
+
+
 def test_cli_frequency_matches_the_raw_file(scored):
     tx = pd.read_parquet(SAMPLE / "transactions.parquet")
     tx = tx[(tx["date"] <= "2025-03-31") & (tx["amount"] > 0)]
@@ -59,7 +70,7 @@ def test_cli_preset_changes_tier_shares(tmp_path):
     preset.write_text(json.dumps({"tiers": ["gold", "rest"], "shares": [0.25, 0.75]}))
     out = tmp_path / "scores.parquet"
     proc = run_cli("score", "--transactions", str(SAMPLE / "transactions.parquet"),
-                   "--preset", str(preset), "--out", str(out))
+                   "--preset", str(preset), "--no-churn", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     tiers = pd.read_parquet(out)["tier"].value_counts(normalize=True)
     assert set(tiers.index) == {"gold", "rest"}
