@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run` from another folder
     sys.path.insert(0, str(ROOT))
 
+import ui.strings_churn  # noqa: E402,F401  (page titles)
 import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
-import ui.strings_tiers  # noqa: E402,F401  (page titles)
+import ui.strings_tiers  # noqa: E402,F401
 from segmentation import i18n  # noqa: E402
 from ui import sidebar  # noqa: E402
 
@@ -36,6 +37,7 @@ pages = {
         _page("overview.py", "overview", "dashboard", default=True),
         _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("tiers.py", "tiers", "workspace_premium"),
+        _page("churn.py", "churn", "notifications_active"),
     ],
     i18n.t("nav.section.data", lang): [
         _page("data.py", "data", "database"),

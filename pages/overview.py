@@ -32,8 +32,16 @@ FORMATS = {
     "shipments": lambda v: i18n.fmt_int(v, lang),
     "avg_satisfaction": lambda v: i18n.fmt_float(v, lang),
 }
-cols = st.columns(len(FORMATS))
-for col, metric in zip(cols, FORMATS, strict=True):
+ready = st.session_state.get("churn_ready")
+at_risk = None
+if ready and ready[:2] == (ctx.snap.dataset_id, ctx.as_of):
+    at_risk = int((ctx.churn_scores(ready[2], ready[3])["status"] == "warning").sum())
+cols = st.columns(len(FORMATS) + 1)
+with cols[-1]:
+    st.metric(t("ov.metric.at_risk"), "–" if at_risk is None else i18n.fmt_int(at_risk, lang),
+              border=True, help=t("ov.metric.at_risk.help" if at_risk is not None
+                                  else "ov.metric.at_risk.pending"))
+for col, metric in zip(cols, FORMATS, strict=False):
     with col:
         if metric not in figures.index:
             st.metric(t(f"ov.metric.{metric}"), "–", border=True, help=t("ov.no_surveys"))

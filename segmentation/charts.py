@@ -174,3 +174,62 @@ def diverging_bars(frame: pd.DataFrame, *, x: str, up: str, down: str, up_label:
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label)
     return fig
+
+
+def reliability(curve: pd.DataFrame, *, title: str, x_label: str, y_label: str) -> go.Figure:
+    """Mean predicted probability against the observed rate per bin, with the diagonal."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", showlegend=False,
+                             line=dict(color="#b0b7bf", dash="dot"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=curve["mean_predicted"], y=curve["observed"],
+                             mode="lines+markers", showlegend=False,
+                             marker=dict(size=9, color=PALETTE[0]), line=dict(color=PALETTE[0]),
+                             hovertemplate="%{x:.0%} → %{y:.0%}<extra></extra>"))
+    fig.update_layout(title=title, **_LAYOUT)
+    fig.update_xaxes(title_text=x_label, tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(title_text=y_label, tickformat=".0%", range=[0, 1])
+    return fig
+
+
+def stacked_area(frame: pd.DataFrame, *, x: str, columns: list[str], labels: dict[str, str],
+                 title: str, x_label: str, y_label: str) -> go.Figure:
+    """Counts per category over time, stacked."""
+    fig = go.Figure()
+    for column, color in zip(columns, PALETTE, strict=False):
+        fig.add_trace(go.Scatter(x=frame[x], y=frame[column], name=labels.get(column, column),
+                                 mode="lines", stackgroup="one", line=dict(width=0.5),
+                                 fillcolor=color, marker_color=color,
+                                 hovertemplate="%{x|%Y-%m}: %{y:,}<extra>"
+                                 + labels.get(column, column) + "</extra>"))
+    fig.update_layout(title=title, hovermode="x unified", **_LAYOUT)
+    fig.update_xaxes(title_text=x_label, tickformat="%Y-%m")
+    fig.update_yaxes(title_text=y_label)
+    return fig
+
+
+def customer_timeline(monthly: pd.DataFrame, surveys: pd.DataFrame | None,
+                      complaints: pd.DataFrame | None, *, title: str, spend_label: str,
+                      score_label: str, complaint_label: str,
+                      score_range: tuple[float, float] = (1, 5)) -> go.Figure:
+    """Monthly spend (bars), survey scores (dots, right axis) and complaints (markers)."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=monthly["month"], y=monthly["amount"], name=spend_label,
+                         marker_color=PALETTE[0],
+                         hovertemplate="%{x|%Y-%m}: ¥%{y:,.0f}<extra></extra>"),
+                  secondary_y=False)
+    if surveys is not None and not surveys.empty:
+        fig.add_trace(go.Scatter(x=surveys["date"], y=surveys["score"], name=score_label,
+                                 mode="markers+lines", marker=dict(size=9, color=PALETTE[2]),
+                                 hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>"),
+                      secondary_y=True)
+    if complaints is not None and not complaints.empty:
+        fig.add_trace(go.Scatter(
+            x=complaints["date"], y=[score_range[0]] * len(complaints), name=complaint_label,
+            mode="markers", marker=dict(symbol="x", size=13, color="#c0392b"),
+            text=complaints.get("category"), hovertemplate="%{x|%Y-%m-%d}: %{text}<extra>"
+            + complaint_label + "</extra>"), secondary_y=True)
+    fig.update_layout(title=title, **_LAYOUT)
+    fig.update_yaxes(title_text=spend_label, secondary_y=False, tickprefix="¥")
+    fig.update_yaxes(title_text=score_label, secondary_y=True, showgrid=False,
+                     range=[score_range[0] - 0.3, score_range[1] + 0.3])
+    return fig

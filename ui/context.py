@@ -81,6 +81,48 @@ def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple
                         settings=TierSettings.from_json(settings_json), view_fn=view_fn)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
+    """Backtest, fit and score once per dataset, date and definition (all customers)."""
+    from segmentation.churn import score_churn
+
+    ws = workspace()
+    return score_churn(ws.engine(ws.current()), as_of=pd.Timestamp(as_of), horizon_days=horizon,
+                       lost_after_days=lost_after, lang="en",
+                       view=_view(dataset_id, as_of, PERIOD_DAYS))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
+                  lang: str) -> pd.DataFrame:
+    """The scores with reasons in ``lang`` (re-scoring only; the model is reused)."""
+    result = _churn(dataset_id, as_of, horizon, lost_after)
+    if lang == "en":
+        return result.scores
+    ws = workspace()
+    use_baseline = bool(result.backtest is not None and result.backtest.use_baseline)
+    return result.model.score(ws.engine(ws.current()), as_of=pd.Timestamp(as_of), lang=lang,
+                              use_baseline=use_baseline,
+                              view=_view(dataset_id, as_of, PERIOD_DAYS))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _lifecycle(dataset_id: str, as_of: date, lost_after: int):
+    from segmentation.churn import lifecycle_stages
+
+    ws = workspace()
+    return lifecycle_stages(ws.engine(ws.current()), as_of=pd.Timestamp(as_of),
+                            lost_after_days=lost_after)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _churn_defaults(dataset_id: str, as_of: date) -> tuple[int, dict[int, int]]:
+    from segmentation.churn import default_horizon, default_lost_after
+
+    view = _view(dataset_id, as_of, PERIOD_DAYS)
+    return default_horizon(view), {h: default_lost_after(view, h) for h in (30, 60, 90, 180)}
+
+
 @dataclass(frozen=True)
 class Context:
     """What a page needs: language, dataset, analysis date, filters."""
@@ -113,6 +155,23 @@ class Context:
 
     def pareto(self) -> pd.DataFrame:
         return _pareto(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+
+    def churn_defaults(self) -> tuple[int, dict[int, int]]:
+        """The default horizon and, per horizon, the default lost cutoff."""
+        return _churn_defaults(self.snap.dataset_id, self.as_of)
+
+    def churn(self, horizon: int, lost_after: int):
+        """The fitted churn model and its backtest (all customers, not only the filtered)."""
+        return _churn(self.snap.dataset_id, self.as_of, horizon, lost_after)
+
+    def churn_scores(self, horizon: int, lost_after: int) -> pd.DataFrame:
+        """Churn scores of the customers that match the sidebar filters, reasons in the
+        user's language."""
+        scores = _churn_scores(self.snap.dataset_id, self.as_of, horizon, lost_after, self.lang)
+        return scores.loc[scores.index.intersection(self.view().index)]
+
+    def lifecycle(self, lost_after: int):
+        return _lifecycle(self.snap.dataset_id, self.as_of, lost_after)
 
     def tier_history(self, settings: TierSettings):
         return _tier_history(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters,

@@ -85,6 +85,15 @@ i18n.register({
         "en": "Mean survey score in the last {days} days.",
         "zh": "近 {days} 天满意度调查的平均得分。",
     },
+    "ov.metric.at_risk": {"en": "Customers at risk", "zh": "流失预警客户"},
+    "ov.metric.at_risk.help": {
+        "en": "Customers with a churn warning (risk 50% or more), as on the Churn warnings page.",
+        "zh": "流失风险不低于 50% 的预警客户，与“流失预警”页面一致。",
+    },
+    "ov.metric.at_risk.pending": {
+        "en": "Open the Churn warnings page once to train the model; the figure then shows here.",
+        "zh": "打开一次“流失预警”页面训练模型后，此处将显示该数字。",
+    },
     "ov.no_surveys": {
         "en": "Upload a surveys table on the Data page to see satisfaction here.",
         "zh": "在“数据管理”页面上传满意度调查表后，此处将显示满意度。",

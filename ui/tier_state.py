@@ -15,7 +15,8 @@ from segmentation import i18n
 from segmentation.tiers import SettingsError, Threshold, TierSettings
 from ui.state import persisted
 
-__all__ = ["actions_editor", "change_tier_count", "load_into_state", "persisted",
+__all__ = ["actions_editor", "change_tier_count", "current_tier_settings", "load_into_state",
+           "persisted",
            "rules_editor", "settings_from_state", "use_suggested_thresholds"]
 
 
@@ -152,3 +153,14 @@ def rules_editor(settings: TierSettings, lang: str, t) -> None:
         st.error(t("tp.rfm.invalid", message=err.message(lang)))
         return
     st.session_state["tiers_rules"] = records
+
+
+def current_tier_settings(lang: str) -> TierSettings:
+    """The tier settings other pages use: the tiers page's current ones, else the default
+    preset of the workspace, else the built-in default."""
+    if "tiers_keys" in st.session_state:
+        return settings_from_state(lang, strict=False)
+    from segmentation.presets import PresetStore
+    from ui import context
+
+    return PresetStore.for_workspace(context.workspace()).default_settings() or TierSettings()

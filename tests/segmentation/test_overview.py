@@ -96,3 +96,13 @@ def test_filters():
     assert apply_filters(frame, {"region": ["n"]})["branch"].tolist() == ["x", "z"]
     assert apply_filters(frame, {"customer_type": ["enterprise"]}).shape[0] == 3  # absent col
     assert filter_options(frame, {"region": ["s"]}) == {"region": ["n", "s"], "branch": ["y"]}
+
+
+def test_customer_history(engine):
+    from segmentation.customer import customer_history
+
+    hist = customer_history(engine, "a", as_of=AS_OF)
+    assert hist["transactions"]["amount"].tolist() == [50.0, 100.0]  # 07-05 is after as_of
+    assert hist["surveys"]["score"].tolist() == [5.0]
+    assert "complaints" not in hist
+    assert customer_history(engine, "zzz", as_of=AS_OF)["transactions"].empty
