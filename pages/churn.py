@@ -43,8 +43,12 @@ with c1:
     st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
 
 with st.spinner(t("cp.running")):
-    result = ctx.churn(horizon, lost_after)
-    scores = ctx.churn_scores(horizon, lost_after)
+    try:
+        result = ctx.churn(horizon, lost_after)
+        scores = ctx.churn_scores(horizon, lost_after)
+    except ValueError as err:
+        st.warning(t("cp.too_short", h=horizon, detail=str(err)))
+        st.stop()
 
 st.session_state["churn_ready"] = (ctx.snap.dataset_id, ctx.as_of, horizon, lost_after)
 settings = current_tier_settings(lang)

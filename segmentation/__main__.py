@@ -87,9 +87,12 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
         view = customer_view(ws.engine(), as_of=as_of)
         churn = None
         if args.churn:
-            churn = score_churn(ws.engine(), as_of=as_of, view=view, lang=args.lang,
-                                horizon_days=args.horizon,
-                                lost_after_days=args.lost_after).scores
+            try:
+                churn = score_churn(ws.engine(), as_of=as_of, view=view, lang=args.lang,
+                                    horizon_days=args.horizon,
+                                    lost_after_days=args.lost_after).scores
+            except ValueError as err:  # too little history to learn churn from
+                print(f"warning: churn columns left empty: {err}", file=sys.stderr)
         ws.engine().dispose()
     scored = score_customers(view, settings)
     if churn is not None:

@@ -24,6 +24,14 @@ i18n.register({
               "is win-back, not retention.",
         "zh": "超过该天数未寄件的客户视为已流失，不再列入预警；联系他们属于召回而非挽留。",
     },
+    "cp.too_short": {
+        "en": "A churn model cannot be learned for a {h}-day horizon from this data: it needs "
+              "customers with known outcomes over {h} days before the analysis date. Choose a "
+              "shorter horizon, an earlier analysis date, or load more history. (Detail: "
+              "{detail})",
+        "zh": "无法基于当前数据学习 {h} 天的流失模型：需要在分析日期之前有足够客户的 {h} 天结果。"
+              "请选择更短的时间范围、更早的分析日期，或导入更长的历史数据。（详情：{detail}）",
+    },
     "cp.running": {"en": "Training and checking the churn model…",
                    "zh": "正在训练并检验流失模型…"},
     "cp.metric.warnings": {"en": "Customers to call", "zh": "需联系的客户"},

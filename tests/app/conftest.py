@@ -37,11 +37,9 @@ def sample_tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def app(sample_workspace):
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    # caches are keyed by dataset id and settings, so they are shared across tests
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, at.exception

@@ -69,3 +69,27 @@ def test_overview_shows_customers_at_risk_after_the_churn_page(churn):
     n = _metrics(churn)["Customers to call"]
     churn.switch_page("pages/overview.py").run()
     assert _metrics(churn)["Customers at risk"] == n
+
+
+def test_too_little_history_is_explained(sample_workspace):
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from segmentation.workspace import Workspace, load_sample
+    from tests.app.conftest import APP
+
+    tx = pd.DataFrame({"customer_id": [f"C{i % 5}" for i in range(12)],
+                       "date": pd.date_range("2025-01-01", periods=12, freq="5D"),
+                       "amount": 10.0})
+    Workspace().replace({"transactions": tx}, source="upload", label="tiny.csv")
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        at.switch_page("pages/churn.py").run()
+        assert not at.exception, at.exception
+        assert "cannot be learned" in at.warning[0].value
+        at.session_state["lang"] = "zh"
+        at.run()
+        assert "无法基于当前数据学习" in at.warning[0].value
+    finally:
+        load_sample(Workspace())
