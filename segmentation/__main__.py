@@ -15,7 +15,7 @@ import pandas as pd
 
 OUTPUT_COLUMNS = (
     "customer_id", "recency_days", "frequency", "monetary_total", "tier", "rfm_segment",
-    "churn_risk", "p_alive", "clv_12m", "risk_reasons",
+    "churn_risk", "p_alive", "clv_12m", "risk_reasons", "cluster", "persona",
 )
 
 
@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="days without a shipment after which a customer counts as lost")
     score.add_argument("--no-churn", dest="churn", action="store_false",
                        help="skip the churn model (churn_risk, p_alive, clv_12m stay empty)")
+    score.add_argument("--clusters", type=int, default=6,
+                       help="number of customer clusters (personas), 2-10 (default 6)")
     score.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
     score.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="language of messages and reasons")
@@ -75,6 +77,8 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     for name, path in paths.items():
         if not path.exists():
             raise CliError(f"--{name} {path}: file not found")
+    if not 2 <= args.clusters <= 10:
+        raise CliError(f"--clusters {args.clusters}: choose between 2 and 10")
     if args.lost_after is not None and args.lost_after < 1:
         raise CliError(f"--lost-after {args.lost_after}: give a number of days above 0")
     settings = _load_preset(args.preset) if args.preset else None
@@ -95,6 +99,14 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
                 print(f"warning: churn columns left empty: {err}", file=sys.stderr)
         ws.engine().dispose()
     scored = score_customers(view, settings)
+    if len(view) >= args.clusters:
+        import warnings
+
+        from .clusters import cluster_assignments
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scored = scored.join(cluster_assignments(view, args.clusters, lang=args.lang))
     if churn is not None:
         columns = [c for c in CHURN_COLUMNS if c in churn.columns]
         scored = scored.join(churn[columns], how="left")

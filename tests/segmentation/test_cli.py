@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 REQUIRED = ["customer_id", "recency_days", "frequency", "monetary_total", "tier", "rfm_segment",
-            "churn_risk", "p_alive", "clv_12m", "risk_reasons"]
+            "churn_risk", "p_alive", "clv_12m", "risk_reasons", "cluster", "persona"]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -55,6 +55,14 @@ def test_cli_fills_churn_columns(scored):
     high = scored[scored["churn_risk"] >= scored["churn_risk"].quantile(0.9)]
     risky = "no shipment|down|fell|complaint|rarely|only one shipment|new customer"
     assert high["risk_reasons"].str.contains(risky).all()
+
+
+def test_cli_assigns_clusters_and_personas(scored):
+    assert sorted(scored["cluster"].unique()) == list(range(6))
+    names = scored.groupby("cluster")["persona"].unique()
+    assert names.map(len).eq(1).all() and names.map(lambda n: n[0]).is_unique
+    spend = scored.groupby("cluster")["monetary_total"].median()
+    assert spend.idxmax() == 0  # clusters are numbered by value
 
 
 def test_cli_frequency_matches_the_raw_file(scored):
