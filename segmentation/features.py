@@ -297,18 +297,27 @@ def _as_day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
     return day.normalize()
 
 
-def _share_values(conn: sa.Connection, tx: _Source, column: str, bounds: _Bounds) -> list:
-    """The most frequent non-null values of ``column`` among purchases up to as_of."""
-    col = tx.c(column)
-    n = sa.func.count().label("n")
-    query = (sa.select(col.label("value"), n).select_from(tx.table)
+def _share_values(conn: sa.Connection, tx: _Source, columns: list[str],
+                  bounds: _Bounds) -> dict[str, list]:
+    """Per share column, its most frequent non-null values among purchases up to as_of.
+
+    One small ``GROUP BY`` over all share columns together (one scan), totalled
+    per column here; ties go to the value first in text order.
+    """
+    if not columns:
+        return {}
+    cols = [tx.c(c) for c in columns]
+    query = (sa.select(*cols, sa.func.count()).select_from(tx.table)
              .where(tx.c("date") < bounds.end, tx.c("customer_id").is_not(None),
-                    tx.c("amount") > 0, col.is_not(None))
-             .group_by(col))
-    rows = conn.execute(query).all()
-    # most frequent first, ties by the value's text: decided here, not by a collation
-    rows.sort(key=lambda r: (-int(r[1]), str(r[0])))
-    return [r[0] for r in rows[:MAX_SHARE_VALUES]]
+                    tx.c("amount") > 0)
+             .group_by(*cols))
+    totals: dict[str, dict] = {c: {} for c in columns}
+    for *values, n in conn.execute(query):
+        for column, value in zip(columns, values, strict=True):
+            if value is not None:
+                totals[column][value] = totals[column].get(value, 0) + int(n)
+    return {column: sorted(counts, key=lambda v: (-counts[v], str(v)))[:MAX_SHARE_VALUES]
+            for column, counts in totals.items()}
 
 
 def _transactions_query(tx: _Source, bounds: _Bounds,
@@ -341,9 +350,12 @@ def _transactions_query(tx: _Source, bounds: _Bounds,
         col = tx.c(column)
         for i, value in enumerate(values):
             cols.append(_count_if(sa.and_(purchase, col == value)).label(f"{column}_n_{i}"))
+    # ORDER BY: DuckDB sorts in code point order, as the view is sorted, at almost no
+    # cost; other collations get sorted again in pandas
     return (sa.select(*cols).select_from(tx.table)
             .where(date < bounds.end, cid.is_not(None))
-            .group_by(cid))
+            .group_by(cid)
+            .order_by(cid))
 
 
 def _branch_query(tx: _Source, bounds: _Bounds) -> sa.Select:
@@ -428,7 +440,7 @@ def _build(conn: sa.Connection, as_of: dt.date | pd.Timestamp, window_days: int,
     found = _find_tables(conn, table_names)
     tx = _transactions(found, table_names)
     bounds = _Bounds(_as_day(as_of), int(window_days))
-    shares = {c: _share_values(conn, tx, c, bounds) for c in SHARE_COLUMNS if tx.has(c)}
+    shares = _share_values(conn, tx, [c for c in SHARE_COLUMNS if tx.has(c)], bounds)
     queries: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
     if tx.has("branch"):
         queries["branches"] = _branch_query(tx, bounds)
@@ -474,8 +486,8 @@ def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.
     the view (``first_date`` ... ``spend_prior``, ``quantity_total``,
     ``weight_total``, and ``service_n_<i>`` / ``channel_n_<i>`` purchase counts
     for the i-th most frequent service / channel). When ``service`` or
-    ``channel`` exists, one small ``GROUP BY service`` query runs first to learn
-    their values. Parameters as in :func:`view_queries`.
+    ``channel`` exists, one small ``GROUP BY service, channel`` query runs first
+    to learn their values. Parameters as in :func:`view_queries`.
     """
     return view_queries(bind, as_of=as_of, window_days=window_days,
                         table_names=table_names)["transactions"]
@@ -718,7 +730,7 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
     (required: ``customer_id``, ``date``, ``amount``) and, when present,
     ``customers``, ``surveys`` and ``complaints``. Date columns may be ``DATE``
     or ``TIMESTAMP``; only their calendar day is used, so both give the same view.
-    Rows dated after ``as_of`` are ignored in every table.
+    Transactions, surveys and complaints dated after ``as_of`` are ignored.
 
     Parameters
     ----------
@@ -763,7 +775,9 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
           row (purchases, refunds and zero rows alike).
         - ``first_purchase_date`` / ``last_purchase_date``: first / last
           purchase day; NaT for a customer without purchases.
-        - ``recency_days``: ``as_of - last_date`` in days (0 = active on as_of).
+        - ``recency_days``: ``as_of - last_date`` in days (0 = active on as_of);
+          a refund is a contact too, so it counts. Purchase recency is
+          ``as_of - last_purchase_date``.
         - ``tenure_days``: ``as_of - first_date`` in days.
         - ``frequency``: number of distinct purchase days; several purchases on
           one day count once, refunds never count. A one-time buyer has 1.
@@ -836,32 +850,36 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
     one branch, services ``"Express"`` and ``"express"`` as one value.
 
     Cost: one scan of ``transactions`` for the aggregate, one for the
-    customer x branch counts, one small ``GROUP BY`` per share column and one
+    customer x branch counts (skipped when ``customers.branch`` is known for
+    every customer), one for the values of ``service`` / ``channel`` and one
     ``max(date)`` when ``as_of`` is ``None``; everything after that is
     proportional to the number of customers.
     """
     with _connected(bind) as conn:
         day = data_as_of(conn, table_names) if as_of is None else _as_day(as_of)
         queries, shares = _build(conn, day, window_days, table_names)
-        raws = {name: _fetch(conn, query) for name, query in queries.items()}
+        raws = {name: _fetch(conn, query) for name, query in queries.items()
+                if name != "branches"}
+        tx = raws["transactions"]
+        ids = pd.Index(_text(tx["customer_id"]), name="customer_id")
+        attrs = _attributes(raws["customers"], ids) if "customers" in raws else {}
+        known = attrs.get("branch")
+        # the customer x branch counts only matter where the customers table has no branch
+        if "branches" in queries and (known is None or known.isna().any()):
+            home = _home_branch(_fetch(conn, queries["branches"]), ids)
+            attrs["branch"] = home if known is None else known.fillna(home)
 
-    tx = raws["transactions"]
-    ids = pd.Index(_text(tx["customer_id"]), name="customer_id")
-    order = ids.argsort()  # text (code point) order, whatever the database collation
-    ids = ids.take(order)
-    measures = {name: values[order]
-                for name, values in _finish_transactions(tx, day, shares).items()}
-    attrs = _attributes(raws["customers"], ids) if "customers" in raws else {}
-    if "branches" in raws:
-        home = _home_branch(raws["branches"], ids)
-        attrs["branch"] = (home if "branch" not in attrs
-                           else attrs["branch"].fillna(home))
+    order = None if ids.is_monotonic_increasing else ids.argsort()
+    measures = _finish_transactions(tx, day, shares)
     columns: Columns = {c: attrs[c] for c in ATTRIBUTE_COLUMNS if c in attrs}
     columns.update(measures)
     if "surveys" in raws:
         columns.update(_survey_measures(raws["surveys"], ids))
     if "complaints" in raws:
         columns.update(_complaint_measures(raws["complaints"], ids))
+    if order is not None:  # text (code point) order, whatever the database collation
+        ids = ids.take(order)
+        columns = {name: values[order] for name, values in columns.items()}
     view = pd.DataFrame(columns, index=ids)
     view.attrs.update(as_of=day, window_days=int(window_days))
     return view

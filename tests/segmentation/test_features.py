@@ -186,7 +186,7 @@ def test_hand_written_values(duckdb_engine):
         "n_surveys", "satisfaction_avg", "satisfaction_last", "satisfaction_recent",
         "satisfaction_prior", "n_complaints", "complaints_recent", "complaints_open",
     ]
-    assert view.loc["c4", "name"] is np.nan or pd.isna(view.loc["c4", "name"])
+    assert pd.isna(view.loc["c4", "name"])  # c4 is not in the customers table
     assert view.loc["c1", "name"] == "Ann"
     assert view.loc["c3", "signup_date"] is pd.NaT
     assert view["signup_date"].dtype == "datetime64[ns]"
@@ -285,6 +285,18 @@ def test_numeric_customer_ids(db_engine):
     assert_same_view(view, pandas_customer_view(tables, AS_OF, W))
 
 
+def test_customers_branch_wins_over_transactions(db_engine):
+    full = hand_tables()
+    tx = full["transactions"].dropna(subset=["customer_id"])
+    customers = pd.DataFrame({"customer_id": sorted(tx["customer_id"].unique()),
+                              "branch": ["K1", "K2", "K3", "K4", "K5", "K6", "K8"]})
+    tables = {"transactions": tx, "customers": customers}
+    write_tables(db_engine, tables)
+    view = customer_view(db_engine, as_of=AS_OF, window_days=W)
+    assert list(view["branch"]) == ["K1", "K2", "K3", "K4", "K5", "K6", "K8"]
+    assert_same_view(view, pandas_customer_view(tables, AS_OF, W))
+
+
 def test_complaints_with_only_resolved_date(duckdb_engine):
     full = hand_tables()
     tables = {"transactions": full["transactions"],
@@ -339,6 +351,17 @@ def test_schema_qualified_table_names(duckdb_engine):
     subset = {"transactions": tables["transactions"], "customers": tables["customers"]}
     assert_same_view(view, pandas_customer_view(subset, AS_OF, W))
     assert data_as_of(duckdb_engine, names) == T("2024-07-05")
+
+
+def test_schema_qualified_names_on_every_backend(db_engine):
+    schema = sa.inspect(db_engine).default_schema_name
+    tables = hand_tables()
+    write_tables(db_engine, {f"{schema}.orders": tables["transactions"],
+                             f"{schema}.nps": tables["surveys"]})
+    names = {"transactions": f"{schema}.orders", "surveys": f"{schema}.nps"}
+    view = customer_view(db_engine, as_of=AS_OF, window_days=W, table_names=names)
+    subset = {"transactions": tables["transactions"], "surveys": tables["surveys"]}
+    assert_same_view(view, pandas_customer_view(subset, AS_OF, W))
 
 
 # ------------------------------------------------------------------------ errors
