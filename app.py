@@ -12,6 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` from another folder
     sys.path.insert(0, str(ROOT))
 
 import ui.strings_churn  # noqa: E402,F401  (page titles)
+import ui.strings_clusters  # noqa: E402,F401
 import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
 import ui.strings_tiers  # noqa: E402,F401
 from segmentation import i18n  # noqa: E402
@@ -37,6 +38,7 @@ pages = {
         _page("overview.py", "overview", "dashboard", default=True),
         _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("tiers.py", "tiers", "workspace_premium"),
+        _page("clusters.py", "clusters", "hub"),
         _page("churn.py", "churn", "notifications_active"),
     ],
     i18n.t("nav.section.data", lang): [

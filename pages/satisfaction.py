@@ -11,27 +11,28 @@ import ui.strings_satisfaction  # noqa: F401  (registers the page strings)
 from segmentation import charts_satisfaction as charts
 from segmentation import i18n
 from segmentation import satisfaction as sat
-from segmentation.tiers import TierSettings, assign, prepare_scoring
+from segmentation.filters import FILTER_COLUMNS
+from segmentation.tiers import assign
 from ui import context
+from ui.tier_state import current_tier_settings
 
 DAYS = context.PERIOD_DAYS
 MONTHS = 24
 BASELINE_PERIODS = 2
 MIN_RESPONSES = 10
 MIN_DRIVER_RESPONSES = 30
-SETTINGS = TierSettings()  # the default grading (the tiers page owns custom settings)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _data(dataset_id: str, as_of: date, _full: pd.DataFrame,
           with_surveys: bool = True) -> sat.SatisfactionData:
-    """Surveys, complaints, tiers and shipments of the dataset at ``as_of`` (one per dataset)."""
+    """Surveys, complaints, attributes and shipments of the dataset at ``as_of``."""
     ws = context.workspace()
     snap = ws.current()
     assert snap is not None and snap.dataset_id == dataset_id, "dataset changed during a run"
     engine = ws.engine(snap)
-    tiers = assign(prepare_scoring(_full), SETTINGS).scored["tier"]
-    attributes = sat.customer_attributes(_full, tiers)
+    customers = sat.read_table(engine, "customers", columns=("customer_id", *FILTER_COLUMNS))
+    attributes = sat.customer_attributes(_full, customers=customers)
     surveys = sat.read_table(engine, "surveys", as_of=as_of) if with_surveys else None
     complaints = sat.read_table(engine, "complaints", as_of=as_of)
     shipments = sat.shipment_counts(
@@ -39,10 +40,11 @@ def _data(dataset_id: str, as_of: date, _full: pd.DataFrame,
     return sat.prepare(surveys, complaints, attributes, shipments, as_of=as_of)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _selected(dataset_id: str, as_of: date, with_surveys: bool, filters: tuple,
-              tiers: tuple, _all: sat.SatisfactionData) -> sat.SatisfactionData:
-    return _all.select(dict(filters), tiers)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _graded(dataset_id: str, as_of: date, with_surveys: bool, filters: tuple, grading: str,
+            _all: sat.SatisfactionData, _tiers: pd.Series) -> sat.SatisfactionData:
+    """The customers of the sidebar filters, with the tiers of the current grading."""
+    return _all.select(dict(filters)).with_tiers(_tiers)
 
 
 ctx = context.current()
@@ -60,10 +62,35 @@ with st.spinner(t("common.loading")):
         scale_problem = err.message(lang)
         everything = _data(dataset, ctx.as_of, full, with_surveys=False)
 with_surveys = scale_problem is None
+# tiers as on the tiers and churn pages: the current grading, ranked within the filters
+SETTINGS = current_tier_settings(lang)
+graded = _graded(dataset, ctx.as_of, with_surveys, filters, SETTINGS.to_json(), everything,
+                 assign(ctx.scoring_base(), SETTINGS).scored["tier"])
 
 # ---------------------------------------------------------------- page controls
 tier_options = [tier for tier in SETTINGS.tiers
-                if tier in set(everything.attributes.get("tier", pd.Series()).dropna())]
+                if tier in set(graded.attributes["tier"].dropna())]
+
+
+def reseed(key: str, options: list) -> None:
+    """Set a choice widget's state again before drawing it (dropping stale choices).
+
+    Its option labels follow the language: a value set by the script is redrawn
+    with the current labels, a value kept by the browser would not be.
+    """
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in options]
+    elif value in options:
+        st.session_state[key] = value
+    else:
+        del st.session_state[key]
+
+
+reseed("sat_tier", tier_options)
+reseed("sat_scale", ["auto", *sat.SCALES])
 c_tier, c_scale, c_sla = st.columns([2, 1, 1])
 with c_tier:
     chosen_tiers = st.multiselect(t("sat.tier_filter"), options=tier_options,
@@ -82,9 +109,7 @@ with c_sla:
     sla = int(st.number_input(t("sat.sla"), min_value=1, max_value=365, value=7, step=1,
                               key="sat_sla", help=t("sat.sla.help")))
 
-data = _selected(dataset, ctx.as_of, with_surveys, filters, tuple(sorted(chosen_tiers)),
-                 everything)
-data = data.with_scale(None if scale_key == "auto" else scale_key)
+data = graded.select(tiers=chosen_tiers).with_scale(None if scale_key == "auto" else scale_key)
 scale = data.scale
 if scale is not None:
     st.caption(t("sat.caption", days=DAYS, as_of=ctx.as_of.isoformat(), scale=scale.label(lang)))
@@ -207,18 +232,22 @@ def complaints_ready() -> bool:
     return True
 
 
-GROUPS = [c for c in sat.GROUP_COLUMNS if c in everything.attributes.columns]
+GROUPS = [c for c in sat.GROUP_COLUMNS if c in graded.attributes.columns]
 PCT = dict(format="percent")
+COUNT = dict(format="localized")
 IDX = dict(format="%+.0f") if kind == "nps" else PCT
+#: differences of a CSAT in percentage points, of an NPS in points
+DIFF = dict(format="%+.0f") if kind == "nps" else dict(format="%+.1f")
+MARGIN = dict(format="%.0f") if kind == "nps" else dict(format="%.1f")
+POINTS = "nps" if kind == "nps" else "pp"  # the unit of differences in column labels
 
 
-def index_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """NPS is shown as -100..+100; CSAT stays a share (formatted as a percentage)."""
-    if kind != "nps":
-        return frame
+def index_columns(frame: pd.DataFrame, columns: list[str],
+                  differences: tuple[str, ...] = ()) -> pd.DataFrame:
+    """For display: NPS as -100..+100 and differences in points (CSAT levels stay shares)."""
     out = frame.copy()
-    for col in columns:
-        if col in out:
+    for col in (*columns, *differences):
+        if col in out and (kind == "nps" or col in differences):
             out[col] = out[col] * 100
     return out
 
@@ -237,14 +266,16 @@ with tabs[0]:
             dims = sat.dimension_trend(data, months=MONTHS)
             st.plotly_chart(charts.dimension_panels(
                 dims, names={d: dim_label(d) for d in ("score", *data.dimensions)},
-                title=t("sat.dims.title"), y_label=t("sat.dims.axis"),
-                y_range=(scale.low, scale.high) if scale.high <= 10 else None),
+                title=t("sat.dims.title"), y_label=t("sat.dims.axis")),
                 key="sat_dims_chart")
 
         st.subheader(t("sat.compare.header"))
-        by = st.segmented_control(t("sat.compare.by"), options=GROUPS, default=GROUPS[0]
-                                  if GROUPS else None, format_func=group_title,
-                                  key="sat_compare_by") if GROUPS else None
+        by = None
+        if GROUPS:
+            reseed("sat_compare_by", GROUPS)
+            st.session_state.setdefault("sat_compare_by", GROUPS[0])
+            by = st.segmented_control(t("sat.compare.by"), options=GROUPS,
+                                      format_func=group_title, key="sat_compare_by")
         if by:
             cmp = sat.compare_groups(data, by, period_days=DAYS,
                                      baseline_periods=BASELINE_PERIODS,
@@ -262,21 +293,22 @@ with tabs[0]:
                     baseline_label=t("sat.compare.baseline", days=DAYS * BASELINE_PERIODS),
                     alert_label=t("sat.compare.alert")), key="sat_compare_chart")
                 st.caption(t("sat.compare.caption", days=DAYS, base=DAYS * BASELINE_PERIODS))
-                shown = index_columns(shown, ["index", "index_lo", "index_hi", "baseline_index",
-                                              "change", "margin"])
+                shown = index_columns(shown, ["index", "index_lo", "index_hi", "baseline_index"],
+                                      ("change", "margin"))
                 config = {
                     "label": st.column_config.TextColumn(group_title(by)),
-                    "responses": st.column_config.NumberColumn(t("sat.col.responses")),
+                    "responses": st.column_config.NumberColumn(t("sat.col.responses"), **COUNT),
                     "index": st.column_config.NumberColumn(index_name, **IDX),
                     "index_lo": st.column_config.NumberColumn(t("sat.col.index_lo"), **IDX),
                     "index_hi": st.column_config.NumberColumn(t("sat.col.index_hi"), **IDX),
                     "mean": st.column_config.NumberColumn(t("sat.col.mean"), format="%.2f"),
                     "baseline_responses": st.column_config.NumberColumn(
-                        t("sat.col.baseline_responses")),
+                        t("sat.col.baseline_responses"), **COUNT),
                     "baseline_index": st.column_config.NumberColumn(t("sat.col.baseline_index"),
                                                                     **IDX),
-                    "change": st.column_config.NumberColumn(t("sat.col.change"), **IDX),
-                    "margin": st.column_config.NumberColumn(t("sat.col.margin"), **IDX),
+                    "change": st.column_config.NumberColumn(t(f"sat.col.change.{POINTS}"), **DIFF),
+                    "margin": st.column_config.NumberColumn(t(f"sat.col.margin.{POINTS}"),
+                                                            **MARGIN),
                     "alert": st.column_config.CheckboxColumn(t("sat.col.alert")),
                     **{d: st.column_config.NumberColumn(dim_label(d), format="%.2f")
                        for d in data.dimensions},
@@ -296,18 +328,18 @@ with tabs[0]:
                 grouping=[group_title(g) for g in alerts["grouping"]],
                 group=[group_label(g, v) for g, v in zip(alerts["grouping"], alerts["group"],
                                                           strict=True)])
-            shown = index_columns(shown, ["index", "baseline_index", "change", "margin"])
+            shown = index_columns(shown, ["index", "baseline_index"], ("change", "margin"))
             config = {
                 "grouping": st.column_config.TextColumn(t("sat.col.grouping")),
                 "group": st.column_config.TextColumn(t("sat.col.group")),
-                "responses": st.column_config.NumberColumn(t("sat.col.responses")),
+                "responses": st.column_config.NumberColumn(t("sat.col.responses"), **COUNT),
                 "index": st.column_config.NumberColumn(index_name, **IDX),
                 "baseline_responses": st.column_config.NumberColumn(
-                    t("sat.col.baseline_responses")),
+                    t("sat.col.baseline_responses"), **COUNT),
                 "baseline_index": st.column_config.NumberColumn(t("sat.col.baseline_index"),
                                                                 **IDX),
-                "change": st.column_config.NumberColumn(t("sat.col.change"), **IDX),
-                "margin": st.column_config.NumberColumn(t("sat.col.margin"), **IDX),
+                "change": st.column_config.NumberColumn(t(f"sat.col.change.{POINTS}"), **DIFF),
+                "margin": st.column_config.NumberColumn(t(f"sat.col.margin.{POINTS}"), **MARGIN),
             }
             st.dataframe(shown, column_order=list(config), column_config=config,
                          hide_index=True, key="sat_alert_table")
@@ -320,6 +352,7 @@ with tabs[1]:
     if surveys_ready():
         tiers_here = [k for k in tier_options
                       if not chosen_tiers or k in chosen_tiers]
+        reseed("sat_driver_group", ["_all", *tiers_here])
         choice = st.selectbox(
             t("sat.drivers.group"), options=["_all", *tiers_here],
             format_func=lambda k: (t("sat.drivers.all") if k == "_all"
@@ -381,8 +414,10 @@ with tabs[2]:
 
         options = [c for c in ("category", "severity", "branch", "tier")
                    if c in data.complaints.columns]
-        cp_by = st.segmented_control(t("sat.cp.by"), options=options, default=options[0],
-                                     format_func=group_title, key="sat_cp_by")
+        reseed("sat_cp_by", options)
+        st.session_state.setdefault("sat_cp_by", options[0])
+        cp_by = st.segmented_control(t("sat.cp.by"), options=options, format_func=group_title,
+                                     key="sat_cp_by")
         if cp_by:
             table = sat.complaint_breakdown(data, cp_by, period_days=DAYS, sla_days=sla)
             if not table.empty:
@@ -400,12 +435,13 @@ with tabs[2]:
                     key="sat_cp_by_chart")
                 config = {
                     "label": st.column_config.TextColumn(group_title(cp_by)),
-                    "complaints": st.column_config.NumberColumn(t("sat.col.complaints")),
+                    "complaints": st.column_config.NumberColumn(t("sat.col.complaints"), **COUNT),
                     "share": st.column_config.NumberColumn(t("sat.col.share"), **PCT),
                     "per_1000": st.column_config.NumberColumn(t("sat.col.per_1000"),
                                                               format="%.1f"),
-                    "open": st.column_config.NumberColumn(t("sat.col.open")),
-                    "open_past_sla": st.column_config.NumberColumn(t("sat.col.open_past_sla")),
+                    "open": st.column_config.NumberColumn(t("sat.col.open"), **COUNT),
+                    "open_past_sla": st.column_config.NumberColumn(t("sat.col.open_past_sla"),
+                                                                   **COUNT),
                     "median_days": st.column_config.NumberColumn(t("sat.col.median_days"),
                                                                  format="%.1f"),
                     "p90_days": st.column_config.NumberColumn(t("sat.col.p90_days"),
@@ -438,7 +474,7 @@ with tabs[2]:
             st.success(t("sat.cp.sla.none", sla=sla))
         else:
             st.warning(t("sat.cp.sla.some", n=i18n.fmt_int(len(late), lang), sla=sla))
-            shown = late.assign(**{c: [group_label(c, v) for v in late[c]]
+            shown = late.assign(**{c: [group_label(c, v) if pd.notna(v) else "" for v in late[c]]
                                    for c in ("category", "severity", "tier") if c in late})
             config = {c: st.column_config.TextColumn(t(f"sat.col.{c}")) for c in
                       ("complaint_id", "customer_id", "category", "severity")}
@@ -468,8 +504,8 @@ with tabs[2]:
                     shown[c] = [group_label(c, v) if pd.notna(v) else "" for v in shown[c]]
             config = {
                 "customer_id": st.column_config.TextColumn(t("sat.col.customer_id")),
-                "complaints": st.column_config.NumberColumn(t("sat.col.complaints")),
-                "open": st.column_config.NumberColumn(t("sat.col.open")),
+                "complaints": st.column_config.NumberColumn(t("sat.col.complaints"), **COUNT),
+                "open": st.column_config.NumberColumn(t("sat.col.open"), **COUNT),
                 "categories": st.column_config.TextColumn(t("sat.col.categories")),
                 "first_date": st.column_config.DateColumn(t("sat.col.first_date"),
                                                           format="YYYY-MM-DD"),
@@ -500,27 +536,25 @@ with tabs[3]:
                 st.caption(t("sat.voice.caption", n=i18n.fmt_int(len(low), lang),
                              max=max_score))
                 terms = sat.top_terms(low["comment"], n=15)
-                left, right = st.columns([1, 1])
-                with left:
-                    if not terms.empty:
-                        st.plotly_chart(charts.share_bars(
-                            terms, label="term", share="share", count="comments",
-                            title=t("sat.voice.title"), value_label=t("sat.voice.share")),
-                            key="sat_voice_chart")
-                with right:
-                    if low["weakest"].notna().any():
-                        st.markdown(f"**{t('sat.voice.by_dim')}**")
-                        by_dim = sat.top_terms(low["comment"], groups=low["weakest"], n=3)
-                        by_dim["group"] = [dim_label(g) for g in by_dim["group"]]
-                        config = {
-                            "group": st.column_config.TextColumn(t("sat.col.weakest")),
-                            "term": st.column_config.TextColumn(t("sat.col.term")),
-                            "comments": st.column_config.NumberColumn(t("sat.col.comments")),
-                            "share": st.column_config.NumberColumn(t("sat.col.share"), **PCT),
-                            "example": st.column_config.TextColumn(t("sat.col.example")),
-                        }
-                        st.dataframe(by_dim, column_order=list(config), column_config=config,
-                                     hide_index=True, key="sat_voice_dims")
+                if not terms.empty:
+                    st.plotly_chart(charts.share_bars(
+                        terms, label="term", share="share", count="comments",
+                        title=t("sat.voice.title"), value_label=t("sat.voice.share")),
+                        key="sat_voice_chart")
+                if low["weakest"].notna().any():
+                    st.markdown(f"**{t('sat.voice.by_dim')}**")
+                    by_dim = sat.top_terms(low["comment"], groups=low["weakest"], n=3)
+                    by_dim["group"] = [dim_label(g) for g in by_dim["group"]]
+                    config = {
+                        "group": st.column_config.TextColumn(t("sat.col.weakest")),
+                        "term": st.column_config.TextColumn(t("sat.col.term")),
+                        "comments": st.column_config.NumberColumn(t("sat.col.comments"),
+                                                                  **COUNT),
+                        "share": st.column_config.NumberColumn(t("sat.col.share"), **PCT),
+                        "example": st.column_config.TextColumn(t("sat.col.example")),
+                    }
+                    st.dataframe(by_dim, column_order=list(config), column_config=config,
+                                 hide_index=True, key="sat_voice_dims")
     st.subheader(t("sat.voice.complaints.header"))
     texts = sat.complaint_texts(data)
     if not data.has_complaints:
@@ -543,10 +577,18 @@ with tabs[3]:
 # ---------------------------------------------------------------- value and churn
 
 
-def _compare(groups: pd.Series, names: dict[str, str], key: str) -> None:
-    base = _selected(dataset, ctx.as_of, with_surveys, filters, (), everything)
-    summary = sat.segment_summary(base.with_scale(None if scale_key == "auto" else scale_key),
-                                  groups, period_days=DAYS)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _summary(*key, _data: sat.SatisfactionData, _groups: pd.Series,
+             order: tuple) -> pd.DataFrame:
+    """Segment summaries do not depend on the page's tier choice or deadline: cache them."""
+    return sat.segment_summary(_data, _groups, period_days=DAYS, order=list(order))
+
+
+def _compare(groups: pd.Series, names: dict[str, str], key: str, *source) -> None:
+    summary = _summary(dataset, ctx.as_of, with_surveys, filters, SETTINGS.to_json(),
+                       scale_key, key, *source,
+                       _data=graded.with_scale(None if scale_key == "auto" else scale_key),
+                       _groups=groups, order=tuple(names))
     shown = summary.reset_index()
     shown["label"] = [names.get(g, g) for g in shown["group"]]
     if "index" in shown and shown["index"].notna().any():
@@ -557,17 +599,17 @@ def _compare(groups: pd.Series, names: dict[str, str], key: str) -> None:
             alert_label=""), key=f"{key}_chart")
     shown = index_columns(shown, ["index", "index_lo", "index_hi"])
     config = {
-        "label": st.column_config.TextColumn(t("sat.col.group")),
-        "customers": st.column_config.NumberColumn(t("sat.col.customers")),
-        "responses": st.column_config.NumberColumn(t("sat.col.responses")),
+        "label": st.column_config.TextColumn(t("sat.col.group"), width="medium"),
+        "customers": st.column_config.NumberColumn(t("sat.col.customers"), **COUNT),
+        "responses": st.column_config.NumberColumn(t("sat.col.responses"), **COUNT),
         "index": st.column_config.NumberColumn(index_name, **IDX),
         "index_lo": st.column_config.NumberColumn(t("sat.col.index_lo"), **IDX),
         "index_hi": st.column_config.NumberColumn(t("sat.col.index_hi"), **IDX),
         "mean": st.column_config.NumberColumn(t("sat.col.mean"), format="%.2f"),
-        "complaints": st.column_config.NumberColumn(t("sat.col.complaints")),
+        "complaints": st.column_config.NumberColumn(t("sat.col.complaints"), **COUNT),
         "complainants": st.column_config.NumberColumn(t("sat.col.complainants"), **PCT),
         "per_1000": st.column_config.NumberColumn(t("sat.col.per_1000"), format="%.1f"),
-        "open": st.column_config.NumberColumn(t("sat.col.open")),
+        "open": st.column_config.NumberColumn(t("sat.col.open"), **COUNT),
     }
     st.dataframe(shown, column_order=[c for c in config if c in shown], column_config=config,
                  hide_index=True, key=f"{key}_table")
@@ -576,17 +618,25 @@ def _compare(groups: pd.Series, names: dict[str, str], key: str) -> None:
 with tabs[4]:
     st.subheader(t("sat.links.top.header"))
     st.caption(t("sat.links.top.caption", days=DAYS))
-    if "tier" in everything.attributes.columns and tier_options:
+    if tier_options:
         top_tier = tier_options[0]
-        is_top = everything.attributes["tier"].eq(top_tier)
-        groups = pd.Series(is_top.map({True: "top", False: "rest"}).to_numpy(),
-                           index=everything.attributes.index)
+        with_tier = graded.attributes["tier"].dropna()  # customers outside the view: no tier
+        groups = with_tier.eq(top_tier).map({True: "top", False: "rest"})
         _compare(groups, {"top": t("sat.links.top", tier=SETTINGS.label(top_tier, lang)),
                           "rest": t("sat.links.rest")}, "sat_links_top")
     st.subheader(t("sat.links.churn.header"))
-    churn = sat.churn_groups(full)
+    # the churn page scores once per dataset, date and definition; reuse its scores
+    ready = st.session_state.get("churn_ready")
+    horizon = None
+    if ready and tuple(ready[:2]) == (dataset, ctx.as_of):
+        churn = sat.churn_groups(ctx.churn_scores(ready[2], ready[3]))
+        horizon = ready[2]
+    else:  # a view that already carries churn scores (e.g. from the batch CLI)
+        churn = sat.churn_groups(full)
     if churn is None:
         st.info(t("sat.links.churn.pending"))
     else:
+        if horizon is not None:
+            st.caption(t("sat.links.churn.caption", h=horizon, days=DAYS))
         _compare(churn, {"warning": t("sat.links.churn.warning"),
-                         "other": t("sat.links.churn.other")}, "sat_links_churn")
+                         "other": t("sat.links.churn.other")}, "sat_links_churn", ready)

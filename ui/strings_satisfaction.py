@@ -17,9 +17,10 @@ i18n.register({
     # page controls
     "sat.tier_filter": {"en": "Tiers", "zh": "客户层级"},
     "sat.tier_filter.help": {
-        "en": "Only customers of these value tiers (default grading), on top of the sidebar "
-              "filters. Leave empty for all.",
-        "zh": "在侧边栏筛选之外，只看这些价值层级（默认分级）的客户；留空表示全部。",
+        "en": "Only customers of these value tiers (as graded on the Tiers page), on top of "
+              "the sidebar filters. Leave empty for all.",
+        "zh": "在侧边栏筛选之外，只看这些价值层级（按“客户分级”页面的分级）的客户；"
+              "留空表示全部。",
     },
     "sat.scale_choice": {"en": "Survey scale", "zh": "评分量表"},
     "sat.scale_choice.auto": {"en": "Automatic: {scale}", "zh": "自动识别：{scale}"},
@@ -49,7 +50,7 @@ i18n.register({
         "en": "Survey answers in the last {days} days.",
         "zh": "近 {days} 天收到的满意度调查答卷数。",
     },
-    "sat.metric.rate": {"en": "Complaints per 1,000 shipments", "zh": "每千件投诉数"},
+    "sat.metric.rate": {"en": "Complaints / 1k shipments", "zh": "每千件投诉数"},
     "sat.metric.rate.help": {
         "en": "{n} complaints against {shipments} shipments of the same customers in the last "
               "{days} days.",
@@ -271,8 +272,16 @@ i18n.register({
     "sat.links.churn.header": {"en": "Churn warnings against the others",
                                "zh": "流失预警客户与其他客户对比"},
     "sat.links.churn.pending": {
-        "en": "This comparison appears once churn warnings exist for the customers.",
-        "zh": "客户流失预警生成后，此处将显示该对比。",
+        "en": "This comparison appears once churn warnings exist for the customers: open the "
+              "Churn warnings page once for this dataset and analysis date.",
+        "zh": "客户流失预警生成后，此处将显示该对比：请先为当前数据和分析日期打开一次"
+              "“流失预警”页面。",
+    },
+    "sat.links.churn.caption": {
+        "en": "Churn warnings from the Churn warnings page ({h}-day horizon); customers "
+              "already lost are left out. Last {days} days, sidebar filters applied.",
+        "zh": "流失预警来自“流失预警”页面（{h} 天预测期），已流失客户不计入。"
+              "近 {days} 天，已应用侧边栏筛选。",
     },
     "sat.links.churn.warning": {"en": "Churn warning", "zh": "流失预警"},
     "sat.links.churn.other": {"en": "No warning", "zh": "无预警"},
@@ -286,8 +295,10 @@ i18n.register({
     "sat.col.mean": {"en": "Mean score", "zh": "平均分"},
     "sat.col.baseline_responses": {"en": "Baseline answers", "zh": "基准答卷数"},
     "sat.col.baseline_index": {"en": "Baseline", "zh": "基准值"},
-    "sat.col.change": {"en": "Change", "zh": "变化"},
-    "sat.col.margin": {"en": "Noise margin", "zh": "波动容限"},
+    "sat.col.change.pp": {"en": "Change (pp)", "zh": "变化（百分点）"},
+    "sat.col.change.nps": {"en": "Change (points)", "zh": "变化（分）"},
+    "sat.col.margin.pp": {"en": "Noise margin (pp)", "zh": "波动容限（百分点）"},
+    "sat.col.margin.nps": {"en": "Noise margin (points)", "zh": "波动容限（分）"},
     "sat.col.alert": {"en": "Alert", "zh": "预警"},
     "sat.col.grouping": {"en": "Grouped by", "zh": "分组维度"},
     "sat.col.complaints": {"en": "Complaints", "zh": "投诉量"},

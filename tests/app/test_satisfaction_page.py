@@ -1,0 +1,245 @@
+"""The satisfaction page on the sample: figures checked against pandas on the raw files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from segmentation import i18n
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "satisfaction.py")
+DAYS = 90
+SLA = 7
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def _expected(tables, as_of: pd.Timestamp, customers: pd.Index | None = None) -> dict:
+    """CSAT, answers, complaints per 1,000 shipments and open past the SLA, by hand."""
+    sv, cp, tx = tables["surveys"], tables["complaints"], tables["transactions"]
+    if customers is not None:
+        sv, cp, tx = (f[f["customer_id"].isin(customers)] for f in (sv, cp, tx))
+    start = as_of - pd.Timedelta(days=DAYS)
+    now = sv[(sv["date"] > start) & (sv["date"] <= as_of)]
+    cp_now = cp[(cp["date"] > start) & (cp["date"] <= as_of)]
+    shipped = tx[(tx["date"] > start) & (tx["date"] <= as_of) & (tx["amount"] > 0)]
+    upto = cp[cp["date"] <= as_of]
+    is_open = upto["resolved_date"].gt(as_of) | (
+        upto["resolved_date"].isna() & upto["status"].fillna("open").eq("open"))
+    age = (as_of - upto["date"]).dt.days
+    return {
+        "csat": float((now["score"] >= 4).mean()),
+        "answers": len(now),
+        "rate": 1000 * len(cp_now) / len(shipped),
+        "past_sla": int((is_open & (age > SLA)).sum()),
+    }
+
+
+def _check(at, expected: dict, lang: str = "en") -> None:
+    labels = {"en": ("CSAT", "Survey answers", "Complaints / 1k shipments",
+                     "Open past deadline"),
+              "zh": ("满意率 CSAT", "调查答卷", "每千件投诉数", "超时未结投诉")}[lang]
+    shown = _metrics(at)
+    assert shown[labels[0]] == i18n.fmt_pct(expected["csat"], lang)
+    assert shown[labels[1]] == i18n.fmt_int(expected["answers"], lang)
+    assert shown[labels[2]] == i18n.fmt_float(expected["rate"], lang, decimals=1)
+    assert shown[labels[3]] == i18n.fmt_int(expected["past_sla"], lang)
+
+
+@pytest.fixture
+def page(app):
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.fixture(scope="module")
+def grade(sample_workspace):
+    """Tiers as the page computes them: default grading, ranked within the filters."""
+    from segmentation.features import customer_view
+    from segmentation.filters import apply_filters
+    from segmentation.tiers import assign, prepare_scoring
+    from segmentation.workspace import Workspace
+
+    view = customer_view(Workspace().engine(), as_of=pd.Timestamp(sample_workspace.date_max))
+
+    def _grade(filters: dict | None = None) -> pd.Series:
+        return assign(prepare_scoring(apply_filters(view, filters))).scored["tier"].astype(str)
+
+    return _grade
+
+
+def test_headline_figures_match_the_raw_files(page, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    _check(page, _expected(sample_tables, as_of))
+    assert page.title[0].value == "Satisfaction and complaints"
+    assert "CSAT (share of 4–5)" in page.caption[0].value
+    assert len(page.get("plotly_chart")) >= 8
+    assert not page.error
+
+
+def test_drivers_recover_the_planted_order(page):
+    summary = [m for m in _texts(page.markdown) if m.startswith("What moves")]
+    assert summary, "driver summary missing"
+    assert summary[0].index("Speed") < summary[0].index("Accuracy") < summary[0].index(
+        "Attitude")
+    assert "Fix first: Speed" in summary[0]
+
+
+def test_churn_comparison_once_the_churn_page_has_scored(app):
+    app.switch_page(PAGE).run()
+    assert any("once churn warnings exist" in i for i in _texts(app.info))
+    app.switch_page("pages/churn.py").run()
+    assert not app.exception, app.exception
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert not any("once churn warnings exist" in i for i in _texts(app.info))
+    tables = [d.value for d in app.dataframe]
+    labels = {label for frame in tables if "label" in frame for label in frame["label"]}
+    assert {"Churn warning", "No warning", "Other tiers"} <= labels
+
+
+def test_alerts_and_churn_placeholder(page):
+    infos = _texts(page.info)
+    assert any("once churn warnings exist" in i for i in infos)
+    assert any("complaints carry no text" in i for i in infos)
+    assert (any("fell by more than the noise" in s for s in _texts(page.success))
+            or any("fell by more than the noise" in w for w in _texts(page.warning)))
+
+
+def test_branch_filter_shows_that_branch(app, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    customers = sample_tables["customers"]
+    branch = sorted(customers["branch"].unique())[3]
+    app.session_state["flt_branch"] = [branch]
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    ids = pd.Index(customers.loc[customers["branch"] == branch, "customer_id"])
+    expected = _expected(sample_tables, as_of, ids)
+    _check(app, expected)
+    assert expected["answers"] < _expected(sample_tables, as_of)["answers"] / 10
+
+
+def test_tier_filter_on_the_page(page, sample_tables, grade):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    page.multiselect(key="sat_tier").set_value(["vip"]).run()
+    assert not page.exception, page.exception
+    tiers = grade()
+    ids = pd.Index(tiers.index[tiers == "vip"])
+    _check(page, _expected(sample_tables, as_of, ids))
+
+
+def test_branch_and_tier_together(app, sample_tables, grade):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    customers = sample_tables["customers"]
+    branch = sorted(customers["branch"].unique())[0]
+    app.session_state["flt_branch"] = [branch]
+    app.switch_page(PAGE).run()
+    app.multiselect(key="sat_tier").set_value(["vip", "high"]).run()
+    assert not app.exception, app.exception
+    tiers = grade({"branch": [branch]})  # ranked within the branch, as on the tiers page
+    ids = pd.Index(tiers.index[tiers.isin(["vip", "high"])])
+    _check(app, _expected(sample_tables, as_of, ids))
+
+
+def test_sla_input_changes_the_breaches(page, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    page.number_input(key="sat_sla").set_value(30).run()
+    cp = sample_tables["complaints"]
+    is_open = cp["resolved_date"].gt(as_of) | (cp["resolved_date"].isna()
+                                                & cp["status"].eq("open"))
+    expected = int((is_open & ((as_of - cp["date"]).dt.days > 30)).sum())
+    assert _metrics(page)["Open past deadline"] == i18n.fmt_int(expected, "en")
+
+
+def test_chinese(app, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    app.session_state["lang"] = "zh"
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "满意度与投诉"
+    _check(app, _expected(sample_tables, as_of), "zh")
+    assert "评分量表" in app.caption[0].value
+    tabs = [t.label for t in app.tabs]
+    assert tabs[:5] == ["趋势", "驱动因素", "投诉", "客户之声", "价值与流失"]
+    assert any("对总体满意度影响最大的是：时效" in m for m in _texts(app.markdown))
+    assert any("客户流失预警生成后" in i for i in _texts(app.info))
+
+
+def test_nps_reading_by_hand(page, sample_tables):
+    page.selectbox(key="sat_scale").set_value("0-10").run()
+    assert not page.exception, page.exception
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    sv = sample_tables["surveys"]
+    now = sv[(sv["date"] > as_of - pd.Timedelta(days=DAYS)) & (sv["date"] <= as_of)]
+    nps = (now["score"] >= 9).mean() - (now["score"] <= 6).mean()
+    assert _metrics(page)["NPS"] == f"{nps * 100:+.0f}"
+
+
+def _with_tables(sample_tables, names):
+    from segmentation.workspace import Workspace
+
+    Workspace().replace({n: sample_tables[n] for n in names}, source="upload", label="test")
+
+
+@pytest.fixture
+def restore_sample():
+    yield
+    from segmentation.workspace import Workspace, load_sample
+
+    load_sample(Workspace())
+
+
+def test_without_surveys_or_complaints(app, sample_tables, restore_sample):
+    _with_tables(sample_tables, ("transactions", "customers"))
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    infos = _texts(app.info)
+    assert any("No surveys table is loaded" in i and "satisfaction trends" in i for i in infos)
+    assert any("No complaints table is loaded" in i and "deadline breaches" in i
+               for i in infos)
+
+
+def test_without_surveys_complaints_still_work(app, sample_tables, restore_sample):
+    _with_tables(sample_tables, ("transactions", "customers", "complaints"))
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    shown = _metrics(app)
+    assert shown["CSAT"] == "–" and shown["Survey answers"] == "–"
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    expected = _expected(sample_tables, as_of)
+    assert shown["Complaints / 1k shipments"] == i18n.fmt_float(expected["rate"], "en",
+                                                                     decimals=1)
+    assert any("No surveys table is loaded" in i for i in _texts(app.info))
+    assert len(app.get("plotly_chart")) >= 3  # complaint charts
+
+
+def test_without_complaints_in_chinese(app, sample_tables, restore_sample):
+    _with_tables(sample_tables, ("transactions", "customers", "surveys"))
+    app.session_state["lang"] = "zh"
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    shown = _metrics(app)
+    assert shown["每千件投诉数"] == "–" and shown["超时未结投诉"] == "–"
+    assert shown["满意率 CSAT"] not in ("", "–")
+    assert any("尚未加载投诉记录表" in i for i in _texts(app.info))
+
+
+def test_compare_by_branch_keeps_its_choice(page, sample_tables):
+    page.segmented_control(key="sat_compare_by").set_value("branch").run()
+    page.run()  # and on the next rerun
+    assert not page.exception, page.exception
+    assert page.session_state["sat_compare_by"] == "branch"
+    table = next(d.value for d in page.dataframe if "branch" in d.value.columns)
+    assert set(table["branch"]) <= set(sample_tables["customers"]["branch"])
+    assert table["responses"].sum() == _expected(
+        sample_tables, pd.Timestamp(sample_tables["transactions"]["date"].max()))["answers"]
+    assert not [w for w in _texts(page.warning) if "default value" in w]
