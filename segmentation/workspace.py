@@ -105,8 +105,11 @@ class Workspace:
         snap = snapshot or self.current()
         if snap is None or table not in snap.rows:
             raise LookupError(f"the workspace holds no {table} table")
-        with duckdb.connect(str(self.folder / snap.file), read_only=True) as con:
-            frame = con.execute(f'SELECT * FROM "{table}"').df()
+        # through the engine: DuckDB refuses a second, differently configured
+        # connection to a file that the engine already holds open
+        with self.engine(snap).connect() as conn:
+            result = conn.execute(sa.text(f'SELECT * FROM "{table}"'))
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         for col, kind in COLUMN_KINDS.items():
             if col in frame.columns and kind == "date":
                 frame[col] = pd.to_datetime(frame[col])
