@@ -12,7 +12,7 @@ from segmentation.customer import customer_history
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.tiers import assign
 from ui import context
-from ui.state import persisted
+from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
 
 ctx = context.current()
@@ -79,6 +79,7 @@ tab_list, tab_trust, tab_life = st.tabs([t("cp.tab.list"), t("cp.tab.trust"),
 
 with tab_list:
     f1, f2, f3 = st.columns(3)
+    relabel("churn_f_tier", "churn_f_reason")
     pick_tiers = f1.multiselect(t("cp.filter.tier"), list(settings.tiers),
                                 format_func=lambda k: labels[k], key="churn_f_tier",
                                 placeholder=i18n.t("filter.all", lang))

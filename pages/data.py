@@ -13,6 +13,7 @@ from segmentation.schema import REQUIRED, TABLES, DataError, columns_of
 from segmentation.sources import read_any, read_workbook_tables, suggest_mapping
 from segmentation.workspace import load_sample
 from ui import context
+from ui.state import relabel
 from ui.strings import COLUMN_LABELS
 
 ctx = context.current()
@@ -81,6 +82,7 @@ if snap.source != "sample":
 st.divider()
 st.subheader(t("data.new"))
 st.caption(t("data.new.help", mb=MAX_MB))
+relabel("data_mode")
 mode = st.radio(t("data.mode"), ["files", "workbook"], key="data_mode", horizontal=True,
                 format_func=lambda m: t(f"data.mode.{m}"))
 

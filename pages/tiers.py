@@ -24,6 +24,7 @@ from segmentation.tiers import (
     top_share,
 )
 from ui import context
+from ui.state import relabel
 from ui.tier_state import (
     load_into_state,
     settings_from_state,
@@ -237,6 +238,7 @@ def tiers_body() -> None:
     with right:
         options = [b for b in ("region", "branch", "customer_type", "area_type",
                                "frequency_class") if b in scored.columns]
+        relabel("tiers_mix_by")
         by = st.selectbox(t("tp.mix.by"), options, key="tiers_mix_by",
                           format_func=lambda b: t(f"tp.by.{b}"))
         mix = result.mix(by)
@@ -259,7 +261,9 @@ def tiers_body() -> None:
 
 def _rfm_section(result, settings: TierSettings) -> None:
     grid = result.grid()
-    what = st.segmented_control(t("tp.rfm.show"), ["customers", "revenue"], default="customers",
+    st.session_state.setdefault("tiers_rfm_what", "customers")
+    relabel("tiers_rfm_what")
+    what = st.segmented_control(t("tp.rfm.show"), ["customers", "revenue"],
                                 required=True, key="tiers_rfm_what",
                                 format_func=lambda w: t(f"tp.rfm.{w}"))
     text = []
@@ -363,8 +367,11 @@ def _history_section(settings: TierSettings, labels, colors) -> None:
 
 def _download_section(scored: pd.DataFrame, settings: TierSettings, labels) -> None:
     st.subheader(t("tp.download"))
+    picked = [k for k in st.session_state.get("tiers_download_pick", settings.tiers[:1])
+              if k in settings.tiers]
+    st.session_state["tiers_download_pick"] = picked
     chosen = st.multiselect(t("tp.download.tiers"), list(settings.tiers),
-                            default=list(settings.tiers[:1]), key="tiers_download_pick",
+                            key="tiers_download_pick",
                             format_func=lambda k: labels[k])
     frame = customer_list(scored, settings, lang=lang, tiers=chosen or None)
     st.caption(t("tp.download.caption", n=i18n.fmt_int(len(frame), lang)))

@@ -24,3 +24,14 @@ def persisted(key: str, *, on_change: Callable | None = None, args: tuple = ()) 
             on_change(*args)
 
     return {"key": widget_key, "on_change": _copy_back}
+
+
+def relabel(*keys: str) -> None:
+    """Re-set keyed choice widgets so that their option labels follow a language switch.
+
+    Streamlit 1.67 keeps a keyed widget's formatted option labels from the run
+    that created it; writing the current value back makes it re-render them.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
