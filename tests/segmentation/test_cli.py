@@ -115,3 +115,18 @@ def test_cli_messages_in_chinese(tmp_path):
     proc = run_cli("score", "--transactions", str(path), "--out", str(tmp_path / "o.csv"),
                    "--lang", "zh")
     assert proc.returncode == 2 and "客户编号" in proc.stderr
+
+
+def test_cli_churn_equals_what_the_page_computes(scored, tmp_path):
+    """The page calls score_churn on the workspace holding the same (validated) data."""
+    from segmentation.churn import score_churn
+    from segmentation.workspace import Workspace, load_sample
+
+    ws = Workspace(tmp_path / "ws")
+    load_sample(ws)
+    page = score_churn(ws.engine(), as_of=pd.Timestamp("2025-03-31")).scores
+    cli = scored.set_index("customer_id")
+    assert set(page.index) == set(cli.index)
+    diff = (page["churn_risk"] - cli.loc[page.index, "churn_risk"]).abs()
+    assert diff.max() < 1e-9
+    assert (page["risk_reasons"] == cli.loc[page.index, "risk_reasons"]).all()
