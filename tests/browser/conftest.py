@@ -109,8 +109,8 @@ def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     size = page.viewport_size
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stMain] *')].map(e => e.scrollHeight))")
+        "() => { const b = document.querySelector('[data-testid=stMainBlockContainer]');"
+        " return b ? b.scrollHeight + 120 : 1100; }")
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 800), 6000)})
     page.wait_for_timeout(500)
     page.screenshot(path=str(path))
