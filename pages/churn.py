@@ -128,11 +128,11 @@ with tab_list:
                "risk_reasons": t("cp.col.reasons"), "action": t("cp.col.action")}
     export = table[columns]
     d1, d2 = st.columns(2)
-    d1.download_button(t("cp.download.csv"), to_csv_bytes(export, headers=headers),
+    d1.download_button(t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
                        file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
                        key="churn_download_csv")
-    d2.download_button(t("cp.download.xlsx"), to_excel_bytes({"warnings": export},
-                                                             headers=headers),
+    d2.download_button(t("cp.download.xlsx"),
+                       lambda: to_excel_bytes({"warnings": export}, headers=headers),
                        file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -373,13 +373,17 @@ def _download_section(scored: pd.DataFrame, settings: TierSettings, labels) -> N
     chosen = st.multiselect(t("tp.download.tiers"), list(settings.tiers),
                             key="tiers_download_pick",
                             format_func=lambda k: labels[k])
-    frame = customer_list(scored, settings, lang=lang, tiers=chosen or None)
-    st.caption(t("tp.download.caption", n=i18n.fmt_int(len(frame), lang)))
+    n = int(scored["tier"].isin(chosen or list(settings.tiers)).sum())
+    st.caption(t("tp.download.caption", n=i18n.fmt_int(n, lang)))
     stem = "tiers_" + "_".join(chosen or settings.tiers)
+
+    def frame() -> pd.DataFrame:  # built only when a button is clicked
+        return customer_list(scored, settings, lang=lang, tiers=chosen or None)
+
     c1, c2 = st.columns(2)
-    c1.download_button(t("tp.download.csv"), to_csv_bytes(frame), file_name=f"{stem}.csv",
-                       mime="text/csv", key="tiers_download_csv")
-    c2.download_button(t("tp.download.xlsx"), to_excel_bytes({"customers": frame}),
+    c1.download_button(t("tp.download.csv"), lambda: to_csv_bytes(frame()),
+                       file_name=f"{stem}.csv", mime="text/csv", key="tiers_download_csv")
+    c2.download_button(t("tp.download.xlsx"), lambda: to_excel_bytes({"customers": frame()}),
                        file_name=f"{stem}.xlsx", key="tiers_download_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
