@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import builtins
 import json
-import os
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
 from . import i18n
+from .storage import atomic_write
 from .tiers import SettingsError, TierSettings
 
 __all__ = ["MAX_IMPORT_BYTES", "PresetStore", "read_preset_file", "validate_name"]
@@ -89,21 +88,6 @@ def _dumps(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 class PresetStore:
     """The named presets of one folder (normally ``<workspace folder>/presets``).
 
@@ -146,7 +130,7 @@ class PresetStore:
     def save(self, name: str, settings: TierSettings) -> Path:
         """Save (or overwrite) preset ``name`` atomically; returns its path."""
         path = self.path(name)
-        _atomic_write(path, _dumps({"name": validate_name(name), **settings.to_dict()}))
+        atomic_write(path, _dumps({"name": validate_name(name), **settings.to_dict()}))
         return path
 
     def load(self, name: str) -> TierSettings:
@@ -181,7 +165,7 @@ class PresetStore:
             return
         if name not in self:
             raise SettingsError("preset_missing", name=name)
-        _atomic_write(pointer, _dumps({"name": validate_name(name)}))
+        atomic_write(pointer, _dumps({"name": validate_name(name)}))
 
     def default(self) -> str | None:
         """The name of the default preset, or ``None`` (also when its file was removed)."""

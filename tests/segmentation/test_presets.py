@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from segmentation import presets as presets_module
+from segmentation import storage as storage_module
 from segmentation.presets import PresetStore, read_preset_file, validate_name
 from segmentation.tiers import RFM_SEGMENT_RULES, SettingsError, TierSettings, score_customers
 from segmentation.workspace import Workspace
@@ -71,7 +71,7 @@ def test_failed_save_leaves_the_old_preset_intact(store, monkeypatch, failing):
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(presets_module.os, failing, boom)
+    monkeypatch.setattr(storage_module.os, failing, boom)
     with pytest.raises(OSError, match="No space left"):
         store.save("main", TierSettings(mode="threshold"))
     monkeypatch.undo()
