@@ -36,9 +36,9 @@ def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
 pages = {
     i18n.t("nav.section.analysis", lang): [
         _page("overview.py", "overview", "dashboard", default=True),
-        _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("tiers.py", "tiers", "workspace_premium"),
         _page("clusters.py", "clusters", "hub"),
+        _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("churn.py", "churn", "notifications_active"),
     ],
     i18n.t("nav.section.data", lang): [

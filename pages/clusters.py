@@ -39,11 +39,14 @@ from segmentation.personas_store import (
 )
 from segmentation.tiers import assign
 from ui import context
-from ui.state import persisted
+from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
 
 K_MIN, K_MAX, K_DEFAULT = 2, 10, 6
 CARDS_PER_ROW = 5
+MONEY_COLUMNS = ("monetary_total", "monetary_avg")
+#: Beyond this the workbook takes minutes to write (a sheet's hard limit is 1,048,576 rows)
+EXCEL_MAX_ROWS = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ctx = context.current()
@@ -137,7 +140,7 @@ def _settings_row(features: tuple[str, ...]):
         with slider_slot:
             st.slider(t("cl.k"), K_MIN, K_MAX, help=t("cl.k.help"), **persisted("clusters_k"))
     with right:
-        st.pills(t("cl.features"), OPTIONS, selection_mode="multi",
+        st.pills(t("cl.features"), OPTIONS, selection_mode="multi", wrap=True,
                  format_func=lambda k: feature_label(k, lang), help=t("cl.features.help"),
                  **persisted("clusters_features"))
     return known
@@ -222,6 +225,8 @@ def _profiles_tab(result: _Clustering, names: pd.DataFrame, labels: dict[int, st
                        if c not in ("size", "share", "revenue", "revenue_share")]
     table = profiles.reset_index()
     table.insert(1, "persona", table["cluster"].map(names["name"]))
+    money = [c for c in ("revenue", *MONEY_COLUMNS) if c in table.columns]
+    table[money] = table[money].round(0)  # whole yuan reads better on a slide
     config = {
         "cluster": st.column_config.NumberColumn(t("cl.col.cluster"), format="%d", width=60),
         "persona": st.column_config.TextColumn(t("cl.col.persona"), width="medium"),
@@ -239,23 +244,32 @@ def _profiles_tab(result: _Clustering, names: pd.DataFrame, labels: dict[int, st
                  column_order=["cluster", "persona", "size", "share", "revenue",
                                "revenue_share", *feature_columns])
     st.caption(t("cl.profiles.note"))
-    left, right = st.columns([3, 2])
     column_labels = {c: column_label(c, lang) for c in zscores.columns}
+    st.plotly_chart(charts_clusters.zscore_heatmap(
+        zscores, row_labels=labels, column_labels=column_labels, title=t("cl.heatmap.title"),
+        colorbar=t("cl.heatmap.colorbar")), key="clusters_heatmap")
+    st.caption(t("cl.heatmap.help"))
+    left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(charts_clusters.zscore_heatmap(
-            zscores, row_labels=labels, column_labels=column_labels, title=t("cl.heatmap.title"),
-            colorbar=t("cl.heatmap.colorbar")), key="clusters_heatmap")
-        st.caption(t("cl.heatmap.help"))
+        pick = _pick_cluster(labels)
+        st.plotly_chart(charts_clusters.zscore_bars(
+            zscores.loc[pick], column_labels=column_labels,
+            title=t("cl.bars.title", name=labels[pick]), x_label=t("cl.bars.x")),
+            key="clusters_bars")
     with right:
         st.plotly_chart(charts_clusters.customer_revenue_shares(
             profiles, labels=labels, title=t("cl.shares.title"),
             customers_label=t("cl.col.share"), revenue_label=t("cl.col.revenue_share"),
             x_label=t("cl.shares.x")), key="clusters_shares_chart")
-    pick = st.selectbox(t("cl.bars.pick"), list(profiles.index), key="clusters_profile_pick",
+
+
+def _pick_cluster(labels: dict[int, str]) -> int:
+    """The cluster whose bars to show (the first one when k no longer has it)."""
+    if st.session_state.get("clusters_profile_pick") not in labels:
+        st.session_state["clusters_profile_pick"] = next(iter(labels))
+    relabel("clusters_profile_pick")  # new names or language: re-render the option texts
+    return st.selectbox(t("cl.bars.pick"), list(labels), key="clusters_profile_pick",
                         format_func=lambda c: labels[c])
-    st.plotly_chart(charts_clusters.zscore_bars(
-        zscores.loc[pick], column_labels=column_labels, title=t("cl.bars.title", name=labels[pick]),
-        x_label=t("cl.bars.x")), key="clusters_bars")
 
 
 def _is_share(column: str) -> bool:
@@ -267,7 +281,7 @@ def _is_share(column: str) -> bool:
 def _column_format(column: str) -> str:
     if _is_share(column):
         return "percent"
-    if column in ("monetary_total", "monetary_avg"):
+    if column in MONEY_COLUMNS:
         return "localized"
     if column in ("recency_days", "tenure_days"):
         return "%.0f"
@@ -295,10 +309,11 @@ def _mix_tab(result: _Clustering, labels: dict[int, str]) -> None:
     top = cluster_top_branches(view, result.labels, n=3)
     if top.empty:
         return
-    st.subheader(t("cl.branches"))
+    st.markdown(f"##### {t('cl.branches')}")
     top.insert(1, "persona", top["cluster"].map(labels))
+    top["revenue"] = top["revenue"].round(0)
     st.dataframe(
-        top, hide_index=True, key="clusters_branches",
+        top, hide_index=True, key="clusters_branches", height=min(36 * (len(top) + 1) + 2, 1100),
         column_order=["persona", "rank", "branch", "customers", "share", "revenue"],
         column_config={
             "persona": st.column_config.TextColumn(t("cl.col.persona"), width="medium"),
@@ -368,7 +383,9 @@ def _download_tab(result: _Clustering, names: pd.DataFrame, labels: dict[int, st
         lambda: to_excel_bytes({t("cl.sheet.customers"): frame.rename(columns=headers),
                                 t("cl.sheet.profiles"): profiles.rename(columns=profile_headers)}),
         file_name=f"{stem}.xlsx", mime=XLSX, key="clusters_download_xlsx", on_click="ignore",
-        width="stretch")
+        width="stretch", disabled=len(frame) > EXCEL_MAX_ROWS,
+        help=t("cl.download.too_big", max=i18n.fmt_int(EXCEL_MAX_ROWS, lang))
+        if len(frame) > EXCEL_MAX_ROWS else None)
     st.dataframe(frame.head(200), hide_index=True, key="clusters_download_preview",
                  column_config={c: h for c, h in headers.items()})
 

@@ -132,6 +132,10 @@ i18n.register({
     },
     "cl.download.csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "cl.download.xlsx": {"en": "Download Excel", "zh": "下载 Excel"},
+    "cl.download.too_big": {
+        "en": "Excel is offered for up to {max} customers (a larger workbook takes minutes to write): download the CSV, or narrow the customers with the sidebar filters.",
+        "zh": "客户数不超过 {max} 时提供 Excel 下载（更大的工作簿需要数分钟生成）：请下载 CSV，或用侧边栏筛选缩小范围。",
+    },
     "cl.sheet.customers": {"en": "customers", "zh": "客户"},
     "cl.sheet.profiles": {"en": "profiles", "zh": "客群画像"},
     "cl.export.customer_id": {"en": "customer_id", "zh": "客户编号"},

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 PAGES = {  # url path: ((nav en, heading en), (nav zh, heading zh))
     "overview": (("Overview", "Overview"), ("总览", "总览")),
     "tiers": (("Tiers", "Customer tiers"), ("客户分级", "客户分级")),
+    "clusters": (("Clusters", "Customer clusters and personas"), ("聚类画像", "客户聚类与画像")),
     "satisfaction": (("Satisfaction", "Satisfaction and complaints"), ("满意度与投诉",) * 2),
     "churn": (("Churn warnings", "Churn warnings"), ("流失预警", "流失预警")),
     "data": (("Data", "Data"), ("数据管理", "数据管理")),

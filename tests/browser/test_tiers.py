@@ -17,6 +17,7 @@ def _card_counts(page) -> list[int]:
 def test_moving_the_vip_share_slider_changes_the_tiers(server, page):
     page.goto(server + "/tiers")
     page.get_by_role("heading", name="Customer tiers").wait_for()
+    page.locator('[data-testid="stMetricValue"]').nth(3).wait_for()
     wait_idle(page)
     before = _card_counts(page)
     total = sum(before)
@@ -25,9 +26,14 @@ def test_moving_the_vip_share_slider_changes_the_tiers(server, page):
     page.get_by_role("tab", name="Tier cut-offs").click()
     slider = page.locator('[data-testid="stSlider"]').filter(
         has_text="VIP: share of customers").get_by_role("slider")
-    slider.focus()
-    for _ in range(5):  # 10 % -> 5 %
+    for _ in range(5):  # 10 % -> 5 %, one step per rerun so that no key press is lost
+        slider.focus()
         slider.press("ArrowLeft")
+        page.wait_for_timeout(400)
+        wait_idle(page)
+    value = int(page.locator('[data-testid="stSlider"]').filter(
+        has_text="VIP: share of customers").get_by_test_id("stSliderThumbValue").inner_text())
+    assert value == 5
     page.wait_for_function(
         f"() => document.querySelectorAll('[data-testid=stMetricValue]')[0].innerText"
         f".replace(/,/g, '') === '{round(total * 0.05)}'", timeout=60_000)

@@ -1,0 +1,153 @@
+"""Plotly figures of the clusters page: data in, figure out. Text comes from the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import _LAYOUT, PALETTE
+
+#: One colour per cluster (up to 10), the dashboard's palette first.
+CLUSTER_COLORS = (*PALETTE, "#5b4fa8", "#2a9d8f", "#8c564b", "#d1495b")
+_UP, _DOWN = PALETTE[0], PALETTE[1]
+
+
+def cluster_colors(n: int) -> list[str]:
+    """``n`` colours, cluster 0 first (repeating after 10)."""
+    return [CLUSTER_COLORS[i % len(CLUSTER_COLORS)] for i in range(max(n, 0))]
+
+
+def customer_revenue_shares(profiles: pd.DataFrame, *, labels: Mapping[int, str], title: str,
+                            customers_label: str, revenue_label: str,
+                            x_label: str) -> go.Figure:
+    """Share of customers against share of revenue per cluster (grouped horizontal bars).
+
+    ``profiles`` is :func:`segmentation.clusters.cluster_profiles` (``share``,
+    ``revenue_share``); ``labels`` maps a cluster to its display name.
+    """
+    names = [labels.get(c, str(c)) for c in profiles.index]
+    fig = go.Figure()
+    for column, name, color in (("share", customers_label, PALETTE[4]),
+                                ("revenue_share", revenue_label, PALETTE[0])):
+        values = profiles[column].fillna(0.0).to_numpy() if column in profiles else \
+            np.zeros(len(profiles))
+        fig.add_trace(go.Bar(y=names, x=values, name=name, orientation="h", marker_color=color,
+                             text=[f"{v:.0%}" for v in values], textposition="outside",
+                             cliponaxis=False,
+                             hovertemplate="%{y}: %{x:.1%}<extra>" + name + "</extra>"))
+    top = float(np.nanmax(profiles[["share", "revenue_share"]].to_numpy(), initial=0.0)) \
+        if {"share", "revenue_share"} <= set(profiles.columns) else 1.0
+    fig.update_layout(barmode="group", title=title, bargap=0.25,
+                      height=max(300, 56 * len(names) + 140), **_LAYOUT)
+    fig.update_xaxes(title_text=x_label, tickformat=".0%", range=[0, min(1.0, top * 1.18) or 1])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
+def zscore_heatmap(zscores: pd.DataFrame, *, row_labels: Mapping[int, str],
+                   column_labels: Mapping[str, str], title: str, colorbar: str,
+                   limit: float = 2.0) -> go.Figure:
+    """How each cluster (row) differs from the average customer on each feature (column).
+
+    Colours are clipped at ``±limit`` standard deviations so that one extreme
+    cluster does not wash out the others; the cell text shows the real value.
+    """
+    rows = [row_labels.get(c, str(c)) for c in zscores.index]
+    columns = [column_labels.get(c, c) for c in zscores.columns]
+    values = zscores.to_numpy(dtype=float)
+    text = [[f"{v:+.1f}" for v in row] for row in values]
+    fig = go.Figure(go.Heatmap(
+        z=np.clip(values, -limit, limit), x=columns, y=rows, text=text, customdata=values,
+        texttemplate="%{text}", zmin=-limit, zmax=limit, zmid=0,
+        colorscale=[[0.0, "#c2571a"], [0.5, "#f7f7f7"], [1.0, "#0f6e56"]],
+        colorbar=dict(title=dict(text=colorbar, side="right"), thickness=12),
+        hovertemplate="%{y}<br>%{x}: %{customdata:+.2f}<extra></extra>", xgap=1, ygap=1))
+    fig.update_layout(title=title, height=max(320, 46 * len(rows) + 220), **_LAYOUT)
+    fig.update_xaxes(tickangle=-35, side="bottom", automargin=True)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
+def zscore_bars(zscores: pd.Series, *, column_labels: Mapping[str, str], title: str,
+                x_label: str) -> go.Figure:
+    """One cluster's z-scores as horizontal bars, most distinguishing first."""
+    data = zscores.astype(float).reindex(zscores.abs().sort_values(ascending=True).index)
+    names = [column_labels.get(c, c) for c in data.index]
+    colors = [_UP if v >= 0 else _DOWN for v in data.to_numpy()]
+    fig = go.Figure(go.Bar(y=names, x=data.to_numpy(), orientation="h", marker_color=colors,
+                           text=[f"{v:+.1f}" for v in data.to_numpy()], textposition="outside",
+                           cliponaxis=False,
+                           hovertemplate="%{y}: %{x:+.2f}<extra></extra>"))
+    span = max(1.0, float(data.abs().max()) if len(data) else 1.0) * 1.2
+    fig.update_layout(title=title, showlegend=False, height=max(300, 30 * len(names) + 140),
+                      **_LAYOUT)
+    fig.update_xaxes(title_text=x_label, range=[-span, span], zeroline=True,
+                     zerolinecolor="#7a8a99")
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def cluster_map(points: pd.DataFrame, *, labels: Mapping[int, str], title: str, x_label: str,
+                y_label: str, hover: Sequence[tuple[str, str, str]] = ()) -> go.Figure:
+    """The 2-D projection of a customer sample, one colour (and legend entry) per cluster.
+
+    Parameters
+    ----------
+    points : :func:`segmentation.clusters.projection` (``x``, ``y``, ``cluster``,
+        ``customer_id`` and hover columns).
+    labels : cluster -> legend name.
+    hover : ``(column, label, d3 format)`` triples shown on hover when the
+        column exists (format ``""`` for text), e.g. ``("monetary_total",
+        "Spend", ",.0f")``.
+    """
+    shown = [(c, label, fmt) for c, label, fmt in hover if c in points.columns]
+    template = "<b>%{customdata[0]}</b><br>%{fullData.name}"
+    for i, (_, label, fmt) in enumerate(shown, start=1):
+        spec = f":{fmt}" if fmt else ""
+        template += f"<br>{label}: %{{customdata[{i}]{spec}}}"
+    fig = go.Figure()
+    colors = cluster_colors(max(labels, default=-1) + 1)
+    for cluster in sorted(points["cluster"].unique()):
+        part = points[points["cluster"] == cluster]
+        custom = np.column_stack([part["customer_id"].astype(str).to_numpy(),
+                                  *[part[c].to_numpy() for c, _, _ in shown]]) \
+            if len(part) else None
+        fig.add_trace(go.Scattergl(
+            x=part["x"], y=part["y"], mode="markers", name=labels.get(int(cluster), str(cluster)),
+            marker=dict(size=6, opacity=0.7,
+                        color=colors[int(cluster)] if int(cluster) < len(colors)
+                        else CLUSTER_COLORS[int(cluster) % len(CLUSTER_COLORS)]),
+            customdata=custom, hovertemplate=template + "<extra></extra>"))
+    layout = {**_LAYOUT, "legend": dict(orientation="v", yanchor="top", y=1, xanchor="left",
+                                        x=1.01)}
+    fig.update_layout(title=title, height=560, **layout)
+    fig.update_xaxes(title_text=x_label, zeroline=False)
+    fig.update_yaxes(title_text=y_label, zeroline=False)
+    return fig
+
+
+def silhouette_curve(scores: pd.DataFrame, *, current_k: int | None, title: str, x_label: str,
+                     y_label: str, suggested_label: str, current_label: str) -> go.Figure:
+    """Silhouette score per k (:func:`segmentation.clusters.suggest_k`), the suggestion
+    starred and the chosen k marked by a vertical line."""
+    valid = scores[scores["silhouette"].notna()]
+    fig = go.Figure(go.Scatter(x=valid["k"], y=valid["silhouette"], mode="lines+markers",
+                               line=dict(color=PALETTE[2], width=2.5), marker=dict(size=8),
+                               showlegend=False,
+                               hovertemplate="k = %{x}<br>%{y:.3f}<extra></extra>"))
+    best = valid[valid["suggested"]] if "suggested" in valid else valid.iloc[0:0]
+    if len(best):
+        fig.add_trace(go.Scatter(x=best["k"], y=best["silhouette"], mode="markers+text",
+                                 marker=dict(symbol="star", size=18, color=PALETTE[1]),
+                                 text=[suggested_label], textposition="top center",
+                                 name=suggested_label, showlegend=False, hoverinfo="skip"))
+    if current_k is not None:
+        fig.add_vline(x=current_k, line=dict(color=PALETTE[0], dash="dash"),
+                      annotation_text=current_label, annotation_position="top right")
+    fig.update_layout(title=title, **_LAYOUT)
+    fig.update_xaxes(title_text=x_label, dtick=1)
+    fig.update_yaxes(title_text=y_label, rangemode="tozero")
+    return fig
