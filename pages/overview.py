@@ -36,7 +36,7 @@ ready = st.session_state.get("churn_ready")
 at_risk = None
 if ready and ready[:2] == (ctx.snap.dataset_id, ctx.as_of):
     at_risk = int((ctx.churn_scores(ready[2], ready[3])["status"] == "warning").sum())
-cols = st.columns(len(FORMATS) + 1)
+cols = [c for _ in range(2) for c in st.columns(3)]  # two rows of three, labels in full
 with cols[-1]:
     st.metric(t("ov.metric.at_risk"), "–" if at_risk is None else i18n.fmt_int(at_risk, lang),
               border=True, help=t("ov.metric.at_risk.help" if at_risk is not None
