@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,20 +36,10 @@ def main() -> None:
     parser.add_argument("--workspace", help="reuse (or create) a workspace folder")
     args = parser.parse_args()
 
-    from segmentation.workspace import Workspace
+    from bench._workspace import bench_workspace
 
-    folder = Path(args.workspace or tempfile.mkdtemp(prefix="bench-overview-"))
-    ws = Workspace(folder)
-    if ws.current() is None:
-        from data.generate_sample import generate
-
-        t0 = time.perf_counter()
-        tables = generate(args.customers, with_text=False)
-        tables.pop("truth")
-        ws.replace(tables, source="bench", label=f"{args.customers:,} customers")
-        print(f"generated and loaded {len(tables['transactions']):,} transactions "
-              f"in {time.perf_counter() - t0:.1f} s")
-        del tables
+    ws = bench_workspace(args.workspace, args.customers, "bench-overview-")
+    folder = ws.folder
     snap = ws.current()
     print(f"workspace {folder}: {snap.n_customers:,} customers, "
           f"{snap.rows['transactions']:,} transactions")

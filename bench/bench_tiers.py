@@ -24,7 +24,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -164,20 +163,9 @@ def page(args: argparse.Namespace) -> None:
     if not (ROOT / "pages" / "tiers.py").exists():
         print("\n--page: pages/tiers.py does not exist yet; skipped")
         return
-    from segmentation.workspace import Workspace
+    from bench._workspace import bench_workspace
 
-    folder = Path(args.workspace or tempfile.mkdtemp(prefix="bench-tiers-"))
-    ws = Workspace(folder)
-    if ws.current() is None:
-        from data.generate_sample import generate
-
-        t0 = time.perf_counter()
-        tables = generate(args.customers, with_text=False)
-        tables.pop("truth")
-        ws.replace(tables, source="bench", label=f"{args.customers:,} customers")
-        print(f"generated and loaded {len(tables['transactions']):,} transactions "
-              f"in {time.perf_counter() - t0:.1f} s")
-        del tables
+    folder = bench_workspace(args.workspace, args.customers, "bench-tiers-").folder
     os.environ["SEG_WORKSPACE"] = str(folder)
 
     from streamlit.testing.v1 import AppTest

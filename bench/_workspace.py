@@ -1,0 +1,24 @@
+"""Shared by the benchmarks: a workspace holding the generated network at benchmark size."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+
+def bench_workspace(folder: str | None, customers: int, prefix: str):
+    """The workspace in ``folder`` (a new temporary one if ``None``), generated if empty."""
+    from segmentation.workspace import Workspace
+
+    ws = Workspace(Path(folder or tempfile.mkdtemp(prefix=prefix)))
+    if ws.current() is None:
+        from data.generate_sample import generate
+
+        t0 = time.perf_counter()
+        tables = generate(customers, with_text=False)
+        tables.pop("truth")
+        ws.replace(tables, source="bench", label=f"{customers:,} customers")
+        print(f"generated and loaded {len(tables['transactions']):,} transactions "
+              f"in {time.perf_counter() - t0:.1f} s")
+    return ws
