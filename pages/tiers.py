@@ -351,9 +351,12 @@ def _history_section(settings: TierSettings, labels, colors) -> None:
     with c2:
         flows = history_flows(history)
         pairs = list(dict.fromkeys(zip(flows["period_from"], flows["period_to"], strict=True)))
-        pair = st.select_slider(t("tp.history.pair"), options=pairs, value=pairs[-1],
-                                format_func=lambda p: f"{str(p[0])[:7]} → {str(p[1])[:7]}",
-                                key="tiers_history_pair")
+        # options are indices: a tuple value would be read as a range by select_slider
+        index = st.select_slider(
+            t("tp.history.pair"), options=list(range(len(pairs))), value=len(pairs) - 1,
+            format_func=lambda i: f"{str(pairs[i][0])[:7]} → {str(pairs[i][1])[:7]}",
+            key="tiers_history_pair")
+        pair = pairs[index]
         part = flows[(flows["period_from"] == pair[0]) & (flows["period_to"] == pair[1])]
         order = [history.NEW if hasattr(history, "NEW") else "_new", *settings.tiers]
         everyone = {k: settings.label(k, lang) for k in ("_new", "_gone", *settings.tiers)}

@@ -124,3 +124,33 @@ def test_download_has_the_chosen_tier(tiers, view):
     n = len(view)
     caption = next(c.value for c in tiers.caption if "customers with tier" in c.value)
     assert i18n.fmt_int(round(n * 0.1), "en") in caption
+
+
+def test_tier_movement_over_twelve_months(tiers):
+    tiers.button(key="tiers_history_run").click().run()
+    assert not tiers.exception, tiers.exception
+    sentence = next(m.value for m in tiers.markdown if "moved up" in m.value)
+    ups = [int(x.replace(",", "")) for x in
+           __import__("re").findall(r"([\d,]+) customers moved up", sentence)]
+    assert ups and ups[0] > 0
+    charts = [c for c in tiers.get("plotly_chart")]
+    assert len(charts) >= 5  # pareto, mix, grid, movement bars, movement Sankey
+
+
+def test_suggested_thresholds_and_preset_load(tiers):
+    from segmentation.presets import PresetStore
+    from segmentation.tiers import TierSettings
+    from segmentation.workspace import Workspace
+
+    tiers.radio(key="_w_tiers_mode").set_value("threshold").run()
+    tiers.button(key="tiers_suggest").click().run()
+    assert not tiers.exception, tiers.exception
+    assert tiers.session_state["tiers_spend_0"] > tiers.session_state["tiers_spend_1"] > 0
+    store = PresetStore.for_workspace(Workspace())
+    store.save("three", TierSettings.default(3))
+    tiers.run()
+    tiers.selectbox(key="tiers_preset_pick").set_value("three").run()
+    tiers.button(key="tiers_preset_load").click().run()
+    assert not tiers.exception, tiers.exception
+    assert len([h for h in tiers.markdown if h.value.startswith("#### ")]) == 3
+    store.delete("three")
