@@ -331,13 +331,10 @@ def _join(items: Iterable[str], lang: str) -> str:
     return i18n.t("cluster.list_sep", lang).join(items)
 
 
-class ClusterError(ValueError):
-    """Input that cannot be clustered; :meth:`message` gives either language."""
+class ClusterError(i18n.LocalizedError):
+    """Input that cannot be clustered; ``code`` names the message ``cluster.error.<code>``."""
 
-    def __init__(self, code: str, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("en"))
+    prefix = "cluster.error"
 
     def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
         params = dict(self.params)

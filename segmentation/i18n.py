@@ -96,3 +96,22 @@ def _zh_units(value: float, *, decimals: int) -> str:
     if v >= 1e8:
         return f"{sign}{v / 1e8:,.{decimals + 1}f}亿"
     return f"{sign}{v / 1e4:,.{decimals}f}万"
+
+
+class LocalizedError(ValueError):
+    """An error whose message exists in every language.
+
+    Subclasses set :attr:`prefix`; ``code`` names the message ``<prefix>.<code>``
+    and ``params`` fill it. ``str(err)`` is English; :meth:`message` either language.
+    """
+
+    prefix = "error"
+
+    def __init__(self, code: str, **params: object):
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        """The one-line message in ``lang``."""
+        return t(f"{self.prefix}.{self.code}", lang, **self.params)

@@ -62,16 +62,10 @@ i18n.register({
 })
 
 
-class PersonaError(ValueError):
-    """Renames that cannot be kept; :meth:`message` gives either language."""
+class PersonaError(i18n.LocalizedError):
+    """Renames that cannot be kept; ``code`` names the message ``persona.error.<code>``."""
 
-    def __init__(self, code: str, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        return i18n.t(f"persona.error.{self.code}", lang, **self.params)
+    prefix = "persona.error"
 
 
 def scope_key(n_clusters: int, features: Sequence[str],

@@ -246,16 +246,10 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-class SatisfactionError(ValueError):
-    """A problem with survey or complaint data; :meth:`message` in either language."""
+class SatisfactionError(i18n.LocalizedError):
+    """A problem with survey or complaint data; ``code`` names ``sat.error.<code>``."""
 
-    def __init__(self, code: str, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        return i18n.t(f"sat.error.{self.code}", lang, **self.params)
+    prefix = "sat.error"
 
 
 def label(kind: str, value: object, lang: str = i18n.DEFAULT_LANG) -> str:

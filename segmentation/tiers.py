@@ -219,23 +219,10 @@ _METADATA_FIELDS = ("version", "name")
 # --------------------------------------------------------------------------- errors & notes
 
 
-class SettingsError(ValueError):
-    """Invalid tier settings or preset; ``str(err)`` is English, :meth:`message` either language.
+class SettingsError(i18n.LocalizedError):
+    """Invalid tier settings or preset; ``code`` names the message ``tiers.error.<code>``."""
 
-    Parameters
-    ----------
-    code : names the message ``tiers.error.<code>``.
-    **params : fill the message.
-    """
-
-    def __init__(self, code: str, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        """The one-line message in ``lang``."""
-        return i18n.t(f"tiers.error.{self.code}", lang, **self.params)
+    prefix = "tiers.error"
 
 
 @dataclass(frozen=True)
