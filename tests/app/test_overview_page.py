@@ -72,3 +72,16 @@ def test_as_of_moves_the_period(app, sample_tables):
     expected = _expected(sample_tables, as_of)
     assert _metrics(app)["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
     assert "2024-12-31" in app.caption[0].value
+
+
+def test_filters_and_language_persist_across_pages(app, sample_tables):
+    as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
+    branch = sorted(sample_tables["customers"]["branch"].unique())[7]
+    app.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
+    app.session_state["lang"] = "zh"
+    app.switch_page("pages/tiers.py").run()
+    assert not app.exception
+    app.switch_page("pages/overview.py").run()
+    assert app.session_state["flt_branch"] == [branch]
+    expected = _expected(sample_tables, as_of, branch)
+    assert _metrics(app)["客户数"] == i18n.fmt_int(expected["customers"], "zh")
