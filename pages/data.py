@@ -39,13 +39,13 @@ st.title(t("data.title"))
 # -- the dataset in use ----------------------------------------------------------------------
 snap = ctx.snap
 st.subheader(t("data.current"))
-c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])
+c1, c2, c3, c4 = st.columns([1, 1, 1, 2.3])
 c1.metric(t("data.summary.customers"), i18n.fmt_int(snap.n_customers, lang), border=True)
 c2.metric(t("data.summary.shipments"), i18n.fmt_int(snap.rows.get("transactions", 0), lang),
           border=True)
 c3.metric(t("data.summary.branches"), i18n.fmt_int(snap.n_branches, lang), border=True)
 c4.metric(t("data.summary.range"), f"{snap.date_min} – {snap.date_max}", border=True)
-st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ")))
+st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ").removesuffix("+00:00")))
 st.dataframe(
     pd.DataFrame({
         "table": [table_name(tb) for tb in TABLES],
