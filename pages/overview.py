@@ -41,6 +41,9 @@ with cols[-1]:
     st.metric(t("ov.metric.at_risk"), "–" if at_risk is None else i18n.fmt_int(at_risk, lang),
               border=True, help=t("ov.metric.at_risk.help" if at_risk is not None
                                   else "ov.metric.at_risk.pending"))
+    if at_risk is None:
+        st.page_link("pages/churn.py", label=t("ov.metric.at_risk.open"),
+                     icon=":material/arrow_forward:")
 for col, metric in zip(cols, FORMATS, strict=False):
     with col:
         if metric not in figures.index:

@@ -90,6 +90,8 @@ i18n.register({
         "en": "Customers with a churn warning (risk 50% or more), as on the Churn warnings page.",
         "zh": "流失风险不低于 50% 的预警客户，与“流失预警”页面一致。",
     },
+    "ov.metric.at_risk.open": {"en": "Compute on the Churn warnings page",
+                               "zh": "在“流失预警”页面计算"},
     "ov.metric.at_risk.pending": {
         "en": "Open the Churn warnings page once to train the model; the figure then shows here.",
         "zh": "打开一次“流失预警”页面训练模型后，此处将显示该数字。",
