@@ -45,6 +45,7 @@ __all__ = [
     "is_read_only_query",
     "open_engine",
     "spec_from_secrets",
+    "user_select",
 ]
 
 #: Supported ``ConnectionSpec.driver`` values.
@@ -116,6 +117,14 @@ i18n.register({
         "zh": "该查询返回 {rows:,} 行，超过上限 {limit:,} 行。"
               "请在 SQL 中先汇总，或添加 WHERE 条件减少行数。",
     },
+    "conn.error.type_mismatch": {
+        "en": "The database {target} cannot compute with one of the mapped columns: a column "
+              "has the wrong type (for example amounts stored as text, or customer ids that "
+              "are numbers in one table and text in another). Check the mapped columns. "
+              "Database says: {detail}",
+        "zh": "数据库 {target} 无法对某个已映射的列进行计算：列的类型不对（例如金额存为文本，"
+              "或客户编号在一张表中是数字、在另一张表中是文本）。请检查列映射。数据库提示：{detail}",
+    },
     "conn.error.bad_spec": {
         "en": "The connection settings are incomplete or invalid: {detail}.",
         "zh": "连接设置不完整或无效：{detail}。",
@@ -130,7 +139,7 @@ i18n.register({
 class ConnectionError_(i18n.LocalizedError):  # noqa: N801 (the builtin name is taken)
     """A connection or query problem; ``code`` is one of ``unreachable``, ``auth``,
     ``unknown_database``, ``table_missing``, ``timeout``, ``permission``,
-    ``not_read_only``, ``too_many_rows``, ``bad_spec``, ``other``.
+    ``type_mismatch``, ``not_read_only``, ``too_many_rows``, ``bad_spec``, ``other``.
 
     Errors made by :func:`classify_error` also carry ``driver_message``: the
     driver's own text, password scrubbed, for a "details" expander."""
@@ -301,6 +310,8 @@ _PG_STATE = {
     "42P01": "table_missing", "3F000": "table_missing",
     "57014": "timeout", "55P03": "timeout",
     "25006": "permission", "42501": "permission",
+    "42883": "type_mismatch", "42804": "type_mismatch", "22007": "type_mismatch",
+    "22008": "type_mismatch", "22P02": "type_mismatch", "22018": "type_mismatch",
 }
 _MYSQL_CODE = {
     2003: "unreachable", 2005: "unreachable", 2002: "unreachable",
@@ -310,6 +321,7 @@ _MYSQL_CODE = {
     1969: "timeout", 3024: "timeout", 1205: "timeout",
     1792: "permission", 1142: "permission", 1143: "permission", 1227: "permission",
     1290: "permission", 1836: "permission",
+    1292: "type_mismatch", 1366: "type_mismatch", 1367: "type_mismatch",
 }
 _TEXT_RULES: tuple[tuple[str, str], ...] = (
     (r"could not translate host name|failed to resolve host|name or service not known|"
@@ -325,6 +337,8 @@ _TEXT_RULES: tuple[tuple[str, str], ...] = (
      r"max_execution_time|query execution was interrupted|interrupted", "timeout"),
     (r"read-only|readonly|read only|permission denied|command denied|insufficient privilege",
      "permission"),
+    (r"conversion error|could not convert|no function matches|operator does not exist|"
+     r"invalid input syntax|cannot be cast|datatype mismatch", "type_mismatch"),
     (r"no such table|relation \".*\" does not exist|table .* does not exist|"
      r"doesn't exist|catalog error", "table_missing"),
 )
@@ -347,7 +361,7 @@ def classify_error(exc: BaseException, spec: ConnectionSpec) -> ConnectionError_
         params["user"] = spec.user or ""
     elif code == "unknown_database":
         params["database"] = spec.database or ""
-    elif code == "other":
+    elif code in ("other", "type_mismatch"):
         params["detail"] = _scrub(_first_line(orig), spec)
     err = ConnectionError_(code, **{k: _scrub(str(v), spec) for k, v in params.items()})
     err.driver_message = _scrub(str(orig), spec)
@@ -490,6 +504,14 @@ def is_read_only_query(sql: str) -> bool:
     return True
 
 
+def user_select(sql: str) -> sa.TextClause:
+    """A user's ``SELECT`` as a text clause (trailing ``;`` dropped; a ``:name`` in it
+    stays literal text instead of becoming a bind parameter). Vet it first with
+    :func:`is_read_only_query`."""
+    inner = sql.strip().rstrip(";").rstrip()
+    return sa.text(re.sub(r"(?<![:\w\\]):(?=\w)", r"\\:", inner))
+
+
 def guard_row_count(bind: sa.Engine | sa.Connection, query: str | sa.Select, *,
                     limit: int = DEFAULT_ROW_LIMIT) -> int:
     """Count the rows of a user query (``SELECT count(*) FROM (<query>) AS q``).
@@ -501,10 +523,8 @@ def guard_row_count(bind: sa.Engine | sa.Connection, query: str | sa.Select, *,
     if isinstance(query, str):
         if not is_read_only_query(query):
             raise ConnectionError_("not_read_only")
-        inner = query.strip().rstrip(";").rstrip()
-        # the user's ':name' must not become a bind parameter
-        inner = re.sub(r"(?<![:\w\\]):(?=\w)", r"\\:", inner)
-        count_query: sa.Executable = sa.text(f"SELECT count(*) FROM ({inner}) AS q")
+        count_query: sa.Executable = sa.select(sa.func.count()).select_from(
+            user_select(query).columns().subquery("q"))
     else:
         count_query = sa.select(sa.func.count()).select_from(query.subquery("q"))
     if isinstance(bind, sa.Engine):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import sqlalchemy as sa
 
-from .overview import table_columns
+from .features import TableNames, day_of, find_tables
 
 _COLUMNS = {
     "transactions": ("date", "amount", "service", "channel", "branch"),
@@ -17,7 +15,7 @@ _COLUMNS = {
 
 
 def customer_history(bind: sa.Engine, customer_id: str, *, as_of,
-                     table_names: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+                     table_names: TableNames | None = None) -> dict[str, pd.DataFrame]:
     """The customer's transactions, survey answers and complaints up to ``as_of``.
 
     Returns
@@ -26,21 +24,17 @@ def customer_history(bind: sa.Engine, customer_id: str, *, as_of,
     columns of :data:`_COLUMNS` that the data has, sorted by ``date``;
     tables that are absent (or have no ``customer_id``) are left out.
     """
-    as_of = pd.Timestamp(as_of)
+    day = pd.Timestamp(as_of).date()
     out: dict[str, pd.DataFrame] = {}
-    names = {"transactions": "transactions", "surveys": "surveys", "complaints": "complaints",
-             **dict(table_names or {})}
+    found = find_tables(bind, table_names)
     for canonical, wanted in _COLUMNS.items():
-        actual = names[canonical]
-        cols = table_columns(bind, actual)
-        if cols is None or "customer_id" not in cols:
+        table = found.get(canonical)
+        if table is None or "customer_id" not in table.c or "date" not in table.c:
             continue
-        schema, _, name = actual.rpartition(".")
-        table = sa.table(name, *(sa.column(c) for c in cols), schema=schema or None)
-        present = [c for c in wanted if c in cols]
+        present = [c for c in wanted if c in table.c]
         query = (sa.select(*(table.c[c] for c in present))
                  .where(table.c.customer_id == sa.bindparam("cid", str(customer_id)))
-                 .where(table.c.date <= sa.bindparam("as_of", as_of.to_pydatetime()))
+                 .where(day_of(table.c.date) <= sa.bindparam("as_of", day, sa.Date()))
                  .order_by(table.c.date))
         with bind.connect() as conn:
             frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=present)

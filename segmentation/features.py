@@ -55,10 +55,15 @@ __all__ = [
     "data_as_of",
     "date_range",
     "day_of",
+    "find_tables",
     "query_sql",
     "survey_view_query",
     "view_queries",
 ]
+
+#: canonical table -> its name in the database (``"schema.table"`` allowed) or a selectable
+#: whose columns carry the canonical names (a mapped table or query).
+TableNames = Mapping[str, "str | sa.FromClause"]
 
 #: Attributes copied from the ``customers`` table, in output order.
 ATTRIBUTE_COLUMNS: tuple[str, ...] = ("name", "phone", "customer_type", "branch", "region",
@@ -196,7 +201,7 @@ class _Source:
 
     canonical: str
     name: str  # as given by the caller, for messages
-    table: sa.TableClause
+    table: sa.FromClause
     columns: Mapping[str, str]  # canonical column -> actual column name
 
     def has(self, *names: str) -> bool:
@@ -253,14 +258,30 @@ def _connected(bind: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
             yield conn
 
 
-def _find_tables(conn: sa.Connection,
-                 table_names: Mapping[str, str] | None) -> dict[str, _Source]:
-    """The canonical tables that exist, with their columns (``SELECT * ... LIMIT 0``)."""
+def _find_tables(conn: sa.Connection | None,
+                 table_names: TableNames | None) -> dict[str, _Source]:
+    """The canonical tables that exist, with their columns.
+
+    A name is looked up in the database (``SELECT * ... LIMIT 0`` for its
+    columns); a :class:`~sqlalchemy.sql.expression.FromClause` value (a mapped
+    table or a user query whose columns carry canonical names, see
+    :mod:`segmentation.database`) is used as it is, without a round trip, so
+    ``conn`` may be ``None`` when every value is one.
+    """
     names = dict(table_names or {})
-    inspector = sa.inspect(conn)
+    inspector = None
     found: dict[str, _Source] = {}
     for canonical in ("transactions", "customers", "surveys", "complaints"):
         name = names.get(canonical, canonical)
+        if name is None:
+            continue
+        if isinstance(name, sa.FromClause):
+            columns = {str(c.name).lower(): str(c.name) for c in reversed(name.columns)}
+            found[canonical] = _Source(canonical, canonical, name, columns)
+            continue
+        if conn is None:
+            continue
+        inspector = inspector or sa.inspect(conn)
         schema, table_name = _split_name(name)
         if not inspector.has_table(table_name, schema=schema):
             continue
@@ -275,9 +296,32 @@ def _find_tables(conn: sa.Connection,
     return found
 
 
-def _transactions(found: Mapping[str, _Source], table_names: Mapping[str, str] | None
+def find_tables(bind: sa.Engine | sa.Connection | None,
+                table_names: TableNames | None = None) -> dict[str, sa.FromClause]:
+    """The canonical tables present, each as a selectable whose columns carry the
+    canonical (lower-case) names, ready for queries written against the data contract."""
+    if bind is None:
+        return _canonical(_find_tables(None, table_names))
+    with _connected(bind) as conn:
+        return _canonical(_find_tables(conn, table_names))
+
+
+def _canonical(found: Mapping[str, _Source]) -> dict[str, sa.FromClause]:
+    out: dict[str, sa.FromClause] = {}
+    for canonical, src in found.items():
+        if all(k == v for k, v in src.columns.items()):
+            out[canonical] = src.table
+        else:
+            out[canonical] = (sa.select(*(src.c(c).label(c) for c in src.columns))
+                              .select_from(src.table).subquery(f"{canonical}_src"))
+    return out
+
+
+def _transactions(found: Mapping[str, _Source], table_names: TableNames | None
                   ) -> _Source:
     name = dict(table_names or {}).get("transactions", "transactions")
+    if not isinstance(name, str):
+        name = "transactions"
     tx = found.get("transactions")
     if tx is None:
         raise DataError([Problem("transactions", "view_missing_table", "error",
@@ -433,14 +477,15 @@ def _complaints_query(complaints: _Source, bounds: _Bounds) -> sa.Select | None:
 # --------------------------------------------------------------------------- public queries
 
 
-def _build(conn: sa.Connection, as_of: dt.date | pd.Timestamp, window_days: int,
-           table_names: Mapping[str, str] | None) -> tuple[dict[str, sa.Select], dict]:
+def _build(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_days: int,
+           table_names: TableNames | None) -> tuple[dict[str, sa.Select], dict]:
     if int(window_days) != window_days or window_days < 1:
         raise ValueError(f"window_days must be a positive whole number, got {window_days!r}")
     found = _find_tables(conn, table_names)
     tx = _transactions(found, table_names)
     bounds = _Bounds(_as_day(as_of), int(window_days))
-    shares = _share_values(conn, tx, [c for c in SHARE_COLUMNS if tx.has(c)], bounds)
+    shares = ({} if conn is None else
+              _share_values(conn, tx, [c for c in SHARE_COLUMNS if tx.has(c)], bounds))
     queries: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
     if tx.has("branch"):
         queries["branches"] = _branch_query(tx, bounds)
@@ -453,8 +498,8 @@ def _build(conn: sa.Connection, as_of: dt.date | pd.Timestamp, window_days: int,
     return queries, shares
 
 
-def view_queries(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
-                 window_days: int = 90, table_names: Mapping[str, str] | None = None
+def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.Timestamp,
+                 window_days: int = 90, table_names: TableNames | None = None
                  ) -> dict[str, sa.Select]:
     """Every query :func:`customer_view` runs, by name, for showing or auditing the SQL.
 
@@ -463,7 +508,13 @@ def view_queries(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timesta
     bind : engine or connection holding the canonical tables.
     as_of : analysis day; rows dated after it are ignored.
     window_days : length W of the recent and prior windows, in days.
-    table_names : canonical table -> actual (optionally ``schema.table``) name.
+    table_names : canonical table -> actual (optionally ``schema.table``) name,
+        or a selectable with canonical column names.
+
+    With ``bind=None`` nothing connects: every table must then be given as a
+    selectable, and the service / channel mix columns are left out (their
+    values are learnt from the data). This compiles the aggregation for any
+    SQLAlchemy dialect, e.g. a warehouse the app has no connection to.
 
     Returns
     -------
@@ -473,13 +524,15 @@ def view_queries(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timesta
         exists), ``"customers"``, ``"surveys"``, ``"complaints"`` (when the table
         and the columns each one needs exist).
     """
+    if bind is None:
+        return _build(None, as_of, window_days, table_names)[0]
     with _connected(bind) as conn:
         return _build(conn, as_of, window_days, table_names)[0]
 
 
 def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
                         window_days: int = 90,
-                        table_names: Mapping[str, str] | None = None) -> sa.Select:
+                        table_names: TableNames | None = None) -> sa.Select:
     """The single ``GROUP BY customer_id`` query over transactions behind :func:`customer_view`.
 
     One pass with conditional aggregates; its columns are the raw material of
@@ -495,7 +548,7 @@ def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.
 
 def survey_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
                       window_days: int = 90,
-                      table_names: Mapping[str, str] | None = None) -> sa.Select | None:
+                      table_names: TableNames | None = None) -> sa.Select | None:
     """The per-customer surveys aggregate, or ``None`` without a usable surveys table.
 
     Usable means ``surveys`` exists with ``customer_id``, ``date`` and ``score``.
@@ -507,7 +560,7 @@ def survey_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Ti
 
 def complaint_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
                          window_days: int = 90,
-                         table_names: Mapping[str, str] | None = None) -> sa.Select | None:
+                         table_names: TableNames | None = None) -> sa.Select | None:
     """The per-customer complaints aggregate, or ``None`` without a complaints table.
 
     Parameters as in :func:`view_queries`.
@@ -523,7 +576,7 @@ def query_sql(query: sa.Select, bind: sa.Engine | sa.Connection | sa.Dialect) ->
 
 
 def date_range(bind: sa.Engine | sa.Connection,
-               table_names: Mapping[str, str] | None = None
+               table_names: TableNames | None = None
                ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last transaction day (``SELECT min(date), max(date)``).
 
@@ -546,7 +599,7 @@ def date_range(bind: sa.Engine | sa.Connection,
 
 
 def data_as_of(bind: sa.Engine | sa.Connection,
-               table_names: Mapping[str, str] | None = None) -> pd.Timestamp:
+               table_names: TableNames | None = None) -> pd.Timestamp:
     """The last transaction day: the default analysis date (``SELECT max(date)``).
 
     Raises
@@ -723,7 +776,7 @@ def _complaint_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
 
 def customer_view(bind: sa.Engine | sa.Connection, *,
                   as_of: dt.date | pd.Timestamp | None = None, window_days: int = 90,
-                  table_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                  table_names: TableNames | None = None) -> pd.DataFrame:
     """One row per customer, aggregated inside the database that holds the data.
 
     Reads the canonical tables (see :mod:`segmentation.schema`): ``transactions``

@@ -9,45 +9,25 @@ customer view instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .features import TableNames, day_of, find_tables
 from .filters import FILTER_COLUMNS, Filters, apply_filters
 
 CUBE_KEYS: tuple[str, ...] = ("day",) + FILTER_COLUMNS
 
 
-def table_columns(engine: sa.Engine, table: str) -> list[str] | None:
-    """Column names of ``table`` (``schema.table`` allowed), or ``None`` if it is absent."""
-    schema, _, name = table.rpartition(".")
-    if not sa.inspect(engine).has_table(name, schema=schema or None):
-        return None
-    with engine.connect() as conn:
-        result = conn.execute(sa.select(sa.text("*")).select_from(
-            sa.table(name, schema=schema or None)).limit(0))
-        return list(result.keys())
-
-
-def _tables(engine: sa.Engine, table_names: Mapping[str, str] | None):
-    names = {"transactions": "transactions", "customers": "customers", "surveys": "surveys",
-             **dict(table_names or {})}
-    found = {}
-    for canonical, actual in names.items():
-        cols = table_columns(engine, actual)
-        if cols is not None:
-            schema, _, name = actual.rpartition(".")
-            found[canonical] = sa.table(name, *(sa.column(c) for c in cols),
-                                        schema=schema or None)
-    return found
+def _tables(engine: sa.Engine, table_names: TableNames | None):
+    return find_tables(engine, table_names)
 
 
 def _grouped_cube(fact, tables, *, as_of: date, measures) -> sa.Select:
     cust = tables.get("customers")
-    day = sa.cast(fact.c.date, sa.Date).label("day")
+    day = day_of(fact.c.date).label("day")
     keys = [day]
     source = fact
     if cust is not None:
@@ -63,13 +43,13 @@ def _grouped_cube(fact, tables, *, as_of: date, measures) -> sa.Select:
         if expr is not None:
             keys.append(expr.label(column))
     query = (sa.select(*keys, *measures).select_from(source)
-             .where(sa.cast(fact.c.date, sa.Date) <= sa.bindparam("as_of", as_of, sa.Date))
+             .where(day_of(fact.c.date) <= sa.bindparam("as_of", as_of, sa.Date))
              .group_by(*[k.element if hasattr(k, "element") else k for k in keys]))
     return query
 
 
 def activity_cube_query(engine: sa.Engine, *, as_of: date,
-                        table_names: Mapping[str, str] | None = None) -> sa.Select:
+                        table_names: TableNames | None = None) -> sa.Select:
     """SQL for the daily activity cube (see :func:`activity_cube`)."""
     tables = _tables(engine, table_names)
     tx = tables["transactions"]
@@ -80,7 +60,7 @@ def activity_cube_query(engine: sa.Engine, *, as_of: date,
 
 
 def activity_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
-                  table_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                  table_names: TableNames | None = None) -> pd.DataFrame:
     """Transactions up to ``as_of`` per day and customer attributes.
 
     Returns
@@ -99,7 +79,7 @@ def activity_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
 
 
 def survey_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
-                table_names: Mapping[str, str] | None = None) -> pd.DataFrame | None:
+                table_names: TableNames | None = None) -> pd.DataFrame | None:
     """Survey responses per day and customer attributes: ``responses``, ``score_sum``.
 
     ``None`` when there is no surveys table.
