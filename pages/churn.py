@@ -146,8 +146,8 @@ with tab_list:
         if st.session_state.get("churn_detail") not in options:
             st.session_state["churn_detail"] = options[0]
         customer = st.selectbox(t("cp.detail.pick"), options, key="churn_detail")
-        history = customer_history(context.workspace().engine(ctx.snap), customer,
-                                   as_of=ctx.as_of)
+        history = ctx.guarded(lambda: customer_history(
+            ctx.source.engine, customer, as_of=ctx.as_of, table_names=ctx.source.table_names))
         tx = history["transactions"]
         monthly = (tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum().rename_axis("month")
                    .reset_index())

@@ -9,10 +9,11 @@ import streamlit as st
 
 from segmentation import i18n
 from segmentation.cleaning import prepare_dataset
-from segmentation.schema import REQUIRED, TABLES, DataError, columns_of
+from segmentation.schema import TABLES, DataError
 from segmentation.sources import read_any, read_workbook_tables, suggest_mapping
 from segmentation.workspace import load_sample
-from ui import context
+from ui import context, db_page
+from ui.mapping import column_choices, examples
 from ui.state import relabel
 from ui.strings import COLUMN_LABELS
 
@@ -20,7 +21,6 @@ ctx = context.current()
 lang, t = ctx.lang, ctx.t
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
-IGNORE = "__ignore__"
 
 
 def _md(text: str) -> str:
@@ -71,7 +71,14 @@ if result and result.get("dataset_id") == snap.dataset_id:
     if result.get("restored"):
         st.info(t("data.restored"))
 
-if snap.source != "sample":
+db_result = st.session_state.get("db_result")
+if db_result and db_result.get("dataset_id") == snap.dataset_id:
+    st.success(t("db.in_use", name=ctx.source.name))
+    if db_result.get("saved"):
+        st.caption(t("db.saved", name=db_result["saved"]))
+if ctx.source.is_database:
+    db_page.render_current(ctx)
+elif snap.source != "sample":
     if st.button(t("data.restore_sample"), key="data_restore_sample"):
         new = load_sample(context.workspace())
         st.session_state["data_result"] = {"dataset_id": new.dataset_id, "problems": [],
@@ -83,8 +90,11 @@ st.divider()
 st.subheader(t("data.new"))
 st.caption(t("data.new.help", mb=MAX_MB))
 relabel("data_mode")
-mode = st.radio(t("data.mode"), ["files", "workbook"], key="data_mode", horizontal=True,
-                format_func=lambda m: t(f"data.mode.{m}"))
+mode = st.radio(t("data.mode"), ["files", "workbook", "database"], key="data_mode",
+                horizontal=True, format_func=lambda m: t(f"data.mode.{m}"))
+if mode == "database":
+    db_page.render_connect(ctx)
+    st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -109,37 +119,12 @@ def _mapping_editor(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
     """
     headers = [str(c) for c in raw.columns]
     guess = {field: header for header, field in suggest_mapping(headers, table).items()}
-    example = {str(c): next((str(v) for v in raw[c].head(50) if pd.notna(v) and str(v).strip()),
-                            "") for c in raw.columns}
-    required = REQUIRED[table]
-    st.markdown(f"**{t('data.mapping', table=table_name(table))}**",
-                help=t("data.mapping.help",
-                       required=", ".join(COLUMN_LABELS[c][lang] for c in required)))
-    options = [IGNORE, *headers]
-
-    def label(header: str) -> str:
-        if header == IGNORE:
-            return t("data.mapping.none")
-        return f"{header}  ·  {example[header][:24]}" if example[header] else header
-
-    chosen: dict[str, str] = {}
-    fields = columns_of(table)
-    cols = st.columns(3)
-    for i, field in enumerate(fields):
-        widget = f"{key}_{field}"
-        if widget not in st.session_state:
-            st.session_state[widget] = guess.get(field, IGNORE)
-        name = COLUMN_LABELS[field][lang]
-        with cols[i % 3]:
-            header = st.selectbox(
-                t("data.mapping.field_required", field=name) if field in required else name,
-                options, format_func=label, key=widget)
-        if header != IGNORE:
-            chosen.setdefault(header, field)
-            if chosen[header] != field:
-                st.session_state.setdefault("_data_mapping_clash", []).append(
-                    (table, header, chosen[header], field))
-    return {h: chosen.get(h, "") for h in headers}
+    chosen, clashes = column_choices(
+        table, headers, examples(raw), guess, key=key, lang=lang,
+        title=t("data.mapping", table=table_name(table)), none_label=t("data.mapping.none"))
+    st.session_state["_data_mapping_clash"].extend((table, *c) for c in clashes)
+    fields = {header: field for field, header in chosen.items()}
+    return {h: fields.get(h, "") for h in headers}
 
 
 def _show_table(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
@@ -226,6 +211,7 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws 
                                           if str(k).startswith("data_upload_")} - {""}))
                 new = context.workspace().replace(dataset.tables, source="upload",
                                                   label=names or "upload")
+                context.sources.deactivate()  # the new files replace a connected database
                 progress.progress(1.0)
                 status.update(label=t("data.status.done"), state="complete")
                 st.session_state.pop("data_errors", None)

@@ -11,7 +11,7 @@ import ui.strings_satisfaction  # noqa: F401  (registers the page strings)
 from segmentation import charts_satisfaction as charts
 from segmentation import i18n
 from segmentation import satisfaction as sat
-from segmentation.filters import FILTER_COLUMNS
+from segmentation.database import guard_raw_rows
 from segmentation.tiers import assign
 from ui import context
 from ui.tier_state import current_tier_settings
@@ -27,17 +27,11 @@ MIN_DRIVER_RESPONSES = 30
 def _data(dataset_id: str, as_of: date, _full: pd.DataFrame,
           with_surveys: bool = True) -> sat.SatisfactionData:
     """Surveys, complaints, attributes and shipments of the dataset at ``as_of``."""
-    ws = context.workspace()
-    snap = ws.current()
-    assert snap is not None and snap.dataset_id == dataset_id, "dataset changed during a run"
-    engine = ws.engine(snap)
-    customers = sat.read_table(engine, "customers", columns=("customer_id", *FILTER_COLUMNS))
-    attributes = sat.customer_attributes(_full, customers=customers)
-    surveys = sat.read_table(engine, "surveys", as_of=as_of) if with_surveys else None
-    complaints = sat.read_table(engine, "complaints", as_of=as_of)
-    shipments = sat.shipment_counts(
-        engine, sat.shipment_windows(as_of, period_days=DAYS, months=MONTHS))
-    return sat.prepare(surveys, complaints, attributes, shipments, as_of=as_of)
+    source = context.sources.get(dataset_id)
+    check = (lambda table: guard_raw_rows(source.snap.rows, table)) if source.is_database \
+        else None
+    return sat.load(source.engine, _full, as_of=as_of, period_days=DAYS, months=MONTHS,
+                    with_surveys=with_surveys, table_names=source.table_names, check_rows=check)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -56,11 +50,11 @@ full = ctx.full_view()
 dataset = ctx.snap.dataset_id
 with st.spinner(t("common.loading")):
     try:
-        everything = _data(dataset, ctx.as_of, full)
+        everything = ctx.guarded(_data, dataset, ctx.as_of, full)
         scale_problem = None
     except sat.SatisfactionError as err:  # scores on no known scale: complaints still work
         scale_problem = err.message(lang)
-        everything = _data(dataset, ctx.as_of, full, with_surveys=False)
+        everything = ctx.guarded(_data, dataset, ctx.as_of, full, False)
 with_surveys = scale_problem is None
 # tiers as on the tiers and churn pages: the current grading, ranked within the filters
 SETTINGS = current_tier_settings(lang)

@@ -94,6 +94,11 @@ i18n.register({
               "WHERE condition of the SELECT.",
         "zh": "交易明细数据源没有任何带日期的行。请检查所选的表或 SELECT 中的 WHERE 条件。",
     },
+    "conn.error.password_needed": {
+        "en": "The password of the connection “{name}” is not saved. Open the Data page, choose "
+              "the connection and enter the password.",
+        "zh": "连接“{name}”的密码没有保存。请打开“数据”页面，选择该连接并输入密码。",
+    },
     "conn.error.no_name": {
         "en": "Give the connection a name before saving it.",
         "zh": "保存前请为该连接命名。",

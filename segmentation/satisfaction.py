@@ -126,6 +126,7 @@ __all__ = [
     "low_score_comments",
     "mean_interval",
     "month_windows",
+    "load",
     "prepare",
     "prepare_complaints",
     "read_table",
@@ -759,6 +760,33 @@ class SatisfactionData:
         groups = self.attributes[by].reindex(self.shipments.index)
         return self.shipments[window].groupby(groups.to_numpy(), dropna=True).sum().astype(
             "float64")
+
+
+def load(bind: sa.Engine | sa.Connection, view: pd.DataFrame, *, as_of: date | pd.Timestamp,
+         period_days: int = 90, months: int = 24, with_surveys: bool = True,
+         table_names: Mapping[str, str] | None = None,
+         check_rows: Callable[[str], None] | None = None) -> SatisfactionData:
+    """Read surveys, complaints, customer attributes and shipment counts, then :func:`prepare`.
+
+    Survey and complaint rows are read as they are (they are small next to
+    transactions); shipments are counted per customer and window in the
+    database. ``check_rows(table)`` runs before a table's raw rows are read, so
+    a caller can refuse a table that is too large (see
+    :func:`segmentation.database.guard_raw_rows`).
+    """
+    for table in ("customers", "surveys", "complaints"):
+        if check_rows is not None and (table != "surveys" or with_surveys):
+            check_rows(table)
+    customers = read_table(bind, "customers", columns=("customer_id", *FILTER_COLUMNS),
+                           table_names=table_names)
+    attributes = customer_attributes(view, customers=customers)
+    surveys = (read_table(bind, "surveys", as_of=as_of, table_names=table_names)
+               if with_surveys else None)
+    complaints = read_table(bind, "complaints", as_of=as_of, table_names=table_names)
+    shipments = shipment_counts(bind, shipment_windows(as_of, period_days=period_days,
+                                                       months=months),
+                                table_names=table_names)
+    return prepare(surveys, complaints, attributes, shipments, as_of=as_of)
 
 
 def prepare(surveys: pd.DataFrame | None, complaints: pd.DataFrame | None,

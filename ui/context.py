@@ -12,35 +12,42 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 import ui.strings  # noqa: F401  (registers the UI strings)
 from segmentation import i18n
+from segmentation.connections import ConnectionError_, classify_error
 from segmentation.features import customer_view
 from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
 from segmentation.overview import activity_cube, survey_cube
 from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, tier_history
-from segmentation.workspace import Snapshot, Workspace, ensure_dataset
+from segmentation.workspace import Snapshot, Workspace
+from ui import source as sources
 
 PERIOD_DAYS = 90
 
 
-@st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    return Workspace()
+    return sources.workspace()
 
 
 def snapshot() -> Snapshot:
-    """The active dataset (the bundled sample on first use)."""
-    return ensure_dataset(workspace())
+    """The session's dataset: the workspace's (the bundled sample on first use) or the
+    connected database's."""
+    return sources.active().snap
+
+
+def _bind(dataset_id: str) -> tuple:
+    """Engine and mapped tables of a dataset id, for the library's ``table_names``."""
+    source = sources.get(dataset_id)
+    return source.engine, source.table_names
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _view(dataset_id: str, as_of: date, window_days: int) -> pd.DataFrame:
-    ws = workspace()
-    snap = ws.current()
-    assert snap is not None and snap.dataset_id == dataset_id, "dataset changed during a run"
-    return customer_view(ws.engine(snap), as_of=as_of, window_days=window_days)
+    engine, names = _bind(dataset_id)
+    return customer_view(engine, as_of=as_of, window_days=window_days, table_names=names)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -51,9 +58,9 @@ def _filtered_view(dataset_id: str, as_of: date, window_days: int,
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _cubes(dataset_id: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    ws = workspace()
-    engine = ws.engine(ws.current())
-    return activity_cube(engine, as_of=as_of), survey_cube(engine, as_of=as_of)
+    engine, names = _bind(dataset_id)
+    return (activity_cube(engine, as_of=as_of, table_names=names),
+            survey_cube(engine, as_of=as_of, table_names=names))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -70,12 +77,11 @@ def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple) -> p
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple,
                   settings_json: str):
-    ws = workspace()
-    engine = ws.engine(ws.current())
+    engine, names = _bind(dataset_id)
 
     def view_fn(bind, **kwargs):
-        return apply_filters(customer_view(bind, window_days=window_days, **kwargs),
-                             dict(filters))
+        return apply_filters(customer_view(bind, window_days=window_days, table_names=names,
+                                           **kwargs), dict(filters))
 
     return tier_history(engine, as_of=pd.Timestamp(as_of),
                         settings=TierSettings.from_json(settings_json), view_fn=view_fn)
@@ -86,9 +92,9 @@ def _churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
     """Backtest, fit and score once per dataset, date and definition (all customers)."""
     from segmentation.churn import score_churn
 
-    ws = workspace()
-    return score_churn(ws.engine(ws.current()), as_of=pd.Timestamp(as_of), horizon_days=horizon,
-                       lost_after_days=lost_after, lang="en",
+    engine, names = _bind(dataset_id)
+    return score_churn(engine, as_of=pd.Timestamp(as_of), horizon_days=horizon,
+                       lost_after_days=lost_after, lang="en", table_names=names,
                        view=_view(dataset_id, as_of, PERIOD_DAYS))
 
 
@@ -99,10 +105,10 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
     result = _churn(dataset_id, as_of, horizon, lost_after)
     if lang == "en":
         return result.scores
-    ws = workspace()
+    engine, names = _bind(dataset_id)
     use_baseline = bool(result.backtest is not None and result.backtest.use_baseline)
-    return result.model.score(ws.engine(ws.current()), as_of=pd.Timestamp(as_of), lang=lang,
-                              use_baseline=use_baseline,
+    return result.model.score(engine, as_of=pd.Timestamp(as_of), lang=lang,
+                              use_baseline=use_baseline, table_names=names,
                               view=_view(dataset_id, as_of, PERIOD_DAYS))
 
 
@@ -110,9 +116,9 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
 def _lifecycle(dataset_id: str, as_of: date, lost_after: int):
     from segmentation.churn import lifecycle_stages
 
-    ws = workspace()
-    return lifecycle_stages(ws.engine(ws.current()), as_of=pd.Timestamp(as_of),
-                            lost_after_days=lost_after)
+    engine, names = _bind(dataset_id)
+    return lifecycle_stages(engine, as_of=pd.Timestamp(as_of), lost_after_days=lost_after,
+                            table_names=names)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -135,47 +141,79 @@ class Context:
     def t(self, key: str, /, **params) -> str:
         return i18n.t(key, self.lang, **params)
 
+    @property
+    def source(self) -> sources.ActiveSource:
+        """Engine, mapped tables and connection of the dataset."""
+        return sources.get(self.snap.dataset_id)
+
+    def guarded(self, fn, *args):
+        """``fn(*args)``; on a connected database, a failure becomes a message and stops
+        the page (the caches keep nothing of it, so the next run tries again)."""
+        try:
+            return fn(*args)
+        except Exception as exc:
+            source = self.source
+            if not source.is_database or not isinstance(
+                    exc, sa.exc.SQLAlchemyError | ConnectionError_ | OSError):
+                raise
+            show_database_error(classify_error(exc, source.spec), self.lang)
+            st.stop()
+
     def full_view(self) -> pd.DataFrame:
         """All customers, unfiltered (for filter choices and totals)."""
         with st.spinner(self.t("common.loading")):
-            return _view(self.snap.dataset_id, self.as_of, PERIOD_DAYS)
+            return self.guarded(_view, self.snap.dataset_id, self.as_of, PERIOD_DAYS)
 
     def view(self) -> pd.DataFrame:
         """The customer view restricted to the sidebar filters."""
         with st.spinner(self.t("common.loading")):
-            return _filtered_view(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+            return self.guarded(_filtered_view, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
+                                self.filters)
 
     def cubes(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-        return _cubes(self.snap.dataset_id, self.as_of)
+        return self.guarded(_cubes, self.snap.dataset_id, self.as_of)
 
     def scoring_base(self) -> ScoringBase:
         """Ranks of the filtered customers, computed once; slider moves only re-assign."""
         with st.spinner(self.t("common.loading")):
-            return _scoring_base(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+            return self.guarded(_scoring_base, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
+                                self.filters)
 
     def pareto(self) -> pd.DataFrame:
-        return _pareto(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters)
+        return self.guarded(_pareto, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
+                            self.filters)
 
     def churn_defaults(self) -> tuple[int, dict[int, int]]:
         """The default horizon and, per horizon, the default lost cutoff."""
-        return _churn_defaults(self.snap.dataset_id, self.as_of)
+        return self.guarded(_churn_defaults, self.snap.dataset_id, self.as_of)
 
     def churn(self, horizon: int, lost_after: int):
         """The fitted churn model and its backtest (all customers, not only the filtered)."""
-        return _churn(self.snap.dataset_id, self.as_of, horizon, lost_after)
+        return self.guarded(_churn, self.snap.dataset_id, self.as_of, horizon, lost_after)
 
     def churn_scores(self, horizon: int, lost_after: int) -> pd.DataFrame:
         """Churn scores of the customers that match the sidebar filters, reasons in the
         user's language."""
-        scores = _churn_scores(self.snap.dataset_id, self.as_of, horizon, lost_after, self.lang)
+        scores = self.guarded(_churn_scores, self.snap.dataset_id, self.as_of, horizon,
+                              lost_after, self.lang)
         return scores.loc[scores.index.intersection(self.view().index)]
 
     def lifecycle(self, lost_after: int):
-        return _lifecycle(self.snap.dataset_id, self.as_of, lost_after)
+        return self.guarded(_lifecycle, self.snap.dataset_id, self.as_of, lost_after)
 
     def tier_history(self, settings: TierSettings):
-        return _tier_history(self.snap.dataset_id, self.as_of, PERIOD_DAYS, self.filters,
-                             settings.to_json())
+        return self.guarded(_tier_history, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
+                            self.filters, settings.to_json())
+
+
+def show_database_error(err: ConnectionError_, lang_: str) -> None:
+    """A database problem: the message in the user's language, the database's own words
+    (password scrubbed) behind a details expander."""
+    st.error(err.message(lang_), icon=":material/database:")
+    detail = getattr(err, "driver_message", "")
+    if detail:
+        with st.expander(i18n.t("db.details", lang_)):
+            st.code(detail, language=None, wrap_lines=True)
 
 
 def lang() -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import ui.strings_db  # noqa: F401  (registers the strings)
 from segmentation import i18n
+from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options
 from ui import context
+from ui import source as sources
 from ui.state import persisted
 
 
@@ -31,12 +34,77 @@ def _source_label(snap, lang: str) -> str:
 
 
 def _reset_for_new_dataset(snap) -> None:
-    """A new dataset brings a new date range and new filter values: start fresh."""
+    """A new dataset brings a new date range and new filter values: start fresh.
+
+    A database refresh (same connection and mapping, newer rows) keeps the
+    filters and moves the analysis date to the newest day.
+    """
     if st.session_state.get("sidebar_dataset") != snap.dataset_id:
+        family = snap.dataset_id.rsplit("-", 1)[0] if snap.source == "database" else None
         st.session_state["sidebar_dataset"] = snap.dataset_id
         st.session_state["as_of"] = pd.Timestamp(snap.date_max).date()
-        for column in FILTER_COLUMNS:
-            st.session_state[f"flt_{column}"] = []
+        if family is None or st.session_state.get("sidebar_family") != family:
+            for column in FILTER_COLUMNS:
+                st.session_state[f"flt_{column}"] = []
+        st.session_state["sidebar_family"] = family
+
+
+def _source_options() -> list[str]:
+    """The sidebar's source choices: the workspace, secrets and saved connections, and
+    the connection in use when it was entered for this session only."""
+    options = ["workspace"] + [f"secrets:{n}" for n in sources.secrets_connections()]
+    options += [f"saved:{n}" for n in sources.store().names()]
+    ref = st.session_state.get("source_ref")
+    if ref and ref.get("origin") == "session":
+        options.append("session")
+    return options
+
+
+def _current_option() -> str:
+    ref = st.session_state.get("source_ref")
+    if not ref or "source_id" not in st.session_state:
+        return "workspace"
+    return "session" if ref["origin"] == "session" else f"{ref['origin']}:{ref['name']}"
+
+
+def _switch_source() -> None:
+    """Callback of the source picker: connect the chosen connection, or go back."""
+    choice = st.session_state.get("side_source", "workspace")
+    st.session_state.pop("side_source_error", None)
+    if choice == "workspace":
+        sources.deactivate()
+        return
+    if choice == "session":
+        return
+    origin, _, name = choice.partition(":")
+    try:
+        sources.activate(sources.connect_named(origin, name))
+    except ConnectionError_ as err:
+        st.session_state["side_source_error"] = err
+        st.session_state["side_source"] = _current_option()
+
+
+def _source_picker(snap, lang: str) -> None:
+    options = _source_options()
+    if len(options) == 1:
+        return
+    st.session_state["side_source"] = _current_option()
+    workspace_snap = sources.workspace().current()
+    labels = {"workspace": i18n.t("side.source.workspace", lang, label=_source_label(
+        workspace_snap, lang) if workspace_snap else "—"),
+              "session": snap.label}
+
+    def label(option: str) -> str:
+        if option in labels:
+            return labels[option]
+        origin, _, name = option.partition(":")
+        return i18n.t(f"db.connection.{origin}", lang, name=name)
+
+    st.sidebar.selectbox(i18n.t("side.source.pick", lang), options, key="side_source",
+                         format_func=label, on_change=_switch_source)
+    err = st.session_state.get("side_source_error")
+    if err is not None:
+        st.sidebar.error(err.message(lang))
 
 
 def _clear_filters() -> None:
@@ -51,6 +119,11 @@ def render() -> None:
     _reset_for_new_dataset(snap)
     bar = st.sidebar
     bar.subheader(i18n.t("side.source", lang))
+    lost = st.session_state.get("source_lost")
+    if lost:
+        bar.warning(i18n.t("db.lost", lang, name=lost))
+    with st.spinner(i18n.t("db.connecting", lang)):
+        _source_picker(snap, lang)
     bar.markdown(f"**{_source_label(snap, lang)}**  \n" + i18n.t(
         "side.source.summary", lang, customers=i18n.fmt_int(snap.n_customers, lang),
         rows=i18n.fmt_int(snap.rows.get("transactions", 0), lang),

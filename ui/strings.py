@@ -173,7 +173,7 @@ i18n.register({
               "只有交易明细表是必需的。可识别中英文列名，导入前请检查下方的列映射。"
               "更大的数据请连接数据库或使用批处理命令行。",
     },
-    "data.mode": {"en": "How are your files organised?", "zh": "文件组织方式"},
+    "data.mode": {"en": "Where does the data come from?", "zh": "数据从哪里来？"},
     "data.mode.files": {"en": "One file per table", "zh": "每个表一个文件"},
     "data.mode.workbook": {"en": "One Excel workbook, one sheet per table",
                            "zh": "一个 Excel 工作簿，每个表一个工作表"},

@@ -1,0 +1,294 @@
+"""The Data page's database part: connect, choose tables or SELECTs, map columns, use.
+
+Also the panel shown while a database is the session's source (refresh, the SQL
+that runs in the database, back to the workspace). The password typed in the
+form lives only in this session's connection object; the form field is emptied
+once connected, and the password is written to the workspace only when the
+user asks for it when saving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+import ui.strings_db  # noqa: F401  (registers the strings)
+from segmentation import i18n
+from segmentation.connections import DRIVERS, ConnectionError_, ConnectionSpec, check_connection
+from segmentation.connections import spec_from_secrets as _from_secrets
+from segmentation.database import DatabaseMapping, TableChoice, source_columns, suggest_columns
+from segmentation.database import suggest_tables as _suggest_tables
+from segmentation.features import query_sql, view_queries
+from segmentation.schema import TABLES
+from ui import source as sources
+from ui.context import Context, show_database_error
+from ui.mapping import column_choices, examples
+from ui.strings import COLUMN_LABELS
+
+NONE, QUERY = "__none__", "__query__"
+_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+_FILE_DRIVERS = ("sqlite", "duckdb")
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+@st.cache_data(show_spinner=False, ttl=300, max_entries=32)
+def _sample(conn_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
+    """First rows of a table or SELECT (cached for five minutes per connection)."""
+    choice = TableChoice(table=table) if table is not None else TableChoice(query=query)
+    return source_columns(sources.engine_for(_spec), choice, _spec, rows=50)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sql(dataset_id: str, as_of) -> dict[str, str]:
+    source = sources.get(dataset_id)
+    queries = view_queries(source.engine, as_of=as_of, table_names=source.table_names)
+    return {name: query_sql(query, source.engine) for name, query in queries.items()}
+
+
+# --------------------------------------------------------------------------- the source in use
+
+
+def render_current(ctx: Context) -> None:
+    """Refresh, SQL and disconnect for the connected database."""
+    t, source = ctx.t, ctx.source
+    st.info(t("db.current", name=source.name or source.spec.safe_label(),
+              target=source.spec.safe_label()), icon=":material/database:")
+    if st.session_state.pop("db_refreshed", False):
+        st.success(t("db.refreshed"))
+    c1, c2, _ = st.columns([1, 1, 2])
+    if c1.button(t("db.refresh"), key="db_refresh", icon=":material/refresh:"):
+        with st.spinner(t("db.checking")):
+            try:
+                sources.refresh(source)
+            except ConnectionError_ as err:
+                show_database_error(err, ctx.lang)
+            else:
+                st.session_state["db_refreshed"] = True
+                st.rerun()
+    if c2.button(t("db.disconnect"), key="db_disconnect", icon=":material/link_off:"):
+        sources.deactivate()
+        st.rerun()
+    with st.expander(t("db.sql")):
+        st.caption(t("db.sql.help"))
+        for name, sql in ctx.guarded(_sql, source.snap.dataset_id, ctx.as_of).items():
+            st.markdown(f"**{t('db.sql.' + name)}**")
+            st.code(sql, language="sql", wrap_lines=True)
+
+
+# --------------------------------------------------------------------------- connecting
+
+
+def _pick_label(option: str, t) -> str:
+    origin, _, name = option.partition(":")
+    if origin == "new":
+        return t("db.connection.new")
+    return t(f"db.connection.{origin}", name=name)
+
+
+def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | None:
+    """The connection form; the spec when "Connect" was pressed with valid settings."""
+    if st.session_state.get("db_form_for") != pick:  # fill the form from the saved connection
+        st.session_state["db_form_for"] = pick
+        spec = saved_spec
+        st.session_state["db_f_driver"] = spec.driver if spec else "postgresql"
+        for field in ("host", "database", "user", "schema"):
+            st.session_state[f"db_f_{field}"] = (getattr(spec, field) or "") if spec else ""
+        st.session_state["db_f_port"] = (spec.port if spec and spec.port else None)
+        st.session_state["db_f_password"] = ""
+    if st.session_state.pop("db_clear_password", False):
+        st.session_state["db_f_password"] = ""
+    driver = st.selectbox(t("db.driver"), DRIVERS, key="db_f_driver",
+                          format_func=lambda d: t(f"db.driver.{d}"))
+    is_file = driver in _FILE_DRIVERS
+    with st.form("db_form", border=True):
+        if is_file:
+            st.text_input(t("db.file"), key="db_f_database", placeholder="/srv/data/shipments.db")
+        else:
+            c1, c2, c3 = st.columns([3, 1, 2])
+            c1.text_input(t("db.host"), key="db_f_host", placeholder="db.example.com")
+            c2.number_input(t("db.port"), min_value=1, max_value=65535, step=1, key="db_f_port",
+                            placeholder=str(_PORTS[driver]))
+            c3.text_input(t("db.database"), key="db_f_database")
+            c4, c5, c6 = st.columns([2, 2, 2])
+            c4.text_input(t("db.user"), key="db_f_user")
+            c5.text_input(t("db.password"), key="db_f_password", type="password",
+                          help=t("db.password.help"))
+            c6.text_input(t("db.schema"), key="db_f_schema", help=t("db.schema.help"))
+            if saved_spec is not None and saved_spec.password:
+                st.caption(t("db.password.saved"))
+        submitted = st.form_submit_button(t("db.connect"), type="primary")
+    if not submitted:
+        return None
+    state = st.session_state
+    password = state.get("db_f_password") or (saved_spec.password if saved_spec else None)
+    try:
+        if is_file:
+            return ConnectionSpec(driver, database=state["db_f_database"].strip() or None)
+        return ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
+                              port=state["db_f_port"] or _PORTS[driver],
+                              database=state["db_f_database"].strip() or None,
+                              user=state["db_f_user"].strip() or None,
+                              password=password or None,
+                              schema=state["db_f_schema"].strip() or None)
+    except ConnectionError_ as err:
+        st.error(err.message(st.session_state.get("lang", i18n.DEFAULT_LANG)))
+        return None
+
+
+def render_connect(ctx: Context) -> None:
+    """Choose or enter a connection, map the tables, check and use it."""
+    lang, t = ctx.lang, ctx.t
+    st.caption(t("db.intro"))
+    secrets = sources.secrets_connections()
+    store = sources.store()
+    options = (["new"] + [f"secrets:{n}" for n in secrets]
+               + [f"saved:{n}" for n in store.names()])
+    if st.session_state.get("db_pick") not in options:
+        st.session_state["db_pick"] = options[0]
+    pick = st.selectbox(t("db.connection"), options, key="db_pick", help=t("db.connection.help"),
+                        format_func=lambda o: _pick_label(o, t))
+    origin, _, name = pick.partition(":")
+    saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
+        if origin != "new" else None
+
+    spec = None
+    if origin == "secrets":
+        try:
+            secret_spec = _from_secrets(secrets[name])
+        except ConnectionError_ as err:
+            st.error(err.message(lang))
+            return
+        st.caption(secret_spec.safe_label())
+        if st.button(t("db.connect"), key="db_connect_secrets", type="primary"):
+            spec = secret_spec
+    else:
+        spec = _form(pick, saved.spec if saved else None, t)
+
+    if spec is not None:
+        with st.spinner(t("db.connecting")):
+            try:
+                tables = check_connection(spec)
+            except ConnectionError_ as err:
+                st.session_state.pop("db_conn", None)
+                show_database_error(err, lang)
+                return
+        st.session_state["db_conn"] = {"pick": pick, "spec": spec, "tables": tables,
+                                       "key": _short(repr(spec) + (spec.password or ""))}
+        st.session_state["db_clear_password"] = True
+        st.rerun()
+
+    conn = st.session_state.get("db_conn")
+    if not conn or conn["pick"] != pick:
+        return
+    spec, tables = conn["spec"], conn["tables"]
+    if not tables:
+        st.warning(t("db.no_tables", target=spec.safe_label()))
+        return
+    st.success(t("db.connected", target=spec.safe_label(), n=i18n.fmt_int(len(tables), lang)))
+    choices, clashes, problems = _tables(conn, tables, saved.mapping if saved else None, ctx)
+    for table, header, first, second in clashes:
+        st.error(t("data.mapping.clash", table=t(f"table.{table}"), header=header,
+                   first=COLUMN_LABELS[first][lang], second=COLUMN_LABELS[second][lang]))
+
+    default_name = name if origin != "new" else ""
+    save = st.checkbox(t("db.save"), key=f"db_save_{conn['key']}", value=origin != "new")
+    keep_password, save_name = False, default_name
+    if save:
+        c1, c2 = st.columns([2, 3])
+        save_name = c1.text_input(t("db.save.name"), value=default_name,
+                                  key=f"db_save_name_{conn['key']}",
+                                  disabled=origin == "secrets")
+        if origin != "secrets" and spec.password:
+            keep_password = c2.checkbox(t("db.save.password"), key=f"db_keep_{conn['key']}",
+                                        value=bool(saved and saved.has_password))
+    ready = "transactions" in choices and not clashes and not problems
+    if not st.button(t("db.use"), type="primary", key="db_use", disabled=not ready):
+        return
+    mapping = DatabaseMapping(choices)
+    label = (save_name or "").strip() if save else (name or spec.safe_label())
+    with st.status(t("db.checking"), expanded=False) as status:
+        try:
+            if save:
+                store.save(f"secrets:{name}" if origin == "secrets" else save_name,
+                           None if origin == "secrets" else spec, mapping,
+                           keep_password=keep_password)
+            kind = "secrets" if origin == "secrets" else ("saved" if save else "session")
+            source = sources.connect(spec, mapping, name=label or spec.safe_label(),
+                                     origin=kind)
+        except ConnectionError_ as err:
+            status.update(state="error")
+            show_database_error(err, lang)
+            return
+        status.update(state="complete")
+    sources.activate(source)
+    st.session_state["db_result"] = {"dataset_id": source.snap.dataset_id,
+                                     "saved": save_name if save and origin != "secrets" else ""}
+    st.rerun()
+
+
+def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: Context):
+    """One source choice, preview and column mapping per canonical table."""
+    lang, t = ctx.lang, ctx.t
+    spec = conn["spec"]
+    guess = _suggest_tables(tables)
+    st.markdown(f"**{t('db.tables')}**", help=t("db.tables.help"))
+    choices: dict[str, TableChoice] = {}
+    clashes: list[tuple[str, str, str, str]] = []
+    problems = False
+    options = [NONE, QUERY, *tables]
+    for table in TABLES:
+        table_label = t(f"table.{table}")
+        previous = saved.tables.get(table) if saved else None
+        key = f"db_src_{conn['key']}_{table}"
+        if key not in st.session_state or st.session_state[key] not in options:
+            default = NONE
+            if previous is not None:
+                default = QUERY if previous.query else previous.table
+            elif table in guess:
+                default = guess[table]
+            st.session_state[key] = default if default in options else NONE
+        src = st.selectbox(t("db.source", table=table_label), options, key=key,
+                           format_func=lambda o: {NONE: t("db.source.none"),
+                                                  QUERY: t("db.source.query")}.get(o, o))
+        if src == NONE:
+            continue
+        if src == QUERY:
+            sql_key = f"db_sql_{conn['key']}_{table}"
+            if sql_key not in st.session_state:
+                st.session_state[sql_key] = (previous.query or "") if previous else ""
+            sql = st.text_area(t("db.query", table=table_label), key=sql_key, height=110,
+                               help=t("db.query.help"), placeholder="SELECT … FROM …")
+            if not sql.strip():
+                st.caption(t("db.query.empty"))
+                continue
+            try:
+                base = TableChoice(query=sql)
+            except ConnectionError_ as err:
+                st.error(err.message(lang))
+                problems = True
+                continue
+        else:
+            base = TableChoice(table=src)
+        try:
+            sample = _sample(conn["key"], base.table, base.query, spec)
+        except ConnectionError_ as err:
+            show_database_error(err, lang)
+            problems = True
+            continue
+        with st.expander(t("db.preview", table=table_label)):
+            st.dataframe(sample.head(10), hide_index=True)
+        headers = [str(c) for c in sample.columns]
+        same = previous is not None and (previous.table, previous.query) == (base.table,
+                                                                             base.query)
+        guess_cols = dict(previous.columns) if same else suggest_columns(table, headers)
+        chosen, found = column_choices(
+            table, headers, examples(sample), guess_cols,
+            key=f"db_map_{conn['key']}_{table}_{_short(src + (base.query or ''))}", lang=lang,
+            title=t("data.mapping", table=table_label), none_label=t("db.mapping.none"))
+        clashes.extend((table, *c) for c in found)
+        choices[table] = TableChoice(table=base.table, query=base.query, columns=chosen)
+    return choices, clashes, problems

@@ -1,0 +1,230 @@
+"""The session's data source: the workspace dataset, or a connected company database.
+
+Every cached result is keyed by the source's ``dataset_id``. For the workspace
+that is the loaded dataset; for a database it is a digest of the connection
+(password included, never shown), the table mapping and a refresh counter, so
+results are cached per connection, mapping and analysis date, and "refresh"
+recomputes them. The sources in use are kept in a process-wide registry, so the
+cached functions find the engine and the mapped tables from the id alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import streamlit as st
+
+from segmentation.connections import (
+    ConnectionError_,
+    ConnectionSpec,
+    classify_error,
+    open_engine,
+    spec_from_secrets,
+)
+from segmentation.database import (
+    ConnectionStore,
+    DatabaseMapping,
+    TableChoice,
+    check_mapping,
+    source_columns,
+    suggest_columns,
+    suggest_tables,
+)
+from segmentation.workspace import Snapshot, Workspace, ensure_dataset
+
+#: statement time limit on connected databases, seconds
+STATEMENT_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class ActiveSource:
+    """Where the pages read from: metadata, an engine and, for a database, the mapped tables."""
+
+    snap: Snapshot
+    engine: sa.Engine
+    table_names: dict | None = None
+    spec: ConnectionSpec | None = None
+    mapping: DatabaseMapping | None = None
+    name: str = ""
+    origin: str = "workspace"  # or "secrets", "saved", "session"
+
+    @property
+    def is_database(self) -> bool:
+        return self.spec is not None
+
+
+_LOCK = threading.Lock()
+_SOURCES: dict[str, ActiveSource] = {}
+
+
+@st.cache_resource(show_spinner=False)
+def workspace() -> Workspace:
+    return Workspace()
+
+
+def store() -> ConnectionStore:
+    return ConnectionStore(workspace().folder)
+
+
+def _register(source: ActiveSource) -> ActiveSource:
+    with _LOCK:
+        _SOURCES[source.snap.dataset_id] = source
+    return source
+
+
+def get(dataset_id: str) -> ActiveSource:
+    """The registered source of ``dataset_id`` (the workspace's current dataset as fallback)."""
+    with _LOCK:
+        source = _SOURCES.get(dataset_id)
+    if source is not None:
+        return source
+    ws = workspace()
+    snap = ws.current()
+    assert snap is not None and snap.dataset_id == dataset_id, "dataset changed during a run"
+    return _register(ActiveSource(snap, ws.engine(snap)))
+
+
+def secrets_connections() -> dict[str, dict]:
+    """``[connections.<name>]`` blocks of ``.streamlit/secrets.toml`` (none without the file)."""
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return {}
+        blocks = st.secrets.get("connections", {})
+    except Exception:  # noqa: BLE001 - an unreadable secrets file means no connections
+        return {}
+    return {str(name): dict(block) for name, block in blocks.items() if hasattr(block, "keys")}
+
+
+def _digest(spec: ConnectionSpec, mapping: DatabaseMapping) -> str:
+    text = "\n".join([spec.driver, spec.host or "", str(spec.port or ""), spec.database or "",
+                      spec.user or "", spec.password or "", spec.schema or "",
+                      mapping.fingerprint()])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
+    """One pooled read-only engine per connection (``key`` digests the spec)."""
+    return open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S)
+
+
+def engine_for(spec: ConnectionSpec) -> sa.Engine:
+    return _engine(_digest(spec, DatabaseMapping()), spec)
+
+
+def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, name: str, origin: str,
+            refresh: int = 0) -> ActiveSource:
+    """Check ``mapping`` on the database and register it as a source.
+
+    Raises :class:`ConnectionError_` with a message for the user when the
+    database cannot be reached or the mapping does not fit.
+    """
+    engine = engine_for(spec)
+    summary = check_mapping(engine, spec, mapping)
+    snap = Snapshot(
+        dataset_id=f"db-{_digest(spec, mapping)}-{refresh}", file="", source="database",
+        label=name or spec.safe_label(),
+        loaded_at=datetime.now(UTC).isoformat(timespec="seconds"), rows=dict(summary.rows),
+        date_min=summary.date_min, date_max=summary.date_max,
+        n_customers=summary.n_customers, n_branches=summary.n_branches)
+    return _register(ActiveSource(snap, engine, mapping.table_names(), spec, mapping,
+                                  name=name, origin=origin))
+
+
+def activate(source: ActiveSource, *, refresh: int = 0) -> None:
+    """Make ``source`` the session's source (pages rerun against it)."""
+    st.session_state["source_id"] = source.snap.dataset_id
+    st.session_state["source_ref"] = {"origin": source.origin, "name": source.name,
+                                      "refresh": refresh}
+    st.session_state.pop("source_lost", None)
+
+
+def deactivate() -> None:
+    """Back to the workspace dataset."""
+    st.session_state.pop("source_id", None)
+    st.session_state.pop("source_ref", None)
+
+
+def refresh(source: ActiveSource) -> ActiveSource:
+    """Re-check the database and start fresh caches (a new dataset id)."""
+    count = int((st.session_state.get("source_ref") or {}).get("refresh", 0)) + 1
+    new = connect(source.spec, source.mapping, name=source.name, origin=source.origin,
+                  refresh=count)
+    activate(new, refresh=count)
+    with _LOCK:
+        if source.snap.dataset_id != new.snap.dataset_id:
+            _SOURCES.pop(source.snap.dataset_id, None)
+    return new
+
+
+def named_connection(origin: str, name: str) -> tuple[ConnectionSpec | None, DatabaseMapping]:
+    """The spec (``None`` when a saved one needs its password entered) and the saved mapping."""
+    saved = store().get(name if origin == "saved" else f"secrets:{name}")
+    mapping = saved.mapping if saved is not None else DatabaseMapping()
+    if origin == "secrets":
+        block = secrets_connections().get(name)
+        if block is None:
+            raise ConnectionError_("bad_spec", detail=f"no [connections.{name}] in secrets.toml")
+        return spec_from_secrets(block), mapping
+    if saved is None or saved.spec is None:
+        raise ConnectionError_("bad_spec", detail=f"no saved connection named {name!r}")
+    needs_password = saved.spec.driver not in ("sqlite", "duckdb") and not saved.has_password \
+        and saved.spec.user
+    return (None if needs_password else saved.spec), mapping
+
+
+def auto_mapping(spec: ConnectionSpec) -> DatabaseMapping:
+    """A mapping guessed from the table and column names (aliases), for a first connect."""
+    engine = engine_for(spec)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            names = inspector.get_table_names(schema=spec.schema) + \
+                inspector.get_view_names(schema=spec.schema)
+    except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
+        raise classify_error(exc, spec) from None
+    tables = {}
+    for canonical, table in suggest_tables(names).items():
+        sample = source_columns(engine, TableChoice(table=table), spec, rows=1)
+        tables[canonical] = TableChoice(table=table,
+                                        columns=suggest_columns(canonical, sample.columns))
+    return DatabaseMapping(tables)
+
+
+def connect_named(origin: str, name: str) -> ActiveSource:
+    """Connect a secrets / saved connection with its saved mapping (or a guessed one)."""
+    spec, mapping = named_connection(origin, name)
+    if spec is None:
+        raise ConnectionError_("password_needed", name=name)
+    if not mapping.tables:
+        mapping = auto_mapping(spec)
+    return connect(spec, mapping, name=name, origin=origin)
+
+
+def active() -> ActiveSource:
+    """The session's source; the workspace dataset unless a database is connected."""
+    source_id = st.session_state.get("source_id")
+    if source_id is not None:
+        with _LOCK:
+            source = _SOURCES.get(source_id)
+        if source is not None:
+            return source
+        ref = st.session_state.get("source_ref") or {}
+        try:  # the server restarted: reconnect a named connection silently
+            if ref.get("origin") in ("secrets", "saved"):
+                source = connect_named(ref["origin"], ref["name"])
+                activate(source)
+                return source
+        except ConnectionError_:
+            pass
+        deactivate()
+        st.session_state["source_lost"] = ref.get("name") or "?"
+    ws = workspace()
+    snap = ensure_dataset(ws)
+    with _LOCK:
+        source = _SOURCES.get(snap.dataset_id)
+    return source or _register(ActiveSource(snap, ws.engine(snap)))
