@@ -50,7 +50,8 @@ st.dataframe(
     pd.DataFrame({
         "table": [table_name(tb) for tb in TABLES],
         "rows": [snap.rows.get(tb) for tb in TABLES],
-        "status": [t("data.loaded") if tb in snap.rows else t("data.missing") for tb in TABLES],
+        "status": [(t("db.status.mapped") if ctx.source.is_database else t("data.loaded"))
+                   if tb in snap.rows else t("data.missing") for tb in TABLES],
         "unlocks": [t(f"data.unlock.{tb}") for tb in TABLES],
     }),
     hide_index=True, key="data_tables",

@@ -55,8 +55,8 @@ def _sql(dataset_id: str, as_of) -> dict[str, str]:
 def render_current(ctx: Context) -> None:
     """Refresh, SQL and disconnect for the connected database."""
     t, source = ctx.t, ctx.source
-    st.info(t("db.current", name=source.name or source.spec.safe_label(),
-              target=source.spec.safe_label()), icon=":material/database:")
+    st.info(t("db.current", name=source.name, target=source.spec.safe_label()),
+            icon=":material/database:")
     if st.session_state.pop("db_refreshed", False):
         st.success(t("db.refreshed"))
     c1, c2, _ = st.columns([1, 1, 2])
@@ -209,7 +209,7 @@ def render_connect(ctx: Context) -> None:
     if not st.button(t("db.use"), type="primary", key="db_use", disabled=not ready):
         return
     mapping = DatabaseMapping(choices)
-    label = (save_name or "").strip() if save else (name or spec.safe_label())
+    label = (save_name or "").strip() if save else name
     with st.status(t("db.checking"), expanded=False) as status:
         try:
             if save:
@@ -217,14 +217,14 @@ def render_connect(ctx: Context) -> None:
                            None if origin == "secrets" else spec, mapping,
                            keep_password=keep_password)
             kind = "secrets" if origin == "secrets" else ("saved" if save else "session")
-            source = sources.connect(spec, mapping, name=label or spec.safe_label(),
-                                     origin=kind)
+            source = sources.connect(spec, mapping, name=label, origin=kind)
         except ConnectionError_ as err:
             status.update(state="error")
             show_database_error(err, lang)
             return
         status.update(state="complete")
     sources.activate(source)
+    st.session_state.pop("db_conn", None)
     st.session_state["db_result"] = {"dataset_id": source.snap.dataset_id,
                                      "saved": save_name if save and origin != "secrets" else ""}
     st.rerun()

@@ -116,6 +116,14 @@ def engine_for(spec: ConnectionSpec) -> sa.Engine:
     return _engine(_digest(spec, DatabaseMapping()), spec)
 
 
+def display_name(spec: ConnectionSpec) -> str:
+    """A short name for an unnamed connection: ``ops @ db.example.com · sales``, or the file."""
+    if spec.driver in ("sqlite", "duckdb"):
+        return str(spec.database).replace("\\", "/").rsplit("/", 1)[-1]
+    name = f"{spec.database or spec.driver} @ {spec.host}"
+    return name + (f" · {spec.schema}" if spec.schema else "")
+
+
 def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, name: str, origin: str,
             refresh: int = 0) -> ActiveSource:
     """Check ``mapping`` on the database and register it as a source.
@@ -127,12 +135,12 @@ def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, name: str, origin
     summary = check_mapping(engine, spec, mapping)
     snap = Snapshot(
         dataset_id=f"db-{_digest(spec, mapping)}-{refresh}", file="", source="database",
-        label=name or spec.safe_label(),
+        label=name or display_name(spec),
         loaded_at=datetime.now(UTC).isoformat(timespec="seconds"), rows=dict(summary.rows),
         date_min=summary.date_min, date_max=summary.date_max,
         n_customers=summary.n_customers, n_branches=summary.n_branches)
     return _register(ActiveSource(snap, engine, mapping.table_names(), spec, mapping,
-                                  name=name, origin=origin))
+                                  name=name or display_name(spec), origin=origin))
 
 
 def activate(source: ActiveSource, *, refresh: int = 0) -> None:

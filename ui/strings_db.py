@@ -93,6 +93,7 @@ i18n.register({
         "zh": "已连接数据库 **{name}**（{target}）。指标在数据库内部计算；"
               "结果会保留，直到您刷新或更改分析日期。",
     },
+    "db.status.mapped": {"en": "read in the database", "zh": "在数据库中读取"},
     "db.refresh": {"en": "Refresh from the database", "zh": "从数据库刷新"},
     "db.refreshed": {"en": "Refreshed: new rows in the database are now included.",
                      "zh": "已刷新：数据库中的新数据已纳入计算。"},

@@ -1,0 +1,387 @@
+"""The Data page connected to the local PostgreSQL / MariaDB: connect, map, use, refresh,
+save, secrets; every error a person can act on, in both languages, and never the password."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import MARIADB_ENV, POSTGRES_ENV, copy_into_postgres
+
+pytestmark = pytest.mark.db
+
+PASSWORD = "Tr1cky-pw:%/@s3cret"
+SCHEMA = f"seg_app_{os.getpid()}"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+#: the company's own names: Chinese headers that the aliases know
+TX_NAMES = {"customer_id": "客户编号", "date": "寄件日期", "amount": "金额", "branch": "网点",
+            "service": "产品", "channel": "渠道"}
+CU_NAMES = {"customer_id": "客户编号", "branch": "网点", "region": "区域",
+            "customer_type": "客户类型"}
+
+
+def _pg_url() -> sa.URL:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL to connect the page to")
+    return sa.make_url(url)
+
+
+@pytest.fixture(scope="module")
+def company_pg():
+    """The sample in PostgreSQL under the company's own table and column names."""
+    url = _pg_url()
+    tables = {name: pd.read_parquet(SAMPLE / f"{name}.parquet")
+              for name in ("transactions", "customers", "surveys", "complaints")}
+    copy_into_postgres(url, SCHEMA, {
+        "运单": tables["transactions"].rename(columns=TX_NAMES),
+        "客户资料": tables["customers"].rename(columns=CU_NAMES),
+        "surveys": tables["surveys"], "complaints": tables["complaints"],
+        "price_text": tables["transactions"].head(300).assign(
+            amount=lambda f: f["amount"].map(lambda v: f"¥{v:,.2f}")),
+    })
+    yield url
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+    engine.dispose()
+
+
+@pytest.fixture
+def fresh(sample_workspace):
+    """Saved connections of a test do not leak into the next one."""
+    from segmentation.workspace import Workspace
+
+    path = Workspace().folder / "connections.json"
+    path.unlink(missing_ok=True)
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def _page_text(at) -> str:
+    """Everything the page shows (main area and sidebar): every element's protobuf, as text."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)
+
+
+def _open_form(at, lang: str = "en"):
+    at.session_state["lang"] = lang
+    at.switch_page("pages/data.py").run()
+    at.radio(key="data_mode").set_value("database").run()
+    assert not at.exception
+
+
+def _fill(at, *, driver="postgresql", host="127.0.0.1", port=None, database="test",
+          user="postgres", password=PASSWORD, schema=SCHEMA):
+    at.selectbox(key="db_f_driver").set_value(driver).run()
+    if driver in ("sqlite", "duckdb"):
+        at.text_input(key="db_f_database").set_value(database)
+    else:
+        at.text_input(key="db_f_host").set_value(host)
+        if port is not None:
+            at.number_input(key="db_f_port").set_value(port)
+        at.text_input(key="db_f_database").set_value(database)
+        at.text_input(key="db_f_user").set_value(user)
+        at.text_input(key="db_f_password").set_value(password)
+        at.text_input(key="db_f_schema").set_value(schema or "")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception, at.exception
+
+
+def _first_labels(at) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for box in at.selectbox:
+        labels.setdefault(box.label, box.value)
+    return labels
+
+
+def _src_key(at, table: str = "transactions") -> str:
+    return f"db_src_{at.session_state['db_conn']['key']}_{table}"
+
+
+def _use(at):
+    at.button(key="db_use").click().run()
+    assert not at.exception, at.exception
+
+
+def _metrics(at) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+
+
+def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplog):
+    caplog.set_level(logging.DEBUG)
+    app.switch_page("pages/overview.py").run()
+    from_file = _metrics(app)
+    _open_form(app)
+    _fill(app)
+    assert "Connected to postgresql://postgres@127.0.0.1:5432/test" in app.success[0].value
+    # tables and columns pre-filled from the aliases (Chinese names in the database)
+    assert app.selectbox(key=_src_key(app)).value == "运单"
+    labels = _first_labels(app)  # the transactions mapping comes first
+    assert labels["customer ID (required)"] == "客户编号"
+    assert labels["amount (required)"] == "金额" and labels["region"] == "区域"
+    assert app.text_input(key="db_f_password").value == ""  # emptied once connected
+    _use(app)
+    assert any("Every page now reads from test @ 127.0.0.1" in s.value for s in app.success)
+    data_metrics = {m.label: m.value for m in app.metric}
+    assert data_metrics["Customers"] == from_file["Customers"][0]
+    assert data_metrics["Shipments"] == "199,738"
+    assert app.dataframe[0].value["status"].tolist() == ["read in the database"] * 4
+
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert _metrics(app) == from_file  # values and deltas, the same data read in PostgreSQL
+    for page in ("tiers", "clusters", "satisfaction", "churn"):
+        app.switch_page(f"pages/{page}.py").run()
+        assert not app.exception, (page, app.exception)
+        assert not app.error, (page, [e.value for e in app.error])
+
+    # the SQL that runs in the database, without credentials
+    app.switch_page("pages/data.py").run()
+    code = "\n".join(c.value for c in app.code)
+    assert "GROUP BY" in code and '"运单"' in code and "寄件日期" in code
+    assert PASSWORD not in _page_text(app)
+    assert PASSWORD not in caplog.text
+
+    # back to the workspace data
+    app.button(key="db_disconnect").click().run()
+    assert not app.exception
+    assert "loaded" in app.dataframe[0].value["status"].tolist()
+    assert "source_id" not in app.session_state
+
+
+def test_refresh_brings_new_rows_and_caches_until_then(app, company_pg, fresh):
+    _open_form(app)
+    _fill(app)
+    _use(app)
+    app.switch_page("pages/overview.py").run()
+    before = _metrics(app)["Shipments"][0]
+    engine = sa.create_engine(company_pg)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f'INSERT INTO "{SCHEMA}"."运单" ("客户编号", "寄件日期", "金额") '
+            "VALUES ('C000017', DATE '2025-06-30', 99.0), ('C000017', DATE '2025-06-29', 1.0)")
+    try:
+        app.switch_page("pages/overview.py").run()
+        assert _metrics(app)["Shipments"][0] == before  # cached per connection and date
+        app.switch_page("pages/data.py").run()
+        app.button(key="db_refresh").click().run()
+        assert not app.exception
+        assert any("Refreshed" in s.value for s in app.success)
+        assert {m.label: m.value for m in app.metric}["Shipments"] == "199,740"
+        app.switch_page("pages/overview.py").run()
+        shipments = int(_metrics(app)["Shipments"][0].replace(",", ""))
+        assert shipments == int(before.replace(",", "")) + 2
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DELETE FROM "{SCHEMA}"."运单" WHERE "金额" IN (99.0, 1.0) '
+                                 "AND \"客户编号\" = 'C000017' AND \"寄件日期\" >= '2025-06-29'")
+        engine.dispose()
+        app.switch_page("pages/data.py").run()
+        app.button(key="db_disconnect").click().run()
+
+
+def test_saved_connection_keeps_no_password_unless_asked(app, company_pg, fresh):
+    _open_form(app)
+    _fill(app)
+    save = next(c for c in app.checkbox if c.key.startswith("db_save_"))
+    save.check().run()
+    next(t for t in app.text_input if t.key.startswith("db_save_name_")).set_value(
+        "HQ shipments").run()
+    _use(app)
+    stored = json.loads(fresh.read_text(encoding="utf-8"))
+    assert PASSWORD not in fresh.read_text(encoding="utf-8")
+    assert stored["HQ shipments"]["spec"]["user"] == "postgres"
+    assert stored["HQ shipments"]["mapping"]["transactions"]["table"] == "运单"
+    assert any("Saved as “HQ shipments”" in c.value for c in app.caption)
+    # offered on the page, the form filled from it
+    app.radio(key="data_mode").set_value("database").run()
+    app.selectbox(key="db_pick").set_value("saved:HQ shipments").run()
+    assert app.text_input(key="db_f_host").value == "127.0.0.1"
+    assert app.text_input(key="db_f_schema").value == SCHEMA
+    assert app.text_input(key="db_f_password").value == ""
+    app.switch_page("pages/data.py").run()
+    app.button(key="db_disconnect").click().run()
+
+    # remembering the password is a choice
+    _open_form(app)
+    app.selectbox(key="db_pick").set_value("new").run()
+    _fill(app)
+    next(c for c in app.checkbox if c.key.startswith("db_save_")).check().run()
+    next(t for t in app.text_input if t.key.startswith("db_save_name_")).set_value("kept").run()
+    next(c for c in app.checkbox if c.key.startswith("db_keep_")).check().run()
+    _use(app)
+    assert json.loads(fresh.read_text(encoding="utf-8"))["kept"]["spec"]["password"] == PASSWORD
+    assert PASSWORD not in _page_text(app)
+    app.button(key="db_disconnect").click().run()
+
+
+def test_secrets_connection_in_the_sidebar(company_pg, fresh, sample_workspace):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    url = company_pg.set(password=PASSWORD)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["connections"] = {"ops": {"url": url.render_as_string(hide_password=False),
+                                         "schema": SCHEMA}}
+    at.run()
+    picker = at.sidebar.selectbox(key="side_source")
+    assert picker.options == ["Workspace data (Sample branch network)", "ops (from secrets.toml)"]
+    picker.set_value("secrets:ops").run()
+    assert not at.exception, at.exception
+    assert at.session_state["source_ref"]["origin"] == "secrets"
+    at.switch_page("pages/overview.py").run()
+    assert {m.label: m.value for m in at.metric}["Customers"] == i18n_int(
+        sample_workspace.n_customers)
+    assert PASSWORD not in _page_text(at)
+    at.switch_page("pages/data.py").run()
+    assert "Connected database **ops** (postgresql://postgres@127.0.0.1:5432/test)" in \
+        at.info[0].value
+    assert PASSWORD not in _page_text(at)
+    at.button(key="db_disconnect").click().run()
+    assert "source_id" not in at.session_state
+
+
+def i18n_int(n: int) -> str:
+    from segmentation import i18n
+
+    return i18n.fmt_int(n, "en")
+
+
+# --- errors a person can act on ---------------------------------------------------------------
+
+
+def _error_text(at) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def test_unreachable_host(app, fresh):
+    _open_form(app)
+    _fill(app, port=1, schema="")
+    text = _error_text(app)
+    assert "Cannot reach the database server postgresql://postgres@127.0.0.1:1/test" in text
+    assert "firewall" in text and PASSWORD not in _page_text(app)
+    _open_form(app, "zh")
+    _fill(app, port=1, schema="")
+    assert "无法连接数据库服务器" in _error_text(app)
+
+
+def test_unknown_database(app, company_pg, fresh):
+    _open_form(app, "zh")
+    _fill(app, database="no_such_db_here", schema="")
+    text = _error_text(app)
+    assert "上不存在数据库“no_such_db_here”" in text and PASSWORD not in _page_text(app)
+    _open_form(app)
+    _fill(app, database="no_such_db_here", schema="")
+    assert "The database “no_such_db_here” does not exist" in _error_text(app)
+
+
+@pytest.fixture(scope="module")
+def maria_user():
+    url = os.environ.get(MARIADB_ENV)
+    if not url:
+        pytest.skip(f"{MARIADB_ENV} is not set: no MariaDB to log in to")
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql("DROP USER IF EXISTS 'seg_pw'@'%%'")
+        conn.exec_driver_sql("CREATE USER 'seg_pw'@'%%' IDENTIFIED BY 'the-right-one'")
+    yield sa.make_url(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql("DROP USER IF EXISTS 'seg_pw'@'%%'")
+    admin.dispose()
+
+
+def test_wrong_password(app, maria_user, fresh, caplog):
+    caplog.set_level(logging.DEBUG)
+    _open_form(app)
+    _fill(app, driver="mariadb", port=maria_user.port or 3306, database="test", user="seg_pw",
+          schema="")
+    text = _error_text(app)
+    assert "refused the login of user “seg_pw”" in text and "wrong user name or password" in text
+    assert PASSWORD not in _page_text(app) and PASSWORD not in caplog.text
+    _open_form(app, "zh")
+    _fill(app, driver="mariadb", port=maria_user.port or 3306, database="test", user="seg_pw",
+          schema="")
+    assert "拒绝了用户“seg_pw”的登录" in _error_text(app)
+    assert PASSWORD not in _page_text(app)
+
+
+def test_missing_table_in_a_select(app, company_pg, fresh):
+    _open_form(app)
+    _fill(app)
+    key = _src_key(app)
+    app.selectbox(key=key).set_value("__query__").run()
+    sql_key = key.replace("db_src_", "db_sql_")
+    app.text_area(key=sql_key).input("SELECT * FROM orders_2019").run()
+    text = _error_text(app)
+    assert "does not exist" in text and "table mapping" in text
+    assert app.button(key="db_use").disabled
+    app.text_area(key=sql_key).input("DELETE FROM 运单").run()
+    assert "Only one plain SELECT" in _error_text(app)
+    app.text_area(key=sql_key).input(
+        'SELECT "客户编号" AS cid, "寄件日期" AS day, "金额" AS amt FROM "运单" '
+        "WHERE \"金额\" > 0").run()
+    assert not app.error
+    labels = _first_labels(app)
+    assert labels["customer ID (required)"] == "__ignore__"  # "cid" is no known alias
+    from ui.db_page import _short
+
+    sql = app.text_area(key=sql_key).value
+    conn_key = app.session_state["db_conn"]["key"]
+    prefix = f"db_map_{conn_key}_transactions_{_short('__query__' + sql)}"
+    for field, column in (("customer_id", "cid"), ("date", "day"), ("amount", "amt")):
+        app.selectbox(key=f"{prefix}_{field}").set_value(column).run()
+    _use(app)
+    assert any("Every page now reads from" in s.value for s in app.success)
+    app.button(key="db_disconnect").click().run()
+
+
+def test_column_of_the_wrong_type(app, company_pg, fresh):
+    _open_form(app, "zh")
+    _fill(app)
+    key = _src_key(app)
+    app.selectbox(key=key).set_value("price_text").run()
+    for other in ("customers", "surveys", "complaints"):
+        app.selectbox(key=key.replace("transactions", other)).set_value("__none__").run()
+    _use(app)
+    text = _error_text(app)
+    assert "列“amount”" in text and "文本" in text and "数字" in text
+    assert "CAST(amount AS DECIMAL(18, 2))" in text
+    assert "source_id" not in app.session_state  # the workspace data stays in use
+
+
+def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
+    from ui import source as sources
+
+    monkeypatch.setattr(sources, "STATEMENT_TIMEOUT_S", 0.5)
+    sources._engine.clear()
+    try:
+        _open_form(app)
+        _fill(app)
+        key = _src_key(app)
+        app.selectbox(key=key).set_value("__query__").run()
+        app.text_area(key=key.replace("db_src_", "db_sql_")).input(
+            'SELECT "客户编号", "寄件日期", "金额" FROM "运单" WHERE pg_sleep(1) IS NOT NULL'
+        ).run()
+        text = _error_text(app)
+        assert "took longer than the time limit and was stopped" in text
+        assert "index" in text and PASSWORD not in _page_text(app)
+    finally:
+        sources._engine.clear()
