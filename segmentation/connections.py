@@ -125,6 +125,14 @@ i18n.register({
         "zh": "数据库 {target} 无法对某个已映射的列进行计算：列的类型不对（例如金额存为文本，"
               "或客户编号在一张表中是数字、在另一张表中是文本）。请检查列映射。数据库提示：{detail}",
     },
+    "conn.error.dialect_missing": {
+        "en": "The SQLAlchemy dialect for “{dialect}” is not installed. Install it into the "
+              "app's environment (for example .venv/bin/pip install trino[sqlalchemy] for Trino, "
+              "snowflake-sqlalchemy for Snowflake) and restart the app.",
+        "zh": "未安装“{dialect}”的 SQLAlchemy 方言。请将其安装到本应用的运行环境中"
+              "（例如 Trino 使用 .venv/bin/pip install trino[sqlalchemy]，"
+              "Snowflake 使用 snowflake-sqlalchemy），然后重启应用。",
+    },
     "conn.error.bad_spec": {
         "en": "The connection settings are incomplete or invalid: {detail}.",
         "zh": "连接设置不完整或无效：{detail}。",
@@ -139,7 +147,8 @@ i18n.register({
 class ConnectionError_(i18n.LocalizedError):  # noqa: N801 (the builtin name is taken)
     """A connection or query problem; ``code`` is one of ``unreachable``, ``auth``,
     ``unknown_database``, ``table_missing``, ``timeout``, ``permission``,
-    ``type_mismatch``, ``not_read_only``, ``too_many_rows``, ``bad_spec``, ``other``.
+    ``type_mismatch``, ``not_read_only``, ``too_many_rows``, ``bad_spec``,
+    ``dialect_missing``, ``other``.
 
     Errors made by :func:`classify_error` also carry ``driver_message``: the
     driver's own text, password scrubbed, for a "details" expander."""
@@ -153,6 +162,11 @@ class ConnectionSpec:
 
     ``schema`` (optional) becomes the PostgreSQL ``search_path`` / the DuckDB
     default schema; MariaDB / MySQL have no schemas besides the database.
+
+    Driver ``"other"`` is any other SQLAlchemy dialect (a warehouse: Trino,
+    Snowflake, BigQuery …), given as a whole URL in ``url_text``; only
+    :meth:`from_url` makes one. Its sessions get no read-only setting from the
+    app: connect it as a user that may only read.
     """
 
     driver: str
@@ -162,8 +176,13 @@ class ConnectionSpec:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     schema: str | None = None
+    url_text: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        if self.driver == "other":
+            if not self.url_text:
+                raise ConnectionError_("bad_spec", detail="a warehouse connection needs a URL")
+            return
         if self.driver not in DRIVERS:
             raise ConnectionError_("bad_spec", detail=f"unknown driver {self.driver!r} "
                                    f"(expected one of {', '.join(DRIVERS)})")
@@ -177,6 +196,8 @@ class ConnectionSpec:
 
     def url(self) -> sa.URL:
         """The SQLAlchemy URL: ``postgresql+psycopg``, ``mysql+pymysql``, ``sqlite``, ``duckdb``."""
+        if self.driver == "other":
+            return sa.make_url(self.url_text)
         if self.driver in _FILE_DRIVERS:
             return sa.URL.create(_SQLA_DRIVER[self.driver], database=self.database)
         return sa.URL.create(_SQLA_DRIVER[self.driver], username=self.user or None,
@@ -194,8 +215,10 @@ class ConnectionSpec:
         driver = {"postgres": "postgresql", "mysql": "mysql", "mariadb": "mariadb",
                   "postgresql": "postgresql", "sqlite": "sqlite",
                   "duckdb": "duckdb"}.get(backend)
-        if driver is None:
-            raise ConnectionError_("bad_spec", detail=f"unsupported database {backend!r}")
+        if driver is None:  # a warehouse dialect: kept as the whole URL
+            return cls("other", host=parsed.host, port=parsed.port, database=parsed.database,
+                       user=parsed.username, password=parsed.password, schema=schema,
+                       url_text=parsed.render_as_string(hide_password=False))
         if driver in _FILE_DRIVERS:
             return cls(driver, database=parsed.database, schema=schema)
         return cls(driver, host=parsed.host, port=parsed.port, database=parsed.database,
@@ -203,6 +226,11 @@ class ConnectionSpec:
 
     def safe_label(self) -> str:
         """``driver://user@host:port/db`` (no password), or ``driver:///path`` for files."""
+        if self.driver == "other":
+            url = self.url()
+            user = f"{url.username}@" if url.username else ""
+            port = f":{url.port}" if url.port else ""
+            return f"{url.get_backend_name()}://{user}{url.host or ''}{port}/{url.database or ''}"
         if self.driver in _FILE_DRIVERS:
             return f"{self.driver}:///{self.database}"
         user = f"{self.user}@" if self.user else ""
@@ -243,6 +271,12 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30) -> sa.
     are checked before use (``pool_pre_ping``). Nothing connects until first use.
     """
     timeout_ms = max(1, int(round(statement_timeout_s * 1000)))
+    if spec.driver == "other":
+        try:
+            return sa.create_engine(spec.url(), pool_pre_ping=True)
+        except (sa.exc.NoSuchModuleError, ImportError):
+            raise ConnectionError_("dialect_missing",
+                                   dialect=spec.url().get_backend_name()) from None
     if spec.driver == "postgresql":
         options = f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}"
         if spec.schema:

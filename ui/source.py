@@ -102,7 +102,7 @@ def secrets_connections() -> dict[str, dict]:
 def _digest(spec: ConnectionSpec, mapping: DatabaseMapping) -> str:
     text = "\n".join([spec.driver, spec.host or "", str(spec.port or ""), spec.database or "",
                       spec.user or "", spec.password or "", spec.schema or "",
-                      mapping.fingerprint()])
+                      spec.url_text or "", mapping.fingerprint()])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

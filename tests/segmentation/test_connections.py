@@ -91,8 +91,36 @@ def test_bad_specs():
     with pytest.raises(ConnectionError_):
         ConnectionSpec("sqlite")
     with pytest.raises(ConnectionError_) as info:
-        ConnectionSpec.from_url(f"oracle://u:{SECRET}@h/d")
+        ConnectionSpec("other", host="h")
+    assert info.value.code == "bad_spec"
+
+
+def test_warehouse_urls_are_kept_whole_and_never_shown():
+    from urllib.parse import quote
+
+    spec = spec_from_secrets({"url": f"trino://reader:{quote(SECRET, safe='')}"
+                                     "@127.0.0.1:1/hive/sales"})
+    assert spec.driver == "other" and spec.user == "reader" and spec.password == SECRET
+    assert spec.safe_label() == "trino://reader@127.0.0.1:1/hive/sales"
+    assert SECRET not in repr(spec) and SECRET not in spec.safe_label()
+    # the dialect is installed: it refuses a password over plain HTTP, in its own words
+    with pytest.raises(ConnectionError_) as info:
+        check_connection(spec, statement_timeout_s=5)
+    assert info.value.code == "other" and "TLS" in info.value.message("zh")
     _assert_no_secret(info.value)
+    # ... and without one, nothing answers on port 1
+    with pytest.raises(ConnectionError_) as info:
+        check_connection(spec_from_secrets({"url": "trino://reader@127.0.0.1:1/hive/sales"}),
+                         statement_timeout_s=5)
+    assert info.value.code == "unreachable"
+    # a dialect that is not installed says so, with what to install
+    for backend in ("snowflake", "oracle"):  # no dialect at all; a dialect without its driver
+        with pytest.raises(ConnectionError_) as info:
+            check_connection(ConnectionSpec.from_url(
+                f"{backend}://u:{quote(SECRET, safe='')}@h/d"))
+        assert info.value.code == "dialect_missing"
+        assert f"“{backend}”" in info.value.message("en") and "方言" in info.value.message("zh")
+        _assert_no_secret(info.value)
 
 
 def test_password_never_shown():
