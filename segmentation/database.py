@@ -63,6 +63,11 @@ __all__ = [
 
 #: Example rows read per table to show the columns and check their types.
 SAMPLE_ROWS = 200
+#: Above this many rows a table's raw rows are not read into the app.
+RAW_ROW_LIMIT = DEFAULT_ROW_LIMIT
+#: Above this many distinct customer ids the mapping is refused: one row per customer
+#: travels to the app, and this many usually means customer_id is mapped to a shipment number.
+MAX_CUSTOMERS = 5_000_000
 
 i18n.register({
     "conn.error.mapping_incomplete": {
@@ -88,6 +93,22 @@ i18n.register({
         "zh": "{table_zh}数据源的列“{source}”（{column_zh}）存放的是{found_zh}，例如“{example}”，"
               "而这里需要{expected_zh}。请映射其他列，"
               "或改用“编写 SELECT”并在其中转换，例如 {cast}。",
+    },
+    "conn.error.too_many_raw_rows": {
+        "en": "The {table_en} source has {rows:,} rows; this page reads them one by one and "
+              "stops above {limit:,} to keep the app responsive. Choose “Write a SELECT” for it "
+              "on the Data page and keep the rows this analysis needs (e.g. the last two years).",
+        "zh": "{table_zh}数据源共有 {rows:,} 行；本页面需要逐行读取，超过 {limit:,} 行即停止，"
+              "以保证应用响应速度。请在“数据管理”页面为它改用“编写 SELECT”，"
+              "只保留分析所需的行（例如最近两年）。",
+    },
+    "conn.error.too_many_customers": {
+        "en": "The transactions source has {customers:,} different customer ids, more than "
+              "{limit:,}. Check that the customer ID is mapped to the customer's number and not "
+              "to a shipment or order number; or narrow the data with a SELECT.",
+        "zh": "交易明细数据源共有 {customers:,} 个不同的客户编号，超过 {limit:,}。"
+              "请检查“客户编号”是否映射到了客户的编号，而不是运单号或订单号；"
+              "也可以用 SELECT 缩小数据范围。",
     },
     "conn.error.no_rows": {
         "en": "The transactions source returns no rows with a date. Check the table or the "
@@ -327,7 +348,7 @@ def check_mapping(engine: sa.Engine, spec: ConnectionSpec,
     ------
     ConnectionError_
         ``need_transactions``, ``mapping_incomplete``, ``column_missing``,
-        ``wrong_type``, ``type_mismatch``, ``no_rows`` or any code of
+        ``wrong_type``, ``type_mismatch``, ``no_rows``, ``too_many_customers`` or any code of
         :func:`classify_error` (unreachable, auth, table_missing, timeout, ...).
     """
     if "transactions" not in mapping.tables:
@@ -361,17 +382,20 @@ def check_mapping(engine: sa.Engine, spec: ConnectionSpec,
         raise classify_error(exc, spec) from None
     if first is None or last is None:
         raise _err("no_rows")
+    if int(customers) > MAX_CUSTOMERS:
+        raise _err("too_many_customers", customers=int(customers), limit=MAX_CUSTOMERS)
     return DatabaseSummary(rows=rows, date_min=pd.Timestamp(first).date().isoformat(),
                            date_max=pd.Timestamp(last).date().isoformat(),
                            n_customers=int(customers), n_branches=branches)
 
 
-def guard_raw_rows(rows: Mapping[str, int], table: str, *,
-                   limit: int = DEFAULT_ROW_LIMIT) -> None:
-    """Refuse to pull a table's raw rows into the app when it has more than ``limit``."""
+def guard_raw_rows(rows: Mapping[str, int], table: str, *, limit: int | None = None) -> None:
+    """Refuse to pull a table's raw rows into the app when it has more than ``limit``
+    (default :data:`RAW_ROW_LIMIT`)."""
+    limit = RAW_ROW_LIMIT if limit is None else limit
     n = int(rows.get(table, 0))
     if n > limit:
-        raise ConnectionError_("too_many_rows", rows=n, limit=limit)
+        raise _err("too_many_raw_rows", table, rows=n, limit=limit)
 
 
 # --------------------------------------------------------------------------- saved connections

@@ -14,8 +14,6 @@ import sqlalchemy as sa
 
 from tests.conftest import MARIADB_ENV, POSTGRES_ENV, copy_into_postgres
 
-pytestmark = pytest.mark.db
-
 PASSWORD = "Tr1cky-pw:%/@s3cret"
 SCHEMA = f"seg_app_{os.getpid()}"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -385,3 +383,46 @@ def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
         assert "index" in text and PASSWORD not in _page_text(app)
     finally:
         sources._engine.clear()
+
+
+def test_raw_rows_above_the_limit_are_not_read(app, company_pg, fresh, monkeypatch):
+    from segmentation import database
+
+    _open_form(app)
+    _fill(app)
+    _use(app)
+    monkeypatch.setattr(database, "RAW_ROW_LIMIT", 1000)
+    app.switch_page("pages/satisfaction.py").run()
+    assert not app.exception
+    assert "The customers source has 20,000 rows" in _error_text(app)
+    assert "Write a SELECT" in _error_text(app)
+    app.switch_page("pages/overview.py").run()  # aggregated pages are not affected
+    assert not app.error and not app.exception
+    app.switch_page("pages/data.py").run()
+    app.button(key="db_disconnect").click().run()
+
+
+@pytest.mark.parametrize("driver", ["sqlite", "duckdb"])
+def test_database_files(app, driver, tmp_path, fresh):
+    """SQLite and DuckDB files through the same form give the same overview as the workspace."""
+    from tests.conftest import write_tables
+
+    app.switch_page("pages/overview.py").run()
+    from_workspace = _metrics(app)
+    path = tmp_path / f"company.{driver}"
+    engine = sa.create_engine(f"{driver}:///{path}")
+    tables = {name: pd.read_parquet(SAMPLE / f"{name}.parquet")
+              for name in ("transactions", "customers", "surveys", "complaints")}
+    write_tables(engine, {"运单": tables["transactions"].rename(columns=TX_NAMES),
+                          "客户资料": tables["customers"].rename(columns=CU_NAMES),
+                          "surveys": tables["surveys"], "complaints": tables["complaints"]})
+    engine.dispose()
+    _open_form(app)
+    _fill(app, driver=driver, database=str(path))
+    assert f"Connected to {driver}:///{path}: 4 tables and views." in app.success[0].value
+    _use(app)
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert _metrics(app) == from_workspace
+    app.switch_page("pages/data.py").run()
+    app.button(key="db_disconnect").click().run()

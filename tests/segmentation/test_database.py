@@ -307,8 +307,34 @@ def test_raw_row_guard():
     guard_raw_rows({"surveys": 10}, "surveys", limit=10)
     with pytest.raises(ConnectionError_) as info:
         guard_raw_rows({"surveys": 2_500_000}, "surveys")
-    assert info.value.code == "too_many_rows"
-    assert "2,500,000" in info.value.message("en") and "1,000,000" in info.value.message("zh")
+    assert info.value.code == "too_many_raw_rows"
+    en, zh = _messages(info.value)
+    assert "The surveys source has 2,500,000 rows" in en and "1,000,000" in en
+    assert "满意度调查数据源共有 2,500,000 行" in zh and "编写 SELECT" in zh
+
+
+def test_customer_id_mapped_to_a_shipment_number_is_caught(duckdb_engine, canonical,
+                                                         monkeypatch):
+    from segmentation import database
+
+    tx = company_tables(canonical)["shipments"].copy()
+    tx["waybill"] = [f"W{i:07d}" for i in range(len(tx))]
+    write_tables(duckdb_engine, {"shipments": tx})
+    spec = ConnectionSpec("duckdb", database=duckdb_engine.url.database)
+    duckdb_engine.dispose()
+    engine = open_engine(spec)
+    monkeypatch.setattr(database, "MAX_CUSTOMERS", 1000)
+    wrong = DatabaseMapping({"transactions": TableChoice(table="shipments", columns={
+        "customer_id": "waybill", "date": "ship_day", "amount": "fee"})})
+    with pytest.raises(ConnectionError_) as info:
+        check_mapping(engine, spec, wrong)
+    en, zh = _messages(info.value)
+    assert info.value.code == "too_many_customers"
+    assert f"{len(tx):,} different customer ids" in en and "运单号" in zh
+    right = DatabaseMapping({"transactions": TableChoice(table="shipments", columns={
+        "customer_id": "Cust_No", "date": "ship_day", "amount": "fee"})})
+    assert check_mapping(engine, spec, right).n_customers == 250
+    engine.dispose()
 
 
 # --- suggestions ------------------------------------------------------------------------------
