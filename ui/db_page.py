@@ -169,17 +169,21 @@ def render_connect(ctx: Context) -> None:
         spec = _form(pick, saved.spec if saved else None, t)
 
     if spec is not None:
+        # the typed password leaves the form either way: it is not kept in the page
+        st.session_state["db_clear_password"] = True
         with st.spinner(t("db.connecting")):
             try:
                 tables = check_connection(spec)
             except ConnectionError_ as err:
                 st.session_state.pop("db_conn", None)
-                show_database_error(err, lang)
-                return
+                st.session_state["db_error"] = err
+                st.rerun()
         st.session_state["db_conn"] = {"pick": pick, "spec": spec, "tables": tables,
                                        "key": _short(repr(spec) + (spec.password or ""))}
-        st.session_state["db_clear_password"] = True
         st.rerun()
+    error = st.session_state.pop("db_error", None)
+    if error is not None:
+        show_database_error(error, lang)
 
     conn = st.session_state.get("db_conn")
     if not conn or conn["pick"] != pick:

@@ -392,6 +392,7 @@ def test_raw_rows_above_the_limit_are_not_read(app, company_pg, fresh, monkeypat
     _fill(app)
     _use(app)
     monkeypatch.setattr(database, "RAW_ROW_LIMIT", 1000)
+    app.button(key="db_refresh").click().run()  # fresh caches: earlier tests read this data
     app.switch_page("pages/satisfaction.py").run()
     assert not app.exception
     assert "The customers source has 20,000 rows" in _error_text(app)

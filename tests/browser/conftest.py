@@ -24,6 +24,10 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-quic"]
 
 
+#: server URL -> its log file (stdout and stderr of ``streamlit run``)
+SERVER_LOGS: dict[str, Path] = {}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,6 +61,7 @@ def server(tmp_path_factory):
         cwd=str(folder), env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[url] = folder / "streamlit.log"
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

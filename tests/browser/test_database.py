@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import shot, wait_idle
+from tests.browser.conftest import SERVER_LOGS, shot, wait_idle
 from tests.conftest import POSTGRES_ENV, copy_into_postgres
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
@@ -95,10 +95,17 @@ def test_database_overview_matches_the_files(server, page, company):
     wait_idle(page)
     page.get_by_role("textbox", name="Host").fill(url.host)
     page.get_by_role("spinbutton", name="Port").fill(str(url.port or 5432))
-    page.get_by_role("textbox", name="Database", exact=True).fill(url.database)
+    page.get_by_role("textbox", name="Database", exact=True).fill("no_such_db")
     page.get_by_role("textbox", name="User").fill(url.username or "")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("textbox", name="Schema (optional)").fill(SCHEMA)
+    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    page.get_by_text("The database “no_such_db” does not exist").wait_for()
+    wait_idle(page)
+    shot(page, "db-00-unknown-database")
+    assert PASSWORD not in page.content()
+    page.get_by_role("textbox", name="Database", exact=True).fill(url.database)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     shot(page, "db-01-connect-form")
     page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
     page.get_by_text("Connected to postgresql://").wait_for()
@@ -147,3 +154,4 @@ def test_database_overview_matches_the_files(server, page, company):
     page.get_by_text("English").click()
     wait_idle(page)
     assert PASSWORD not in page.content()
+    assert PASSWORD not in SERVER_LOGS[server].read_text(encoding="utf-8", errors="replace")
