@@ -34,6 +34,17 @@ def _assert_no_secret(err: ConnectionError_) -> None:
         assert "s3cr3t" not in text
 
 
+def _assert_refuses_writes_and_names_missing_tables(engine: sa.Engine,
+                                                    spec: ConnectionSpec) -> None:
+    """An INSERT is refused as a permission problem; a missing table is named as such."""
+    with pytest.raises(sa.exc.DBAPIError) as info, engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO customers VALUES ('z', 'B9')")
+    assert classify_error(info.value, spec).code == "permission"
+    with pytest.raises(sa.exc.DBAPIError) as info, engine.connect() as conn:
+        conn.exec_driver_sql("SELECT * FROM nowhere")
+    assert classify_error(info.value, spec).code == "table_missing"
+
+
 def small_tables() -> dict[str, pd.DataFrame]:
     tx = pd.DataFrame({
         "customer_id": ["a", "a", "b", "c", "c", "c"],
@@ -169,12 +180,7 @@ def test_sqlite_and_duckdb_read_only(tmp_path, sqlite_engine, duckdb_engine):
     spec = ConnectionSpec("sqlite", database=str(tmp_path / "test.sqlite"))
     assert check_connection(spec) == ["customers", "transactions"]
     engine = open_engine(spec)
-    with pytest.raises(sa.exc.DBAPIError) as info, engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO customers VALUES ('z', 'B9')")
-    assert classify_error(info.value, spec).code == "permission"
-    with pytest.raises(sa.exc.DBAPIError) as info, engine.connect() as conn:
-        conn.exec_driver_sql("SELECT * FROM nowhere")
-    assert classify_error(info.value, spec).code == "table_missing"
+    _assert_refuses_writes_and_names_missing_tables(engine, spec)
     engine.dispose()
 
     missing = ConnectionSpec("sqlite", database=str(tmp_path / "absent.sqlite"))
@@ -208,13 +214,7 @@ def test_postgres_read_only_and_check(postgres_engine):
     try:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM transactions").scalar_one() == 6
-        with pytest.raises(sa.exc.DBAPIError) as info, engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO customers VALUES ('z', 'B9')")
-        err = classify_error(info.value, spec)
-        assert err.code == "permission"
-        with pytest.raises(sa.exc.DBAPIError) as info, engine.connect() as conn:
-            conn.exec_driver_sql("SELECT * FROM nowhere")
-        assert classify_error(info.value, spec).code == "table_missing"
+        _assert_refuses_writes_and_names_missing_tables(engine, spec)
     finally:
         engine.dispose()
 
@@ -247,12 +247,7 @@ def test_mariadb_read_only_and_auth(mariadb_engine):
     assert check_connection(spec) == ["customers", "transactions"]
     engine = open_engine(spec, statement_timeout_s=1)
     try:
-        with pytest.raises(sa.exc.DBAPIError) as info, engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO customers VALUES ('z', 'B9')")
-        assert classify_error(info.value, spec).code == "permission"
-        with pytest.raises(sa.exc.DBAPIError) as info, engine.connect() as conn:
-            conn.exec_driver_sql("SELECT * FROM nowhere")
-        assert classify_error(info.value, spec).code == "table_missing"
+        _assert_refuses_writes_and_names_missing_tables(engine, spec)
         with pytest.raises(sa.exc.DBAPIError) as info, engine.connect() as conn:
             conn.exec_driver_sql("SELECT SLEEP(3) FROM transactions")
         assert classify_error(info.value, spec).code == "timeout"
