@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 WINDOW = 90
+CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]
 
 
 def _peak_mb() -> float:
@@ -43,18 +44,21 @@ def step_pushdown(folder: str, out: str) -> dict:
     start = time.perf_counter()
     view = customer_view(ws.engine(), window_days=WINDOW)
     seconds = time.perf_counter() - start
-    core = view[["frequency", "monetary_total", "frequency_recent", "spend_recent"]].copy()
+    core = view[CORE].copy()
     core.attrs = {}
     core.to_parquet(out)
     return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view),
             "columns": view.shape[1]}
 
 
-def step_pandas(parquet: str, out: str) -> dict:
+def core_groupby(tx):
+    """The plain pandas baseline: core view columns from raw transaction rows.
+
+    ``tx`` has ``customer_id``, ``date`` (datetime64) and ``amount``; returns
+    frequency, monetary, first/last date and the recent / prior windows per customer.
+    """
     import pandas as pd
 
-    tx = pd.read_parquet(parquet, columns=["customer_id", "date", "amount"])
-    start = time.perf_counter()
     as_of = tx["date"].max()
     tx = tx[tx["date"] <= as_of]
     purchase = tx["amount"] > 0
@@ -76,8 +80,17 @@ def step_pandas(parquet: str, out: str) -> dict:
         "spend_recent": g["ramount"].sum(), "spend_prior": g["pamount"].sum(),
     })
     view["recency_days"] = (as_of - view["last_date"]).dt.days
+    return view
+
+
+def step_pandas(parquet: str, out: str) -> dict:
+    import pandas as pd
+
+    tx = pd.read_parquet(parquet, columns=["customer_id", "date", "amount"])
+    start = time.perf_counter()
+    view = core_groupby(tx)
     seconds = time.perf_counter() - start
-    view[["frequency", "monetary_total", "frequency_recent", "spend_recent"]].to_parquet(out)
+    view[CORE].to_parquet(out)
     return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view)}
 
 
@@ -96,11 +109,22 @@ def step_reference(folder: str, out: str) -> dict:
     start = time.perf_counter()
     view = pandas_customer_view(tables, as_of, WINDOW)
     seconds = time.perf_counter() - start
-    core = view[["frequency", "monetary_total", "frequency_recent", "spend_recent"]].copy()
+    core = view[CORE].copy()
     core.attrs = {}
     core.to_parquet(out)
     return {"seconds": seconds, "load_seconds": load, "peak_mb": _peak_mb(),
             "customers": len(view), "columns": view.shape[1]}
+
+
+def core_agree(a, b) -> bool:
+    """Whether two core-column frames hold the same customers and values (1e-6 relative)."""
+    a = a.set_axis(a.index.astype(str))
+    b = b.set_axis(b.index.astype(str))
+    if len(a) != len(b) or not a.index.isin(b.index).all():
+        return False
+    b = b.loc[a.index]
+    return all((abs(a[c].astype(float) - b[c].astype(float))
+                <= 1e-6 * (1 + abs(b[c].astype(float)))).all() for c in CORE)
 
 
 def _run_step(*args: str) -> dict:
@@ -158,14 +182,9 @@ def main() -> None:
     ref = _run_step("--step", "reference", "--src", str(folder),
                     "--out", str(folder / "ref.parquet"))
     a = pd.read_parquet(folder / "push.parquet")
-    a.index = a.index.astype(str)
 
     def agree(name: str) -> bool:
-        b = pd.read_parquet(folder / name)
-        b.index = b.index.astype(str)
-        b = b.loc[a.index]
-        return all((abs(a[c].astype(float) - b[c].astype(float))
-                    <= 1e-6 * (1 + abs(b[c].astype(float)))).all() for c in a.columns)
+        return core_agree(a, pd.read_parquet(folder / name))
 
     print()
     print(f"{'':44}{'seconds':>9}{'peak RSS MB':>13}{'vs pushdown':>13}")

@@ -49,7 +49,7 @@ st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ").removesuffi
 st.dataframe(
     pd.DataFrame({
         "table": [table_name(tb) for tb in TABLES],
-        "rows": [snap.rows.get(tb) for tb in TABLES],
+        "rows": [i18n.fmt_int(snap.rows[tb], lang) if tb in snap.rows else "–" for tb in TABLES],
         "status": [(t("db.status.mapped") if ctx.source.is_database else t("data.loaded"))
                    if tb in snap.rows else t("data.missing") for tb in TABLES],
         "unlocks": [t(f"data.unlock.{tb}") for tb in TABLES],
@@ -57,7 +57,7 @@ st.dataframe(
     hide_index=True, key="data_tables",
     column_config={
         "table": t("data.table"), "status": t("data.status"), "unlocks": t("data.unlocks"),
-        "rows": st.column_config.NumberColumn(t("data.rows"), format="localized"),
+        "rows": t("data.rows"),
     },
 )
 

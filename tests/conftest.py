@@ -165,8 +165,8 @@ def db_engine(request) -> sa.Engine:
     return request.getfixturevalue(request.param)
 
 
-def copy_into_postgres(url: str | sa.URL, schema: str, tables: Mapping[str, pd.DataFrame]
-                       ) -> None:
+def copy_into_postgres(url: str | sa.URL, schema: str, tables: Mapping[str, pd.DataFrame],
+                       *, chunk_rows: int = 500_000) -> None:
     """Create ``schema`` afresh and fill one table per DataFrame with ``COPY`` (fast).
 
     Text columns become ``text``, datetimes ``date``, numbers ``double precision``
@@ -192,11 +192,13 @@ def copy_into_postgres(url: str | sa.URL, schema: str, tables: Mapping[str, pd.D
                     columns.append(f"{prep.quote(str(col))} {sql_type}")
                 target = f"{prep.quote(schema)}.{prep.quote(name)}"
                 conn.exec_driver_sql(f"CREATE TABLE {target} ({', '.join(columns)})")
-                buffer = io.StringIO()
-                frame.to_csv(buffer, index=False, header=False, date_format="%Y-%m-%d")
                 with raw.cursor() as cur, cur.copy(
                         f"COPY {target} FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getvalue())
+                    for start in range(0, len(frame), chunk_rows):     # bounded memory
+                        buffer = io.StringIO()
+                        frame.iloc[start:start + chunk_rows].to_csv(
+                            buffer, index=False, header=False, date_format="%Y-%m-%d")
+                        copy.write(buffer.getvalue())
                 conn.exec_driver_sql(f"ANALYZE {target}")
     finally:
         engine.dispose()

@@ -400,3 +400,46 @@ def test_mapping_json_round_trip_and_fingerprint():
     other = DatabaseMapping({**mapping.tables, "surveys": TableChoice(
         table="feedback", columns={"date": "survey_day", "score": "rating"})})
     assert other.fingerprint() != mapping.fingerprint()
+
+
+def test_postgres_columnar_fetch_keeps_every_value(postgres_engine):
+    """PostgreSQL results come through COPY + Arrow: text with separators, quotes,
+    line breaks, empty text vs NULL, Chinese, numbers, dates and times all survive."""
+    from segmentation.features import _fetch, _fetch_postgres_copy
+
+    texts = ["a,b", 'say "hi"', "two\nlines", "", None, "华东-湖州网点", " padded "]
+    with postgres_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE odd (k text, n bigint, x numeric(12, 2), f double precision, "
+            "d date, ts timestamp, b boolean)")
+        conn.execute(sa.text("INSERT INTO odd VALUES (:k, :n, :x, :f, :d, :ts, :b)"), [
+            {"k": k, "n": None if i == 1 else i * 10**12, "x": None if i == 2 else i + 0.25,
+             "f": -i / 3, "d": None if i == 3 else f"2024-02-{i + 1:02d}",
+             "ts": f"2024-02-{i + 1:02d} 13:45:0{i}", "b": None if i == 4 else i % 2 == 0}
+            for i, k in enumerate(texts)])
+    odd = sa.table("odd", *(sa.column(c) for c in ("k", "n", "x", "f", "d", "ts", "b")))
+    query = sa.select(odd).where(odd.c.f <= sa.bindparam("top", 0.0)).order_by(odd.c.f.desc())
+    with postgres_engine.connect() as conn:
+        fast = _fetch_postgres_copy(conn, query)
+        slow = pd.DataFrame.from_records(conn.execute(query).fetchall(),
+                                         columns=list(query.selected_columns.keys()))
+        assert _fetch(conn, query).equals(fast)          # the path _fetch takes
+    assert fast is not None and len(fast) == len(texts)
+    assert fast["k"].tolist()[:4] == texts[:4] and pd.isna(fast["k"][4])
+    assert fast["k"].tolist()[5:] == texts[5:]
+    assert fast["n"].isna().tolist() == slow["n"].isna().tolist()
+    assert fast["n"].dropna().astype("int64").tolist() == slow["n"].dropna().tolist()
+    assert fast["x"].tolist()[:2] == [0.25, 1.25] and pd.isna(fast["x"][2])
+    assert fast["f"].tolist() == slow["f"].tolist()
+    assert fast["d"].tolist()[:3] == pd.to_datetime(slow["d"]).tolist()[:3]
+    assert pd.isna(fast["d"][3]) and fast["d"].dtype.kind == "M"
+    assert fast["ts"].tolist() == pd.to_datetime(slow["ts"]).tolist()
+    assert fast["b"].tolist()[:4] == [True, False, True, False] and pd.isna(fast["b"][4])
+
+    # an empty result keeps its columns; a type the fast path does not parse falls back
+    with postgres_engine.connect() as conn:
+        empty = _fetch_postgres_copy(conn, query.where(odd.c.f > 1))
+        assert list(empty.columns) == list(fast.columns) and empty.empty
+        interval = sa.select(sa.literal_column("interval '2 days'").label("gap"))
+        assert _fetch_postgres_copy(conn, interval) is None
+        assert _fetch(conn, interval)["gap"].tolist() == [pd.Timedelta(days=2)]

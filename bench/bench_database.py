@@ -1,0 +1,205 @@
+"""Benchmark: customer view from PostgreSQL, pushdown vs reading all rows into pandas.
+
+Generates the sample network at benchmark size (default 1,000,000 customers,
+about 11,700,000 transactions), loads it with ``COPY`` into a schema of the local
+PostgreSQL (default ``bench_seg`` in the ``test`` database), then measures in
+separate fresh processes (so that each peak memory figure is its own):
+
+* ``pushdown``: :func:`segmentation.features.customer_view` through the app's
+  read-only engine (:func:`segmentation.connections.open_engine`): the one
+  aggregation query runs in PostgreSQL and only per-customer rows travel;
+* ``pandas (read_sql)``: every transaction row (customer_id, date, amount) read
+  with ``pandas.read_sql``, then the plain core groupby of
+  ``bench_customer_view.py``;
+* ``pandas (COPY)``: the same rows streamed as CSV by ``COPY ... TO STDOUT`` (the
+  fastest way out of PostgreSQL) into ``pandas.read_csv``, then the same groupby.
+
+Prints seconds, peak RSS and ratios; checks that the core columns agree. The
+schema is dropped at the end unless ``--keep``; ``--reuse`` skips the load when
+the schema is already filled.
+
+    .venv/bin/python bench/bench_database.py [--customers 1000000] [--url URL] [--keep] [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_customer_view import CORE, WINDOW, _peak_mb, core_agree, core_groupby  # noqa: E402
+
+DEFAULT_URL = os.environ.get("SEG_TEST_POSTGRES_URL",
+                             "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TABLES = ("transactions", "customers", "surveys", "complaints")
+
+
+def _names(schema: str) -> dict[str, str]:
+    return {name: f"{schema}.{name}" for name in TABLES}
+
+
+def step_pushdown(url: str, schema: str, out: str) -> dict:
+    from segmentation.connections import ConnectionSpec, open_engine
+    from segmentation.features import customer_view
+
+    engine = open_engine(ConnectionSpec.from_url(url), statement_timeout_s=3600)
+    start = time.perf_counter()
+    view = customer_view(engine, window_days=WINDOW, table_names=_names(schema))
+    seconds = time.perf_counter() - start
+    core = view[CORE].copy()
+    core.attrs = {}
+    core.to_parquet(out)
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view),
+            "columns": view.shape[1]}
+
+
+def step_read_sql(url: str, schema: str, out: str) -> dict:
+    import pandas as pd
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    start = time.perf_counter()
+    tx = pd.read_sql(f"SELECT customer_id, date, amount FROM {schema}.transactions", engine,
+                     parse_dates=["date"])
+    read = time.perf_counter() - start
+    view = core_groupby(tx)
+    seconds = time.perf_counter() - start
+    view[CORE].to_parquet(out)
+    return {"seconds": seconds, "read_seconds": read, "peak_mb": _peak_mb(),
+            "customers": len(view), "rows": len(tx)}
+
+
+def step_copy(url: str, schema: str, out: str) -> dict:
+    import pandas as pd
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    start = time.perf_counter()
+    buffer = io.BytesIO()
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(
+                f"COPY (SELECT customer_id, date, amount FROM {schema}.transactions) "
+                "TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buffer.write(block)
+    buffer.seek(0)
+    tx = pd.read_csv(buffer, names=["customer_id", "date", "amount"],
+                     dtype={"customer_id": "str"}, parse_dates=["date"])
+    read = time.perf_counter() - start
+    view = core_groupby(tx)
+    seconds = time.perf_counter() - start
+    view[CORE].to_parquet(out)
+    return {"seconds": seconds, "read_seconds": read, "peak_mb": _peak_mb(),
+            "customers": len(view), "rows": len(tx)}
+
+
+STEPS = {"pushdown": step_pushdown, "read_sql": step_read_sql, "copy": step_copy}
+
+
+def _run_step(step: str, url: str, schema: str, out: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--step", step, "--url", url,
+                           "--schema", schema, "--out", str(out)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _filled(url: str, schema: str) -> int | None:
+    """Transactions in ``schema``, or ``None`` when it does not exist yet."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("transactions", schema=schema):
+                return None
+            return conn.exec_driver_sql(
+                f"SELECT count(*) FROM {schema}.transactions").scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _load(url: str, schema: str, customers: int) -> None:
+    from data.generate_sample import generate
+    from tests.conftest import copy_into_postgres
+
+    t0 = time.perf_counter()
+    tables = generate(customers, with_text=False)
+    print(f"generated {customers:,} customers, {len(tables['transactions']):,} transactions "
+          f"in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    copy_into_postgres(url, schema, {name: tables[name] for name in TABLES})
+    print(f"loaded into PostgreSQL schema {schema} with COPY in "
+          f"{time.perf_counter() - t0:.1f} s")
+
+
+def _drop(url: str, schema: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL URL (SQLAlchemy)")
+    parser.add_argument("--schema", default="bench_seg")
+    parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the schema as it is when it is already filled")
+    parser.add_argument("--step", choices=tuple(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.schema.isidentifier():
+        parser.error("--schema must be a plain identifier")
+    if args.step:
+        print(json.dumps(STEPS[args.step](args.url, args.schema, args.out)))
+        return
+
+    import pandas as pd
+
+    rows = _filled(args.url, args.schema)
+    if rows is None or not args.reuse:
+        _load(args.url, args.schema, args.customers)
+        rows = _filled(args.url, args.schema)
+    print(f"PostgreSQL {args.schema}.transactions: {rows:,} rows")
+    folder = Path(tempfile.mkdtemp(prefix="bench-db-"))
+    try:
+        results = {step: _run_step(step, args.url, args.schema, folder / f"{step}.parquet")
+                   for step in STEPS}
+    finally:
+        if not args.keep:
+            _drop(args.url, args.schema)
+    push = results["pushdown"]
+    print()
+    print(f"{'':46}{'seconds':>9}{'of which read':>15}{'peak RSS MB':>13}{'vs pushdown':>13}")
+    labels = {"pushdown": f"pushdown: one query in PostgreSQL ({push['columns']} cols)",
+              "read_sql": "pandas: read_sql all rows + core groupby",
+              "copy": "pandas: COPY all rows + core groupby"}
+    for step, label in labels.items():
+        r = results[step]
+        read = f"{r['read_seconds']:.2f}" if "read_seconds" in r else "-"
+        print(f"{label:46}{r['seconds']:>9.2f}{read:>15}{r['peak_mb']:>13.0f}"
+              f"{r['seconds'] / push['seconds']:>12.2f}x")
+    a = pd.read_parquet(folder / "pushdown.parquet")
+    agree = {step: core_agree(a, pd.read_parquet(folder / f"{step}.parquet"))
+             for step in ("read_sql", "copy")}
+    print(f"rows to the app: pushdown {push['customers']:,} (one per customer), "
+          f"pandas {results['read_sql']['rows']:,} (one per transaction)")
+    print(f"core columns agree: with read_sql {agree['read_sql']}, with COPY {agree['copy']}")
+
+
+if __name__ == "__main__":
+    main()
