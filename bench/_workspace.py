@@ -22,3 +22,20 @@ def bench_workspace(folder: str | None, customers: int, prefix: str):
         print(f"generated and loaded {len(tables['transactions']):,} transactions "
               f"in {time.perf_counter() - t0:.1f} s")
     return ws
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    Read from ``VmHWM`` on Linux: unlike ``ru_maxrss`` it starts afresh at
+    ``exec``, so a step run in a subprocess does not inherit the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

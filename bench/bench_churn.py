@@ -27,7 +27,6 @@ repeated runs skip the generation.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -37,9 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench._workspace import peak_mb  # noqa: E402
 
 
 def _workspace(folder: Path, customers: int):
@@ -119,7 +116,7 @@ def main() -> None:
         lc = lifecycle_stages(engine, as_of=as_of, horizon_days=horizon)
         print(f"{'lifecycle (12 months)':44}{time.perf_counter() - t0:>10.1f}")
         print(lc.counts.tail(3).to_string())
-    print(f"peak RSS {_peak_mb():,.0f} MB")
+    print(f"peak RSS {peak_mb():,.0f} MB")
     print(f"training customers {model.n_train_:,} (sampled from the customers not lost at "
           f"{model.cutoff_.date()}), base rate {model.base_rate_:.1%}")
     print(scores["status"].value_counts().to_string())

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -34,9 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench._workspace import peak_mb  # noqa: E402
 
 
 class _Timer:
@@ -139,7 +136,7 @@ def main() -> None:
     print(f"profiles + personas             {t_prof.seconds:8.2f} s")
     print(f"projection (3k)                 {t_map.seconds:8.2f} s")
     print(f"fit + predict + suggest_k       {t_fit.seconds + t_pred.seconds + t_k.seconds:8.2f} s")
-    print(f"peak RSS                        {_peak_mb():8.0f} MB")
+    print(f"peak RSS                        {peak_mb():8.0f} MB")
     print(f"ARI vs planted archetypes (all customers): {ari:.3f}")
     print()
     print(scores.round(3).to_string(index=False))

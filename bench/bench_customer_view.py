@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._workspace import peak_mb  # noqa: E402
+
 WINDOW = 90
 CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]
 
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def step_pushdown(folder: str, out: str) -> dict:
@@ -47,7 +45,7 @@ def step_pushdown(folder: str, out: str) -> dict:
     core = view[CORE].copy()
     core.attrs = {}
     core.to_parquet(out)
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view),
+    return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(view),
             "columns": view.shape[1]}
 
 
@@ -91,7 +89,7 @@ def step_pandas(parquet: str, out: str) -> dict:
     view = core_groupby(tx)
     seconds = time.perf_counter() - start
     view[CORE].to_parquet(out)
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view)}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(view)}
 
 
 def step_reference(folder: str, out: str) -> dict:
@@ -112,7 +110,7 @@ def step_reference(folder: str, out: str) -> dict:
     core = view[CORE].copy()
     core.attrs = {}
     core.to_parquet(out)
-    return {"seconds": seconds, "load_seconds": load, "peak_mb": _peak_mb(),
+    return {"seconds": seconds, "load_seconds": load, "peak_mb": peak_mb(),
             "customers": len(view), "columns": view.shape[1]}
 
 

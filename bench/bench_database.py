@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_customer_view import CORE, WINDOW, _peak_mb, core_agree, core_groupby  # noqa: E402
+from bench._workspace import peak_mb  # noqa: E402
+from bench.bench_customer_view import CORE, WINDOW, core_agree, core_groupby  # noqa: E402
 
 DEFAULT_URL = os.environ.get("SEG_TEST_POSTGRES_URL",
                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -58,7 +59,7 @@ def step_pushdown(url: str, schema: str, out: str) -> dict:
     core = view[CORE].copy()
     core.attrs = {}
     core.to_parquet(out)
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "customers": len(view),
+    return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(view),
             "columns": view.shape[1]}
 
 
@@ -74,7 +75,7 @@ def step_read_sql(url: str, schema: str, out: str) -> dict:
     view = core_groupby(tx)
     seconds = time.perf_counter() - start
     view[CORE].to_parquet(out)
-    return {"seconds": seconds, "read_seconds": read, "peak_mb": _peak_mb(),
+    return {"seconds": seconds, "read_seconds": read, "peak_mb": peak_mb(),
             "customers": len(view), "rows": len(tx)}
 
 
@@ -99,7 +100,7 @@ def step_copy(url: str, schema: str, out: str) -> dict:
     view = core_groupby(tx)
     seconds = time.perf_counter() - start
     view[CORE].to_parquet(out)
-    return {"seconds": seconds, "read_seconds": read, "peak_mb": _peak_mb(),
+    return {"seconds": seconds, "read_seconds": read, "peak_mb": peak_mb(),
             "customers": len(view), "rows": len(tx)}
 
 
