@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._workspace import peak_mb  # noqa: E402
-from bench.bench_customer_view import CORE, WINDOW, core_agree, core_groupby  # noqa: E402
+from bench.bench_customer_view import WINDOW, core_agree, core_groupby, save_core  # noqa: E402
 
 DEFAULT_URL = os.environ.get("SEG_TEST_POSTGRES_URL",
                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -56,37 +56,25 @@ def step_pushdown(url: str, schema: str, out: str) -> dict:
     start = time.perf_counter()
     view = customer_view(engine, window_days=WINDOW, table_names=_names(schema))
     seconds = time.perf_counter() - start
-    core = view[CORE].copy()
-    core.attrs = {}
-    core.to_parquet(out)
+    save_core(view, out)
     return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(view),
             "columns": view.shape[1]}
 
 
-def step_read_sql(url: str, schema: str, out: str) -> dict:
+def _read_sql(url: str, schema: str):
     import pandas as pd
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
-    start = time.perf_counter()
-    tx = pd.read_sql(f"SELECT customer_id, date, amount FROM {schema}.transactions", engine,
-                     parse_dates=["date"])
-    read = time.perf_counter() - start
-    view = core_groupby(tx)
-    seconds = time.perf_counter() - start
-    view[CORE].to_parquet(out)
-    return {"seconds": seconds, "read_seconds": read, "peak_mb": peak_mb(),
-            "customers": len(view), "rows": len(tx)}
+    return pd.read_sql(f"SELECT customer_id, date, amount FROM {schema}.transactions",
+                       sa.create_engine(url), parse_dates=["date"])
 
 
-def step_copy(url: str, schema: str, out: str) -> dict:
+def _read_copy(url: str, schema: str):
     import pandas as pd
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
-    start = time.perf_counter()
     buffer = io.BytesIO()
-    with engine.connect() as conn:
+    with sa.create_engine(url).connect() as conn:
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(
                 f"COPY (SELECT customer_id, date, amount FROM {schema}.transactions) "
@@ -94,17 +82,25 @@ def step_copy(url: str, schema: str, out: str) -> dict:
             for block in copy:
                 buffer.write(block)
     buffer.seek(0)
-    tx = pd.read_csv(buffer, names=["customer_id", "date", "amount"],
-                     dtype={"customer_id": "str"}, parse_dates=["date"])
-    read = time.perf_counter() - start
+    return pd.read_csv(buffer, names=["customer_id", "date", "amount"],
+                       dtype={"customer_id": "str"}, parse_dates=["date"])
+
+
+def _pandas_step(read, url: str, schema: str, out: str) -> dict:
+    """Every transaction row into pandas with ``read``, then the core groupby."""
+    start = time.perf_counter()
+    tx = read(url, schema)
+    read_seconds = time.perf_counter() - start
     view = core_groupby(tx)
     seconds = time.perf_counter() - start
-    view[CORE].to_parquet(out)
-    return {"seconds": seconds, "read_seconds": read, "peak_mb": peak_mb(),
+    save_core(view, out)
+    return {"seconds": seconds, "read_seconds": read_seconds, "peak_mb": peak_mb(),
             "customers": len(view), "rows": len(tx)}
 
 
-STEPS = {"pushdown": step_pushdown, "read_sql": step_read_sql, "copy": step_copy}
+STEPS = {"pushdown": step_pushdown,
+         "read_sql": lambda *a: _pandas_step(_read_sql, *a),
+         "copy": lambda *a: _pandas_step(_read_copy, *a)}
 
 
 def _run_step(step: str, url: str, schema: str, out: Path) -> dict:
