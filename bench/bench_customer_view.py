@@ -36,7 +36,9 @@ CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]
 
 def save_core(view, out: str) -> None:
     """Write the view's core columns to Parquet (for the agreement check)."""
-    save_core(view, out)
+    core = view[CORE].copy()
+    core.attrs = {}
+    core.to_parquet(out)
 
 
 def step_pushdown(folder: str, out: str) -> dict:
