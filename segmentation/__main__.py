@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
+
 OUTPUT_COLUMNS = (
     "customer_id", "recency_days", "frequency", "monetary_total", "tier", "rfm_segment",
     "churn_risk", "p_alive", "clv_12m", "risk_reasons", "cluster", "persona",
@@ -28,15 +30,53 @@ class CliError(Exception):
     """Bad input: printed as one line, exit code 2."""
 
 
+i18n.register({
+    "cli.db.both": {
+        "en": "use either --database or files (--transactions ...), not both",
+        "zh": "请只使用 --database 或文件（--transactions ...）其中之一，不要同时使用",
+    },
+    "cli.db.need_input": {
+        "en": "--transactions PATH is required (or --database NAME)",
+        "zh": "需要 --transactions 文件路径（或 --database 连接名）",
+    },
+    "cli.db.unknown": {
+        "en": "--database {name}: no [connections.{name}] in {secrets} and no connection of "
+              "that name saved in {folder}",
+        "zh": "--database {name}：{secrets} 中没有 [connections.{name}]，{folder} 中也没有保存"
+              "该名称的连接",
+    },
+    "cli.db.no_password": {
+        "en": "--database {name}: saved without its password; save it in the app with "
+              "'Remember the password', or put it in {secrets} under [connections.{name}]",
+        "zh": "--database {name}：保存时未记住密码；请在应用中勾选“记住密码”后保存，"
+              "或把它写入 {secrets} 的 [connections.{name}]",
+    },
+    "cli.db.failed": {
+        "en": "--database {name}: {message}",
+        "zh": "--database {name}：{message}",
+    },
+})
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m segmentation",
                                      description="Score customers of a branch network.")
     sub = parser.add_subparsers(dest="command", required=True)
     score = sub.add_parser("score", help="one row per customer with tier, segment and risk")
-    score.add_argument("--transactions", required=True, type=Path)
+    score.add_argument("--transactions", type=Path,
+                       help="transactions file (required unless --database)")
     score.add_argument("--customers", type=Path)
     score.add_argument("--surveys", type=Path)
     score.add_argument("--complaints", type=Path)
+    score.add_argument("--database", metavar="NAME",
+                       help="read a company database instead of files: a [connections.NAME] "
+                            "block of the secrets file, or a connection saved in the app "
+                            "(with its password), each with the table mapping saved in the app "
+                            "or guessed from table and column names")
+    score.add_argument("--secrets", type=Path, default=Path(".streamlit/secrets.toml"),
+                       help="secrets file for --database (default: .streamlit/secrets.toml)")
+    score.add_argument("--timeout", type=float, default=600,
+                       help="statement time limit in the database, seconds (default 600)")
     score.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD "
                        "(default: the last transaction date)")
     score.add_argument("--preset", type=Path, help="tier settings (JSON) saved from the app")
@@ -58,9 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def score(args: argparse.Namespace) -> pd.DataFrame:
     """Run the scoring pipeline for parsed CLI arguments; returns the output frame."""
-    from .churn import score_churn
     from .cleaning import load_files
-    from .features import customer_view
     from .tiers import score_customers
     from .workspace import Workspace
 
@@ -74,6 +112,10 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
         raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
     paths = {name: getattr(args, name) for name in
              ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
+    if args.database and paths:
+        raise CliError(i18n.t("cli.db.both", args.lang))
+    if not args.database and "transactions" not in paths:
+        raise CliError(i18n.t("cli.db.need_input", args.lang))
     for name, path in paths.items():
         if not path.exists():
             raise CliError(f"--{name} {path}: file not found")
@@ -82,22 +124,19 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     if args.lost_after is not None and args.lost_after < 1:
         raise CliError(f"--lost-after {args.lost_after}: give a number of days above 0")
     settings = _load_preset(args.preset) if args.preset else None
-    dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
-    for problem in dataset.problems:
-        print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
-        ws = Workspace(tmp)
-        ws.replace(dataset.tables, source="cli")
-        view = customer_view(ws.engine(), as_of=as_of)
-        churn = None
-        if args.churn:
+    if args.database:
+        view, churn = _from_database(args, as_of)
+    else:
+        dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
+        for problem in dataset.problems:
+            print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
+            ws = Workspace(tmp)
+            ws.replace(dataset.tables, source="cli")
             try:
-                churn = score_churn(ws.engine(), as_of=as_of, view=view, lang=args.lang,
-                                    horizon_days=args.horizon,
-                                    lost_after_days=args.lost_after).scores
-            except ValueError as err:  # too little history to learn churn from
-                print(f"warning: churn columns left empty: {err}", file=sys.stderr)
-        ws.engine().dispose()
+                view, churn = _view_and_churn(ws.engine(), args, as_of)
+            finally:
+                ws.engine().dispose()
     scored = score_customers(view, settings)
     if len(view) >= args.clusters:
         import warnings
@@ -111,6 +150,73 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
         columns = [c for c in CHURN_COLUMNS if c in churn.columns]
         scored = scored.join(churn[columns], how="left")
     return _output_frame(scored)
+
+
+def _view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
+    """The customer view and (unless ``--no-churn``) the churn scores, from ``engine``."""
+    from .churn import score_churn
+    from .features import customer_view
+
+    view = customer_view(engine, as_of=as_of, table_names=table_names)
+    churn = None
+    if args.churn:
+        try:
+            churn = score_churn(engine, as_of=as_of, view=view, lang=args.lang,
+                                horizon_days=args.horizon, lost_after_days=args.lost_after,
+                                table_names=table_names).scores
+        except ValueError as err:  # too little history to learn churn from
+            print(f"warning: churn columns left empty: {err}", file=sys.stderr)
+    return view, churn
+
+
+def _from_database(args: argparse.Namespace, as_of):
+    """``--database NAME``: the view and churn computed inside the named database.
+
+    Resolves NAME in the secrets file first, then among the connections saved in
+    the workspace; checks the mapping like the app does. Every connection or
+    mapping problem becomes a one-line :class:`CliError` in ``--lang``, without
+    the password.
+    """
+    import sqlalchemy as sa
+
+    from .connections import ConnectionError_, classify_error, open_engine
+    from .database import (
+        ConnectionStore,
+        check_mapping,
+        guess_mapping,
+        named_connection,
+        read_secrets_file,
+    )
+    from .workspace import default_folder
+
+    name = args.database
+    spec = None
+    try:
+        secrets = read_secrets_file(args.secrets)
+        store = ConnectionStore(default_folder())
+        if name in secrets:
+            spec, mapping = named_connection("secrets", name, store=store, secrets=secrets)
+        elif store.get(name) is not None and store.get(name).spec is not None:
+            spec, mapping = named_connection("saved", name, store=store, secrets=secrets)
+            if spec is None:
+                raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
+                                      secrets=args.secrets))
+        else:
+            raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
+                                  folder=store.path.parent))
+        engine = open_engine(spec, statement_timeout_s=args.timeout)
+        try:
+            if not mapping.tables:
+                mapping = guess_mapping(engine, spec)
+            check_mapping(engine, spec, mapping)
+            return _view_and_churn(engine, args, as_of, table_names=mapping.table_names())
+        except sa.exc.SQLAlchemyError as exc:
+            raise classify_error(exc, spec) from None
+        finally:
+            engine.dispose()
+    except ConnectionError_ as err:
+        raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
+                              message=" ".join(err.message(args.lang).split()))) from None
 
 
 def _load_preset(path: Path):

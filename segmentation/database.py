@@ -471,3 +471,74 @@ class ConnectionStore:
         data = self._load()
         if data.pop(name, None) is not None:
             self._write(data)
+
+
+# --------------------------------------------------------------------------- named connections
+
+
+def read_secrets_file(path: str | Path) -> dict[str, dict]:
+    """The ``[connections.<name>]`` blocks of a ``secrets.toml`` (``{}`` without the file).
+
+    For the batch CLI; the app reads the same file through ``st.secrets``. A file
+    that is not valid TOML raises :class:`ConnectionError_` (``bad_spec``) naming
+    the file, never its content.
+    """
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConnectionError_("bad_spec",
+                               detail=f"{path} is not a readable TOML file ({type(exc).__name__})"
+                               ) from None
+    blocks = data.get("connections", {})
+    return {str(n): dict(b) for n, b in blocks.items() if isinstance(b, dict)}
+
+
+def named_connection(origin: str, name: str, *, store: ConnectionStore,
+                     secrets: Mapping[str, Mapping]) -> tuple[ConnectionSpec | None,
+                                                             DatabaseMapping]:
+    """A ``"secrets"`` or ``"saved"`` connection: its spec and its saved mapping.
+
+    The spec is ``None`` when a saved connection needs its password entered (it
+    was saved without one); the mapping is empty when none was saved yet.
+    """
+    from .connections import spec_from_secrets
+
+    saved = store.get(name if origin == "saved" else f"secrets:{name}")
+    mapping = saved.mapping if saved is not None else DatabaseMapping()
+    if origin == "secrets":
+        block = secrets.get(name)
+        if block is None:
+            raise ConnectionError_("bad_spec", detail=f"no [connections.{name}] in secrets.toml")
+        return spec_from_secrets(block), mapping
+    if saved is None or saved.spec is None:
+        raise ConnectionError_("bad_spec", detail=f"no saved connection named {name!r}")
+    needs_password = saved.spec.driver not in ("sqlite", "duckdb") and not saved.has_password \
+        and saved.spec.user
+    return (None if needs_password else saved.spec), mapping
+
+
+def guess_mapping(engine: sa.Engine, spec: ConnectionSpec) -> DatabaseMapping:
+    """A mapping guessed from the table and column names (aliases), for a first connect.
+
+    An optional table whose required columns are not all recognised is left out
+    (the user can still map it by hand); transactions stay in, so that
+    :func:`check_mapping` names what is missing.
+    """
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            names = inspector.get_table_names(schema=spec.schema) + \
+                inspector.get_view_names(schema=spec.schema)
+    except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
+        raise classify_error(exc, spec) from None
+    tables = {}
+    for canonical, table in suggest_tables(names).items():
+        sample = source_columns(engine, TableChoice(table=table), spec, rows=1)
+        columns = suggest_columns(canonical, sample.columns)
+        if canonical == "transactions" or all(c in columns for c in REQUIRED[canonical]):
+            tables[canonical] = TableChoice(table=table, columns=columns)
+    return DatabaseMapping(tables)

@@ -18,21 +18,16 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import streamlit as st
 
+from segmentation import database
 from segmentation.connections import (
     ConnectionError_,
     ConnectionSpec,
-    classify_error,
     open_engine,
-    spec_from_secrets,
 )
 from segmentation.database import (
     ConnectionStore,
     DatabaseMapping,
-    TableChoice,
     check_mapping,
-    source_columns,
-    suggest_columns,
-    suggest_tables,
 )
 from segmentation.workspace import Snapshot, Workspace, ensure_dataset
 
@@ -171,36 +166,13 @@ def refresh(source: ActiveSource) -> ActiveSource:
 
 def named_connection(origin: str, name: str) -> tuple[ConnectionSpec | None, DatabaseMapping]:
     """The spec (``None`` when a saved one needs its password entered) and the saved mapping."""
-    saved = store().get(name if origin == "saved" else f"secrets:{name}")
-    mapping = saved.mapping if saved is not None else DatabaseMapping()
-    if origin == "secrets":
-        block = secrets_connections().get(name)
-        if block is None:
-            raise ConnectionError_("bad_spec", detail=f"no [connections.{name}] in secrets.toml")
-        return spec_from_secrets(block), mapping
-    if saved is None or saved.spec is None:
-        raise ConnectionError_("bad_spec", detail=f"no saved connection named {name!r}")
-    needs_password = saved.spec.driver not in ("sqlite", "duckdb") and not saved.has_password \
-        and saved.spec.user
-    return (None if needs_password else saved.spec), mapping
+    return database.named_connection(origin, name, store=store(),
+                                     secrets=secrets_connections() if origin == "secrets" else {})
 
 
 def auto_mapping(spec: ConnectionSpec) -> DatabaseMapping:
     """A mapping guessed from the table and column names (aliases), for a first connect."""
-    engine = engine_for(spec)
-    try:
-        with engine.connect() as conn:
-            inspector = sa.inspect(conn)
-            names = inspector.get_table_names(schema=spec.schema) + \
-                inspector.get_view_names(schema=spec.schema)
-    except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
-        raise classify_error(exc, spec) from None
-    tables = {}
-    for canonical, table in suggest_tables(names).items():
-        sample = source_columns(engine, TableChoice(table=table), spec, rows=1)
-        tables[canonical] = TableChoice(table=table,
-                                        columns=suggest_columns(canonical, sample.columns))
-    return DatabaseMapping(tables)
+    return database.guess_mapping(engine_for(spec), spec)
 
 
 def connect_named(origin: str, name: str) -> ActiveSource:
