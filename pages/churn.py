@@ -130,10 +130,11 @@ with tab_list:
     d1, d2 = st.columns(2)
     d1.download_button(t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
                        file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
-                       key="churn_download_csv")
+                       key="churn_download_csv", on_click="ignore")
     d2.download_button(t("cp.download.xlsx"),
                        lambda: to_excel_bytes({"warnings": export}, headers=headers),
                        file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
+                       on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     st.subheader(t("cp.detail"))

@@ -160,7 +160,7 @@ def _presets_panel() -> None:
             st.rerun()
         st.download_button(t("tp.preset.export"), store.export_json(chosen),
                            file_name=f"{chosen}.json", mime="application/json",
-                           key="tiers_preset_export")
+                           key="tiers_preset_export", on_click="ignore")
         if st.session_state.pop("tiers_loaded_msg", None):
             st.success(t("tp.preset.loaded", name=chosen))
         if default:
@@ -385,9 +385,10 @@ def _download_section(scored: pd.DataFrame, settings: TierSettings, labels) -> N
 
     c1, c2 = st.columns(2)
     c1.download_button(t("tp.download.csv"), lambda: to_csv_bytes(frame()),
-                       file_name=f"{stem}.csv", mime="text/csv", key="tiers_download_csv")
+                       file_name=f"{stem}.csv", mime="text/csv", key="tiers_download_csv",
+                       on_click="ignore")
     c2.download_button(t("tp.download.xlsx"), lambda: to_excel_bytes({"customers": frame()}),
-                       file_name=f"{stem}.xlsx", key="tiers_download_xlsx",
+                       file_name=f"{stem}.xlsx", key="tiers_download_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -769,12 +769,13 @@ def load(bind: sa.Engine | sa.Connection, view: pd.DataFrame, *, as_of: date | p
     """Read surveys, complaints, customer attributes and shipment counts, then :func:`prepare`.
 
     Survey and complaint rows are read as they are (they are small next to
-    transactions); shipments are counted per customer and window in the
-    database. ``check_rows(table)`` runs before a table's raw rows are read, so
-    a caller can refuse a table that is too large (see
+    transactions); customer attributes are one row per customer, like the view;
+    shipments are counted per customer and window in the database.
+    ``check_rows(table)`` runs before the raw survey / complaint rows are read,
+    so a caller can refuse a table that is too large (see
     :func:`segmentation.database.guard_raw_rows`).
     """
-    for table in ("customers", "surveys", "complaints"):
+    for table in ("surveys", "complaints"):
         if check_rows is not None and (table != "surveys" or with_surveys):
             check_rows(table)
     customers = read_table(bind, "customers", columns=("customer_id", *FILTER_COLUMNS),

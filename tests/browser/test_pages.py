@@ -52,7 +52,7 @@ def test_churn_list_downloads_as_csv_and_excel(server, page, tmp_path):
     wait_idle(page, timeout=180_000)
     n = int(page.locator('[data-testid="stMetric"]').filter(has_text="Customers to call")
             .locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Download the list (CSV)").click()
     data = open(info.value.path(), "rb").read()
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Chinese correctly
@@ -61,7 +61,8 @@ def test_churn_list_downloads_as_csv_and_excel(server, page, tmp_path):
     assert {"Customer", "Churn risk", "Why", "Suggested action"} <= set(frame.columns)
     assert frame["Churn risk"].between(0.5, 1).all()
     assert frame["Value at risk (¥)"].is_monotonic_decreasing
-    with page.expect_download() as info:
+    wait_idle(page)
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Download the list (Excel)").click()
     assert info.value.suggested_filename.endswith(".xlsx")
     info.value.save_as(tmp_path / "list.xlsx")
