@@ -91,6 +91,8 @@ st.divider()
 st.subheader(t("data.new"))
 st.caption(t("data.new.help", mb=MAX_MB))
 relabel("data_mode")
+if "data_mode" not in st.session_state and ctx.source.is_database:
+    st.session_state["data_mode"] = "database"  # back on this page: stay with the database
 mode = st.radio(t("data.mode"), ["files", "workbook", "database"], key="data_mode",
                 horizontal=True, format_func=lambda m: t(f"data.mode.{m}"))
 if mode == "database":

@@ -152,6 +152,7 @@ def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplo
 
     # the SQL that runs in the database, without credentials
     app.switch_page("pages/data.py").run()
+    assert app.radio(key="data_mode").value == "database"  # back on the page: still the database
     code = "\n".join(c.value for c in app.code)
     assert "GROUP BY" in code and '"运单"' in code and "寄件日期" in code
     assert PASSWORD not in _page_text(app)
