@@ -33,7 +33,6 @@ WINDOW = 90
 CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]
 
 
-
 def save_core(view, out: str) -> None:
     """Write the view's core columns to Parquet (for the agreement check)."""
     core = view[CORE].copy()

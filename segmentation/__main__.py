@@ -190,20 +190,20 @@ def _from_database(args: argparse.Namespace, as_of):
     from .workspace import default_folder
 
     name = args.database
-    spec = None
     try:
         secrets = read_secrets_file(args.secrets)
         store = ConnectionStore(default_folder())
         if name in secrets:
-            spec, mapping = named_connection("secrets", name, store=store, secrets=secrets)
-        elif store.get(name) is not None and store.get(name).spec is not None:
-            spec, mapping = named_connection("saved", name, store=store, secrets=secrets)
-            if spec is None:
-                raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
-                                      secrets=args.secrets))
+            origin = "secrets"
+        elif name in store.names():
+            origin = "saved"
         else:
             raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
                                   folder=store.path.parent))
+        spec, mapping = named_connection(origin, name, store=store, secrets=secrets)
+        if spec is None:  # saved in the app without its password
+            raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
+                                  secrets=args.secrets))
         engine = open_engine(spec, statement_timeout_s=args.timeout)
         try:
             if not mapping.tables:
