@@ -66,7 +66,7 @@ from __future__ import annotations
 import math
 import re
 import string
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -1830,7 +1830,8 @@ def _month_ends(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
 def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int = 12,
                      horizon_days: int | None = None, lost_after_days: int | None = None,
                      overdue_factor: float = 2.0,
-                     table_names: Mapping[str, str] | None = None) -> Lifecycle:
+                     table_names: Mapping[str, str] | None = None,
+                     customers: Iterable[str] | None = None) -> Lifecycle:
     """Each customer's stage at each month end, the counts and the flows between months.
 
     Stages at a month end ``e`` (for customers whose first purchase is on or
@@ -1861,6 +1862,10 @@ def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int
         ``horizon_days`` (itself defaulting to :func:`default_horizon`).
     overdue_factor : the "at risk" multiple of the usual interval.
     table_names : canonical table -> actual name.
+    customers : count only these customer ids (e.g. the customers of a user's
+        scope). Stages, the usual interval and the default ``lost_after_days``
+        are still those of all customers (network-wide), so a customer's stage
+        does not depend on who looks. ``None``: everyone.
 
     Returns
     -------
@@ -1937,6 +1942,9 @@ def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int
     for name, mask in (("active", known), ("at_risk", at_risk), ("lapsed", lapsed),
                        ("reactivated", reactivated), ("new", new)):
         codes[mask] = stage_index[name]  # later assignments win: "new" has priority
+    if customers is not None:  # counted and listed: only these (stages stay network-wide)
+        shown = np.isin(ids, np.asarray(list(customers), dtype=object).astype(str))
+        ids, codes = ids[shown], codes[shown]
     months_index = pd.DatetimeIndex(ends[2:], name="month_end")
     counts = pd.DataFrame(
         {s: (codes[:, 2:] == i).sum(axis=0).astype("int64") for s, i in stage_index.items()},

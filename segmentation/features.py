@@ -43,7 +43,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import expression
 
 from . import i18n
+from .access import Scope
 from .schema import DataError, Problem
+from .scoping import candidates, is_limited
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -317,6 +319,24 @@ def _canonical(found: Mapping[str, _Source]) -> dict[str, sa.FromClause]:
     return out
 
 
+def _scope_sources(found: Mapping[str, _Source], scope: Scope | None) -> dict[str, _Source]:
+    """``found`` with every table that has a ``customer_id`` read only for the customers
+    that may be in ``scope`` (``customer_id IN (candidates)``, see :mod:`segmentation.scoping`).
+    """
+    if not is_limited(scope):
+        return dict(found)
+    ids = candidates(_canonical(found), scope)
+    out: dict[str, _Source] = {}
+    for name, src in found.items():
+        if not src.has("customer_id"):
+            out[name] = src
+            continue
+        narrowed = (sa.select(*src.table.c).select_from(src.table)
+                    .where(src.c("customer_id").in_(ids)).subquery(f"{name}_scoped"))
+        out[name] = _Source(src.canonical, src.name, narrowed, src.columns)
+    return out
+
+
 def _transactions(found: Mapping[str, _Source], table_names: TableNames | None
                   ) -> _Source:
     name = dict(table_names or {}).get("transactions", "transactions")
@@ -478,10 +498,11 @@ def _complaints_query(complaints: _Source, bounds: _Bounds) -> sa.Select | None:
 
 
 def _build(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_days: int,
-           table_names: TableNames | None) -> tuple[dict[str, sa.Select], dict]:
+           table_names: TableNames | None, scope: Scope | None = None
+           ) -> tuple[dict[str, sa.Select], dict]:
     if int(window_days) != window_days or window_days < 1:
         raise ValueError(f"window_days must be a positive whole number, got {window_days!r}")
-    found = _find_tables(conn, table_names)
+    found = _scope_sources(_find_tables(conn, table_names), scope)
     tx = _transactions(found, table_names)
     bounds = _Bounds(_as_day(as_of), int(window_days))
     shares = ({} if conn is None else
@@ -499,8 +520,8 @@ def _build(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_day
 
 
 def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.Timestamp,
-                 window_days: int = 90, table_names: TableNames | None = None
-                 ) -> dict[str, sa.Select]:
+                 window_days: int = 90, table_names: TableNames | None = None,
+                 scope: Scope | None = None) -> dict[str, sa.Select]:
     """Every query :func:`customer_view` runs, by name, for showing or auditing the SQL.
 
     Parameters
@@ -510,6 +531,8 @@ def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.
     window_days : length W of the recent and prior windows, in days.
     table_names : canonical table -> actual (optionally ``schema.table``) name,
         or a selectable with canonical column names.
+    scope : read only the customers that may be in this scope (see
+        :func:`customer_view`); ``None``: everyone.
 
     With ``bind=None`` nothing connects: every table must then be given as a
     selectable, and the service / channel mix columns are left out (their
@@ -525,9 +548,9 @@ def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.
         and the columns each one needs exist).
     """
     if bind is None:
-        return _build(None, as_of, window_days, table_names)[0]
+        return _build(None, as_of, window_days, table_names, scope)[0]
     with _connected(bind) as conn:
-        return _build(conn, as_of, window_days, table_names)[0]
+        return _build(conn, as_of, window_days, table_names, scope)[0]
 
 
 def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
@@ -833,7 +856,8 @@ def _complaint_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
 
 def customer_view(bind: sa.Engine | sa.Connection, *,
                   as_of: dt.date | pd.Timestamp | None = None, window_days: int = 90,
-                  table_names: TableNames | None = None) -> pd.DataFrame:
+                  table_names: TableNames | None = None,
+                  scope: Scope | None = None) -> pd.DataFrame:
     """One row per customer, aggregated inside the database that holds the data.
 
     Reads the canonical tables (see :mod:`segmentation.schema`): ``transactions``
@@ -853,14 +877,25 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
     table_names : canonical table -> actual table name in the database,
         optionally schema-qualified (``"sales.orders"``); missing keys use the
         canonical name.
+    scope : only the customers of this :class:`~segmentation.access.Scope`
+        (``None`` or an unlimited scope: everyone). Applied as a ``WHERE``
+        inside every query, before aggregating: each table is read only for the
+        customers whose ``customers.branch`` / ``customers.region`` is in the
+        scope or who have a transaction at one of its branches (see
+        :mod:`segmentation.scoping`); the result is then kept to the customers
+        whose home ``branch`` or ``region`` (below) is in the scope, so a
+        customer appears for exactly one branch. A customer's measures are the
+        same as in the unscoped view. The service / channel share columns are
+        those of the scoped customers' purchases.
 
     Returns
     -------
     DataFrame
         Indexed by ``customer_id`` (``str`` dtype), sorted by it in text
         (code point) order. **Rows**: every customer with at least one
-        transaction row dated on or before ``as_of``; customers who appear only
-        in ``customers`` (or only in surveys / complaints) are not in the view.
+        transaction row dated on or before ``as_of`` (and in ``scope``);
+        customers who appear only in ``customers`` (or only in surveys /
+        complaints) are not in the view.
         A *purchase* is a transaction row with ``amount > 0``, a *refund* one
         with ``amount < 0``; a row with ``amount = 0`` is neither. Day counts
         are whole calendar days. Counts are ``int64`` (never missing);
@@ -967,7 +1002,7 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
     """
     with _connected(bind) as conn:
         day = data_as_of(conn, table_names) if as_of is None else _as_day(as_of)
-        queries, shares = _build(conn, day, window_days, table_names)
+        queries, shares = _build(conn, day, window_days, table_names, scope)
         raws = {name: _fetch(conn, query) for name, query in queries.items()
                 if name != "branches"}
         tx = raws["transactions"]
@@ -991,5 +1026,7 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
         ids = ids.take(order)
         columns = {name: values[order] for name, values in columns.items()}
     view = pd.DataFrame(columns, index=ids)
+    if is_limited(scope):  # the home branch / region decides: one branch per customer
+        view = scope.apply(view)
     view.attrs.update(as_of=day, window_days=int(window_days))
     return view

@@ -15,14 +15,23 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .access import Scope
 from .features import TableNames, day_of, find_tables
 from .filters import FILTER_COLUMNS, Filters, apply_filters
+from .scoping import is_limited, scope_tables
 
 CUBE_KEYS: tuple[str, ...] = ("day",) + FILTER_COLUMNS
 
 
-def _tables(engine: sa.Engine, table_names: TableNames | None):
-    return find_tables(engine, table_names)
+def _tables(engine: sa.Engine, table_names: TableNames | None, scope: Scope | None = None):
+    return scope_tables(find_tables(engine, table_names), scope)
+
+
+def _in_scope(cube: pd.DataFrame, scope: Scope | None) -> pd.DataFrame:
+    """Cube rows whose branch / region key is in ``scope`` (rows without one are out)."""
+    if not is_limited(scope):
+        return cube
+    return scope.apply(cube).reset_index(drop=True)
 
 
 def _grouped_cube(fact, tables, *, as_of: date, measures) -> sa.Select:
@@ -49,9 +58,10 @@ def _grouped_cube(fact, tables, *, as_of: date, measures) -> sa.Select:
 
 
 def activity_cube_query(engine: sa.Engine, *, as_of: date,
-                        table_names: TableNames | None = None) -> sa.Select:
+                        table_names: TableNames | None = None,
+                        scope: Scope | None = None) -> sa.Select:
     """SQL for the daily activity cube (see :func:`activity_cube`)."""
-    tables = _tables(engine, table_names)
+    tables = _tables(engine, table_names, scope)
     tx = tables["transactions"]
     positive = sa.case((tx.c.amount > 0, 1), else_=0)
     measures = [sa.func.sum(positive).label("shipments"),
@@ -60,8 +70,13 @@ def activity_cube_query(engine: sa.Engine, *, as_of: date,
 
 
 def activity_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
-                  table_names: TableNames | None = None) -> pd.DataFrame:
+                  table_names: TableNames | None = None,
+                  scope: Scope | None = None) -> pd.DataFrame:
     """Transactions up to ``as_of`` per day and customer attributes.
+
+    ``scope`` (see :mod:`segmentation.scoping`): only the transactions of the
+    customers who may be in it are read (a ``WHERE`` in the query), and only
+    the cube rows whose branch / region is in it are kept.
 
     Returns
     -------
@@ -72,19 +87,22 @@ def activity_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
     (net: refunds included), one row per distinct key.
     """
     as_of = pd.Timestamp(as_of).date()
-    query = activity_cube_query(engine, as_of=as_of, table_names=table_names)
+    query = activity_cube_query(engine, as_of=as_of, table_names=table_names, scope=scope)
     with engine.connect() as conn:
         cube = pd.DataFrame(conn.execute(query).mappings().all())
-    return _typed_cube(cube, ("shipments", "revenue"))
+    return _in_scope(_typed_cube(cube, ("shipments", "revenue")), scope)
 
 
 def survey_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
-                table_names: TableNames | None = None) -> pd.DataFrame | None:
+                table_names: TableNames | None = None,
+                scope: Scope | None = None) -> pd.DataFrame | None:
     """Survey responses per day and customer attributes: ``responses``, ``score_sum``.
 
-    ``None`` when there is no surveys table.
+    ``None`` when there is no surveys table. ``scope`` as in :func:`activity_cube`;
+    answers without a customer (and without a branch of their own) are in no
+    limited scope.
     """
-    tables = _tables(engine, table_names)
+    tables = _tables(engine, table_names, scope)
     sv = tables.get("surveys")
     if sv is None:
         return None
@@ -96,7 +114,7 @@ def survey_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
     query = _grouped_cube(sv, tables, as_of=as_of, measures=measures)
     with engine.connect() as conn:
         cube = pd.DataFrame(conn.execute(query).mappings().all())
-    return _typed_cube(cube, ("responses", "score_sum"))
+    return _in_scope(_typed_cube(cube, ("responses", "score_sum")), scope)
 
 
 def _typed_cube(cube: pd.DataFrame, measures) -> pd.DataFrame:

@@ -87,17 +87,20 @@ from scipy import stats
 from sklearn.linear_model import LinearRegression
 
 from . import i18n
+from .access import Scope
 from .features import (
     _connected,
     _count_if,
     _fetch,
     _find_tables,
     _positions,
+    _scope_sources,
     _text,
     _transactions,
 )
 from .filters import FILTER_COLUMNS, Filters, apply_filters, normalize_filters
 from .schema import SURVEY_DIMENSIONS
+from .scoping import is_limited
 
 __all__ = [
     "CURRENT",
@@ -566,7 +569,8 @@ def shipment_windows(as_of: date | pd.Timestamp, *, period_days: int = 90, month
 
 def shipment_counts(bind: sa.Engine | sa.Connection,
                     windows: Mapping[str, tuple[date | pd.Timestamp, date | pd.Timestamp]], *,
-                    table_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                    table_names: Mapping[str, str] | None = None,
+                    scope: Scope | None = None) -> pd.DataFrame:
     """Shipments (transactions with ``amount > 0``) per customer and window, in the database.
 
     One ``GROUP BY customer_id`` with a conditional count per window; only the
@@ -578,6 +582,9 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
     windows : label -> (first day, first day after), half-open, e.g. from
         :func:`shipment_windows`.
     table_names : canonical table -> actual name.
+    scope : count only the customers who may be in this scope (a ``WHERE``,
+        see :mod:`segmentation.scoping`; the caller keeps those whose home
+        branch / region is in it).
 
     Returns
     -------
@@ -585,7 +592,7 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
     window label; customers without a shipment in any window are absent.
     """
     with _connected(bind) as conn:
-        tx = _transactions(_find_tables(conn, table_names), table_names)
+        tx = _transactions(_scope_sources(_find_tables(conn, table_names), scope), table_names)
         cid, day, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
         cols = [cid.label("customer_id")]
         for i, (start, end) in enumerate(windows.values()):
@@ -611,16 +618,18 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
 def read_table(bind: sa.Engine | sa.Connection,
                table: Literal["surveys", "complaints", "customers"], *,
                as_of: date | pd.Timestamp | None = None, columns: Sequence[str] | None = None,
-               table_names: Mapping[str, str] | None = None) -> pd.DataFrame | None:
+               table_names: Mapping[str, str] | None = None,
+               scope: Scope | None = None) -> pd.DataFrame | None:
     """A canonical table (surveys, complaints: small), rows dated after ``as_of`` left out.
 
     Column names are matched case-insensitively and returned in lower case;
     ``date`` and ``resolved_date`` become ``datetime64``. ``columns`` limits
     the columns read (absent ones are skipped). ``None`` when the table does
-    not exist.
+    not exist. ``scope``: only the rows of customers who may be in it (a ``WHERE``, see
+    :mod:`segmentation.scoping`); a table without ``customer_id`` is read whole.
     """
     with _connected(bind) as conn:
-        found = _find_tables(conn, table_names).get(table)
+        found = _scope_sources(_find_tables(conn, table_names), scope).get(table)
         if found is None:
             return None
         wanted = [c for c in (columns or found.columns) if c in found.columns]
@@ -700,6 +709,16 @@ class SatisfactionData:
         attrs = apply_filters(self.attributes, dict(norm))
         if tiers and "tier" in attrs.columns:
             attrs = attrs[attrs["tier"].isin(tiers).to_numpy()]
+        return self._keep(attrs)
+
+    def within(self, scope: Scope | None) -> SatisfactionData:
+        """Only the customers whose branch / region is in ``scope``: answers and
+        complaints without a known customer are in no limited scope."""
+        if not is_limited(scope):
+            return self
+        return self._keep(scope.apply(self.attributes))
+
+    def _keep(self, attrs: pd.DataFrame) -> SatisfactionData:
         keep = attrs.index
 
         def _rows(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -765,7 +784,8 @@ class SatisfactionData:
 def load(bind: sa.Engine | sa.Connection, view: pd.DataFrame, *, as_of: date | pd.Timestamp,
          period_days: int = 90, months: int = 24, with_surveys: bool = True,
          table_names: Mapping[str, str] | None = None,
-         check_rows: Callable[[str], None] | None = None) -> SatisfactionData:
+         check_rows: Callable[[str], None] | None = None,
+         scope: Scope | None = None) -> SatisfactionData:
     """Read surveys, complaints, customer attributes and shipment counts, then :func:`prepare`.
 
     Survey and complaint rows are read as they are (they are small next to
@@ -774,20 +794,27 @@ def load(bind: sa.Engine | sa.Connection, view: pd.DataFrame, *, as_of: date | p
     ``check_rows(table)`` runs before the raw survey / complaint rows are read,
     so a caller can refuse a table that is too large (see
     :func:`segmentation.database.guard_raw_rows`).
+
+    ``scope``: every read is narrowed in the database to the customers who may
+    be in it (see :mod:`segmentation.scoping`), and the result keeps only the
+    customers whose branch / region is in it (:meth:`SatisfactionData.within`);
+    pass the view of the same scope.
     """
     for table in ("surveys", "complaints"):
         if check_rows is not None and (table != "surveys" or with_surveys):
             check_rows(table)
     customers = read_table(bind, "customers", columns=("customer_id", *FILTER_COLUMNS),
-                           table_names=table_names)
+                           table_names=table_names, scope=scope)
     attributes = customer_attributes(view, customers=customers)
-    surveys = (read_table(bind, "surveys", as_of=as_of, table_names=table_names)
+    surveys = (read_table(bind, "surveys", as_of=as_of, table_names=table_names, scope=scope)
                if with_surveys else None)
-    complaints = read_table(bind, "complaints", as_of=as_of, table_names=table_names)
+    complaints = read_table(bind, "complaints", as_of=as_of, table_names=table_names,
+                            scope=scope)
     shipments = shipment_counts(bind, shipment_windows(as_of, period_days=period_days,
                                                        months=months),
-                                table_names=table_names)
-    return prepare(surveys, complaints, attributes, shipments, as_of=as_of)
+                                table_names=table_names, scope=scope)
+    data = prepare(surveys, complaints, attributes, shipments, as_of=as_of)
+    return data.within(scope)
 
 
 def prepare(surveys: pd.DataFrame | None, complaints: pd.DataFrame | None,

@@ -82,7 +82,9 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
+from .access import Scope
 from .features import customer_view
+from .scoping import is_limited
 
 __all__ = [
     "BREAKDOWN_COLUMNS",
@@ -118,6 +120,7 @@ __all__ = [
     "percentile_ranks",
     "playbook_frame",
     "prepare_scoring",
+    "restrict_scoring",
     "rfm_grid",
     "rfm_scores",
     "rfm_segments",
@@ -818,6 +821,9 @@ class ScoringBase:
     cells : int8 array (n,): RFM grid cell ``(r - 1) * 5 + (f - 1)``.
     notes : notes about the measures (constant or missing values).
     has_tenure : whether the view has ``tenure_days``.
+    network : for a base made by :func:`restrict_scoring`, the base of the whole
+        population it was cut from: share cuts are placed among its customers,
+        so a customer's tier does not depend on who else is shown.
     """
 
     view: pd.DataFrame
@@ -827,6 +833,7 @@ class ScoringBase:
     notes: tuple[Note, ...]
     has_tenure: bool
     _cache: dict = field(default_factory=dict, repr=False)
+    network: ScoringBase | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -911,6 +918,29 @@ def prepare_scoring(view: pd.DataFrame) -> ScoringBase:
     cells = ((scores[0] - 1) * 5 + (scores[1] - 1)).astype(np.int8)
     return ScoringBase(view=view, percentiles=pct, scores=scores, cells=cells,
                        notes=tuple(notes), has_tenure=has_tenure)
+
+
+def restrict_scoring(base: ScoringBase, view: pd.DataFrame) -> ScoringBase:
+    """The customers of ``view`` with the ranks they have in ``base`` (nothing re-ranked).
+
+    ``view`` holds a subset of ``base.view``'s customers (e.g. one branch's, or with
+    names masked); its rows are shown, while :func:`assign` places share cuts
+    among all of ``base``'s customers: tiers stay properties of the whole
+    population (a VIP is a VIP whoever looks). Restricting a restricted base
+    restricts its population again.
+
+    Raises
+    ------
+    ValueError
+        When ``view`` has a customer that ``base`` lacks.
+    """
+    network = base.network or base
+    positions = network.view.index.get_indexer(view.index)
+    if (positions < 0).any():
+        raise ValueError("the view has customers that the scoring base lacks")
+    return ScoringBase(view=view, percentiles=network.percentiles[:, positions],
+                       scores=network.scores[:, positions], cells=network.cells[positions],
+                       notes=network.notes, has_tenure=network.has_tenure, network=network)
 
 
 @dataclass(frozen=True, eq=False)
@@ -1141,9 +1171,17 @@ def assign(base: ScoringBase, settings: TierSettings | None = None) -> TierResul
     spend, ships = base.annual(settings.annualize_min_days)
 
     notes: list[Note] = []
+    network = base.network
     if n == 0:
         notes.append(_note("empty_view", "info", lambda lang: {}))
         codes = np.zeros(0, dtype=np.int8)
+    elif settings.mode == "share" and network is not None:
+        # cuts among the whole population; the notes describe those cuts
+        population = _value(network, settings.weights)
+        cuts, details, distinct = _share_cuts(population, settings.shares)
+        codes = _codes_from_cuts(value, cuts)
+        counts = np.bincount(_codes_from_cuts(population, cuts), minlength=len(tiers))
+        notes += _share_notes(settings, details, distinct, network.n, counts)
     elif settings.mode == "share":
         cuts, details, distinct = _share_cuts(value, settings.shares)
         codes = _codes_from_cuts(value, cuts)
@@ -1635,7 +1673,8 @@ class TierHistory:
 
 def tier_history(bind: Any, *, as_of: pd.Timestamp | str, settings: TierSettings | None = None,
                  months: int = 12,
-                 view_fn: Callable[..., pd.DataFrame] = customer_view) -> TierHistory:
+                 view_fn: Callable[..., pd.DataFrame] = customer_view,
+                 scope: Scope | None = None) -> TierHistory:
     """Tiers at each of the last ``months`` month ends (one customer view per month end).
 
     Parameters
@@ -1646,6 +1685,9 @@ def tier_history(bind: Any, *, as_of: pd.Timestamp | str, settings: TierSettings
     months : number of month ends.
     view_fn : ``view_fn(bind, as_of=month_end) -> customer view``; default
         :func:`segmentation.features.customer_view`. Wrap it to apply filters.
+    scope : show only the customers of this scope: tiers are still graded among
+        all customers of ``view_fn`` (network-wide), then each month keeps the
+        customers whose branch / region at that month end is in the scope.
 
     Returns
     -------
@@ -1661,7 +1703,8 @@ def tier_history(bind: Any, *, as_of: pd.Timestamp | str, settings: TierSettings
     columns, notes = {}, {}
     for day in periods:
         result = assign(prepare_scoring(view_fn(bind, as_of=day)), settings)
-        columns[day] = result.scored["tier"]
+        scored = scope.apply(result.scored) if is_limited(scope) else result.scored
+        columns[day] = scored["tier"]
         notes[day] = result.notes
     index = pd.Index([], name="customer_id")
     for col in columns.values():
