@@ -8,10 +8,10 @@ import streamlit as st
 import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
 from segmentation.churn import STAGES, warning_list
-from segmentation.customer import customer_history
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.tiers import assign
 from ui import context
+from ui.scoping import customer_rows, scope_caption
 from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
 
@@ -41,6 +41,7 @@ with c2:
 with c1:
     st.title(t("cp.title"))
     st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
+    scope_caption(ctx)
 
 with st.spinner(t("cp.running")):
     try:
@@ -98,6 +99,7 @@ with tab_list:
     st.subheader(t("cp.list", n=i18n.fmt_int(len(shown), lang)))
     if shown.empty:
         st.info(t("cp.list.empty"))
+    rows_allowed = customer_rows(ctx)
     table = shown.reset_index()
     name_col = ["name"] if "name" in view.columns else []
     if name_col:
@@ -105,7 +107,7 @@ with tab_list:
     columns = ["customer_id", *name_col, "branch", "tier_label", "churn_risk", "value_at_risk",
                "clv_12m", "recency_days", "risk_reasons", "action"]
     columns = [c for c in columns if c in table.columns]
-    event = st.dataframe(
+    event = None if not rows_allowed else st.dataframe(
         table[columns], hide_index=True, key="churn_list", on_select="rerun",
         selection_mode="single-row", height=420,
         column_config={
@@ -127,19 +129,21 @@ with tab_list:
                "clv_12m": t("cp.col.clv"), "recency_days": t("cp.col.recency"),
                "risk_reasons": t("cp.col.reasons"), "action": t("cp.col.action")}
     export = table[columns]
-    d1, d2 = st.columns(2)
-    d1.download_button(t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
-                       file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
-                       key="churn_download_csv", on_click="ignore")
-    d2.download_button(t("cp.download.xlsx"),
-                       lambda: to_excel_bytes({"warnings": export}, headers=headers),
-                       file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
-                       on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d1, d2 = st.columns(2) if rows_allowed else (None, None)
+    if rows_allowed:
+        d1.download_button(t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
+                           file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
+                           key="churn_download_csv", on_click="ignore")
+        d2.download_button(
+            t("cp.download.xlsx"), lambda: to_excel_bytes({"warnings": export}, headers=headers),
+            file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
+            on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-    st.subheader(t("cp.detail"))
+    if rows_allowed:
+        st.subheader(t("cp.detail"))
     rows = event.selection.rows if event is not None else []
-    options = table["customer_id"].astype(str).tolist()[:500]
+    options = table["customer_id"].astype(str).tolist()[:500] if rows_allowed else []
     selected = options[rows[0]] if rows and rows[0] < len(options) else None
     if selected is not None:
         st.session_state["churn_detail"] = selected
@@ -147,8 +151,8 @@ with tab_list:
         if st.session_state.get("churn_detail") not in options:
             st.session_state["churn_detail"] = options[0]
         customer = st.selectbox(t("cp.detail.pick"), options, key="churn_detail")
-        history = ctx.guarded(lambda: customer_history(
-            ctx.source.engine, customer, as_of=ctx.as_of, table_names=ctx.source.table_names))
+        history = ctx.customer_history(customer)
+    if options and history is not None:  # None: not a customer of the scope (tampered)
         tx = history["transactions"]
         monthly = (tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum().rename_axis("month")
                    .reset_index())

@@ -39,6 +39,7 @@ from segmentation.personas_store import (
 )
 from segmentation.tiers import assign
 from ui import context
+from ui.scoping import customer_rows, scope_caption
 from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
 
@@ -89,6 +90,7 @@ def _silhouettes(dataset_id: str, as_of: date, filters: tuple, features: tuple[s
 
 st.title(t("cl.title"))
 st.caption(t("cl.caption", as_of=ctx.as_of.isoformat()))
+scope_caption(ctx)
 
 view = ctx.view()
 if view.empty:
@@ -114,7 +116,7 @@ def _chosen_features() -> tuple[str, ...]:
 
 
 def _silhouette_key(features: tuple[str, ...]) -> tuple:
-    return (ctx.snap.dataset_id, ctx.as_of, ctx.filters, features)
+    return (ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, features)
 
 
 def _suggestion(features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
@@ -354,6 +356,8 @@ def _k_tab(features: tuple[str, ...], k: int) -> None:
 
 
 def _download_tab(result: _Clustering, names: pd.DataFrame, labels: dict[int, str]) -> None:
+    if not customer_rows(ctx):
+        return
     tiers, settings = _tiers()
     tier_labels = settings.tier_labels(lang)
     frame = pd.DataFrame({
@@ -400,7 +404,7 @@ def clusters_body() -> None:
         return
     try:
         with st.spinner(t("cl.running")):
-            result = _clustering(ctx.snap.dataset_id, ctx.as_of, ctx.filters, k, features,
+            result = _clustering(ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, k, features,
                                  view)
     except ClusterError as err:
         st.error(err.message(lang))

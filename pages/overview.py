@@ -8,6 +8,7 @@ import streamlit as st
 from segmentation import charts, i18n
 from segmentation.overview import breakdown, headline, monthly_trend
 from ui import context
+from ui.scoping import scope_caption
 
 ctx = context.current()
 lang, t = ctx.lang, ctx.t
@@ -15,6 +16,7 @@ days = context.PERIOD_DAYS
 
 st.title(t("ov.title"))
 st.caption(t("ov.caption", days=days, as_of=ctx.as_of.isoformat()))
+scope_caption(ctx)
 
 view = ctx.view()
 activity, surveys = ctx.cubes()

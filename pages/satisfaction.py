@@ -11,9 +11,9 @@ import ui.strings_satisfaction  # noqa: F401  (registers the page strings)
 from segmentation import charts_satisfaction as charts
 from segmentation import i18n
 from segmentation import satisfaction as sat
-from segmentation.database import guard_raw_rows
 from segmentation.tiers import assign
 from ui import context
+from ui.scoping import customer_rows, scope_caption
 from ui.tier_state import current_tier_settings
 
 DAYS = context.PERIOD_DAYS
@@ -23,21 +23,12 @@ MIN_RESPONSES = 10
 MIN_DRIVER_RESPONSES = 30
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _data(dataset_id: str, as_of: date, _full: pd.DataFrame,
-          with_surveys: bool = True) -> sat.SatisfactionData:
-    """Surveys, complaints, attributes and shipments of the dataset at ``as_of``."""
-    source = context.sources.get(dataset_id)
-    check = (lambda table: guard_raw_rows(source.snap.rows, table)) if source.is_database \
-        else None
-    return sat.load(source.engine, _full, as_of=as_of, period_days=DAYS, months=MONTHS,
-                    with_surveys=with_surveys, table_names=source.table_names, check_rows=check)
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _graded(dataset_id: str, as_of: date, with_surveys: bool, filters: tuple, grading: str,
-            _all: sat.SatisfactionData, _tiers: pd.Series) -> sat.SatisfactionData:
-    """The customers of the sidebar filters, with the tiers of the current grading."""
+            scope_key: tuple, _all: sat.SatisfactionData,
+            _tiers: pd.Series) -> sat.SatisfactionData:
+    """The customers of the sidebar filters (within the user's scope, which ``_all``
+    already is), with the tiers of the current grading."""
     return _all.select(dict(filters)).with_tiers(_tiers)
 
 
@@ -46,19 +37,19 @@ lang, t = ctx.lang, ctx.t
 filters = ctx.filters
 
 st.title(t("sat.title"))
-full = ctx.full_view()
 dataset = ctx.snap.dataset_id
 with st.spinner(t("common.loading")):
     try:
-        everything = ctx.guarded(_data, dataset, ctx.as_of, full)
+        everything = ctx.satisfaction()
         scale_problem = None
     except sat.SatisfactionError as err:  # scores on no known scale: complaints still work
         scale_problem = err.message(lang)
-        everything = ctx.guarded(_data, dataset, ctx.as_of, full, False)
+        everything = ctx.satisfaction(False)
 with_surveys = scale_problem is None
 # tiers as on the tiers and churn pages: the current grading, ranked within the filters
 SETTINGS = current_tier_settings(lang)
-graded = _graded(dataset, ctx.as_of, with_surveys, filters, SETTINGS.to_json(), everything,
+graded = _graded(dataset, ctx.as_of, with_surveys, filters, SETTINGS.to_json(), ctx.scope_key,
+                 everything,
                  assign(ctx.scoring_base(), SETTINGS).scored["tier"])
 
 # ---------------------------------------------------------------- page controls
@@ -109,6 +100,7 @@ if scale is not None:
     st.caption(t("sat.caption", days=DAYS, as_of=ctx.as_of.isoformat(), scale=scale.label(lang)))
 else:
     st.caption(t("sat.caption.no_surveys", days=DAYS, as_of=ctx.as_of.isoformat()))
+scope_caption(ctx)
 if scale_problem:
     st.error(t("sat.scale_error", message=scale_problem))
 if not data.has_surveys and not data.has_complaints:
@@ -468,6 +460,7 @@ with tabs[2]:
             st.success(t("sat.cp.sla.none", sla=sla))
         else:
             st.warning(t("sat.cp.sla.some", n=i18n.fmt_int(len(late), lang), sla=sla))
+        if not late.empty and customer_rows(ctx):
             shown = late.assign(**{c: [group_label(c, v) if pd.notna(v) else "" for v in late[c]]
                                    for c in ("category", "severity", "tier") if c in late})
             config = {c: st.column_config.TextColumn(t(f"sat.col.{c}")) for c in
@@ -488,6 +481,7 @@ with tabs[2]:
             st.info(t("sat.cp.repeat.none"))
         else:
             st.caption(t("sat.cp.repeat.caption", n=i18n.fmt_int(len(repeat), lang)))
+        if not repeat.empty and customer_rows(ctx):
             shown = repeat.reset_index()
             shown["categories"] = [
                 ("、" if lang == "zh" else ", ").join(
@@ -579,8 +573,8 @@ def _summary(*key, _data: sat.SatisfactionData, _groups: pd.Series,
 
 
 def _compare(groups: pd.Series, names: dict[str, str], key: str, *source) -> None:
-    summary = _summary(dataset, ctx.as_of, with_surveys, filters, SETTINGS.to_json(),
-                       scale_key, key, *source,
+    summary = _summary(dataset, ctx.as_of, with_surveys, filters, ctx.scope_key,
+                       SETTINGS.to_json(), scale_key, key, *source,
                        _data=graded.with_scale(None if scale_key == "auto" else scale_key),
                        _groups=groups, order=tuple(names))
     shown = summary.reset_index()
@@ -626,7 +620,7 @@ with tabs[4]:
         churn = sat.churn_groups(ctx.churn_scores(ready[2], ready[3]))
         horizon = ready[2]
     else:  # a view that already carries churn scores (e.g. from the batch CLI)
-        churn = sat.churn_groups(full)
+        churn = sat.churn_groups(ctx.full_view())
     if churn is None:
         st.info(t("sat.links.churn.pending"))
     else:

@@ -24,6 +24,7 @@ from segmentation.tiers import (
     top_share,
 )
 from ui import context
+from ui.scoping import customer_rows, scope_caption
 from ui.state import relabel
 from ui.tier_state import (
     load_into_state,
@@ -36,6 +37,7 @@ store = PresetStore.for_workspace(context.workspace())
 
 st.title(t("tp.title"))
 st.caption(t("tp.caption", as_of=ctx.as_of.isoformat()))
+scope_caption(ctx)
 
 view = ctx.view()
 if view.empty:
@@ -370,6 +372,8 @@ def _history_section(settings: TierSettings, labels, colors) -> None:
 
 def _download_section(scored: pd.DataFrame, settings: TierSettings, labels) -> None:
     st.subheader(t("tp.download"))
+    if not customer_rows(ctx):
+        return
     picked = [k for k in st.session_state.get("tiers_download_pick", settings.tiers[:1])
               if k in settings.tiers]
     st.session_state["tiers_download_pick"] = picked

@@ -17,15 +17,26 @@ import streamlit as st
 
 import ui.strings  # noqa: F401  (registers the UI strings)
 from segmentation import i18n
+from segmentation.access import ALL, OPEN_USER, Scope, User, mask_frame
 from segmentation.connections import ConnectionError_, classify_error
 from segmentation.features import customer_view
 from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
 from segmentation.overview import activity_cube, survey_cube
-from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, tier_history
+from segmentation.tiers import (
+    ScoringBase,
+    TierSettings,
+    pareto,
+    prepare_scoring,
+    restrict_scoring,
+    tier_history,
+)
 from segmentation.workspace import Snapshot, Workspace
+from ui import identity
 from ui import source as sources
 
 PERIOD_DAYS = 90
+#: months of survey / complaint trends read for the satisfaction page
+SATISFACTION_MONTHS = 24
 
 
 def workspace() -> Workspace:
@@ -44,39 +55,63 @@ def _bind(dataset_id: str) -> tuple:
     return source.engine, source.table_names
 
 
+def _scope(scope_key: tuple) -> Scope:
+    """The :class:`Scope` of a cache key made by ``Scope.key()``."""
+    fields = dict(zip(scope_key[::2], scope_key[1::2], strict=True))
+    return Scope(regions=fields["regions"], branches=fields["branches"])
+
+
+ALL_KEY = ALL.key()
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _view(dataset_id: str, as_of: date, window_days: int) -> pd.DataFrame:
+def _view(dataset_id: str, as_of: date, window_days: int,
+          scope_key: tuple = ALL_KEY) -> pd.DataFrame:
+    """The customer view of a scope, narrowed inside the database (``ALL_KEY``: everyone,
+    for network-wide ranks and models that are never shown as they are)."""
     engine, names = _bind(dataset_id)
-    return customer_view(engine, as_of=as_of, window_days=window_days, table_names=names)
+    return customer_view(engine, as_of=as_of, window_days=window_days, table_names=names,
+                         scope=_scope(scope_key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _filtered_view(dataset_id: str, as_of: date, window_days: int,
-                   filters: tuple) -> pd.DataFrame:
-    return apply_filters(_view(dataset_id, as_of, window_days), dict(filters))
+def _filtered_view(dataset_id: str, as_of: date, window_days: int, filters: tuple,
+                   scope_key: tuple = ALL_KEY, pii: bool = True) -> pd.DataFrame:
+    """The customers of a scope and the filters; names and phones masked unless ``pii``."""
+    view = apply_filters(_view(dataset_id, as_of, window_days, scope_key), dict(filters))
+    return view if pii else mask_frame(view, None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _cubes(dataset_id: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _cubes(dataset_id: str, as_of: date, scope_key: tuple = ALL_KEY
+           ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     engine, names = _bind(dataset_id)
-    return (activity_cube(engine, as_of=as_of, table_names=names),
-            survey_cube(engine, as_of=as_of, table_names=names))
+    scope = _scope(scope_key)
+    return (activity_cube(engine, as_of=as_of, table_names=names, scope=scope),
+            survey_cube(engine, as_of=as_of, table_names=names, scope=scope))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _scoring_base(dataset_id: str, as_of: date, window_days: int,
-                  filters: tuple) -> ScoringBase:
-    return prepare_scoring(_filtered_view(dataset_id, as_of, window_days, filters))
+def _scoring_base(dataset_id: str, as_of: date, window_days: int, filters: tuple,
+                  scope_key: tuple = ALL_KEY, pii: bool = True) -> ScoringBase:
+    """Ranks among every customer of the filters (network-wide); a limited scope (or
+    masked names) shows its customers with those ranks, nothing re-ranked."""
+    if scope_key == ALL_KEY and pii:
+        return prepare_scoring(_filtered_view(dataset_id, as_of, window_days, filters))
+    network = _scoring_base(dataset_id, as_of, window_days, filters)
+    return restrict_scoring(network, _filtered_view(dataset_id, as_of, window_days, filters,
+                                                    scope_key, pii))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple) -> pd.DataFrame:
-    return pareto(_filtered_view(dataset_id, as_of, window_days, filters))
+def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple,
+            scope_key: tuple = ALL_KEY) -> pd.DataFrame:
+    return pareto(_filtered_view(dataset_id, as_of, window_days, filters, scope_key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple,
-                  settings_json: str):
+                  settings_json: str, scope_key: tuple = ALL_KEY):
     engine, names = _bind(dataset_id)
 
     def view_fn(bind, **kwargs):
@@ -84,7 +119,24 @@ def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple
                                            **kwargs), dict(filters))
 
     return tier_history(engine, as_of=pd.Timestamp(as_of),
-                        settings=TierSettings.from_json(settings_json), view_fn=view_fn)
+                        settings=TierSettings.from_json(settings_json), view_fn=view_fn,
+                        scope=_scope(scope_key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _satisfaction(dataset_id: str, as_of: date, with_surveys: bool,
+                  scope_key: tuple = ALL_KEY):
+    """Surveys, complaints, attributes and shipments of a scope at ``as_of``."""
+    from segmentation import satisfaction as sat
+    from segmentation.database import guard_raw_rows
+
+    source = sources.get(dataset_id)
+    check = (lambda table: guard_raw_rows(source.snap.rows, table)) if source.is_database \
+        else None
+    return sat.load(source.engine, _view(dataset_id, as_of, PERIOD_DAYS, scope_key),
+                    as_of=as_of, period_days=PERIOD_DAYS, months=SATISFACTION_MONTHS,
+                    with_surveys=with_surveys, table_names=source.table_names,
+                    check_rows=check, scope=_scope(scope_key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -113,12 +165,15 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _lifecycle(dataset_id: str, as_of: date, lost_after: int):
+def _lifecycle(dataset_id: str, as_of: date, lost_after: int, scope_key: tuple = ALL_KEY):
+    """Lifecycle stages (network-wide), counted for the customers of the scope."""
     from segmentation.churn import lifecycle_stages
 
     engine, names = _bind(dataset_id)
+    shown = None if scope_key == ALL_KEY else _view(dataset_id, as_of, PERIOD_DAYS,
+                                                    scope_key).index
     return lifecycle_stages(engine, as_of=pd.Timestamp(as_of), lost_after_days=lost_after,
-                            table_names=names)
+                            table_names=names, customers=shown)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -131,15 +186,46 @@ def _churn_defaults(dataset_id: str, as_of: date) -> tuple[int, dict[int, int]]:
 
 @dataclass(frozen=True)
 class Context:
-    """What a page needs: language, dataset, analysis date, filters."""
+    """What a page needs: language, dataset, analysis date, filters, and who is looking.
+
+    ``scope`` is the signed-in user's data scope; ``filters`` are the sidebar
+    filters narrowed to it (``Scope.restrict``), so nothing a page or the browser
+    sets can widen it. Every method returning rows returns only the scope's
+    customers (names and phones masked when the user lacks ``see_pii``), and every
+    cache behind them is keyed by the scope.
+    """
 
     lang: str
     snap: Snapshot
     as_of: date
     filters: tuple
+    scope: Scope = ALL
+    user: User = OPEN_USER
 
     def t(self, key: str, /, **params) -> str:
         return i18n.t(key, self.lang, **params)
+
+    @property
+    def scope_key(self) -> tuple:
+        return self.scope.key()
+
+    @property
+    def pii(self) -> bool:
+        """Whether the user may see names and phones."""
+        return self.user.can("see_pii")
+
+    @property
+    def see_customers(self) -> bool:
+        """Whether the user may see customer-level rows (tables, lists, downloads)."""
+        return self.user.can("see_customers")
+
+    @property
+    def cache_filters(self) -> tuple:
+        """The filters plus the scope: the part of a page's own cache keys that decides
+        which customers a result holds (equal to ``filters`` for an unlimited scope)."""
+        if self.scope.is_all:
+            return self.filters
+        return (*self.filters, ("\x00scope", self.scope_key))
 
     @property
     def source(self) -> sources.ActiveSource:
@@ -160,50 +246,73 @@ class Context:
             st.stop()
 
     def full_view(self) -> pd.DataFrame:
-        """All customers, unfiltered (for filter choices and totals)."""
-        with st.spinner(self.t("common.loading")):
-            return self.guarded(_view, self.snap.dataset_id, self.as_of, PERIOD_DAYS)
-
-    def view(self) -> pd.DataFrame:
-        """The customer view restricted to the sidebar filters."""
+        """Every customer of the scope, without the sidebar filters (for filter choices
+        and totals)."""
         with st.spinner(self.t("common.loading")):
             return self.guarded(_filtered_view, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
-                                self.filters)
+                                (), self.scope_key, self.pii)
+
+    def view(self) -> pd.DataFrame:
+        """The customers of the scope that match the sidebar filters."""
+        with st.spinner(self.t("common.loading")):
+            return self.guarded(_filtered_view, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
+                                self.filters, self.scope_key, self.pii)
 
     def cubes(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-        return self.guarded(_cubes, self.snap.dataset_id, self.as_of)
+        """The daily activity and survey cubes of the scope."""
+        return self.guarded(_cubes, self.snap.dataset_id, self.as_of, self.scope_key)
 
     def scoring_base(self) -> ScoringBase:
-        """Ranks of the filtered customers, computed once; slider moves only re-assign."""
+        """Ranks of the filtered customers among the whole network (computed once; slider
+        moves only re-assign), holding only the scope's customers."""
         with st.spinner(self.t("common.loading")):
             return self.guarded(_scoring_base, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
-                                self.filters)
+                                self.filters, self.scope_key, self.pii)
 
     def pareto(self) -> pd.DataFrame:
         return self.guarded(_pareto, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
-                            self.filters)
+                            self.filters, self.scope_key)
 
     def churn_defaults(self) -> tuple[int, dict[int, int]]:
-        """The default horizon and, per horizon, the default lost cutoff."""
+        """The default horizon and, per horizon, the default lost cutoff (network-wide)."""
         return self.guarded(_churn_defaults, self.snap.dataset_id, self.as_of)
 
     def churn(self, horizon: int, lost_after: int):
-        """The fitted churn model and its backtest (all customers, not only the filtered)."""
+        """The fitted churn model and its backtest (all customers: never shown row by row)."""
         return self.guarded(_churn, self.snap.dataset_id, self.as_of, horizon, lost_after)
 
     def churn_scores(self, horizon: int, lost_after: int) -> pd.DataFrame:
-        """Churn scores of the customers that match the sidebar filters, reasons in the
-        user's language."""
+        """Churn scores (network-wide) of the scope's customers that match the sidebar
+        filters, reasons in the user's language."""
         scores = self.guarded(_churn_scores, self.snap.dataset_id, self.as_of, horizon,
                               lost_after, self.lang)
-        return scores.loc[scores.index.intersection(self.view().index)]
+        shown = scores.loc[scores.index.intersection(self.view().index)]
+        return shown if self.pii else mask_frame(shown, None)
 
     def lifecycle(self, lost_after: int):
-        return self.guarded(_lifecycle, self.snap.dataset_id, self.as_of, lost_after)
+        """Lifecycle stages (network-wide) counted for the scope's customers."""
+        return self.guarded(_lifecycle, self.snap.dataset_id, self.as_of, lost_after,
+                            self.scope_key)
 
     def tier_history(self, settings: TierSettings):
+        """Tiers at past month ends, graded network-wide, of the scope's customers."""
         return self.guarded(_tier_history, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
-                            self.filters, settings.to_json())
+                            self.filters, settings.to_json(), self.scope_key)
+
+    def satisfaction(self, with_surveys: bool = True):
+        """Surveys, complaints and shipments of the scope's customers (all filters off)."""
+        return self.guarded(_satisfaction, self.snap.dataset_id, self.as_of, with_surveys,
+                            self.scope_key)
+
+    def customer_history(self, customer_id: str) -> dict[str, pd.DataFrame] | None:
+        """One customer's records, or ``None`` for a customer outside the scope."""
+        if not self.see_customers or str(customer_id) not in self.full_view().index:
+            return None
+        from segmentation.customer import customer_history
+
+        source = self.source
+        return self.guarded(lambda: customer_history(
+            source.engine, str(customer_id), as_of=self.as_of, table_names=source.table_names))
 
 
 def show_database_error(err: ConnectionError_, lang_: str) -> None:
@@ -238,12 +347,30 @@ def _require_frame() -> None:
 
 
 def current() -> Context:
-    """The context of this run, from the sidebar state set up in ``app.py``."""
+    """The context of this run, from the sidebar state set up in ``app.py``.
+
+    The scope comes from the signed-in user (:func:`ui.identity.current_user`), never
+    from session state a widget, URL or the browser can set; the sidebar filters
+    only narrow it.
+    """
     _require_frame()
     snap = snapshot()
     as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
-    filters = normalize_filters({c: st.session_state.get(f"flt_{c}", []) for c in FILTER_COLUMNS})
-    return Context(lang=lang(), snap=snap, as_of=as_of, filters=filters)
+    user = identity.current_user()
+    scope = user.scope
+    filters = scope.restrict(normalize_filters(
+        {c: _selection(st.session_state.get(f"flt_{c}")) for c in FILTER_COLUMNS}))
+    return Context(lang=lang(), snap=snap, as_of=as_of, filters=filters, scope=scope,
+                   user=user)
+
+
+def _selection(value: object) -> list[str]:
+    """A filter's selection from session state: a list of texts (anything else: none)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return [str(v) for v in value]
+    if isinstance(value, str) and value:
+        return [value]
+    return []
 
 
 def value_label(value: object, lang_: str) -> str:

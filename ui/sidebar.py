@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import ui.scoping  # noqa: F401  (registers the scope strings)
 import ui.strings_db  # noqa: F401  (registers the strings)
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options
-from ui import context
+from ui import context, identity
 from ui import source as sources
 from ui.state import persisted
 
@@ -124,10 +125,16 @@ def render() -> None:
         bar.warning(i18n.t("db.lost", lang, name=lost))
     with st.spinner(i18n.t("db.connecting", lang)):
         _source_picker(snap, lang)
-    bar.markdown(f"**{_source_label(snap, lang)}**  \n" + i18n.t(
-        "side.source.summary", lang, customers=i18n.fmt_int(snap.n_customers, lang),
-        rows=i18n.fmt_int(snap.rows.get("transactions", 0), lang),
-        start=snap.date_min, end=snap.date_max))
+    if identity.current_user().scope.is_all:
+        summary = i18n.t("side.source.summary", lang,
+                         customers=i18n.fmt_int(snap.n_customers, lang),
+                         rows=i18n.fmt_int(snap.rows.get("transactions", 0), lang),
+                         start=snap.date_min, end=snap.date_max)
+    else:  # a limited scope: its own customers, no network totals
+        summary = i18n.t("side.source.summary.scoped", lang,
+                         customers=i18n.fmt_int(len(context.current().full_view()), lang),
+                         start=snap.date_min, end=snap.date_max)
+    bar.markdown(f"**{_source_label(snap, lang)}**  \n" + summary)
     lo, hi = pd.Timestamp(snap.date_min).date(), pd.Timestamp(snap.date_max).date()
     current = st.session_state.get("as_of")
     if current is None or not lo <= current <= hi:

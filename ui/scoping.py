@@ -1,0 +1,53 @@
+"""What a page says about the user's data scope, and the gate in front of customer rows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from segmentation import i18n
+from segmentation.access import Scope
+
+i18n.register({
+    "scope.caption": {
+        "en": "Tiers and risk are computed across the whole network; you see the customers "
+              "of {scope}.",
+        "zh": "客户等级和流失风险按全网计算；您看到的是{scope}的客户。",
+    },
+    "scope.branch": {"en": "branch {name}", "zh": "网点“{name}”"},
+    "scope.region": {"en": "region {name}", "zh": "区域“{name}”"},
+    "scope.nothing": {"en": "no branch (none is assigned to you)",
+                      "zh": "无网点（您尚未被分配网点）"},
+    "side.source.summary.scoped": {
+        "en": "{customers} customers in your scope  \n{start} – {end}",
+        "zh": "您的范围内共 {customers} 位客户  \n{start} 至 {end}",
+    },
+    "scope.no_rows": {
+        "en": "Your role sees aggregates only: customer lists and customer downloads are not "
+              "shown.",
+        "zh": "您的角色只能查看汇总数据：不显示客户名单，也不能下载客户明细。",
+    },
+})
+
+
+def describe(scope: Scope, lang: str) -> str:
+    """``branch X and region Y`` / ``网点“X”、区域“Y”`` (the unlimited scope: empty)."""
+    parts = [i18n.t("scope.branch", lang, name=b) for b in scope.branches if b[:1] != "\x00"]
+    parts += [i18n.t("scope.region", lang, name=r) for r in scope.regions if r[:1] != "\x00"]
+    if not parts and not scope.is_all:
+        return i18n.t("scope.nothing", lang)
+    return (" and " if lang == "en" else "、").join(parts)
+
+
+def scope_caption(ctx) -> None:
+    """For a limited scope: say that tiers and risk are network-wide and whose customers
+    the page shows."""
+    if not ctx.scope.is_all:
+        st.caption(ctx.t("scope.caption", scope=describe(ctx.scope, ctx.lang)))
+
+
+def customer_rows(ctx) -> bool:
+    """Whether the user may see customer-level rows; if not, a short note takes their place."""
+    if ctx.see_customers:
+        return True
+    st.info(ctx.t("scope.no_rows"), icon=":material/visibility_off:")
+    return False
