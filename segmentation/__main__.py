@@ -93,7 +93,124 @@ def _parser() -> argparse.ArgumentParser:
                        help="language of messages and reasons")
     score.add_argument("--out", required=True, type=Path,
                        help="output file: .csv, .xlsx or .parquet")
+    _scope_arguments(score)
     return parser
+
+
+# --------------------------------------------------------------------------- who is asking
+# (kept together so the users store can be wired in at one place)
+
+i18n.register({
+    "cli.user.unknown": {
+        "en": "--as-user {name}: no such user (or the user is disabled) in {folder}",
+        "zh": "--as-user {name}：{folder} 中没有该用户（或该用户已停用）",
+    },
+    "cli.user.no_store": {
+        "en": "--as-user {name}: this installation keeps no users",
+        "zh": "--as-user {name}：本安装未保存任何用户",
+    },
+    "cli.user.both": {
+        "en": "use either --as-user or --scope-branch / --scope-region, not both",
+        "zh": "请只使用 --as-user 或 --scope-branch / --scope-region 其中之一",
+    },
+    "cli.user.no_rows": {
+        "en": "{name}: the {role} role sees aggregates only; no customer file is written",
+        "zh": "{name}：{role}角色只能查看汇总数据，不生成客户明细文件",
+    },
+})
+
+
+def _scope_arguments(score: argparse.ArgumentParser) -> None:
+    score.add_argument("--as-user", dest="as_user", metavar="NAME",
+                       help="score as this workspace user: only the customers of the "
+                            "user's branch / region, names and phones masked for roles "
+                            "without that right (tiers and risk stay network-wide)")
+    # the scope without a users store (tests, schedulers); not a way around --as-user
+    score.add_argument("--scope-branch", dest="scope_branch", action="append",
+                       default=[], help=argparse.SUPPRESS)
+    score.add_argument("--scope-region", dest="scope_region", action="append",
+                       default=[], help=argparse.SUPPRESS)
+
+
+def cli_user(args: argparse.Namespace):
+    """The :class:`~segmentation.access.User` the CLI acts as, or ``None`` (everything).
+
+    ``--as-user NAME`` looks the user up in the workspace's users store;
+    ``--scope-branch`` / ``--scope-region`` act as a branch manager / regional
+    lead of those branches / regions.
+    """
+    from .access import Role, User
+
+    branches, regions = list(args.scope_branch or []), list(args.scope_region or [])
+    if args.as_user and (branches or regions):
+        raise CliError(i18n.t("cli.user.both", args.lang))
+    if args.as_user:
+        return _lookup_user(args.as_user, args.lang)
+    if branches and not regions and len(branches) == 1:
+        return User("cli", Role.BRANCH, branch=branches[0])
+    if regions and not branches and len(regions) == 1:
+        return User("cli", Role.REGIONAL, region=regions[0])
+    if branches or regions:
+        return _ScopedCliUser(branches, regions)
+    return None
+
+
+class _ScopedCliUser:
+    """Several branches / regions at once (no stored role has that; the CLI may)."""
+
+    name = "cli"
+
+    def __init__(self, branches, regions):
+        from .access import Role, Scope
+
+        self.role = Role.REGIONAL
+        self.scope = Scope(regions=tuple(regions), branches=tuple(branches))
+
+    def can(self, right: str) -> bool:
+        from .access import can
+
+        return can(self.role, right)
+
+
+def _lookup_user(name: str, lang: str):
+    from .workspace import default_folder
+
+    try:
+        from .users import UserStore
+    except ImportError:  # an installation without the users store
+        raise CliError(i18n.t("cli.user.no_store", lang, name=name)) from None
+    folder = default_folder()
+    user = UserStore(folder).user(name)
+    if user is None:
+        raise CliError(i18n.t("cli.user.unknown", lang, name=name, folder=folder))
+    return user
+
+
+def scoped_output(frame: pd.DataFrame, user, lang: str = "en") -> pd.DataFrame:
+    """The rows of ``frame`` (the output, one row per customer) that ``user`` may see.
+
+    Tiers, risk and clusters were computed over every customer; here only the
+    user's customers are kept (their home ``branch`` / ``region``), names and
+    phones masked without the ``see_pii`` right. A role without customer rows
+    gets no file (:class:`CliError`).
+    """
+    from .access import mask_frame
+
+    if user is None:
+        return frame
+    if not user.can("see_customers"):
+        raise CliError(i18n.t("cli.user.no_rows", lang, name=user.name,
+                              role=i18n.t(f"cli.role.{user.role.value}", lang)))
+    out = user.scope.apply(frame).reset_index(drop=True)
+    return mask_frame(out, user)
+
+
+i18n.register({
+    "cli.role.hq": {"en": "HQ analyst", "zh": "总部分析师"},
+    "cli.role.regional": {"en": "regional lead", "zh": "区域负责人"},
+    "cli.role.branch": {"en": "branch manager", "zh": "网点负责人"},
+    "cli.role.viewer": {"en": "viewer", "zh": "只读查看者"},
+})
 
 
 def score(args: argparse.Namespace) -> pd.DataFrame:
@@ -124,6 +241,9 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     if args.lost_after is not None and args.lost_after < 1:
         raise CliError(f"--lost-after {args.lost_after}: give a number of days above 0")
     settings = _load_preset(args.preset) if args.preset else None
+    user = cli_user(args)
+    if user is not None and not user.can("see_customers"):
+        scoped_output(pd.DataFrame(), user, args.lang)  # refuses before any work
     if args.database:
         view, churn = _from_database(args, as_of)
     else:
@@ -149,7 +269,7 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     if churn is not None:
         columns = [c for c in CHURN_COLUMNS if c in churn.columns]
         scored = scored.join(churn[columns], how="left")
-    return _output_frame(scored)
+    return scoped_output(_output_frame(scored), user, args.lang)
 
 
 def _view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
