@@ -266,3 +266,60 @@ def test_branch_caption_in_chinese(sample_workspace, network, branch, downloads)
     _visit(at, "pages/tiers.py")
     assert any(c.value == f"客户等级和流失风险按全网计算；您看到的是网点“{branch}”的客户。"
                for c in at.caption)
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+PG_SCHEMA = f"seg_scope_app_{__import__('os').getpid()}"
+
+
+@pytest.fixture(scope="module")
+def sample_pg(sample_tables):
+    import os
+
+    import sqlalchemy as sa
+
+    from tests.conftest import POSTGRES_ENV, copy_into_postgres
+
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL to connect the pages to")
+    copy_into_postgres(url, PG_SCHEMA, sample_tables)
+    yield sa.make_url(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
+    engine.dispose()
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("role", ["branch", "viewer"])
+def test_pages_on_postgres(sample_workspace, sample_tables, sample_pg, network, branch,
+                           downloads, role):
+    """The same checks with the data in PostgreSQL: the scope's WHERE runs in the server."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.secrets["connections"] = {"ops": {"url": sample_pg.render_as_string(hide_password=False),
+                                         "schema": PG_SCHEMA}}
+    at.run()
+    at.sidebar.selectbox(key="side_source").set_value("secrets:ops").run()  # as HQ (open)
+    assert not at.exception, at.exception
+    assert at.session_state["source_ref"]["origin"] == "secrets"
+    user = (User("li", Role.BRANCH, branch=branch) if role == "branch"
+            else User("zhao", Role.VIEWER))
+    at.session_state["_signed_in_user"] = user
+    mine = _own(network, sample_tables["customers"], branch) if role == "branch" else set()
+    phones = set(sample_tables["customers"]["phone"].dropna().astype(str))
+    for page in PAGES:
+        downloads.clear()
+        _visit(at, page)
+        text = _shown(at, downloads)
+        assert _ids(text) <= mine, (page, sorted(_ids(text) - mine)[:5])
+        assert _branches(text, network) <= ({branch} if role == "branch" else
+                                            set(network["branch"].dropna()))
+        if role == "viewer":
+            assert not [p for p in phones if p in text], page
+        elif page in ("pages/tiers.py", "pages/churn.py"):
+            assert _ids(text), page
+    assert at.session_state["source_ref"]["origin"] == "secrets"  # still on PostgreSQL
