@@ -40,16 +40,23 @@ st.title(t("data.title"))
 snap = ctx.snap
 st.subheader(t("data.current"))
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2.3])
-c1.metric(t("data.summary.customers"), i18n.fmt_int(snap.n_customers, lang), border=True)
-c2.metric(t("data.summary.shipments"), i18n.fmt_int(snap.rows.get("transactions", 0), lang),
-          border=True)
-c3.metric(t("data.summary.branches"), i18n.fmt_int(snap.n_branches, lang), border=True)
+if ctx.scope.is_all:
+    n_customers, n_shipments = snap.n_customers, snap.rows.get("transactions", 0)
+    n_branches = snap.n_branches
+else:  # a limited scope: its own figures, no network totals
+    mine = ctx.full_view()
+    n_customers, n_shipments = len(mine), int(ctx.cubes()[0]["shipments"].sum())
+    n_branches = int(mine["branch"].nunique()) if "branch" in mine else 0
+c1.metric(t("data.summary.customers"), i18n.fmt_int(n_customers, lang), border=True)
+c2.metric(t("data.summary.shipments"), i18n.fmt_int(n_shipments, lang), border=True)
+c3.metric(t("data.summary.branches"), i18n.fmt_int(n_branches, lang), border=True)
 c4.metric(t("data.summary.range"), f"{snap.date_min} – {snap.date_max}", border=True)
 st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ").removesuffix("+00:00")))
 st.dataframe(
     pd.DataFrame({
         "table": [table_name(tb) for tb in TABLES],
-        "rows": [i18n.fmt_int(snap.rows[tb], lang) if tb in snap.rows else "–" for tb in TABLES],
+        "rows": [i18n.fmt_int(snap.rows[tb], lang) if tb in snap.rows and ctx.scope.is_all
+                 else "–" for tb in TABLES],
         "status": [(t("db.status.mapped") if ctx.source.is_database else t("data.loaded"))
                    if tb in snap.rows else t("data.missing") for tb in TABLES],
         "unlocks": [t(f"data.unlock.{tb}") for tb in TABLES],

@@ -164,6 +164,13 @@ def test_branch_manager_sees_only_own_branch(sample_workspace, sample_tables, ne
     assert _branches(text, network) <= {branch}
     if page in ("pages/tiers.py", "pages/clusters.py", "pages/churn.py"):
         assert seen and downloads  # the lists and downloads are there, with own customers
+    if page == "pages/data.py":  # the scope's own figures, not the network's totals
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Customers"] == i18n.fmt_int(int((network["branch"] == branch).sum()),
+                                                    "en")
+        tx = sample_tables["transactions"]
+        shipments = tx[(tx["amount"] > 0) & tx["customer_id"].isin(mine)]
+        assert metrics["Shipments"] == i18n.fmt_int(len(shipments), "en")
     if page != "pages/data.py":
         assert any("Tiers and risk are computed across the whole network; you see the "
                    f"customers of branch {branch}." == c.value for c in at.caption)
