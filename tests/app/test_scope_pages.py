@@ -330,3 +330,49 @@ def test_pages_on_postgres(sample_workspace, sample_tables, sample_pg, network, 
         elif page in ("pages/tiers.py", "pages/churn.py"):
             assert _ids(text), page
     assert at.session_state["source_ref"]["origin"] == "secrets"  # still on PostgreSQL
+
+
+def test_scope_descriptions():
+    from segmentation.access import Scope
+    from ui.scoping import describe
+
+    assert describe(Scope(regions=("华北",)), "en") == "region 华北"
+    assert describe(Scope(regions=("华北",)), "zh") == "区域“华北”"
+    assert describe(Scope(regions=("N",), branches=("A",)), "en") == "branch A and region N"
+    assert describe(Scope(regions=("N",), branches=("A",)), "zh") == "网点“A”、区域“N”"
+    unassigned = User("li", Role.BRANCH).scope  # a branch manager without a branch
+    assert describe(unassigned, "en") == "no branch (none is assigned to you)"
+    assert describe(unassigned, "zh") == "无网点（您尚未被分配网点）"
+    assert describe(User("wang", Role.HQ).scope, "en") == ""
+
+
+def test_regional_lead_sees_the_region(sample_workspace, sample_tables, network, branch,
+                                       downloads):
+    region = network.loc[network["branch"] == branch, "region"].iloc[0]
+    in_region = network[network["region"] == region]
+    customers = sample_tables["customers"]
+    never = customers[~customers["customer_id"].isin(network.index)]
+    mine = set(in_region.index) | set(never.loc[never["region"] == region, "customer_id"])
+    at = _app(User("wu", Role.REGIONAL, region=region))
+    at.run()
+    assert at.sidebar.multiselect(key="_w_flt_region").options == [region]
+    assert at.sidebar.multiselect(key="_w_flt_branch").options == sorted(
+        in_region["branch"].unique())
+    for page in ("pages/churn.py", "pages/satisfaction.py"):
+        downloads.clear()
+        _visit(at, page)
+        text = _shown(at, downloads)
+        assert _ids(text) and _ids(text) <= mine
+        assert any(c.value == "Tiers and risk are computed across the whole network; you see "
+                   f"the customers of region {region}." for c in at.caption)
+
+
+def test_branch_manager_without_a_branch_sees_nobody(sample_workspace, downloads):
+    at = _app(User("li", Role.BRANCH))
+    at.run()
+    assert not at.exception, at.exception
+    downloads.clear()
+    at.switch_page("pages/tiers.py").run()  # the page stops: no customer to show
+    assert not at.exception, at.exception
+    assert _ids(_shown(at, downloads)) == set() and not downloads
+    assert at.warning[0].value == i18n.t("common.no_customers", "en")

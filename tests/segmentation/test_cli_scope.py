@@ -185,3 +185,31 @@ def test_viewer_output_is_refused_in_the_library():
 
     with pytest.raises(CliError, match="the viewer role sees aggregates only"):
         scoped_output(pd.DataFrame({"customer_id": ["c1"]}), User("v", Role.VIEWER))
+
+
+def test_as_user_without_a_users_store(monkeypatch):
+    import segmentation.__main__ as cli
+
+    monkeypatch.setitem(sys.modules, "segmentation.users", None)  # import fails
+    with pytest.raises(CliError, match=r"^--as-user li: this installation keeps no users$"):
+        cli._lookup_user("li", "en")
+    with pytest.raises(CliError, match=r"^--as-user li：本安装未保存任何用户$"):
+        cli._lookup_user("li", "zh")
+
+
+@pytest.mark.parametrize(("flags", "role", "scope"), [
+    (["--scope-branch", "A"], Role.BRANCH, Scope(branches=("A",))),
+    (["--scope-region", "N"], Role.REGIONAL, Scope(regions=("N",))),
+    (["--scope-branch", "A", "--scope-branch", "B"], Role.REGIONAL, Scope(branches=("A", "B"))),
+    ([], None, None),
+], ids=["branch", "region", "two-branches", "none"])
+def test_scope_flags_make_a_user(flags, role, scope):
+    from segmentation.__main__ import _parser, cli_user
+
+    args = _parser().parse_args(["score", "--transactions", "t.csv", "--out", "o.csv", *flags])
+    user = cli_user(args)
+    if role is None:
+        assert user is None
+    else:
+        assert (user.role, user.scope) == (role, scope)
+        assert user.can("see_pii") and user.can("see_customers")
