@@ -64,17 +64,32 @@ def _scope(scope_key: tuple) -> Scope:
 ALL_KEY = ALL.key()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def _view(dataset_id: str, as_of: date, window_days: int,
           scope_key: tuple = ALL_KEY) -> pd.DataFrame:
     """The customer view of a scope, narrowed inside the database (``ALL_KEY``: everyone,
     for network-wide ranks and models that are never shown as they are)."""
+    if scope_key == ALL_KEY:
+        return _network_view(dataset_id, as_of, window_days)
+    return _scoped_view(dataset_id, as_of, window_days, scope_key)
+
+
+# two caches: the many scopes of signed-in users never push out the network's view,
+# which the tiers and the churn model of every user need
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _network_view(dataset_id: str, as_of: date, window_days: int) -> pd.DataFrame:
+    engine, names = _bind(dataset_id)
+    return customer_view(engine, as_of=as_of, window_days=window_days, table_names=names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scoped_view(dataset_id: str, as_of: date, window_days: int,
+                 scope_key: tuple) -> pd.DataFrame:
     engine, names = _bind(dataset_id)
     return customer_view(engine, as_of=as_of, window_days=window_days, table_names=names,
                          scope=_scope(scope_key))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _filtered_view(dataset_id: str, as_of: date, window_days: int, filters: tuple,
                    scope_key: tuple = ALL_KEY, pii: bool = True) -> pd.DataFrame:
     """The customers of a scope and the filters; names and phones masked unless ``pii``."""
@@ -82,7 +97,7 @@ def _filtered_view(dataset_id: str, as_of: date, window_days: int, filters: tupl
     return view if pii else mask_frame(view, None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _cubes(dataset_id: str, as_of: date, scope_key: tuple = ALL_KEY
            ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     engine, names = _bind(dataset_id)
@@ -91,25 +106,36 @@ def _cubes(dataset_id: str, as_of: date, scope_key: tuple = ALL_KEY
             survey_cube(engine, as_of=as_of, table_names=names, scope=scope))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def _scoring_base(dataset_id: str, as_of: date, window_days: int, filters: tuple,
                   scope_key: tuple = ALL_KEY, pii: bool = True) -> ScoringBase:
     """Ranks among every customer of the filters (network-wide); a limited scope (or
     masked names) shows its customers with those ranks, nothing re-ranked."""
     if scope_key == ALL_KEY and pii:
-        return prepare_scoring(_filtered_view(dataset_id, as_of, window_days, filters))
-    network = _scoring_base(dataset_id, as_of, window_days, filters)
+        return _network_scoring(dataset_id, as_of, window_days, filters)
+    return _restricted_scoring(dataset_id, as_of, window_days, filters, scope_key, pii)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _network_scoring(dataset_id: str, as_of: date, window_days: int,
+                     filters: tuple) -> ScoringBase:
+    return prepare_scoring(_filtered_view(dataset_id, as_of, window_days, filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _restricted_scoring(dataset_id: str, as_of: date, window_days: int, filters: tuple,
+                        scope_key: tuple, pii: bool) -> ScoringBase:
+    network = _network_scoring(dataset_id, as_of, window_days, filters)
     return restrict_scoring(network, _filtered_view(dataset_id, as_of, window_days, filters,
                                                     scope_key, pii))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple,
             scope_key: tuple = ALL_KEY) -> pd.DataFrame:
     return pareto(_filtered_view(dataset_id, as_of, window_days, filters, scope_key))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple,
                   settings_json: str, scope_key: tuple = ALL_KEY):
     engine, names = _bind(dataset_id)
@@ -123,7 +149,7 @@ def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple
                         scope=_scope(scope_key))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _satisfaction(dataset_id: str, as_of: date, with_surveys: bool,
                   scope_key: tuple = ALL_KEY):
     """Surveys, complaints, attributes and shipments of a scope at ``as_of``."""
@@ -164,7 +190,7 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
                               view=_view(dataset_id, as_of, PERIOD_DAYS))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _lifecycle(dataset_id: str, as_of: date, lost_after: int, scope_key: tuple = ALL_KEY):
     """Lifecycle stages (network-wide), counted for the customers of the scope."""
     from segmentation.churn import lifecycle_stages
