@@ -16,7 +16,7 @@ import ui.strings_clusters  # noqa: E402,F401
 import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
 import ui.strings_tiers  # noqa: E402,F401
 from segmentation import i18n  # noqa: E402
-from ui import sidebar  # noqa: E402
+from ui import auth, sidebar  # noqa: E402
 
 st.set_page_config(page_title="Customer tiering · 客户分层",
                    page_icon=":material/local_shipping:", layout="wide")
@@ -26,6 +26,9 @@ st.set_page_config(page_title="Customer tiering · 客户分层",
 st.session_state["_frame_run_id"] = st.session_state.get("_frame_run_id", 0) + 1
 st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
 lang = st.session_state["lang"]
+# Who is this? Draws the sign-in page and stops until someone is signed in (open mode:
+# everyone, with a banner on every page).
+user = auth.gate()
 
 
 def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
@@ -47,5 +50,6 @@ pages = {
 }
 page = st.navigation(pages)
 sidebar.language_switch()
+auth.render_sidebar(user)
 sidebar.render()
 page.run()
