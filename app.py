@@ -26,9 +26,6 @@ st.set_page_config(page_title="Customer tiering · 客户分层",
 st.session_state["_frame_run_id"] = st.session_state.get("_frame_run_id", 0) + 1
 st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
 lang = st.session_state["lang"]
-# Who is this? Draws the sign-in page and stops until someone is signed in (open mode:
-# everyone, with a banner on every page).
-user = auth.gate()
 
 
 def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
@@ -48,6 +45,9 @@ pages = {
         _page("data.py", "data", "database"),
     ],
 }
+# Who is this? Until someone is signed in every page's URL shows the sign-in form (open
+# mode: everyone, with a banner on every page).
+user = auth.gate(pages)
 page = st.navigation(pages)
 sidebar.language_switch()
 auth.render_sidebar(user)

@@ -27,7 +27,7 @@ import streamlit as st
 
 import ui.strings_auth  # noqa: F401  (registers the strings)
 from segmentation import i18n
-from segmentation.access import OPEN_USER, User
+from segmentation.access import OPEN_USER, Role, User
 from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
 from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserStore, session_expired
@@ -132,7 +132,10 @@ def permission(right: str, user: User | None = None) -> tuple[bool, str | None]:
 def allowed(right: str, *, show: bool = True) -> bool:
     """Check ``right`` right before acting (a disabled button can still be triggered by a
     crafted request); shows the reason when refused and ``show``."""
-    ok, reason = permission(right)
+    user = identity.current_user()
+    if not user.open_mode:  # the record as it is now: a role changed since the page was drawn
+        user = store().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
+    ok, reason = permission(right, user)
     if not ok and show:
         st.error(reason, icon=":material/block:")
     return ok
@@ -354,17 +357,26 @@ def _oidc_page() -> None:
                 st.login()
 
 
-def _show_only(page_fn) -> None:
-    """Route every URL to ``page_fn`` (the sign-in page) and stop the run there."""
-    st.navigation([st.Page(page_fn, title=i18n.t("auth.nav", _lang()), url_path="signin",
-                           icon=":material/login:", default=True)], position="hidden").run()
+def _show_only(page_fn, pages) -> None:
+    """Run ``page_fn`` (the sign-in page) at the URL of every page of ``pages`` and stop.
+
+    Each page keeps its URL, so a deep link shows the sign-in form and, once
+    signed in, the page that was asked for.
+    """
+    flat = [p for group in (pages.values() if isinstance(pages, Mapping) else [pages])
+            for p in group]
+    stand_ins = [st.Page(page_fn, title=p.title, icon=p.icon or None,
+                         url_path=p._url_path, default=p._default)  # noqa: SLF001
+                 for p in flat]
+    st.navigation(stand_ins, position="hidden").run()
     st.stop()
 
 
-def gate() -> User:
+def gate(pages) -> User:
     """The user of this run; draws the sign-in page and stops the run when nobody is.
 
-    Call once per run in ``app.py`` before the navigation.
+    Call once per run in ``app.py`` just before ``st.navigation(pages)``, with the same
+    ``pages`` (a list of :class:`st.Page`, or sections of them).
     """
     current_mode = mode()
     if current_mode == "open":
@@ -395,8 +407,8 @@ def gate() -> User:
             if user is not None:
                 _signed_in(user, "oidc")
                 return user
-        _show_only(_oidc_page)
-    _show_only(_password_page)
+        _show_only(_oidc_page, pages)
+    _show_only(_password_page, pages)
     raise AssertionError("unreachable")  # st.stop() above
 
 
@@ -412,9 +424,11 @@ def render_sidebar(user: User) -> None:
         bar.caption(i18n.t("auth.scope.branch", lang, value=user.branch))
     elif user.region:
         bar.caption(i18n.t("auth.scope.region", lang, value=user.region))
-    if bar.button(i18n.t("auth.sign_out", lang), key="auth_sign_out",
-                  icon=":material/logout:"):
-        sign_out()
-        if mode() == "oidc":
-            st.logout()
-        st.rerun()
+    bar.button(i18n.t("auth.sign_out", lang), key="auth_sign_out", icon=":material/logout:",
+               on_click=_sign_out_clicked)
+
+
+def _sign_out_clicked() -> None:
+    sign_out()
+    if mode() == "oidc":
+        st.logout()
