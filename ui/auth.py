@@ -185,9 +185,10 @@ def download_button(container, label: str, data, *, file_name: str, what: str | 
 
 
 def audit_panel() -> None:
-    """The audit log for users with ``see_audit`` (Data page): filters, table, CSV."""
+    """The audit log for signed-in users with ``see_audit`` (Data page): filters, table, CSV."""
     lang = _lang()
-    if not identity.current_user().can("see_audit"):
+    user = identity.current_user()
+    if user.open_mode or not user.can("see_audit"):  # open mode: nobody to hold to account
         return
     with st.expander(i18n.t("audit.title", lang), icon=":material/policy:"):
         st.caption(i18n.t("audit.help", lang))
