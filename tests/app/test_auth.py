@@ -441,3 +441,65 @@ def test_an_export_is_recorded_when_the_file_is_fetched(tmp_path):
         "export", "li", {"what": "tiers.csv", "rows": 12})
     audited(b"{}", log=log, user=User("li", Role.BRANCH, branch="A"), what="p.json")()
     assert log.records()[1]["details"] == {"what": "p.json"}
+
+
+# --------------------------------------------------------------------------- loads, connections
+
+
+def test_a_load_is_recorded(users, folder, keep_dataset):
+    at = as_user(new_app(), users.user("wang"))
+    at.switch_page("pages/data.py").run()
+    csv = "customer_id,date,amount\nA1,2025-01-03,12\nA2,2025-01-05,8\nA1,2025-02-03,20\n"
+    at.file_uploader[0].set_value(("orders.csv", csv.encode(), "text/csv")).run()
+    at.button(key="data_load").click().run()
+    assert not at.exception, at.exception
+    record = AuditLog(folder).records()[-1]
+    assert (record["action"], record["user"]) == ("load", "wang")
+    assert record["details"] == {"source": "upload", "what": "orders.csv", "rows": 3,
+                                 "customers": 2}
+
+
+def test_a_connection_is_recorded_without_its_password(users, folder):
+    import os
+
+    import sqlalchemy as sa
+
+    url = os.environ.get("SEG_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("SEG_TEST_POSTGRES_URL is not set: no PostgreSQL to connect to")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS auth_demo CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA auth_demo")
+        conn.exec_driver_sql("CREATE TABLE auth_demo.transactions (customer_id text, "
+                             "date date, amount numeric)")
+        conn.exec_driver_sql("INSERT INTO auth_demo.transactions VALUES ('A1', '2025-01-03', "
+                             "12), ('A2', '2025-01-05', 8)")
+    target = sa.make_url(url)
+    try:
+        at = as_user(new_app(), users.user("wang"))
+        at.switch_page("pages/data.py").run()
+        at.radio(key="data_mode").set_value("database").run()
+        at.selectbox(key="db_f_driver").set_value("postgresql").run()
+        at.text_input(key="db_f_host").set_value(target.host)
+        at.number_input(key="db_f_port").set_value(target.port or 5432)
+        at.text_input(key="db_f_database").set_value(target.database)
+        at.text_input(key="db_f_user").set_value(target.username)
+        at.text_input(key="db_f_password").set_value("secret-pw-1")
+        at.text_input(key="db_f_schema").set_value("auth_demo")
+        next(b for b in at.button if b.proto.is_form_submitter).click().run()
+        assert not at.exception, at.exception
+        at.button(key="db_use").click().run()
+        assert not at.exception, at.exception
+        record = AuditLog(folder).records()[-1]
+        assert (record["action"], record["user"]) == ("connect", "wang")
+        assert record["details"]["target"] == (f"postgresql://{target.username}@{target.host}:"
+                                               f"{target.port or 5432}/{target.database}")
+        assert record["details"]["tables"] == ["transactions"]
+        assert "secret-pw-1" not in (folder / AUDIT_FILE).read_text()
+        at.switch_page("pages/data.py").run()
+        at.button(key="db_disconnect").click().run()
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS auth_demo CASCADE")
+        engine.dispose()
