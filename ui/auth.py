@@ -27,7 +27,7 @@ import streamlit as st
 
 import ui.strings_auth  # noqa: F401  (registers the strings)
 from segmentation import i18n
-from segmentation.access import OPEN_USER, Role, User
+from segmentation.access import Role, User
 from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
 from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserStore, session_expired
@@ -133,7 +133,8 @@ def allowed(right: str, *, show: bool = True) -> bool:
     """Check ``right`` right before acting (a disabled button can still be triggered by a
     crafted request); shows the reason when refused and ``show``."""
     user = identity.current_user()
-    if not user.open_mode:  # the record as it is now: a role changed since the page was drawn
+    if not user.open_mode and mode() != "open":  # the record as it is now: the role may have
+        # changed since the page was drawn
         user = store().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
     ok, reason = permission(right, user)
     if not ok and show:
@@ -381,11 +382,12 @@ def gate(pages) -> User:
     """
     current_mode = mode()
     if current_mode == "open":
-        identity.sign_out()
-        with st.container(key="auth_open_banner"):
-            st.markdown(":orange-background[:material/lock_open: "
-                        + i18n.t("auth.open_banner", _lang()) + "]")
-        return OPEN_USER
+        user = identity.current_user()  # the open-mode user (nobody signs in without users)
+        if user.open_mode:
+            with st.container(key="auth_open_banner"):
+                st.markdown(":orange-background[:material/lock_open: "
+                            + i18n.t("auth.open_banner", _lang()) + "]")
+        return user
     now = time.time()
     if identity.is_signed_in():
         user = identity.current_user()
