@@ -94,14 +94,6 @@ i18n.register({
         "en": "Only HQ analysts may rename personas (you are signed in as {role}).",
         "zh": "只有总部分析员可以修改客群名称（您的角色：{role}）。",
     },
-    "auth.denied.see_audit": {
-        "en": "Only HQ analysts may see the audit log (you are signed in as {role}).",
-        "zh": "只有总部分析员可以查看审计日志（您的角色：{role}）。",
-    },
-    "auth.denied.export": {
-        "en": "Your role may not download data (you are signed in as {role}).",
-        "zh": "您的角色无权下载数据（您的角色：{role}）。",
-    },
     # audit log on the Data page
     "audit.title": {"en": "Audit log", "zh": "审计日志"},
     "audit.help": {

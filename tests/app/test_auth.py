@@ -503,3 +503,89 @@ def test_a_connection_is_recorded_without_its_password(users, folder):
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA IF EXISTS auth_demo CASCADE")
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- more messages
+
+
+def test_regional_lead_sees_the_region_in_the_sidebar(users):
+    users.add("zhou", role="regional", region="华东", password="region-pass-1")
+    at = as_user(new_app(), users.user("zhou"))
+    assert "Signed in as **zhou** · Regional lead" in _texts(at.sidebar.markdown)
+    assert "Region: 华东" in _texts(at.sidebar.caption)
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
+    assert "当前用户：**zhou** · 区域负责人" in _texts(at.sidebar.markdown)
+    assert "区域：华东" in _texts(at.sidebar.caption)
+
+
+def test_idle_minutes_come_from_secrets(users):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["access"] = {"idle_minutes": 5}
+    at.session_state["_signed_in_user"] = users.user("li")
+    at.session_state["_auth_last_seen"] = time.time() - 4 * 60
+    at.run()
+    assert "Signed in as **li** · Branch manager" in _texts(at.sidebar.markdown)
+    at.session_state["_auth_last_seen"] = time.time() - 6 * 60
+    at.run()
+    assert "You were signed out after 5 minutes without activity. Sign in again." \
+        in _texts(at.info)
+
+
+def test_empty_audit_log(users, folder):
+    at = as_user(new_app(), users.user("wang"))  # signed in without the form: nothing recorded
+    at.switch_page("pages/data.py").run()
+    expander = next(e for e in at.expander if e.label == "Audit log")
+    assert "Nothing recorded yet." in _texts(expander.info)
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
+    at.switch_page("pages/data.py").run()
+    expander = next(e for e in at.expander if e.label == "审计日志")
+    assert "暂无记录。" in _texts(expander.info)
+
+
+def test_audit_log_filters_and_counts(users, folder):
+    from datetime import UTC, datetime
+
+    log = AuditLog(folder)
+    log.append("load", users.user("wang"), at=datetime(2025, 6, 30, 8, 0, tzinfo=UTC), rows=9)
+    log.append("export", users.user("li"), at=datetime(2025, 6, 30, 9, 0, tzinfo=UTC),
+               what="tiers.csv", rows=4)
+    at = as_user(new_app(), users.user("wang"))
+    at.switch_page("pages/data.py").run()
+    at.multiselect(key="audit_users").set_value(["li"]).run()
+    expander = next(e for e in at.expander if e.label == "Audit log")
+    table = expander.dataframe[0].value
+    assert table.to_dict("records") == [{"time": "2025-06-30 09:00:00", "user": "li",
+                                         "role": "branch", "action": "exported",
+                                         "details": "what=tiers.csv; rows=4"}]
+    assert "1 of 2 records" in _texts(expander.caption)
+
+
+def test_oidc_refuses_a_disabled_account_and_a_missing_email(users):
+    users.disable("wang")
+    at = _oidc_app({"is_logged_in": True, "email": "wang@example.com"})
+    assert at.error[0].value == ("The account wang@example.com is disabled for this "
+                                 "dashboard. Ask an HQ analyst to enable it.")
+    assert at.button(key="auth_oidc_logout").label == "Use another account"
+    at = _oidc_app({"is_logged_in": True})
+    assert at.error[0].value.startswith("Your identity provider sent no e-mail address")
+
+
+def test_oidc_with_named_providers_shows_one_button_each(users):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    provider = {"client_id": "id", "client_secret": "s",
+                "server_metadata_url": "https://id.example.com/.well-known/x"}
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                          "cookie_secret": "x" * 32, "microsoft": provider, "okta": provider}
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception, at.exception
+    assert at.button(key="auth_login_microsoft").label == "Sign in with microsoft"
+    assert at.button(key="auth_login_okta").label == "Sign in with okta"
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.button(key="auth_login_okta").label == "使用 okta 登录"
+    assert "请使用公司账号登录" in _texts(at.caption)[0]
