@@ -459,7 +459,9 @@ def test_a_load_is_recorded(users, folder, keep_dataset):
                                  "customers": 2}
 
 
-def test_a_connection_is_recorded_without_its_password(users, folder):
+@pytest.fixture
+def demo_pg():
+    """A one-table company database in PostgreSQL (schema ``auth_demo``)."""
     import os
 
     import sqlalchemy as sa
@@ -475,34 +477,55 @@ def test_a_connection_is_recorded_without_its_password(users, folder):
                              "date date, amount numeric)")
         conn.exec_driver_sql("INSERT INTO auth_demo.transactions VALUES ('A1', '2025-01-03', "
                              "12), ('A2', '2025-01-05', 8)")
-    target = sa.make_url(url)
-    try:
-        at = as_user(new_app(), users.user("wang"))
-        at.switch_page("pages/data.py").run()
-        at.radio(key="data_mode").set_value("database").run()
-        at.selectbox(key="db_f_driver").set_value("postgresql").run()
-        at.text_input(key="db_f_host").set_value(target.host)
-        at.number_input(key="db_f_port").set_value(target.port or 5432)
-        at.text_input(key="db_f_database").set_value(target.database)
-        at.text_input(key="db_f_user").set_value(target.username)
-        at.text_input(key="db_f_password").set_value("secret-pw-1")
-        at.text_input(key="db_f_schema").set_value("auth_demo")
-        next(b for b in at.button if b.proto.is_form_submitter).click().run()
-        assert not at.exception, at.exception
-        at.button(key="db_use").click().run()
-        assert not at.exception, at.exception
-        record = AuditLog(folder).records()[-1]
-        assert (record["action"], record["user"]) == ("connect", "wang")
-        assert record["details"]["target"] == (f"postgresql://{target.username}@{target.host}:"
-                                               f"{target.port or 5432}/{target.database}")
-        assert record["details"]["tables"] == ["transactions"]
-        assert "secret-pw-1" not in (folder / AUDIT_FILE).read_text()
-        at.switch_page("pages/data.py").run()
-        at.button(key="db_disconnect").click().run()
-    finally:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS auth_demo CASCADE")
-        engine.dispose()
+    yield sa.make_url(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS auth_demo CASCADE")
+    engine.dispose()
+
+
+def test_a_sidebar_connection_is_recorded(users, folder, demo_pg):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["connections"] = {"ops": {"url": demo_pg.render_as_string(hide_password=False),
+                                         "schema": "auth_demo"}}
+    at.session_state["_signed_in_user"] = users.user("li")  # any role may pick a source
+    at.session_state["_auth_last_seen"] = time.time()
+    at.run()
+    at.sidebar.selectbox(key="side_source").set_value("secrets:ops").run()
+    assert not at.exception, at.exception
+    record = AuditLog(folder).records()[-1]
+    assert (record["action"], record["user"]) == ("connect", "li")
+    assert record["details"] == {
+        "target": f"postgresql://{demo_pg.username}@{demo_pg.host}:{demo_pg.port or 5432}/"
+                  f"{demo_pg.database}", "name": "ops", "origin": "secrets", "via": "sidebar"}
+    at.sidebar.selectbox(key="side_source").set_value("workspace").run()
+
+
+def test_a_connection_is_recorded_without_its_password(users, folder, demo_pg):
+    target = demo_pg
+    at = as_user(new_app(), users.user("wang"))
+    at.switch_page("pages/data.py").run()
+    at.radio(key="data_mode").set_value("database").run()
+    at.selectbox(key="db_f_driver").set_value("postgresql").run()
+    at.text_input(key="db_f_host").set_value(target.host)
+    at.number_input(key="db_f_port").set_value(target.port or 5432)
+    at.text_input(key="db_f_database").set_value(target.database)
+    at.text_input(key="db_f_user").set_value(target.username)
+    at.text_input(key="db_f_password").set_value("secret-pw-1")
+    at.text_input(key="db_f_schema").set_value("auth_demo")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception, at.exception
+    at.button(key="db_use").click().run()
+    assert not at.exception, at.exception
+    record = AuditLog(folder).records()[-1]
+    assert (record["action"], record["user"]) == ("connect", "wang")
+    assert record["details"]["target"] == (f"postgresql://{target.username}@{target.host}:"
+                                           f"{target.port or 5432}/{target.database}")
+    assert record["details"]["tables"] == ["transactions"]
+    assert "secret-pw-1" not in (folder / AUDIT_FILE).read_text()
+    at.switch_page("pages/data.py").run()
+    at.button(key="db_disconnect").click().run()
 
 
 # --------------------------------------------------------------------------- more messages
