@@ -30,7 +30,7 @@ from segmentation import i18n
 from segmentation.access import Role, User
 from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
-from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserStore, session_expired
+from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
 from ui import identity
 from ui import source as sources
 
@@ -94,8 +94,12 @@ def _has_users() -> bool:
 
 
 def required() -> bool:
-    """Whether a user must sign in (``False`` only in open mode)."""
-    return mode() != "open"
+    """Whether a user must sign in (``False`` only in open mode; ``True`` when the users
+    file cannot be read)."""
+    try:
+        return mode() != "open"
+    except UserError:
+        return True
 
 
 def idle_timeout_s() -> float:
@@ -380,7 +384,11 @@ def gate(pages) -> User:
     Call once per run in ``app.py`` just before ``st.navigation(pages)``, with the same
     ``pages`` (a list of :class:`st.Page`, or sections of them).
     """
-    current_mode = mode()
+    try:
+        current_mode = mode()
+    except UserError:  # a damaged users file: nobody gets in, and nobody runs open
+        st.error(i18n.t("auth.users_broken", _lang()), icon=":material/error:")
+        st.stop()
     if current_mode == "open":
         user = identity.current_user()  # the open-mode user (nobody signs in without users)
         if user.open_mode:

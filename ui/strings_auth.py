@@ -55,6 +55,12 @@ i18n.register({
         "zh": "身份提供方未返回电子邮件地址；请联系管理员开启 email 权限范围。",
     },
     "auth.oidc.other_account": {"en": "Use another account", "zh": "使用其他账号"},
+    "auth.users_broken": {
+        "en": "The dashboard's user list cannot be read, so nobody can sign in. An "
+              "administrator can check it with: python -m segmentation users list",
+        "zh": "无法读取本看板的用户列表，因此无人可以登录。管理员可用以下命令检查："
+              "python -m segmentation users list",
+    },
     # sidebar
     "auth.signed_in_as": {"en": "Signed in as **{name}** · {role}",
                           "zh": "当前用户：**{name}** · {role}"},

@@ -612,3 +612,15 @@ def test_oidc_with_named_providers_shows_one_button_each(users):
     at.run()
     assert at.button(key="auth_login_okta").label == "使用 okta 登录"
     assert "请使用公司账号登录" in _texts(at.caption)[0]
+
+
+def test_a_damaged_user_file_lets_nobody_in(users, folder):
+    (folder / USERS_FILE).write_text("{not json")
+    at = new_app()
+    assert at.error[0].value == ("The dashboard's user list cannot be read, so nobody can sign "
+                                 "in. An administrator can check it with: python -m "
+                                 "segmentation users list")
+    assert not at.metric and str(folder) not in at.error[0].value
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.error[0].value.startswith("无法读取本看板的用户列表")
