@@ -307,6 +307,7 @@ i18n.register({
     "cli.users.disabled": {"en": "user {name} disabled (cannot sign in)",
                            "zh": "已停用用户 {name}（无法登录）"},
     "cli.users.enabled": {"en": "user {name} enabled", "zh": "已启用用户 {name}"},
+    "cli.users.email_set": {"en": "e-mail of {name}: {email}", "zh": "{name} 的电子邮件：{email}"},
     "cli.users.none": {
         "en": "no users in {folder}: the app runs open (anyone who opens it sees all data)",
         "zh": "{folder} 中没有用户：应用以开放模式运行（任何打开它的人都能看到全部数据）",
@@ -352,6 +353,10 @@ def _users_parser(sub) -> None:
     passwd = actions.add_parser("passwd", help="set a user's password")
     passwd.add_argument("name")
     password_options(passwd)
+    email = actions.add_parser("set-email", help="set (or, without EMAIL, clear) the e-mail "
+                               "a user signs in with through OIDC")
+    email.add_argument("name")
+    email.add_argument("email", nargs="?")
     for verb in ("disable", "enable"):
         actions.add_parser(verb, help=f"{verb} a user").add_argument("name")
     actions.add_parser("list", help="list the users (never their passwords)")
@@ -404,6 +409,10 @@ def run_users(args: argparse.Namespace) -> int:
                 raise UserError("unknown", name=args.name)
             record = store.set_password(args.name, _read_password(args))
             print(i18n.t("cli.users.password_set", lang, name=record.name))
+        elif command == "set-email":
+            record = store.set_email(args.name, args.email)
+            print(i18n.t("cli.users.email_set", lang, name=record.name,
+                         email=record.email or "—"))
         elif command in ("disable", "enable"):
             record = getattr(store, command)(args.name)
             print(i18n.t(f"cli.users.{command}d", lang, name=record.name))

@@ -63,6 +63,12 @@ def test_oidc_only_user(tmp_path):
                  "--no-password")
     assert proc.returncode == 0, proc.stderr
     assert UserStore(tmp_path).by_email("chen@example.com").name == "chen"
+    proc = users(tmp_path, "set-email", "chen", "Chen.W@Example.com")
+    assert (proc.returncode, proc.stdout.strip()) == (0, "e-mail of chen: chen.w@example.com")
+    assert UserStore(tmp_path).by_email("chen.w@example.com").name == "chen"
+    proc = users(tmp_path, "set-email", "chen", lang="zh")
+    assert proc.stdout.strip() == "chen 的电子邮件：—"
+    assert UserStore(tmp_path).get("chen").email is None
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), [
