@@ -47,5 +47,9 @@ pages = {
 }
 page = st.navigation(pages)
 sidebar.language_switch()
-sidebar.render()
-page.run()
+st.session_state["_in_frame"] = True  # see ui.context._require_frame
+try:
+    sidebar.render()
+    page.run()
+finally:
+    st.session_state["_in_frame"] = False
