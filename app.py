@@ -47,9 +47,5 @@ pages = {
 }
 page = st.navigation(pages)
 sidebar.language_switch()
-st.session_state["_in_frame"] = True  # see ui.context._require_frame
-try:
-    sidebar.render()
-    page.run()
-finally:
-    st.session_state["_in_frame"] = False
+sidebar.render()
+page.run()

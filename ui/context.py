@@ -227,11 +227,9 @@ def _require_frame() -> None:
     the ``pages/`` folder as a legacy multipage app and serves a deep link such
     as ``/tiers`` by running the page file alone, without the sidebar, language
     or page config. Detect that, switch the server to ``app.py``'s navigation
-    and rerun, which then runs the frame and the requested page. ``app.py`` sets
-    ``_in_frame`` around ``page.run()`` in every run, so a page run alone is seen
-    on any run, not only on a session's first (AppTest reruns are such runs).
+    and rerun, which then runs the frame and the requested page.
     """
-    if st.session_state.get("_in_frame"):
+    if st.session_state.get("_frame_run_id") is not None:
         return
     from streamlit.runtime.pages_manager import PagesManager
 
