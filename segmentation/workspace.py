@@ -112,6 +112,9 @@ class Lease:
     """
 
     def __init__(self, snapshot: Snapshot, fd: int):
+        # closing fd also drops this process's POSIX (fcntl) locks on the file,
+        # DuckDB's read lock among them; harmless, as no one opens a dataset file
+        # for writing once it has its final name
         self.snapshot = snapshot
         self._finalizer = weakref.finalize(self, os.close, fd)
 

@@ -213,9 +213,18 @@ def active() -> ActiveSource:
 
 
 def loaded_here(snap: Snapshot) -> None:
-    """Note that this session loaded ``snap`` (an upload, the sample): switching to it
-    needs no "replaced by another user" notice."""
+    """This session loaded ``snap`` (an upload, the sample): it reads it from now on,
+    and switching to it needs no "replaced by another user" notice."""
     st.session_state["ws_own_load"] = snap.dataset_id
+    try:
+        lease = workspace().lease(snap)
+    except LookupError:  # already replaced by others' loads: the next run switches
+        return
+    held = st.session_state.get("ws_lease")
+    if held is not None:
+        held.release()
+    st.session_state["ws_lease"] = lease
+    st.session_state.pop("ws_replaced", None)
 
 
 def _workspace_source() -> ActiveSource:

@@ -101,14 +101,20 @@ def test_switch_by_another_session_is_announced(own_workspace, small_tables):
         f"（{sample_like.n_customers} 位客户）。"]
 
 
-def test_own_load_is_not_announced(own_workspace, small_tables):
+def test_own_upload_is_not_announced(own_workspace):
     ws = own_workspace
     at = AppTest.from_file(APP, default_timeout=120)
     at.switch_page("pages/data.py").run()
-    mine = ws.replace(small_tables, source="upload", label="mine.csv")
-    at.session_state["ws_own_load"] = mine.dataset_id  # what the Data page notes on a load
+    csv = "customer_id,date,amount\nA1,2025-01-03,12\nA2,2025-01-05,8\nA1,2025-02-03,20\n"
+    at.file_uploader[0].set_value(("mine.csv", csv.encode(), "text/csv"))
     at.run()
+    at.button(key="data_load").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Loaded. Every page now uses the new data."
+    mine = ws.current()
+    assert mine.label == "mine.csv" and mine.n_customers == 2
     assert at.session_state["sidebar_dataset"] == mine.dataset_id
+    assert at.session_state["ws_lease"].snapshot == mine
     assert _notices(at) == []
 
 
@@ -137,3 +143,13 @@ def test_one_run_reads_one_dataset(own_workspace, small_tables, monkeypatch):
     assert at.session_state["sidebar_dataset"] == first.dataset_id
     assert first.n_customers == 40
     assert {m.label: m.value for m in at.metric}["Customers"] == "40"
+
+
+@pytest.mark.parametrize(("zone", "shown"), [
+    ("Asia/Shanghai", "18:42"), ("Europe/Berlin", "11:42"), (None, "10:42 UTC"),
+    ("../../etc/passwd", "10:42 UTC"), ("Not/AZone", "10:42 UTC"),
+], ids=["shanghai", "berlin", "unknown", "path", "bogus"])
+def test_notice_time_in_the_browser_zone(zone, shown):
+    from ui.sidebar import clock
+
+    assert clock("2026-12-03T10:42:07+00:00", zone) == shown
