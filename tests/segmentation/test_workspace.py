@@ -176,3 +176,18 @@ def test_transactions_required(tmp_path):
 def test_env_variable_sets_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("SEG_WORKSPACE", str(tmp_path / "ws"))
     assert Workspace().folder == tmp_path / "ws"
+
+
+def test_first_start_of_two_sessions_loads_the_sample_once(tmp_path):
+    ws = Workspace(tmp_path)
+    results: list = []
+    threads = [threading.Thread(target=lambda i=i: results.append(
+        ws.replace(_tables(2 + i), source="sample", label="sample", if_empty=True)))
+        for i in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(ws.history()) == 1
+    assert results == [ws.current()] * 3
+    assert ws.dataset_ids() == [ws.current().dataset_id]
