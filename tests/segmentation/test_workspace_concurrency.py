@@ -49,13 +49,14 @@ def _load_many(folder: str, tag: int, start, results) -> None:
     ws = Workspace(folder)
     ids: list[str] = []
     start.wait(60)
+    began = time.monotonic()
     try:
         for i in range(N_LOADS):
             ids.append(ws.replace(_tables(tag, i), source="upload", label=f"{tag}:{i}")
                        .dataset_id)
-        results.put((tag, ids, None))
+        results.put((tag, ids, None, time.monotonic() - began))
     except BaseException as err:  # noqa: BLE001 - reported to the test
-        results.put((tag, ids, repr(err)))
+        results.put((tag, ids, repr(err), time.monotonic() - began))
 
 
 def _check_dataset(ws: Workspace, snap) -> None:
@@ -92,7 +93,7 @@ def test_two_loaders_and_readers(tmp_path):
                 reads[k] += 1
             except Exception as err:  # noqa: BLE001 - collected, asserted below
                 errors.append(f"reader {k}: {err!r}")
-            time.sleep(0.002)  # leave the 2 cores to the loaders as well
+            time.sleep(0.005)  # leave the 2 cores to the loaders as well
 
     def watcher() -> None:
         pointer = Path(folder) / POINTER
@@ -108,7 +109,7 @@ def test_two_loaders_and_readers(tmp_path):
                 pointer_checks[0] += 1
             except Exception as err:  # noqa: BLE001
                 errors.append(f"watcher: {err!r}")
-            time.sleep(0.002)
+            time.sleep(0.005)
 
     ctx = mp.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()
@@ -122,11 +123,12 @@ def test_two_loaders_and_readers(tmp_path):
         th.start()
     began = time.monotonic()
     start.set()
-    reported = {}
+    reported, busy = {}, []
     try:
         for _ in loaders:
-            tag, ids, err = results.get(timeout=120)
+            tag, ids, err, seconds = results.get(timeout=120)
             reported[tag] = ids
+            busy.append(seconds)
             if err:
                 errors.append(f"loader {tag}: {err}")
     finally:
@@ -159,5 +161,6 @@ def test_two_loaders_and_readers(tmp_path):
     last = ws.replace(_tables(9, 1), source="upload", label="9:1")
     assert ws.dataset_ids() == sorted(history[-KEEP_PREVIOUS:] + [last.dataset_id])
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".wal"))]
-    print(f"\n{N_LOADERS}x{N_LOADS} loads in {load_seconds:.1f} s; reads {reads}, "
+    print(f"\n{N_LOADERS}x{N_LOADS} loads in {load_seconds:.1f} s with process start "
+          f"(loading {max(busy):.1f} s); reads {reads}, "
           f"datasets seen {len(seen)}, pointer checks {pointer_checks[0]}")
