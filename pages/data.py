@@ -86,6 +86,7 @@ elif snap.source != "sample":
         new = load_sample(context.workspace())
         auth.record("load", source="sample", rows=sum(new.rows.values()),
                     customers=new.n_customers)
+        context.sources.loaded_here(new)
         st.session_state["data_result"] = {"dataset_id": new.dataset_id, "problems": [],
                                            "restored": True}
         st.rerun()
@@ -225,6 +226,7 @@ if st.button(t("data.load"), type="primary", key="data_load", help=why_not,
                                           if str(k).startswith("data_upload_")} - {""}))
                 new = context.workspace().replace(dataset.tables, source="upload",
                                                   label=names or "upload")
+                context.sources.loaded_here(new)
                 context.sources.deactivate()  # the new files replace a connected database
                 auth.record("load", source="upload", what=names or "upload",
                             rows=sum(new.rows.values()), customers=new.n_customers)
