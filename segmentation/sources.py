@@ -50,6 +50,11 @@ NULL_TOKENS: tuple[str, ...] = ("", "NA", "N/A", "n/a", "NULL", "null", "Null", 
 #: is not row 1 (a title row above the header in an Excel sheet).
 HEADER_ROW_ATTR = "header_row"
 
+#: ``DataFrame.attrs`` key: ``{header: (count, (cell, ...))}`` for the columns of an
+#: Excel sheet whose formula cells have no calculated value saved (a workbook
+#: written by a program and never saved in Excel); read as empty cells.
+FORMULA_CELLS_ATTR = "formula_cells"
+
 #: Pseudo table name for problems about a file as a whole.
 FILE_TABLE = "file"
 
