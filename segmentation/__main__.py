@@ -136,7 +136,8 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     if args.database:
         view, churn = _from_database(args, as_of)
     else:
-        dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
+        dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
+                             today=pd.Timestamp.today().normalize())
         for problem in dataset.problems:
             print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
@@ -279,10 +280,18 @@ def write_output(frame: pd.DataFrame, path: Path) -> None:
     write_file(frame, path)
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Library warnings as ``warning: ...`` lines, without source file and code line."""
+    print("warning: " + " ".join(str(message).split()), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .schema import DataError
 
     args = _parser().parse_args(argv)
+    import warnings
+
+    warnings.showwarning = _one_line_warning
     try:
         frame = score(args)
         write_output(frame, args.out)
