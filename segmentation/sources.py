@@ -178,6 +178,18 @@ i18n.register({
         "zh": "工作簿“{file}”共有 {rows} 行（{sheets}）；Excel 工作簿最多读取 {limit} 行。"
               "请将数据表另存为 CSV（或 Parquet，无此限制且读取快得多）后上传。",
     },
+    "problem.bad_secrets_file": {
+        "en": "the file '{file}' is not valid TOML (line {line}, column {col}). Fix that line "
+              "(compare it with the example in the README, \"Connect the company database\"); "
+              "until then its connections are ignored.",
+        "zh": "文件“{file}”不是有效的 TOML（第 {line} 行第 {col} 列）。请修正该行（可对照 "
+              "README 中“连接公司数据库”一节的示例）；修正之前，其中的连接将被忽略。",
+    },
+    "problem.secrets_not_utf8": {
+        "en": "the file '{file}' is not UTF-8 text. Save it as UTF-8; until then its "
+              "connections are ignored.",
+        "zh": "文件“{file}”不是 UTF-8 文本。请以 UTF-8 编码保存；修正之前，其中的连接将被忽略。",
+    },
     "problem.csv_field_count": {
         "en": "The file '{file}': line {line} has {found} fields but the header has {expected}. "
               "A value probably contains the separator {sep}; put such values in double quotes "
@@ -835,6 +847,39 @@ def _workbook_tables(sheets: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.Data
     return {t: tables[t] for t in TABLES if t in tables}, unplaced
 
 
+def tables_of_sheets(sheets: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
+                                                                 list[str]]:
+    """:func:`read_workbook_tables` for sheets already read with :func:`read_excel_sheets`."""
+    return _workbook_tables(sheets)
+
+
+def pick_sheet(sheets: dict[str, pd.DataFrame], sheet: str | int | None,
+               name: str = "upload") -> pd.DataFrame:
+    """One sheet of a workbook already read, chosen as :func:`read_excel` chooses it.
+
+    Raises
+    ------
+    DataError
+        ``sheet_not_found`` or ``empty_file``, as :func:`read_excel`.
+    """
+    names = list(sheets)
+    if sheet is None:
+        frame = next((f for f in sheets.values() if _has_rows(f)), None)
+        if frame is None:
+            raise _file_error("empty_file", name)
+        return frame
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        chosen = names[sheet] if -len(names) <= sheet < len(names) else None
+    else:
+        wanted = str(sheet).strip()
+        chosen = next((s for s in names if s == wanted), None) or next(
+            (s for s in names if s.strip().lower() == wanted.lower()), None)
+    if chosen is None:
+        raise _file_error("sheet_not_found", name, sheet=repr(sheet),
+                          sheets=", ".join(repr(s) for s in names))
+    return _require_rows(sheets[chosen], f"{name} [{chosen}]")
+
+
 def read_workbook_tables(source: Source) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Read a workbook that holds one table per sheet.
 
@@ -882,3 +927,38 @@ def suggest_mapping(columns: Iterable[object], table: str) -> dict[str, str]:
             mapping[header] = canonical
             used.add(canonical)
     return mapping
+
+
+# --------------------------------------------------------------------------- settings files
+
+_TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
+
+
+def check_secrets_files(paths: Iterable[str | os.PathLike]) -> list[Problem]:
+    """A problem for every existing ``.toml`` file among ``paths`` that does not parse.
+
+    ``bad_secrets_file`` names the file and the line and column of the error
+    only (the parser's own message could quote a value, and the file holds
+    passwords); ``secrets_not_utf8`` when it is not UTF-8. Missing files and
+    folders (Kubernetes-style secret directories) are skipped.
+    """
+    import tomllib
+
+    problems = []
+    for path in paths:
+        path = Path(os.fspath(path))
+        if path.suffix.lower() != ".toml" or not path.is_file():
+            continue
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            problems.append(Problem(FILE_TABLE, "secrets_not_utf8", "error",
+                                    params={"file": str(path)}))
+        except tomllib.TOMLDecodeError as err:
+            match = _TOML_WHERE.search(str(err))
+            problems.append(Problem(FILE_TABLE, "bad_secrets_file", "error", params={
+                "file": str(path), "line": match.group(1) if match else "?",
+                "col": match.group(2) if match else "?"}))
+        except OSError:
+            continue
+    return problems
