@@ -172,10 +172,10 @@ i18n.register({
               "（“压缩炸弹”），因此未打开。如果数据确实无误，请另存为 CSV 后上传。",
     },
     "problem.workbook_too_many_rows": {
-        "en": "The workbook '{file}' has {rows} rows ({sheets}); at most {limit} rows are read "
+        "en": "The workbook '{file}' has {count} rows ({sheets}); at most {limit} rows are read "
               "from Excel workbooks. Save the table as CSV (or Parquet), which has no such "
               "limit and reads much faster, and load that.",
-        "zh": "工作簿“{file}”共有 {rows} 行（{sheets}）；Excel 工作簿最多读取 {limit} 行。"
+        "zh": "工作簿“{file}”共有 {count} 行（{sheets}）；Excel 工作簿最多读取 {limit} 行。"
               "请将数据表另存为 CSV（或 Parquet，无此限制且读取快得多）后上传。",
     },
     "problem.bad_secrets_file": {
@@ -547,7 +547,7 @@ def check_workbook(data: bytes, name: str = "upload") -> dict[str, str]:
         rows = {sheet: _declared_rows(archive, member) for sheet, member in members.items()}
         if sum(rows.values()) > MAX_WORKBOOK_ROWS:
             big = sorted(rows.items(), key=lambda item: -item[1])[:3]
-            raise _file_error("workbook_too_many_rows", name, rows=f"{sum(rows.values()):,}",
+            raise _file_error("workbook_too_many_rows", name, count=f"{sum(rows.values()):,}",
                               sheets=", ".join(f"'{s}': {n:,}" for s, n in big),
                               limit=f"{MAX_WORKBOOK_ROWS:,}")
     return members
