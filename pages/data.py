@@ -48,7 +48,7 @@ def table_name(table: str) -> str:
 
 st.title(t("data.title"))
 for problem in check_secrets_files(st.get_option("secrets.files")):
-    st.error(t("data.secrets_error", message=problem.message(lang)))
+    st.error(t("data.secrets_error", message=_md(problem.message(lang))))
 
 # -- the dataset in use ----------------------------------------------------------------------
 snap = ctx.snap
@@ -150,7 +150,7 @@ def _read_sheets(digest: str, name: str, _data: bytes):
 
 
 def _read_error(problems) -> None:
-    st.error(t("data.read_error", message=DataError(problems).message(lang)))
+    st.error(t("data.read_error", message=_md(DataError(problems).message(lang))))
 
 
 def _mapping_editor(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:

@@ -132,3 +132,126 @@ def test_failed_load_message_in_chinese(app):
     message = app.error[0].value.replace("\\", "")  # markdown escapes
     assert "未导入任何数据，仍在使用之前的数据" in message
     assert "客户编号" in message
+
+
+# --------------------------------------------------------------------------- hostile input
+# The corpus of tests/hostile.py through the Data page, in both languages.
+
+from tests.hostile import CASES, csv_bytes, workbook  # noqa: E402
+
+MIME = {"csv": "text/csv", "txt": "text/plain", "xlsx": "application/vnd.ms-excel",
+        "xls": "application/vnd.ms-excel"}
+
+
+def _plain(text: str) -> str:
+    return text.replace("\\", "")  # markdown escapes
+
+
+def _upload(app, table: str, name: str, data: bytes) -> None:
+    uploader = next(u for u in app.get("file_uploader") if u.proto.id.endswith(
+        f"data_upload_{table}") or getattr(u, "key", None) == f"data_upload_{table}")
+    uploader.set_value((name, data, MIME.get(name.rsplit(".", 1)[-1], "text/plain")))
+    app.run()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_data_page_hostile_corpus(app, restore_sample, case, lang):
+    if lang == "zh":
+        app.sidebar.radio(key="_w_lang").set_value("zh").run()
+    before = app.session_state["sidebar_dataset"]
+    app.switch_page("pages/data.py").run()
+    for table, (name, data) in case.files.items():
+        _upload(app, table, name, data)
+        assert not app.exception, app.exception
+    fragment = case.en if lang == "en" else case.zh
+    if case.outcome == "read_error":
+        errors = [_plain(e.value) for e in app.error]
+        assert any(fragment in e for e in errors), errors
+        assert app.button(key="data_load").disabled  # nothing to load
+        assert app.session_state["sidebar_dataset"] == before
+        return
+    app.button(key="data_load").click().run()
+    assert not app.exception, app.exception
+    if case.outcome == "load_error":
+        message = _plain(app.error[-1].value)
+        assert ("Nothing was loaded" if lang == "en" else "未导入任何数据") in message
+        assert fragment in message
+        assert app.session_state["sidebar_dataset"] == before  # the data in use is kept
+        return
+    customers = {m.label: m.value for m in app.metric}
+    assert list(customers.values())[0] == str(case.customers)
+    if case.code:
+        notes = _plain(app.expander[0].markdown[0].value)
+        assert fragment in notes, notes
+    if "date_max" in case.extra:
+        assert list(customers.values())[3].endswith(case.extra["date_max"])
+
+
+def test_uploader_accepts_xls_and_says_why(app):
+    app.switch_page("pages/data.py").run()
+    uploader = app.get("file_uploader")[0]
+    assert ".xls" in list(uploader.proto.type)
+    assert "old .xls workbooks are accepted only to explain" in uploader.proto.help
+    assert "500,000 rows" in uploader.proto.help
+
+
+def test_workbook_is_read_once_per_upload(app, monkeypatch):
+    """Regression: the sheet list was re-read from the workbook on every rerun."""
+    from segmentation import sources
+
+    calls = []
+    real = sources.read_excel_sheets
+
+    def counting(source):
+        calls.append(1)
+        return real(source)
+
+    monkeypatch.setattr(sources, "read_excel_sheets", counting)
+    rows = [["customer_id", "date", "amount"], ["C1", "2024-05-01", 3], ["C2", "2024-05-02", 4]]
+    data = workbook(rows + [["C9", "2024-05-03", 41]], title="sheet-once")
+    app.switch_page("pages/data.py").run()
+    _upload(app, "transactions", "once.xlsx", data)
+    assert not app.exception
+    assert _selectbox(app, "Sheet").options == ["sheet-once"]
+    _selectbox(app, "amount (required)").set_value("__ignore__").run()
+    app.run()
+    assert len(calls) == 1
+
+
+def test_a_malformed_secrets_file_is_shown(app, tmp_path):
+    from streamlit import config
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.hq]\nhost = "db.example.com"\npassword = "hunter2\n',
+                       encoding="utf-8")
+    old = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets)])
+    try:
+        app.switch_page("pages/data.py").run()
+        assert not app.exception
+        message = _plain(app.error[0].value)
+        assert message.startswith("The database connections in the secrets file are not "
+                                  "available: the file")
+        assert "is not valid TOML (line 3, column 20)" in message
+        assert "hunter2" not in message
+        app.session_state["lang"] = "zh"
+        app.run()
+        message = _plain(app.error[0].value)
+        assert "密钥文件中的数据库连接不可用" in message and "第 3 行第 20 列" in message
+    finally:
+        config.set_option("secrets.files", old)
+    app.run()
+    assert not [e for e in app.error if "secrets" in e.value]
+
+
+def test_upload_of_a_text_file_saved_as_xls_in_workbook_mode(app, restore_sample):
+    app.switch_page("pages/data.py").run()
+    app.radio(key="data_mode").set_value("workbook").run()
+    data = csv_bytes([["客户编号", "交易日期", "金额"], ["K1", "2024-05-01", 3],
+                      ["K2", "2024-05-02", 4]], sep="\t")
+    app.get("file_uploader")[0].set_value(("交易明细.xls", data, "application/vnd.ms-excel"))
+    app.run()
+    assert not app.exception
+    app.button(key="data_load").click().run()
+    assert {m.label: m.value for m in app.metric}["Customers"] == "2"
