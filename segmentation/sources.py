@@ -241,8 +241,19 @@ def _read_bytes(source: Source, name: str) -> bytes:
     raise TypeError(f"cannot read {type(source).__name__}; give a path, bytes or a binary file")
 
 
+_HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+
+
 def _clean_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    headers = [str(c).lstrip("\ufeff").strip() for c in frame.columns]
+    """Headers without byte-order marks, control / zero-width characters and outer spaces."""
+    headers: list[str] = []
+    for column in frame.columns:
+        header = base = _HEADER_CONTROLS.sub("", str(column)).strip()
+        n = 0
+        while header in headers:  # "amount" and "amount\x00": amount, amount.1 (as pandas)
+            n += 1
+            header = f"{base}.{n}"
+        headers.append(header)
     if headers != list(frame.columns):
         frame = frame.set_axis(headers, axis=1)
     return frame

@@ -509,3 +509,9 @@ def test_check_secrets_files(tmp_path):
     assert "s3cret" not in problems[0].message("en")
     assert "不是有效的 TOML（第 2 行" in problems[0].message("zh")
     assert "不是 UTF-8 文本" in problems[1].message("zh")
+
+
+def test_control_characters_in_headers_are_removed():
+    data = b"customer_id\x00,da\x0bte,\xe2\x80\x8bamount,amount\nC1,2024-01-01,1,2\n"
+    frame = sources.read_any(data, filename="x.csv")
+    assert frame.columns.tolist() == ["customer_id", "date", "amount", "amount.1"]
