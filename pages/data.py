@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from segmentation import i18n
-from segmentation.cleaning import prepare_dataset
-from segmentation.schema import TABLES, DataError
+from segmentation.cleaning import ambiguous_date_order, prepare_dataset
+from segmentation.schema import COLUMN_KINDS, TABLES, DataError
 from segmentation.sources import (
     MAX_WORKBOOK_MB,
     MAX_WORKBOOK_ROWS,
@@ -235,6 +235,15 @@ else:
             raws[table] = raw
             mappings[table] = _show_table(table, raw, key=f"data_wb_{table}_{upload.file_id}")
 
+day_first = None
+if any(ambiguous_date_order(raw[header].head(20_000)).any()
+       for table, raw in raws.items() for header, field in mappings[table].items()
+       if COLUMN_KINDS.get(field) == "date" and header in raw):
+    order = st.selectbox(t("data.date_order"), ["auto", "day", "month"], key="data_date_order",
+                         help=t("data.date_order.help"),
+                         format_func=lambda o: t(f"data.date_order.{o}"))
+    day_first = {"auto": None, "day": True, "month": False}[order]
+
 clashes = st.session_state["_data_mapping_clash"]
 for table, header, first, second in clashes:
     st.error(t("data.mapping.clash", table=table_name(table), header=header,
@@ -249,7 +258,7 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws 
                            table="、".join(table_name(tb) for tb in raws) if lang == "zh"
                            else ", ".join(table_name(tb) for tb in raws)))
             try:
-                dataset = prepare_dataset(raws, mappings=mappings,
+                dataset = prepare_dataset(raws, mappings=mappings, day_first=day_first,
                                           today=pd.Timestamp.today().normalize())
             except DataError as err:
                 status.update(label=t("data.status.failed"), state="error")

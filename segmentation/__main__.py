@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--clusters", type=int, default=6,
                        help="number of customer clusters (personas), 2-10 (default 6)")
     score.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
+    score.add_argument("--date-order", dest="date_order", default="auto",
+                       choices=("auto", "day-first", "month-first"),
+                       help="order of dates written like 01/03/2024 (default: decided per "
+                            "column, stated when nothing in the column settles it)")
     score.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="language of messages and reasons")
     score.add_argument("--out", required=True, type=Path,
@@ -137,7 +141,9 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
         view, churn = _from_database(args, as_of)
     else:
         dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
-                             today=pd.Timestamp.today().normalize())
+                             today=pd.Timestamp.today().normalize(),
+                             day_first={"auto": None, "day-first": True,
+                                        "month-first": False}[args.date_order])
         for problem in dataset.problems:
             print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:

@@ -51,6 +51,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -280,11 +281,13 @@ i18n.register({
     "problem.ambiguous_date_order": {
         "en": "{table}: column {col}: {rows} dates such as {examples} could be day/month or "
               "month/day, and no date in the column settles it; they were read as month/day "
-              "(for example {sample} = {read}). If the file means day/month, write the dates "
-              "year first (2024-03-01) and load it again.",
+              "(for example {sample} = {read}). If the file means day/month, choose that date "
+              "order (on the Data page, or --date-order day-first in the batch command), or "
+              "write the dates year first (2024-03-01).",
         "zh": "{table}：列 {col} 中有 {rows} 个日期（如 {examples}）既可理解为“日/月”也可理解为"
               "“月/日”，且该列中没有能确定顺序的日期；已按“月/日”读取（例如 {sample} = {read}）。"
-              "如果文件的意思是“日/月”，请把日期写成年份在前的格式（2024-03-01）后重新上传。",
+              "如果文件的意思是“日/月”，请选择该日期顺序（在数据管理页面，或在批处理命令中使用 "
+              "--date-order day-first），或把日期写成年份在前的格式（2024-03-01）。",
     },
     "problem.customers_unmatched": {
         "en": "{table}: none of its {customers} customer ids appears in the transactions "
@@ -400,16 +403,17 @@ def _from_numbers(num: np.ndarray) -> np.ndarray:
     return out
 
 
-def _year_last(text: pd.Series) -> np.ndarray:
+def _year_last(text: pd.Series, day_first: bool | None = None) -> np.ndarray:
     """``m/d/yyyy`` or ``d/m/yyyy``, one order for the whole column (see :func:`parse_dates`)."""
     out = np.full(len(text), _NAT)
     match = np.flatnonzero(text.str.match(_YEAR_LAST).to_numpy(dtype=bool, na_value=False))
     if len(match):
         sub = text.iloc[match]
         month_first = _iso(sub.str.replace(_YEAR_LAST, r"\3-\1-\2\4", regex=True))
-        day_first = _iso(sub.str.replace(_YEAR_LAST, r"\3-\2-\1\4", regex=True))
-        better = (~np.isnat(day_first)).sum() > (~np.isnat(month_first)).sum()
-        out[match] = day_first if better else month_first
+        day_first_ = _iso(sub.str.replace(_YEAR_LAST, r"\3-\2-\1\4", regex=True))
+        if day_first is None:
+            day_first = (~np.isnat(day_first_)).sum() > (~np.isnat(month_first)).sum()
+        out[match] = day_first_ if day_first else month_first
     return out
 
 
@@ -438,14 +442,14 @@ def _serials(text: pd.Series) -> np.ndarray:
     return _from_numbers(num)
 
 
-def _folded(text: pd.Series) -> np.ndarray:
+def _folded(text: pd.Series, day_first: bool | None = None) -> np.ndarray:
     """Full-width characters and stray spaces folded, then every form again (slow; few rows)."""
     text = text.str.normalize("NFKC")
     text = text.str.replace(f"{_WS}*[年月/\\-]{_WS}*", "-", regex=True)
     text = text.str.replace(f"{_WS}*[日号]{_WS}*", " ", regex=True).str.strip()
     out = np.full(len(text), _NAT)
     todo = np.ones(len(text), dtype=bool)
-    for parse in (_iso, _serials, _year_last):
+    for parse in (_iso, _serials, partial(_year_last, day_first=day_first)):
         pos = np.flatnonzero(todo)
         if not len(pos):
             break
@@ -453,7 +457,8 @@ def _folded(text: pd.Series) -> np.ndarray:
     return out
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_dates(values: pd.Series, *, day_first: bool | None = None
+                ) -> tuple[pd.Series, pd.Series]:
     """Parse a column of dates written in the common ways.
 
     Accepted: ``2024-03-01``, ``2024/3/1``, ``2024.3.1``, ``20240301``,
@@ -464,12 +469,14 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     are already datetimes. Dates with the year last (``01/02/2024``) are
     ambiguous: the order is decided once for the whole column, month/day unless
     more values are valid as day/month (US exports such as the Online Retail
-    data write ``12/1/2010 8:26``). Dates before 1900 or from 2200 on count as
-    unreadable.
+    data write ``12/1/2010 8:26``), or as ``day_first`` says when it is given.
+    Dates before 1900 or from 2200 on count as unreadable.
 
     Parameters
     ----------
     values : strings, datetimes, or numbers (Excel serials / yyyymmdd).
+    day_first : the order of year-last dates: ``True`` day/month, ``False``
+        month/day, ``None`` decided per column as above.
 
     Returns
     -------
@@ -491,7 +498,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = _as_text(values)
     todo = text.notna().to_numpy(copy=True)
     out = np.full(len(text), _NAT)
-    for parse in (_iso, _chinese, _serials, _year_last, _folded):
+    for parse in (_iso, _chinese, _serials, partial(_year_last, day_first=day_first),
+                  partial(_folded, day_first=day_first)):
         pos = np.flatnonzero(todo)
         if not len(pos):
             break
@@ -890,7 +898,8 @@ def _score_scale(scores: pd.Series) -> tuple[float, float] | None:
 def prepare_table(raw: pd.DataFrame, table: str, *,
                   mapping: Mapping[str, str | None] | None = None,
                   as_of: pd.Timestamp | str | None = None,
-                  today: pd.Timestamp | str | None = None) -> PreparedTable:
+                  today: pd.Timestamp | str | None = None,
+                  day_first: bool | None = None) -> PreparedTable:
     """Map, parse and check one raw table.
 
     Parameters
@@ -904,6 +913,9 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
     today : the real date (the library never reads the clock); rows dated after
         it are set aside (``implausible_dates``), as are rows dated far after the
         rest of the column even without it.
+    day_first : order of ``01/03/2024``-style dates (see :func:`parse_dates`);
+        with ``None`` an order nothing in a column settles is stated
+        (``ambiguous_date_order``).
 
     Returns
     -------
@@ -984,11 +996,13 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         elif kind == "text":
             clean[column] = _clean_text(values, column)
         else:
-            parse = parse_dates if kind == "date" else parse_amounts
-            parsed, failed_s = parse(values)
+            if kind == "date":
+                parsed, failed_s = parse_dates(values, day_first=day_first)
+            else:
+                parsed, failed_s = parse_amounts(values)
             failed = failed_s.to_numpy()
             clean[column] = parsed
-            if kind == "date":
+            if kind == "date" and day_first is None:
                 ambiguous = ambiguous_date_order(values) & ~failed
                 if ambiguous.any():
                     first = int(np.flatnonzero(ambiguous)[0])
@@ -1090,8 +1104,9 @@ def _table_checks(table: str, frame: pd.DataFrame, raw: pd.DataFrame, rows: _Row
 def _prepare_all(raws: Mapping[str, pd.DataFrame],
                  mappings: Mapping[str, Mapping[str, str | None]] | None,
                  as_of: pd.Timestamp | str | None,
-                 today: pd.Timestamp | str | None = None) -> tuple[dict[str, PreparedTable],
-                                                                   list[Problem]]:
+                 today: pd.Timestamp | str | None = None,
+                 day_first: bool | None = None) -> tuple[dict[str, PreparedTable],
+                                                         list[Problem]]:
     prepared: dict[str, PreparedTable] = {}
     fatal: list[Problem] = []
     for table in TABLES:
@@ -1100,7 +1115,7 @@ def _prepare_all(raws: Mapping[str, pd.DataFrame],
             continue
         try:
             prepared[table] = prepare_table(raw, table, mapping=(mappings or {}).get(table),
-                                            as_of=as_of, today=today)
+                                            as_of=as_of, today=today, day_first=day_first)
         except DataError as err:
             fatal.extend(err.problems)
     return prepared, fatal
@@ -1145,7 +1160,8 @@ def _finish(prepared: Mapping[str, PreparedTable], warnings: list[Problem]) -> D
 def prepare_dataset(raws: Mapping[str, pd.DataFrame], *,
                     mappings: Mapping[str, Mapping[str, str | None]] | None = None,
                     as_of: pd.Timestamp | str | None = None,
-                    today: pd.Timestamp | str | None = None) -> Dataset:
+                    today: pd.Timestamp | str | None = None,
+                    day_first: bool | None = None) -> Dataset:
     """Prepare every table of a dataset and check them against each other.
 
     Parameters
@@ -1154,6 +1170,7 @@ def prepare_dataset(raws: Mapping[str, pd.DataFrame], *,
     mappings : ``{table: {raw header: canonical column}}`` explicit mappings.
     as_of : analysis date for the ``future_dates`` check; ``None`` skips it.
     today : the real date, for the ``implausible_dates`` check (see :func:`prepare_table`).
+    day_first : order of ``01/03/2024``-style dates in every table (``None``: per column).
 
     Returns
     -------
@@ -1172,7 +1189,7 @@ def prepare_dataset(raws: Mapping[str, pd.DataFrame], *,
     unknown = set(raws) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}; expected some of {TABLES}")
-    prepared, fatal = _prepare_all(raws, mappings, as_of, today)
+    prepared, fatal = _prepare_all(raws, mappings, as_of, today, day_first)
     if raws.get("transactions") is None:
         fatal.insert(0, Problem("transactions", "no_transactions", "error"))
     if fatal:
@@ -1199,7 +1216,8 @@ def _with_table(problems: Sequence[Problem], table: str) -> list[Problem]:
 def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
                as_of: pd.Timestamp | str | None = None,
                mappings: Mapping[str, Mapping[str, str | None]] | None = None,
-               today: pd.Timestamp | str | None = None) -> Dataset:
+               today: pd.Timestamp | str | None = None,
+               day_first: bool | None = None) -> Dataset:
     """Read and prepare the files of a dataset (the batch CLI's loader).
 
     Parameters
@@ -1210,7 +1228,7 @@ def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
         except tables that have a path of their own; sheets it cannot place
         give an ``ignored_sheets`` warning.
     encoding : CSV text encoding for every file; detected when ``None``.
-    as_of, mappings, today : as for :func:`prepare_dataset`.
+    as_of, mappings, today, day_first : as for :func:`prepare_dataset`.
 
     Returns
     -------
@@ -1249,7 +1267,7 @@ def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
             raws[table] = sources.read_any(path, encoding=encoding)
         except DataError as err:
             fatal.extend(_with_table(err.problems, table))
-    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today)
+    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today, day_first)
     fatal.extend(table_fatal)
     if "transactions" not in paths:
         fatal.insert(0, Problem("transactions", "no_transactions", "error"))

@@ -244,6 +244,19 @@ i18n.register({
               "或使用批处理命令行。Excel 工作簿最多读取 {rows} 行、解压后 {wb_mb} MB；"
               "旧版 .xls 工作簿可以上传，但只会提示如何另存为 .xlsx。",
     },
+    "data.date_order": {"en": "Dates written like 01/03/2024 are", "zh": "形如 01/03/2024 的日期是"},
+    "data.date_order.help": {
+        "en": "A date column of the upload writes dates as a/b/yyyy and no date in it has a "
+              "day above 12, so the order cannot be told from the data. Choose it here; left "
+              "on automatic, month/day is used and the load report says so.",
+        "zh": "上传数据中有日期列使用 a/b/yyyy 格式，且其中没有大于 12 的日，无法从数据判断顺序。"
+              "请在此选择；保持自动时按“月/日”读取，导入报告中会注明。",
+    },
+    "data.date_order.auto": {"en": "automatic (month/day, stated)", "zh": "自动（按月/日，并注明）"},
+    "data.date_order.day": {"en": "day/month: 01/03/2024 = 1 March",
+                            "zh": "日/月：01/03/2024 = 3月1日"},
+    "data.date_order.month": {"en": "month/day: 01/03/2024 = 3 January",
+                              "zh": "月/日：01/03/2024 = 1月3日"},
     "data.secrets_error": {
         "en": "The database connections in the secrets file are not available: {message}",
         "zh": "密钥文件中的数据库连接不可用：{message}",

@@ -256,3 +256,34 @@ def test_upload_of_a_text_file_saved_as_xls_in_workbook_mode(app, restore_sample
     assert not app.exception
     app.button(key="data_load").click().run()
     assert {m.label: m.value for m in app.metric}["Customers"] == "2"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_date_order_is_asked_when_nothing_settles_it(app, restore_sample, lang):
+    app.session_state["lang"] = lang
+    app.switch_page("pages/data.py").run()
+    data = csv_bytes([["customer_id", "date", "amount"], ["C1", "01/03/2024", 5],
+                      ["C2", "02/01/2024", 6], ["C1", "2024-02-15", 7]])
+    _upload(app, "transactions", "dm.csv", data)
+    order = app.selectbox(key="data_date_order")
+    assert order.label == ("Dates written like 01/03/2024 are" if lang == "en"
+                           else "形如 01/03/2024 的日期是")
+    assert order.options == (["automatic (month/day, stated)", "day/month: 01/03/2024 = 1 March",
+                              "month/day: 01/03/2024 = 3 January"] if lang == "en" else
+                             ["自动（按月/日，并注明）", "日/月：01/03/2024 = 3月1日",
+                              "月/日：01/03/2024 = 1月3日"])
+    order.set_value("day").run()
+    app.button(key="data_load").click().run()
+    assert not app.exception
+    metrics = list({m.label: m.value for m in app.metric}.values())
+    assert metrics[3] == "2024-01-02 – 2024-03-01"  # read day first
+    assert app.success  # loaded, and without a note: the order was chosen
+    assert not [e for e in app.expander if e.label.startswith(("Loaded with", "导入完成，有"))]
+
+
+def test_no_date_order_question_when_the_data_settles_it(app):
+    app.switch_page("pages/data.py").run()
+    data = csv_bytes([["customer_id", "date", "amount"], ["C1", "25/03/2024", 5],
+                      ["C2", "02/01/2024", 6]])
+    _upload(app, "transactions", "dm2.csv", data)
+    assert not [s for s in app.selectbox if s.key == "data_date_order"]

@@ -772,3 +772,20 @@ def test_formula_cells_of_a_mapped_column_refuse_the_table():
     raw = sources.read_any(workbook(rows), filename="memo.xlsx")
     assert raw.attrs[sources.FORMULA_CELLS_ATTR] == {"memo": (1, ("D2",))}
     assert prepare_table(raw, "transactions").frame["amount"].tolist() == [5.0]
+
+
+@pytest.mark.parametrize(("day_first", "expected"), [(True, "2024-03-01"), (False, "2024-01-03"),
+                                                     (None, "2024-01-03")])
+def test_the_date_order_can_be_chosen(day_first, expected):
+    raw = _tx(dates=["01/03/2024", "02/04/2024", "2024-05-06"])
+    prepared = prepare_table(raw, "transactions", day_first=day_first)
+    assert prepared.frame["date"].tolist()[0] == pd.Timestamp(expected)
+    assert _codes(prepared.problems) == ([] if day_first is not None
+                                         else ["ambiguous_date_order"])
+    assert "--date-order day-first" in (prepared.problems[0].message("en") if
+                                         prepared.problems else "--date-order day-first")
+
+
+def test_a_chosen_order_reads_full_width_dates_too():
+    parsed, failed = parse_dates(_text(["０１/０３/２０２４"]), day_first=True)
+    assert parsed.tolist() == [pd.Timestamp("2024-03-01")] and not failed.any()

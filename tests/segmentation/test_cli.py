@@ -291,3 +291,18 @@ def test_cli_hostile_xlsx_output_in_a_real_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert sorted(pd.read_excel(out)["customer_id"]) == ["C0", "C1", "C2"]
+
+
+@pytest.mark.parametrize(("order", "recency"), [("day-first", {"C1": 0, "C2": 59}),
+                                                ("month-first", {"C1": 29, "C2": 0}),
+                                                ("auto", {"C1": 29, "C2": 0})])
+def test_cli_date_order(order, recency, tmp_path, capsys):
+    (tmp_path / "tx.csv").write_bytes(csv_bytes([["customer_id", "date", "amount"],
+                                                 ["C1", "01/03/2024", 5], ["C2", "02/01/2024", 6]]))
+    out = tmp_path / "o.csv"
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--date-order", order,
+                 "--no-churn", "--clusters", "2", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert ("could be day/month or month/day" in err) == (order == "auto")
+    scored = pd.read_csv(out, encoding="utf-8-sig").set_index("customer_id")
+    assert scored["recency_days"].to_dict() == recency
