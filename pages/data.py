@@ -31,7 +31,7 @@ ctx = context.current()
 lang, t = ctx.lang, ctx.t
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16")
-UPLOAD_HELP = t("data.size_limit", mb=MAX_MB, rows=i18n.fmt_int(MAX_WORKBOOK_ROWS, lang),
+UPLOAD_HELP = t("data.size_limit", mb=MAX_MB, rows=f"{MAX_WORKBOOK_ROWS:,}",
                 wb_mb=MAX_WORKBOOK_MB)
 
 

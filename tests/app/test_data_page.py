@@ -188,12 +188,20 @@ def test_data_page_hostile_corpus(app, restore_sample, case, lang):
         assert list(customers.values())[3].endswith(case.extra["date_max"])
 
 
-def test_uploader_accepts_xls_and_says_why(app):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_uploader_accepts_xls_and_says_why(app, lang):
+    app.session_state["lang"] = lang
     app.switch_page("pages/data.py").run()
-    uploader = app.get("file_uploader")[0]
-    assert ".xls" in list(uploader.proto.type)
-    assert "old .xls workbooks are accepted only to explain" in uploader.proto.help
-    assert "500,000 rows" in uploader.proto.help
+    for uploader in app.get("file_uploader"):
+        assert ".xls" in list(uploader.proto.type)
+        if lang == "en":
+            assert "old .xls workbooks are accepted only to explain" in uploader.proto.help
+            assert "read up to 500,000 rows and 256 MB unpacked" in uploader.proto.help
+        else:
+            assert "旧版 .xls 工作簿可以上传，但只会提示如何另存为 .xlsx" in uploader.proto.help
+            assert "最多读取 500,000 行、解压后 256 MB" in uploader.proto.help
+    app.radio(key="data_mode").set_value("workbook").run()
+    assert ".xls" in list(app.get("file_uploader")[0].proto.type)
 
 
 def test_workbook_is_read_once_per_upload(app, monkeypatch):
@@ -272,6 +280,8 @@ def test_the_date_order_is_asked_when_nothing_settles_it(app, restore_sample, la
                               "month/day: 01/03/2024 = 3 January"] if lang == "en" else
                              ["自动（按月/日，并注明）", "日/月：01/03/2024 = 3月1日",
                               "月/日：01/03/2024 = 1月3日"])
+    assert order.help.startswith("A date column of the upload writes dates as a/b/yyyy"
+                                 if lang == "en" else "上传数据中有日期列使用 a/b/yyyy 格式")
     order.set_value("day").run()
     app.button(key="data_load").click().run()
     assert not app.exception

@@ -258,6 +258,10 @@ def test_cli_keeps_no_partial_file_when_writing_fails(tmp_path, capsys, monkeypa
     assert err[0] == (f"error: --out {out}: the file could not be written (No space left on "
                       "device); nothing was written")
     assert out.read_bytes() == b"yesterday's scores"  # the old file is untouched
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--lang", "zh", "--out", str(out)]) == 2
+    assert _errors(capsys.readouterr().err) == [
+        f"error: --out {out}：无法写入文件（No space left on device），未写入任何内容"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.xlsx", "tx.csv"]
     monkeypatch.setattr(export, "_write_excel", lambda *a: (_ for _ in ()).throw(
         RuntimeError("boom\nsecond line")))
@@ -265,6 +269,10 @@ def test_cli_keeps_no_partial_file_when_writing_fails(tmp_path, capsys, monkeypa
                  "--clusters", "2", "--lang", "zh", "--out", str(out)]) == 1
     err = _errors(capsys.readouterr().err)
     assert err == ["error: 发生意外问题（RuntimeError：boom second line），未写入输出文件"]
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--out", str(out)]) == 1
+    assert _errors(capsys.readouterr().err) == [
+        "error: unexpected problem (RuntimeError: boom second line); no output file was written"]
     assert out.read_bytes() == b"yesterday's scores"
 
 
