@@ -741,10 +741,13 @@ def _strip_controls(text: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray, 
 
 def _year_last_parts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For ``a/b/yyyy`` values: the mask of such values and their first and second numbers."""
-    parts = text.str.extract(_YEAR_LAST)
-    match = parts[0].notna().to_numpy()
-    first = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype="float64")
-    second = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype="float64")
+    match = text.str.match(_YEAR_LAST).to_numpy(dtype=bool, na_value=False)
+    first = np.full(len(text), np.nan)
+    second = np.full(len(text), np.nan)
+    if match.any():  # replace runs in pyarrow; extract would run Python's re per value
+        sub = text[match]
+        first[match] = sub.str.replace(_YEAR_LAST, r"\1", regex=True).astype("float64")
+        second[match] = sub.str.replace(_YEAR_LAST, r"\2", regex=True).astype("float64")
     return match, first, second
 
 
@@ -957,8 +960,12 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         if not _is_texty(values):
             columns[column] = values
             continue
+        kind = COLUMN_KINDS.get(column, "text")
+        if kind not in ("id", "text"):  # dates and numbers: a control character fails parsing
+            columns[column] = _as_text(values)
+            continue
         text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
-        clean, found, count = _strip_controls(text, COLUMN_KINDS.get(column, "text"))
+        clean, found, count = _strip_controls(text, kind)
         if count:
             controls[column] = (found, count, text)
         columns[column] = _as_text(clean)

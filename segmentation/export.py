@@ -34,6 +34,7 @@ ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_MAX_ROWS = 1_048_576
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_TEXT = pd.StringDtype("pyarrow")
 
 
 def neutralize(value: object) -> object:
@@ -49,6 +50,18 @@ def neutralize(value: object) -> object:
     return value
 
 
+def _neutralize_text(series: pd.Series) -> pd.Series:
+    """:func:`neutralize` over a column of text, vectorised (pyarrow) for a million rows."""
+    text = series.astype(_TEXT)
+    bad = text.str.contains(ILLEGAL_CHARACTERS.pattern, regex=True).fillna(False)
+    if bad.any():
+        text = text.where(~bad, text.str.replace(ILLEGAL_CHARACTERS.pattern, "", regex=True))
+    risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)
+    if risky.any():
+        text = text.where(~risky, "'" + text)
+    return text.astype(object).where(series.notna(), series.astype(object))
+
+
 def safe_frame(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A copy with every text cell (and header) neutralised; categories become text."""
     out = frame.copy()
@@ -56,7 +69,11 @@ def safe_frame(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None)
         series = out[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
             series = series.astype("string")
-        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object or (
+                series.dtype == object and pd.api.types.infer_dtype(series, skipna=True)
+                in ("string", "empty")):
+            out[column] = _neutralize_text(series)
+        elif series.dtype == object:  # mixed values: only the strings change
             out[column] = series.map(neutralize, na_action="ignore").astype(object)
     if headers:
         out = out.rename(columns=dict(headers))

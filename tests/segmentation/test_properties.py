@@ -358,3 +358,24 @@ def test_hostile_preset_json_is_a_settings_error_or_valid_settings(text):
     else:
         assert TierSettings.from_json(settings_.to_json()) == settings_
 
+
+
+# --------------------------------------------------------------------------- exports
+
+export_text = st.one_of(st.none(), st.text(max_size=10),
+                        st.sampled_from(["=1+1", "@A1", "+86", "-3", "\tx", "\rx", "\x00=x"]))
+
+
+@FAST
+@given(st.lists(export_text, min_size=1, max_size=30))
+def test_safe_frame_matches_neutralize_cell_by_cell(values):
+    from segmentation.export import ILLEGAL_CHARACTERS, neutralize, safe_frame
+
+    for column in (pd.Series(values, dtype=object), pd.Series(values, dtype="string"),
+                   pd.Series(values, dtype=STR)):
+        out = safe_frame(pd.DataFrame({"v": column}))["v"].tolist()
+        expected = [None if v is None else neutralize(v) for v in values]
+        assert [None if pd.isna(v) else v for v in out] == expected
+        for cell in out:
+            assert pd.isna(cell) or (not ILLEGAL_CHARACTERS.search(cell)
+                                     and not cell.startswith(("=", "+", "-", "@", "\t", "\r")))
