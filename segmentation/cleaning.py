@@ -26,7 +26,8 @@ code                       severity  what happens to the rows
 ``duplicate_customers``    warning   customers table repeats an id: first row kept
 ``scientific_ids``         fatal     ids a spreadsheet wrote as ``1.2E+10``
 ``formula_without_values`` fatal     Excel formulas never calculated (no saved values)
-``control_characters``     warning   NUL, ``\x01``, ``\x0b`` … in a value: removed
+``control_characters``     warning   NUL, ``\x01``, ``\x0b`` … in an id or text:
+                                     removed (ids: zero-width spaces too)
 ``competing_columns``      warning   a second header fits a mapped column: ignored
 ``implausible_dates``      *         date after ``today`` or far after the other
                                      rows: row set aside
