@@ -84,6 +84,7 @@ TABLE_NAME_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _SAMPLE_CHARS = 64 * 1024
+_SCAN_CHUNK = 4 * 2**20  # bytes of a sheet's XML scanned at a time for formula cells
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta",
                b"<!--", b"<script", b"<div", b"<?xml")
@@ -569,15 +570,15 @@ def _formula_cells(data: bytes, member: str | None) -> dict[int, tuple[int, list
     if not member:
         return {}
     found: dict[int, tuple[int, list[str]]] = {}
-    overlap = 64 * 1024
+    overlap = min(64 * 1024, _SCAN_CHUNK // 2)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as handle:
             buffer = b""
             while True:
-                piece = handle.read(4 * 2**20)
+                piece = handle.read(_SCAN_CHUNK)
                 buffer += piece
                 if b"<f" not in buffer:
-                    buffer = buffer[-8:]
+                    buffer = buffer[-4096:]  # a cell may straddle the chunks
                     if not piece:
                         break
                     continue

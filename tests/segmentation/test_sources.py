@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import numpy as np
 import openpyxl
@@ -515,3 +516,19 @@ def test_control_characters_in_headers_are_removed():
     data = b"customer_id\x00,da\x0bte,\xe2\x80\x8bamount,amount\nC1,2024-01-01,1,2\n"
     frame = sources.read_any(data, filename="x.csv")
     assert frame.columns.tolist() == ["customer_id", "date", "amount", "amount.1"]
+
+
+@pytest.mark.parametrize("chunk", [64, 97, 1000, 4 * 2**20])
+def test_formula_cells_are_counted_once_across_scan_chunks(monkeypatch, chunk):
+    monkeypatch.setattr(sources, "_SCAN_CHUNK", chunk)
+    rows = b"".join(b'<row r="%d"><c r="A%d"><f>1+1</f><v></v></c><c r="B%d" t="s"><v>0</v>'
+                    b'</c><c r="C%d"><f>2+2</f><v>4</v></c></row>' % (i, i, i, i)
+                    for i in range(2, 302))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml",
+                         b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>")
+    found = sources._formula_cells(buffer.getvalue(), "xl/worksheets/sheet1.xml")
+    assert list(found) == [0]  # column A only: C's formulas have their value saved
+    count, cells = found[0]
+    assert count == 300 and [ref for _, ref in cells] == ["A2", "A3", "A4", "A5", "A6"]
