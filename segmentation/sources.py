@@ -751,8 +751,8 @@ def _kind(data: bytes, suffix: str, name: str) -> str:
                                                       *LEGACY_EXCEL_SUFFIXES, ""):
         return "excel"
     if suffix in LEGACY_EXCEL_SUFFIXES:
-        if data.startswith(_OLE2_MAGIC) or b"\x00" in data[:512] and not _utf16_without_bom(
-                data):
+        binary = b"\x00" in data[:512] and not _utf16_without_bom(data)
+        if data.startswith(_OLE2_MAGIC) or binary:
             raise _file_error("legacy_excel", name)
         return "csv"  # a text export named .xls
     if data.startswith(b"PAR1") and suffix in (".parquet", *CSV_SUFFIXES, ""):
