@@ -1,6 +1,7 @@
 """Batch CLI: ``python -m segmentation score ...`` (the contract is in DESIGN.md).
 
-Exit codes: 0 success, 2 bad input or usage (one line on stderr saying why).
+Exit codes: 0 success, 2 bad input or usage, 1 an unexpected failure (always one line on
+stderr saying why, never a traceback; no output file is left behind on failure).
 """
 
 from __future__ import annotations
@@ -51,6 +52,14 @@ i18n.register({
         "zh": "--database {name}：保存时未记住密码；请在应用中勾选“记住密码”后保存，"
               "或把它写入 {secrets} 的 [connections.{name}]",
     },
+    "cli.write_failed": {
+        "en": "--out {path}: the file could not be written ({reason}); nothing was written",
+        "zh": "--out {path}：无法写入文件（{reason}），未写入任何内容",
+    },
+    "cli.internal": {
+        "en": "unexpected problem ({kind}: {reason}); no output file was written",
+        "zh": "发生意外问题（{kind}：{reason}），未写入输出文件",
+    },
     "cli.db.failed": {
         "en": "--database {name}: {message}",
         "zh": "--database {name}：{message}",
@@ -89,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--clusters", type=int, default=6,
                        help="number of customer clusters (personas), 2-10 (default 6)")
     score.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
+    score.add_argument("--date-order", dest="date_order", default="auto",
+                       choices=("auto", "day-first", "month-first"),
+                       help="order of dates written like 01/03/2024 (default: decided per "
+                            "column, stated when nothing in the column settles it)")
     score.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="language of messages and reasons")
     score.add_argument("--out", required=True, type=Path,
@@ -128,7 +141,10 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     if args.database:
         view, churn = _from_database(args, as_of)
     else:
-        dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
+        dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
+                             today=pd.Timestamp.today().normalize(),
+                             day_first={"auto": None, "day-first": True,
+                                        "month-first": False}[args.date_order])
         for problem in dataset.problems:
             print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
@@ -265,14 +281,15 @@ def _output_frame(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_output(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        frame.to_excel(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
+    """The formula-safe writer of the app's downloads, atomically (no partial file)."""
+    from .export import write_file
+
+    write_file(frame, path)
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Library warnings as ``warning: ...`` lines, without source file and code line."""
+    print("warning: " + " ".join(str(message).split()), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,6 +298,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "users":
         return run_users(args)
+    import warnings
+
+    warnings.showwarning = _one_line_warning
     try:
         frame = score(args)
         write_output(frame, args.out)
@@ -291,6 +311,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = err.message(args.lang).splitlines()
         print("error: " + " | ".join(lines), file=sys.stderr)
         return 2
+    except OSError as err:  # the output cannot be written: no file is left behind
+        print("error: " + i18n.t("cli.write_failed", args.lang, path=args.out,
+                                 reason=err.strerror or type(err).__name__), file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback
+        reason = " ".join(str(err).split())[:300] or type(err).__name__
+        print("error: " + i18n.t("cli.internal", args.lang, kind=type(err).__name__,
+                                 reason=reason), file=sys.stderr)
+        return 1
     print(f"scored {len(frame):,} customers -> {args.out}")
     return 0
 
