@@ -17,7 +17,13 @@ import ui.strings_db  # noqa: F401  (registers the strings)
 from segmentation import i18n
 from segmentation.connections import DRIVERS, ConnectionError_, ConnectionSpec, check_connection
 from segmentation.connections import spec_from_secrets as _from_secrets
-from segmentation.database import DatabaseMapping, TableChoice, source_columns, suggest_columns
+from segmentation.database import (
+    DatabaseMapping,
+    TableChoice,
+    reuse_password,
+    source_columns,
+    suggest_columns,
+)
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.features import query_sql, view_queries
 from segmentation.schema import TABLES
@@ -32,12 +38,21 @@ _FILE_DRIVERS = ("sqlite", "duckdb")
 
 
 def _short(text: str) -> str:
+    """8 hex characters of non-secret text (a table name, a SELECT), for widget keys."""
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
+def _risk_warnings(spec: ConnectionSpec, t) -> None:
+    """Warn when the connected user may do more than read (superuser, may write)."""
+    for code in sources.risks(spec):
+        st.warning(t(f"conn.risk.{code}", user=spec.user or "?"), icon=":material/warning:")
+
+
 @st.cache_data(show_spinner=False, ttl=300, max_entries=32)
-def _sample(conn_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
-    """First rows of a table or SELECT (cached for five minutes per connection)."""
+def _sample(login_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
+    """First rows of a table or SELECT (cached for five minutes per connection and login:
+    ``login_key`` is :func:`ui.source.sample_key`, so a different password never reads
+    another session's cached rows)."""
     choice = TableChoice(table=table) if table is not None else TableChoice(query=query)
     return source_columns(sources.engine_for(_spec), choice, _spec, rows=50)
 
@@ -57,6 +72,7 @@ def render_current(ctx: Context) -> None:
     t, source = ctx.t, ctx.source
     st.info(t("db.current", name=source.name, target=source.spec.safe_label()),
             icon=":material/database:")
+    _risk_warnings(source.spec, t)
     if st.session_state.pop("db_refreshed", False):
         st.success(t("db.refreshed"))
     c1, c2, _ = st.columns([1, 1, 2])
@@ -124,16 +140,17 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | N
     if not submitted:
         return None
     state = st.session_state
-    password = state.get("db_f_password") or (saved_spec.password if saved_spec else None)
     try:
         if is_file:
             return ConnectionSpec(driver, database=state["db_f_database"].strip() or None)
-        return ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
-                              port=state["db_f_port"] or _PORTS[driver],
-                              database=state["db_f_database"].strip() or None,
-                              user=state["db_f_user"].strip() or None,
-                              password=password or None,
-                              schema=state["db_f_schema"].strip() or None)
+        typed = ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
+                               port=state["db_f_port"] or _PORTS[driver],
+                               database=state["db_f_database"].strip() or None,
+                               user=state["db_f_user"].strip() or None,
+                               password=state.get("db_f_password") or None,
+                               schema=state["db_f_schema"].strip() or None)
+        # a saved password goes only to the exact server, port, database and user it was for
+        return reuse_password(saved_spec, typed, name=pick.partition(":")[2])
     except ConnectionError_ as err:
         st.error(err.message(st.session_state.get("lang", i18n.DEFAULT_LANG)))
         return None
@@ -173,13 +190,14 @@ def render_connect(ctx: Context) -> None:
         st.session_state["db_clear_password"] = True
         with st.spinner(t("db.connecting")):
             try:
-                tables = check_connection(spec)
+                tables = check_connection(spec, folders=sources.db_folders())
             except ConnectionError_ as err:
                 st.session_state.pop("db_conn", None)
                 st.session_state["db_error"] = err
                 st.rerun()
+        # widget keys come from the settings without the password (see ui.source)
         st.session_state["db_conn"] = {"pick": pick, "spec": spec, "tables": tables,
-                                       "key": _short(repr(spec) + (spec.password or ""))}
+                                       "key": sources.connection_key(spec)}
         st.rerun()
     error = st.session_state.pop("db_error", None)
     if error is not None:
@@ -193,6 +211,7 @@ def render_connect(ctx: Context) -> None:
         st.warning(t("db.no_tables", target=spec.safe_label()))
         return
     st.success(t("db.connected", target=spec.safe_label(), n=i18n.fmt_int(len(tables), lang)))
+    _risk_warnings(spec, t)
     choices, clashes, problems = _tables(conn, tables, saved.mapping if saved else None, ctx)
     for table, header, first, second in clashes:
         st.error(t("data.mapping.clash", table=t(f"table.{table}"), header=header,
@@ -276,9 +295,14 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
                 problems = True
                 continue
         else:
-            base = TableChoice(table=src)
+            try:
+                base = TableChoice(table=src)
+            except ConnectionError_ as err:
+                st.error(err.message(lang))
+                problems = True
+                continue
         try:
-            sample = _sample(conn["key"], base.table, base.query, spec)
+            sample = _sample(sources.sample_key(spec), base.table, base.query, spec)
         except ConnectionError_ as err:
             show_database_error(err, lang)
             problems = True
