@@ -40,8 +40,12 @@ i18n.register({
               "It is never shown again.",
         "zh": "仅在本次会话中使用；除非保存时勾选“记住密码”。密码不会再次显示。",
     },
-    "db.password.saved": {"en": "A password is saved for this connection.",
-                          "zh": "该连接已保存密码。"},
+    "db.password.saved": {
+        "en": "A password is saved for this connection. It is only used with this server, "
+              "port, database and user: change any of them and type the password again.",
+        "zh": "该连接已保存密码。它只用于这里的服务器、端口、数据库和用户："
+              "修改其中任何一项，都需要重新输入密码。",
+    },
     "db.schema": {"en": "Schema (optional)", "zh": "Schema（可选）"},
     "db.schema.help": {"en": "Where the tables are, e.g. public or sales. Empty: the default.",
                        "zh": "数据表所在的 schema，例如 public 或 sales；留空表示默认。"},
