@@ -124,6 +124,12 @@ i18n.register({
               "请缩小查询范围（更少的行、更短的日期区间），"
               "或请管理员建立索引或准备好的视图。",
     },
+    "conn.error.cancelled": {
+        "en": "The query on {target} was cancelled. Nothing was changed; start it again when "
+              "you are ready, or narrow it (fewer rows, a shorter date range).",
+        "zh": "{target} 上的查询已取消，没有任何改动；准备好后可重新开始，"
+              "或缩小查询范围（更少的行、更短的日期区间）。",
+    },
     "conn.error.permission": {
         "en": "The database {target} refused the statement: the connection is read-only or the "
               "user lacks the privilege. This app only reads; use a plain SELECT and ask for "
@@ -231,7 +237,7 @@ i18n.register({
 
 class ConnectionError_(i18n.LocalizedError):  # noqa: N801 (the builtin name is taken)
     """A connection or query problem; ``code`` is one of ``unreachable``, ``auth``,
-    ``unknown_database``, ``table_missing``, ``timeout``, ``permission``,
+    ``unknown_database``, ``table_missing``, ``timeout``, ``cancelled``, ``permission``,
     ``type_mismatch``, ``not_read_only``, ``forbidden_function``, ``too_many_rows``,
     ``bad_spec``, ``bad_identifier``, ``file_no_folders``, ``file_not_allowed``,
     ``file_system``, ``file_missing``, ``dialect_missing``, ``other``.
@@ -660,7 +666,7 @@ _MYSQL_CODE = {
     1045: "auth", 1044: "auth", 1698: "auth",
     1049: "unknown_database",
     1146: "table_missing", 1051: "table_missing",
-    1969: "timeout", 3024: "timeout", 1205: "timeout",
+    1969: "timeout", 3024: "timeout", 1205: "timeout", 1317: "cancelled",
     1792: "permission", 1142: "permission", 1143: "permission", 1227: "permission",
     1290: "permission", 1836: "permission",
     1292: "type_mismatch", 1366: "type_mismatch", 1367: "type_mismatch",
@@ -675,6 +681,7 @@ _TEXT_RULES: tuple[tuple[str, str], ...] = (
      r"role \".*\" does not exist|no pg_hba\.conf entry", "auth"),
     (r"database \".*\" does not exist|unknown database|unable to open database file|"
      r"cannot open file|no such file or directory", "unknown_database"),
+    (r"interrupt error|canceling statement due to user request", "cancelled"),
     (r"statement timeout|canceling statement due to|max_statement_time|"
      r"max_execution_time|query execution was interrupted|interrupted", "timeout"),
     (r"read-only|readonly|read only|permission denied|command denied|insufficient privilege",
@@ -713,6 +720,8 @@ def classify_error(exc: BaseException, spec: ConnectionSpec) -> ConnectionError_
 def _classify(orig: BaseException) -> str:
     sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None),
                                                           "sqlstate", None)
+    if sqlstate == "57014" and "user request" in str(orig).lower():
+        return "cancelled"  # a cancel request, not the statement time limit
     if sqlstate in _PG_STATE:
         return _PG_STATE[sqlstate]
     args = getattr(orig, "args", ())

@@ -27,6 +27,7 @@ from segmentation.database import (
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.features import query_sql, view_queries
 from segmentation.schema import TABLES
+from ui import query_cancel
 from ui import source as sources
 from ui.context import Context, show_database_error
 from ui.mapping import column_choices, examples
@@ -76,8 +77,11 @@ def render_current(ctx: Context) -> None:
     if st.session_state.pop("db_refreshed", False):
         st.success(t("db.refreshed"))
     c1, c2, _ = st.columns([1, 1, 2])
+    if query_cancel.was_cancelled("db_cancel_refresh"):
+        st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if c1.button(t("db.refresh"), key="db_refresh", icon=":material/refresh:"):
         with st.spinner(t("db.checking")):
+            query_cancel.cancel_button(t("db.cancel"), key="db_cancel_refresh")
             try:
                 sources.refresh(source)
             except ConnectionError_ as err:
@@ -185,10 +189,13 @@ def render_connect(ctx: Context) -> None:
     else:
         spec = _form(pick, saved.spec if saved else None, t)
 
+    if query_cancel.was_cancelled("db_cancel_connect", "db_cancel_check"):
+        st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if spec is not None:
         # the typed password leaves the form either way: it is not kept in the page
         st.session_state["db_clear_password"] = True
         with st.spinner(t("db.connecting")):
+            query_cancel.cancel_button(t("db.cancel"), key="db_cancel_connect")
             try:
                 tables = check_connection(spec, folders=sources.db_folders())
             except ConnectionError_ as err:
@@ -233,7 +240,8 @@ def render_connect(ctx: Context) -> None:
         return
     mapping = DatabaseMapping(choices)
     label = (save_name or "").strip() if save else name
-    with st.status(t("db.checking"), expanded=False) as status:
+    with st.status(t("db.checking"), expanded=True) as status:
+        query_cancel.cancel_button(t("db.cancel"), key="db_cancel_check")
         try:
             if save:
                 store.save(f"secrets:{name}" if origin == "secrets" else save_name,

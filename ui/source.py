@@ -38,6 +38,7 @@ from segmentation.database import (
     check_mapping,
 )
 from segmentation.workspace import Snapshot, Workspace, ensure_dataset
+from ui import query_cancel
 
 #: statement time limit on connected databases, seconds
 STATEMENT_TIMEOUT_S = 120
@@ -146,7 +147,8 @@ def db_folders() -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
     """One pooled read-only engine per connection (``key`` from :func:`_engine_key`)."""
-    return open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders())
+    engine = open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders())
+    return query_cancel.attach(engine)  # Stop / Cancel reach the running query
 
 
 def engine_for(spec: ConnectionSpec) -> sa.Engine:

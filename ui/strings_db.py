@@ -50,6 +50,13 @@ i18n.register({
     "db.schema.help": {"en": "Where the tables are, e.g. public or sales. Empty: the default.",
                        "zh": "数据表所在的 schema，例如 public 或 sales；留空表示默认。"},
     "db.connect": {"en": "Connect", "zh": "连接"},
+    "db.cancel": {"en": "Cancel", "zh": "取消"},
+    "db.cancelled": {
+        "en": "Cancelled: the database stopped the query. Nothing was changed. Queries also stop "
+              "by themselves after {seconds} seconds, or when you press Stop at the top right.",
+        "zh": "已取消：数据库已停止该查询，没有任何改动。查询超过 {seconds} 秒也会自动停止，"
+              "您也可以点击右上角的“停止”。",
+    },
     "db.connecting": {"en": "Connecting…", "zh": "正在连接…"},
     "db.connected": {"en": "Connected to {target}: {n} tables and views.",
                      "zh": "已连接 {target}：共 {n} 个表和视图。"},
