@@ -173,8 +173,12 @@ def render_connect(ctx: Context) -> None:
     pick = st.selectbox(t("db.connection"), options, key="db_pick", help=t("db.connection.help"),
                         format_func=lambda o: _pick_label(o, t))
     origin, _, name = pick.partition(":")
-    saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
-        if origin != "new" else None
+    try:
+        saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
+            if origin != "new" else None
+    except ConnectionError_ as err:  # saved by an older version: a schema or table now refused
+        st.error(err.message(lang))
+        return
 
     spec = None
     if origin == "secrets":

@@ -585,3 +585,16 @@ def test_allowed_folders_come_from_secrets(fresh, sample_workspace, tmp_path, mo
     at.text_area(key=sql_key).set_value(
         "SELECT content AS customer_id FROM read_text('.streamlit/secrets.toml')").run()
     assert "calls read_text(), which this app does not allow" in _error_text(at)
+
+
+def test_a_saved_connection_with_an_injected_schema_is_refused(app, fresh):
+    """A connections.json written by an older version (or by hand) cannot smuggle options."""
+    fresh.write_text(json.dumps({"old": {"spec": {
+        "driver": "postgresql", "host": "127.0.0.1", "database": "test", "user": "postgres",
+        "schema": "s\t-c\tdefault_transaction_read_only=off"}, "mapping": {}}}),
+        encoding="utf-8")
+    _open_form(app)
+    app.selectbox(key="db_pick").set_value("saved:old").run()
+    assert not app.exception
+    assert "is not a valid schema name" in _error_text(app)
+    assert "db_conn" not in app.session_state
