@@ -127,6 +127,9 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | N
     with st.form("db_form", border=True):
         if is_file:
             st.text_input(t("db.file"), key="db_f_database", placeholder="/srv/data/shipments.db")
+            folders = sources.db_folders()
+            st.caption(t("db.file.folders", folders=", ".join(f"`{f}`" for f in folders))
+                       if folders else t("db.file.no_folders"))
         else:
             c1, c2, c3 = st.columns([3, 1, 2])
             c1.text_input(t("db.host"), key="db_f_host", placeholder="db.example.com")

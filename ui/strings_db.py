@@ -33,6 +33,14 @@ i18n.register({
     "db.port": {"en": "Port", "zh": "端口"},
     "db.database": {"en": "Database", "zh": "数据库名"},
     "db.file": {"en": "File path on the server", "zh": "服务器上的文件路径"},
+    "db.file.folders": {"en": "Files are opened only from: {folders}",
+                        "zh": "只能打开以下文件夹中的文件：{folders}"},
+    "db.file.no_folders": {
+        "en": "No folder is allowed for database files yet: the administrator lists them in "
+              "[database] allowed_folders of .streamlit/secrets.toml (or SEG_DB_FOLDERS).",
+        "zh": "尚未允许任何存放数据库文件的文件夹：请管理员在 .streamlit/secrets.toml 的 "
+              "[database] allowed_folders（或 SEG_DB_FOLDERS）中列出。",
+    },
     "db.user": {"en": "User", "zh": "用户名"},
     "db.password": {"en": "Password", "zh": "密码"},
     "db.password.help": {

@@ -598,3 +598,20 @@ def test_a_saved_connection_with_an_injected_schema_is_refused(app, fresh):
     assert not app.exception
     assert "is not a valid schema name" in _error_text(app)
     assert "db_conn" not in app.session_state
+
+
+def test_the_file_form_names_the_allowed_folders(app, fresh, monkeypatch, tmp_path):
+    from segmentation.connections import DB_FOLDERS_ENV
+
+    monkeypatch.setenv(DB_FOLDERS_ENV, str(tmp_path))
+    _open_form(app)
+    app.selectbox(key="db_f_driver").set_value("duckdb").run()
+    assert any(f"Files are opened only from: `{tmp_path.resolve()}`" in c.value
+               for c in app.caption)
+    monkeypatch.delenv(DB_FOLDERS_ENV)
+    app.session_state["lang"] = "zh"
+    app.run()
+    assert any("尚未允许任何存放数据库文件的文件夹" in c.value for c in app.caption)
+    app.session_state["lang"] = "en"
+    app.run()
+    assert any("No folder is allowed for database files yet" in c.value for c in app.caption)
