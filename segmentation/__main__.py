@@ -206,7 +206,8 @@ def _from_database(args: argparse.Namespace, as_of):
             raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
                                   secrets=args.secrets))
         engine = open_engine(spec, statement_timeout_s=args.timeout,
-                             folders=allowed_folders(read_allowed_folders(args.secrets)))
+                             folders=allowed_folders(read_allowed_folders(args.secrets)),
+                             refused=(store.path.parent,))
         try:
             if not mapping.tables:
                 mapping = guess_mapping(engine, spec)

@@ -201,6 +201,13 @@ i18n.register({
         "zh": "{path} 是系统路径（/proc、/dev、/sys）：数据库文件绝不会从这些位置打开。"
               "请输入位于允许文件夹中的 SQLite 或 DuckDB 文件路径。",
     },
+    "conn.error.file_workspace": {
+        "en": "{path} is inside the app's own workspace folder, which holds its settings and "
+              "saved connections: it is never opened as a company database. Choose the "
+              "company's own database file.",
+        "zh": "{path} 位于本应用自己的工作区文件夹中，其中存放着应用的设置和已保存的连接："
+              "它不会被当作公司数据库打开。请选择公司自己的数据库文件。",
+    },
     "conn.error.file_missing": {
         "en": "There is no database file at {path}. Check the path for typing errors.",
         "zh": "路径 {path} 处没有数据库文件。请检查路径是否拼写正确。",
@@ -240,6 +247,7 @@ class ConnectionError_(i18n.LocalizedError):  # noqa: N801 (the builtin name is 
     ``unknown_database``, ``table_missing``, ``timeout``, ``cancelled``, ``permission``,
     ``type_mismatch``, ``not_read_only``, ``forbidden_function``, ``too_many_rows``,
     ``bad_spec``, ``bad_identifier``, ``file_no_folders``, ``file_not_allowed``,
+    ``file_workspace``,
     ``file_system``, ``file_missing``, ``dialect_missing``, ``other``.
 
     Errors made by :func:`classify_error` also carry ``driver_message``: the
@@ -383,7 +391,8 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_database_file(path: str, folders: Sequence[Path]) -> Path:
+def check_database_file(path: str, folders: Sequence[Path], *,
+                        refused: Sequence[Path] = ()) -> Path:
     """The resolved path of a SQLite / DuckDB file that may be opened.
 
     The path is resolved (symlinks, ``..``, relative to the working directory);
@@ -394,7 +403,8 @@ def check_database_file(path: str, folders: Sequence[Path]) -> Path:
     Raises
     ------
     ConnectionError_
-        ``file_system``, ``file_no_folders``, ``file_not_allowed`` or ``file_missing``.
+        ``file_system``, ``file_no_folders``, ``file_workspace`` (inside one of
+        ``refused``: the app's own workspace), ``file_not_allowed`` or ``file_missing``.
     """
     shown = _CONTROL.sub("?", str(path))[:300]
     given = Path(os.path.abspath(os.path.expanduser(str(path))))
@@ -406,6 +416,8 @@ def check_database_file(path: str, folders: Sequence[Path]) -> Path:
         raise ConnectionError_("file_system", path=shown)
     if not folders:
         raise ConnectionError_("file_no_folders", path=shown)
+    if any(_within(resolved, Path(folder).resolve()) for folder in refused):
+        raise ConnectionError_("file_workspace", path=shown)
     if not any(_within(resolved, folder) for folder in folders):
         raise ConnectionError_("file_not_allowed", path=shown,
                                folders=", ".join(str(f) for f in folders))
@@ -437,7 +449,8 @@ def spec_from_secrets(block: Mapping[str, Any], *, schema: str | None = None) ->
 
 
 def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
-                folders: Sequence[Path] | None = None) -> sa.Engine:
+                folders: Sequence[Path] | None = None,
+                refused: Sequence[Path] = ()) -> sa.Engine:
     """A read-only engine (where the dialect allows) with a statement time limit.
 
     PostgreSQL: ``default_transaction_read_only`` and ``statement_timeout`` as
@@ -451,7 +464,8 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
     ``mode=ro``; DuckDB: ``read_only`` with ``enable_external_access=false`` and a
     locked configuration (no ``read_text``, ``glob``, ``ATTACH``, ``COPY``,
     extensions). Files are opened only from ``folders`` (default: the
-    ``SEG_DB_FOLDERS`` environment variable; see :func:`check_database_file`).
+    ``SEG_DB_FOLDERS`` environment variable), never from ``refused`` (the
+    workspace); see :func:`check_database_file`.
     Connections are checked before use (``pool_pre_ping``). Nothing connects
     until first use.
 
@@ -473,7 +487,8 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
         return _mysql_engine(spec, timeout_ms)
     try:
         path = check_database_file(spec.database,
-                                   allowed_folders() if folders is None else tuple(folders))
+                                   allowed_folders() if folders is None else tuple(folders),
+                                   refused=refused)
     except ConnectionError_ as err:
         if err.code != "file_missing":
             raise
@@ -562,12 +577,14 @@ def _mysql_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
 
 
 def check_connection(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
-                     folders: Sequence[Path] | None = None) -> list[str]:
+                     folders: Sequence[Path] | None = None,
+                     refused: Sequence[Path] = ()) -> list[str]:
     """The tables and views the connection sees (in ``spec.schema`` if set), sorted.
 
     Raises :class:`ConnectionError_` (see :func:`classify_error`) when it cannot connect.
     """
-    engine = open_engine(spec, statement_timeout_s=statement_timeout_s, folders=folders)
+    engine = open_engine(spec, statement_timeout_s=statement_timeout_s, folders=folders,
+                         refused=refused)
     try:
         with engine.connect() as conn:
             inspector = sa.inspect(conn)

@@ -204,7 +204,8 @@ def render_connect(ctx: Context) -> None:
         with st.spinner(t("db.connecting")):
             query_cancel.cancel_button(t("db.cancel"), key="db_cancel_connect")
             try:
-                tables = check_connection(spec, folders=sources.db_folders())
+                tables = check_connection(spec, folders=sources.db_folders(),
+                                          refused=sources.refused_folders())
             except ConnectionError_ as err:
                 st.session_state.pop("db_conn", None)
                 st.session_state["db_error"] = err

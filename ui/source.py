@@ -144,10 +144,16 @@ def db_folders() -> tuple:
     return allowed_folders(configured)
 
 
+def refused_folders() -> tuple:
+    """Never opened as a database file: the workspace (settings, saved connections, users)."""
+    return (workspace().folder,)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
     """One pooled read-only engine per connection (``key`` from :func:`_engine_key`)."""
-    engine = open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders())
+    engine = open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders(),
+                         refused=refused_folders())
     return query_cancel.attach(engine)  # Stop / Cancel reach the running query
 
 

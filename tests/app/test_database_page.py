@@ -615,3 +615,15 @@ def test_the_file_form_names_the_allowed_folders(app, fresh, monkeypatch, tmp_pa
     app.session_state["lang"] = "en"
     app.run()
     assert any("No folder is allowed for database files yet" in c.value for c in app.caption)
+
+
+def test_the_workspace_files_cannot_be_connected(app, fresh, sample_workspace):
+    """The workspace lies inside the allowed test folders, and is refused all the same."""
+    from segmentation.workspace import Workspace
+
+    files = sorted(Workspace().folder.rglob("*.duckdb"))
+    assert files
+    _open_form(app)
+    _fill(app, driver="duckdb", database=str(files[0]))
+    assert "is inside the app's own workspace folder" in _error_text(app)
+    assert "db_conn" not in app.session_state

@@ -487,3 +487,13 @@ def test_connections_file_is_0600_from_its_first_byte(tmp_path, monkeypatch):
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     assert store.get("hq").spec.password == SECRET
     assert not list(tmp_path.glob(".connections.json.*"))  # no temporary file left behind
+
+
+def test_the_workspace_folder_is_never_a_database(folders):
+    allowed, _, _, db = folders
+    with pytest.raises(ConnectionError_) as info:
+        check_connection(ConnectionSpec("duckdb", database=str(db)), folders=[allowed],
+                         refused=[allowed])
+    assert info.value.code == "file_workspace"
+    assert "workspace folder" in info.value.message("en")
+    assert "工作区文件夹" in info.value.message("zh")
