@@ -486,7 +486,7 @@ def test_connections_file_is_0600_from_its_first_byte(tmp_path, monkeypatch):
     assert seen == [0o600, 0o600]
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     assert store.get("hq").spec.password == SECRET
-    assert not list(tmp_path.glob(".connections.json.*"))  # no temporary file left behind
+    assert not list(tmp_path.glob(".connections.json.*.tmp"))  # no temporary file left behind
 
 
 def test_the_workspace_folder_is_never_a_database(folders):
