@@ -12,13 +12,14 @@ from segmentation.cleaning import prepare_dataset
 from segmentation.schema import TABLES, DataError
 from segmentation.sources import read_any, read_workbook_tables, suggest_mapping
 from segmentation.workspace import load_sample
-from ui import context, db_page
+from ui import auth, context, db_page
 from ui.mapping import column_choices, examples
 from ui.state import relabel
 from ui.strings import COLUMN_LABELS
 
 ctx = context.current()
 lang, t = ctx.lang, ctx.t
+can_load, why_not = auth.permission("load_data")
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
 
@@ -80,17 +81,24 @@ if db_result and db_result.get("dataset_id") == snap.dataset_id:
 if ctx.source.is_database:
     db_page.render_current(ctx)
 elif snap.source != "sample":
-    if st.button(t("data.restore_sample"), key="data_restore_sample"):
+    if st.button(t("data.restore_sample"), key="data_restore_sample", disabled=not can_load,
+                 help=why_not) and auth.allowed("load_data"):
         new = load_sample(context.workspace())
+        auth.record("load", source="sample", rows=sum(new.rows.values()),
+                    customers=new.n_customers)
         context.sources.loaded_here(new)
         st.session_state["data_result"] = {"dataset_id": new.dataset_id, "problems": [],
                                            "restored": True}
         st.rerun()
 
+auth.audit_panel()
+
 # -- loading new data ------------------------------------------------------------------------
 st.divider()
 st.subheader(t("data.new"))
 st.caption(t("data.new.help", mb=MAX_MB))
+if not can_load:
+    st.info(why_not, icon=":material/lock:")
 relabel("data_mode")
 if "data_mode" not in st.session_state and ctx.source.is_database:
     st.session_state["data_mode"] = "database"  # back on this page: stay with the database
@@ -147,7 +155,8 @@ if mode == "files":
         label_key = "data.upload.required" if table == "transactions" else "data.upload"
         upload = st.file_uploader(t(label_key, table=table_name(table)),
                                   type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
-                                  key=f"data_upload_{table}", help=t("data.size_limit", mb=MAX_MB))
+                                  key=f"data_upload_{table}", help=t("data.size_limit", mb=MAX_MB),
+                                  disabled=not can_load)
         if upload is None:
             continue
         data = upload.getvalue()
@@ -173,7 +182,8 @@ if mode == "files":
         mappings[table] = _show_table(table, raw, key=f"data_{table}_{upload.file_id}")
 else:
     upload = st.file_uploader(t("data.upload.workbook"), type=["xlsx", "xlsm"],
-                              key="data_upload_workbook", help=t("data.size_limit", mb=MAX_MB))
+                              key="data_upload_workbook", help=t("data.size_limit", mb=MAX_MB),
+                              disabled=not can_load)
     if upload is not None:
         try:
             found, unplaced = _read_workbook(upload.file_id, upload.getvalue())
@@ -193,7 +203,8 @@ clashes = st.session_state["_data_mapping_clash"]
 for table, header, first, second in clashes:
     st.error(t("data.mapping.clash", table=table_name(table), header=header,
                first=COLUMN_LABELS[first][lang], second=COLUMN_LABELS[second][lang]))
-if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws or bool(clashes)):
+if st.button(t("data.load"), type="primary", key="data_load", help=why_not,
+             disabled=not raws or bool(clashes) or not can_load) and auth.allowed("load_data"):
     if "transactions" not in raws:
         st.error(t("data.load.need_transactions"))
     else:
@@ -217,6 +228,8 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws 
                                                   label=names or "upload")
                 context.sources.loaded_here(new)
                 context.sources.deactivate()  # the new files replace a connected database
+                auth.record("load", source="upload", what=names or "upload",
+                            rows=sum(new.rows.values()), customers=new.n_customers)
                 progress.progress(1.0)
                 status.update(label=t("data.status.done"), state="complete")
                 st.session_state.pop("data_errors", None)

@@ -27,7 +27,7 @@ from segmentation.database import (
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.features import query_sql, view_queries
 from segmentation.schema import TABLES
-from ui import query_cancel
+from ui import auth, query_cancel
 from ui import source as sources
 from ui.context import Context, show_database_error
 from ui.mapping import column_choices, examples
@@ -109,7 +109,8 @@ def _pick_label(option: str, t) -> str:
     return t(f"db.connection.{origin}", name=name)
 
 
-def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | None:
+def _form(pick: str, saved_spec: ConnectionSpec | None, t,
+          why_not: str | None = None) -> ConnectionSpec | None:
     """The connection form; the spec when "Connect" was pressed with valid settings."""
     if st.session_state.get("db_form_for") != pick:  # fill the form from the saved connection
         st.session_state["db_form_for"] = pick
@@ -143,7 +144,8 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | N
             c6.text_input(t("db.schema"), key="db_f_schema", help=t("db.schema.help"))
             if saved_spec is not None and saved_spec.password:
                 st.caption(t("db.password.saved"))
-        submitted = st.form_submit_button(t("db.connect"), type="primary")
+        submitted = st.form_submit_button(t("db.connect"), type="primary",
+                                          disabled=why_not is not None, help=why_not)
     if not submitted:
         return None
     state = st.session_state
@@ -167,6 +169,9 @@ def render_connect(ctx: Context) -> None:
     """Choose or enter a connection, map the tables, check and use it."""
     lang, t = ctx.lang, ctx.t
     st.caption(t("db.intro"))
+    can_connect, why_not = auth.permission("connect_db")
+    if not can_connect:
+        st.info(why_not, icon=":material/lock:")
     secrets = sources.secrets_connections()
     store = sources.store()
     options = (["new"] + [f"secrets:{n}" for n in secrets]
@@ -191,10 +196,13 @@ def render_connect(ctx: Context) -> None:
             st.error(err.message(lang))
             return
         st.caption(secret_spec.safe_label())
-        if st.button(t("db.connect"), key="db_connect_secrets", type="primary"):
+        if st.button(t("db.connect"), key="db_connect_secrets", type="primary",
+                     disabled=not can_connect, help=why_not):
             spec = secret_spec
     else:
-        spec = _form(pick, saved.spec if saved else None, t)
+        spec = _form(pick, saved.spec if saved else None, t, why_not)
+    if spec is not None and not auth.allowed("connect_db"):
+        spec = None
 
     if query_cancel.was_cancelled("db_cancel_connect", "db_cancel_check"):
         st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
@@ -243,8 +251,9 @@ def render_connect(ctx: Context) -> None:
         if origin != "secrets" and spec.password:
             keep_password = c2.checkbox(t("db.save.password"), key=f"db_keep_{conn['key']}",
                                         value=bool(saved and saved.has_password))
-    ready = "transactions" in choices and not clashes and not problems
-    if not st.button(t("db.use"), type="primary", key="db_use", disabled=not ready):
+    ready = "transactions" in choices and not clashes and not problems and can_connect
+    if not st.button(t("db.use"), type="primary", key="db_use", disabled=not ready,
+                     help=why_not) or not auth.allowed("connect_db"):
         return
     mapping = DatabaseMapping(choices)
     label = (save_name or "").strip() if save else name
@@ -262,6 +271,8 @@ def render_connect(ctx: Context) -> None:
             show_database_error(err, lang)
             return
         status.update(state="complete")
+    auth.record("connect", target=spec.safe_label(), name=label or "", origin=kind,
+                saved=bool(save), tables=sorted(choices))
     sources.activate(source)
     st.session_state.pop("db_conn", None)
     st.session_state["db_result"] = {"dataset_id": source.snap.dataset_id,
