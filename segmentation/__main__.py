@@ -196,12 +196,13 @@ def _from_database(args: argparse.Namespace, as_of):
     """
     import sqlalchemy as sa
 
-    from .connections import ConnectionError_, classify_error, open_engine
+    from .connections import ConnectionError_, allowed_folders, classify_error, open_engine
     from .database import (
         ConnectionStore,
         check_mapping,
         guess_mapping,
         named_connection,
+        read_allowed_folders,
         read_secrets_file,
     )
     from .workspace import default_folder
@@ -221,7 +222,9 @@ def _from_database(args: argparse.Namespace, as_of):
         if spec is None:  # saved in the app without its password
             raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
                                   secrets=args.secrets))
-        engine = open_engine(spec, statement_timeout_s=args.timeout)
+        engine = open_engine(spec, statement_timeout_s=args.timeout,
+                             folders=allowed_folders(read_allowed_folders(args.secrets)),
+                             refused=(store.path.parent,))
         try:
             if not mapping.tables:
                 mapping = guess_mapping(engine, spec)

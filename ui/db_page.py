@@ -17,11 +17,17 @@ import ui.strings_db  # noqa: F401  (registers the strings)
 from segmentation import i18n
 from segmentation.connections import DRIVERS, ConnectionError_, ConnectionSpec, check_connection
 from segmentation.connections import spec_from_secrets as _from_secrets
-from segmentation.database import DatabaseMapping, TableChoice, source_columns, suggest_columns
+from segmentation.database import (
+    DatabaseMapping,
+    TableChoice,
+    reuse_password,
+    source_columns,
+    suggest_columns,
+)
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.features import query_sql, view_queries
 from segmentation.schema import TABLES
-from ui import auth
+from ui import auth, query_cancel
 from ui import source as sources
 from ui.context import Context, show_database_error
 from ui.mapping import column_choices, examples
@@ -33,12 +39,21 @@ _FILE_DRIVERS = ("sqlite", "duckdb")
 
 
 def _short(text: str) -> str:
+    """8 hex characters of non-secret text (a table name, a SELECT), for widget keys."""
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
+def _risk_warnings(spec: ConnectionSpec, t) -> None:
+    """Warn when the connected user may do more than read (superuser, may write)."""
+    for code in sources.risks(spec):
+        st.warning(t(f"conn.risk.{code}", user=spec.user or "?"), icon=":material/warning:")
+
+
 @st.cache_data(show_spinner=False, ttl=300, max_entries=32)
-def _sample(conn_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
-    """First rows of a table or SELECT (cached for five minutes per connection)."""
+def _sample(login_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
+    """First rows of a table or SELECT (cached for five minutes per connection and login:
+    ``login_key`` is :func:`ui.source.sample_key`, so a different password never reads
+    another session's cached rows)."""
     choice = TableChoice(table=table) if table is not None else TableChoice(query=query)
     return source_columns(sources.engine_for(_spec), choice, _spec, rows=50)
 
@@ -58,11 +73,15 @@ def render_current(ctx: Context) -> None:
     t, source = ctx.t, ctx.source
     st.info(t("db.current", name=source.name, target=source.spec.safe_label()),
             icon=":material/database:")
+    _risk_warnings(source.spec, t)
     if st.session_state.pop("db_refreshed", False):
         st.success(t("db.refreshed"))
     c1, c2, _ = st.columns([1, 1, 2])
+    if query_cancel.was_cancelled("db_cancel_refresh"):
+        st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if c1.button(t("db.refresh"), key="db_refresh", icon=":material/refresh:"):
         with st.spinner(t("db.checking")):
+            query_cancel.cancel_button(t("db.cancel"), key="db_cancel_refresh")
             try:
                 sources.refresh(source)
             except ConnectionError_ as err:
@@ -109,6 +128,9 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t,
     with st.form("db_form", border=True):
         if is_file:
             st.text_input(t("db.file"), key="db_f_database", placeholder="/srv/data/shipments.db")
+            folders = sources.db_folders()
+            st.caption(t("db.file.folders", folders=", ".join(f"`{f}`" for f in folders))
+                       if folders else t("db.file.no_folders"))
         else:
             c1, c2, c3 = st.columns([3, 1, 2])
             c1.text_input(t("db.host"), key="db_f_host", placeholder="db.example.com")
@@ -127,16 +149,17 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t,
     if not submitted:
         return None
     state = st.session_state
-    password = state.get("db_f_password") or (saved_spec.password if saved_spec else None)
     try:
         if is_file:
             return ConnectionSpec(driver, database=state["db_f_database"].strip() or None)
-        return ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
-                              port=state["db_f_port"] or _PORTS[driver],
-                              database=state["db_f_database"].strip() or None,
-                              user=state["db_f_user"].strip() or None,
-                              password=password or None,
-                              schema=state["db_f_schema"].strip() or None)
+        typed = ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
+                               port=state["db_f_port"] or _PORTS[driver],
+                               database=state["db_f_database"].strip() or None,
+                               user=state["db_f_user"].strip() or None,
+                               password=state.get("db_f_password") or None,
+                               schema=state["db_f_schema"].strip() or None)
+        # a saved password goes only to the exact server, port, database and user it was for
+        return reuse_password(saved_spec, typed, name=pick.partition(":")[2])
     except ConnectionError_ as err:
         st.error(err.message(st.session_state.get("lang", i18n.DEFAULT_LANG)))
         return None
@@ -158,8 +181,12 @@ def render_connect(ctx: Context) -> None:
     pick = st.selectbox(t("db.connection"), options, key="db_pick", help=t("db.connection.help"),
                         format_func=lambda o: _pick_label(o, t))
     origin, _, name = pick.partition(":")
-    saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
-        if origin != "new" else None
+    try:
+        saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
+            if origin != "new" else None
+    except ConnectionError_ as err:  # saved by an older version: a schema or table now refused
+        st.error(err.message(lang))
+        return
 
     spec = None
     if origin == "secrets":
@@ -177,18 +204,23 @@ def render_connect(ctx: Context) -> None:
     if spec is not None and not auth.allowed("connect_db"):
         spec = None
 
+    if query_cancel.was_cancelled("db_cancel_connect", "db_cancel_check"):
+        st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if spec is not None:
         # the typed password leaves the form either way: it is not kept in the page
         st.session_state["db_clear_password"] = True
         with st.spinner(t("db.connecting")):
+            query_cancel.cancel_button(t("db.cancel"), key="db_cancel_connect")
             try:
-                tables = check_connection(spec)
+                tables = check_connection(spec, folders=sources.db_folders(),
+                                          refused=sources.refused_folders())
             except ConnectionError_ as err:
                 st.session_state.pop("db_conn", None)
                 st.session_state["db_error"] = err
                 st.rerun()
+        # widget keys come from the settings without the password (see ui.source)
         st.session_state["db_conn"] = {"pick": pick, "spec": spec, "tables": tables,
-                                       "key": _short(repr(spec) + (spec.password or ""))}
+                                       "key": sources.connection_key(spec)}
         st.rerun()
     error = st.session_state.pop("db_error", None)
     if error is not None:
@@ -202,6 +234,7 @@ def render_connect(ctx: Context) -> None:
         st.warning(t("db.no_tables", target=spec.safe_label()))
         return
     st.success(t("db.connected", target=spec.safe_label(), n=i18n.fmt_int(len(tables), lang)))
+    _risk_warnings(spec, t)
     choices, clashes, problems = _tables(conn, tables, saved.mapping if saved else None, ctx)
     for table, header, first, second in clashes:
         st.error(t("data.mapping.clash", table=t(f"table.{table}"), header=header,
@@ -224,7 +257,8 @@ def render_connect(ctx: Context) -> None:
         return
     mapping = DatabaseMapping(choices)
     label = (save_name or "").strip() if save else name
-    with st.status(t("db.checking"), expanded=False) as status:
+    with st.status(t("db.checking"), expanded=True) as status:
+        query_cancel.cancel_button(t("db.cancel"), key="db_cancel_check")
         try:
             if save:
                 store.save(f"secrets:{name}" if origin == "secrets" else save_name,
@@ -288,9 +322,14 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
                 problems = True
                 continue
         else:
-            base = TableChoice(table=src)
+            try:
+                base = TableChoice(table=src)
+            except ConnectionError_ as err:
+                st.error(err.message(lang))
+                problems = True
+                continue
         try:
-            sample = _sample(conn["key"], base.table, base.query, spec)
+            sample = _sample(sources.sample_key(spec), base.table, base.query, spec)
         except ConnectionError_ as err:
             show_database_error(err, lang)
             problems = True
