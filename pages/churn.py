@@ -10,7 +10,7 @@ from segmentation import charts, i18n
 from segmentation.churn import STAGES, warning_list
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.tiers import assign
-from ui import context
+from ui import auth, context
 from ui.scoping import customer_rows, scope_caption
 from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
@@ -131,14 +131,16 @@ with tab_list:
     export = table[columns]
     d1, d2 = st.columns(2) if rows_allowed else (None, None)
     if rows_allowed:
-        d1.download_button(t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
-                           file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
-                           key="churn_download_csv", on_click="ignore")
-        d2.download_button(
-            t("cp.download.xlsx"), lambda: to_excel_bytes({"warnings": export}, headers=headers),
-            file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
-            on_click="ignore",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        auth.download_button(d1, t("cp.download.csv"),
+                             lambda: to_csv_bytes(export, headers=headers),
+                             file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
+                             key="churn_download_csv", on_click="ignore", rows=len(export))
+        auth.download_button(d2, t("cp.download.xlsx"),
+                             lambda: to_excel_bytes({"warnings": export}, headers=headers),
+                             file_name=f"churn_warnings_{ctx.as_of}.xlsx",
+                             key="churn_download_xlsx", on_click="ignore", rows=len(export),
+                             mime="application/vnd.openxmlformats-officedocument."
+                                  "spreadsheetml.sheet")
 
     if rows_allowed:
         st.subheader(t("cp.detail"))

@@ -13,7 +13,11 @@ and an exported preset is the same bytes format.
 Writes are atomic: the new content goes to a temporary file in the same folder,
 is flushed to disk, and only then renamed over the old file with
 :func:`os.replace`. A failed or interrupted save leaves the previous preset
-intact. Loading a dataset (:meth:`Workspace.replace
+intact. Every change (save, delete, default mark, import) holds the folder's
+:func:`~segmentation.locking.file_lock` (``<workspace>/.presets.lock``) for its
+whole read-modify-write, so two sessions or a session and the CLI never
+interleave, e.g. a delete that clears the default mark and a concurrent
+``set_default``; readers need no lock. Loading a dataset (:meth:`Workspace.replace
 <segmentation.workspace.Workspace.replace>`) only replaces ``dataset-*.duckdb``
 files, so presets survive dataset changes and restarts.
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
+from .locking import file_lock
 from .storage import atomic_write
 from .tiers import SettingsError, TierSettings
 
@@ -130,7 +135,8 @@ class PresetStore:
     def save(self, name: str, settings: TierSettings) -> Path:
         """Save (or overwrite) preset ``name`` atomically; returns its path."""
         path = self.path(name)
-        atomic_write(path, _dumps({"name": validate_name(name), **settings.to_dict()}))
+        with file_lock(self.folder):
+            atomic_write(path, _dumps({"name": validate_name(name), **settings.to_dict()}))
         return path
 
     def load(self, name: str) -> TierSettings:
@@ -150,22 +156,25 @@ class PresetStore:
 
     def delete(self, name: str) -> None:
         """Remove preset ``name`` (and the default mark if it was the default)."""
-        if self.default() == validate_name(name):
-            self.set_default(None)
-        try:
-            self.path(name).unlink()
-        except FileNotFoundError as err:
-            raise SettingsError("preset_missing", name=name) from err
+        path = self.path(name)
+        with file_lock(self.folder):
+            if self.default() == validate_name(name):
+                (self.folder / DEFAULT_POINTER).unlink(missing_ok=True)
+            try:
+                path.unlink()
+            except FileNotFoundError as err:
+                raise SettingsError("preset_missing", name=name) from err
 
     def set_default(self, name: str | None) -> None:
         """Mark preset ``name`` as the default (``None`` clears the mark)."""
         pointer = self.folder / DEFAULT_POINTER
-        if name is None:
-            pointer.unlink(missing_ok=True)
-            return
-        if name not in self:
-            raise SettingsError("preset_missing", name=name)
-        atomic_write(pointer, _dumps({"name": validate_name(name)}))
+        with file_lock(self.folder):
+            if name is None:
+                pointer.unlink(missing_ok=True)
+                return
+            if name not in self:
+                raise SettingsError("preset_missing", name=name)
+            atomic_write(pointer, _dumps({"name": validate_name(name)}))
 
     def default(self) -> str | None:
         """The name of the default preset, or ``None`` (also when its file was removed)."""
@@ -206,9 +215,10 @@ class PresetStore:
         if target is None or (isinstance(target, str) and not target.strip()):
             raise SettingsError("preset_no_name")
         target = validate_name(target)
-        if not overwrite and target in self:
-            raise SettingsError("preset_exists", name=target)
-        self.save(target, settings)
+        with file_lock(self.folder):
+            if not overwrite and target in self:
+                raise SettingsError("preset_exists", name=target)
+            atomic_write(self.path(target), _dumps({"name": target, **settings.to_dict()}))
         return target
 
 

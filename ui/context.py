@@ -380,9 +380,9 @@ def current() -> Context:
     only narrow it.
     """
     _require_frame()
+    user = identity.current_user()  # stops the run when sign-in is required and nobody is
     snap = snapshot()
     as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
-    user = identity.current_user()
     scope = user.scope
     filters = scope.restrict(normalize_filters(
         {c: _selection(st.session_state.get(f"flt_{c}")) for c in FILTER_COLUMNS}))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
 import ui.scoping  # noqa: F401  (registers the scope strings)
 import ui.strings_db  # noqa: F401  (registers the strings)
+import ui.strings_workspace  # noqa: F401
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options
-from ui import context, identity
+from ui import auth, context, identity
 from ui import source as sources
 from ui.state import persisted
 
@@ -32,6 +37,19 @@ def _source_label(snap, lang: str) -> str:
     if i18n.has(key):
         return i18n.t(key, lang, label=snap.label)
     return snap.label or snap.source
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def clock(iso: str, timezone: str | None) -> str:
+    """``HH:MM`` of an ISO time in the browser's time zone (a known IANA name), else UTC."""
+    when = datetime.fromisoformat(iso)
+    if timezone in _zones():
+        return when.astimezone(zoneinfo.ZoneInfo(timezone)).strftime("%H:%M")
+    return when.astimezone(zoneinfo.ZoneInfo("UTC")).strftime("%H:%M UTC")
 
 
 def _reset_for_new_dataset(snap) -> None:
@@ -79,7 +97,10 @@ def _switch_source() -> None:
         return
     origin, _, name = choice.partition(":")
     try:
-        sources.activate(sources.connect_named(origin, name))
+        source = sources.connect_named(origin, name)
+        sources.activate(source)
+        auth.record("connect", target=source.spec.safe_label(), name=name, origin=origin,
+                    via="sidebar")
     except ConnectionError_ as err:
         st.session_state["side_source_error"] = err
         st.session_state["side_source"] = _current_option()
@@ -123,6 +144,13 @@ def render() -> None:
     lost = st.session_state.get("source_lost")
     if lost:
         bar.warning(i18n.t("db.lost", lang, name=lost))
+    if st.session_state.get("ws_replaced") == snap.dataset_id:  # another session's load
+        bar.info(i18n.t("side.replaced", lang, time=clock(snap.loaded_at, st.context.timezone),
+                        label=_source_label(snap, lang),
+                        customers=i18n.fmt_int(
+                            snap.n_customers if identity.current_user().scope.is_all
+                            else len(context.current().full_view()), lang)),
+                 icon=":material/sync:")
     with st.spinner(i18n.t("db.connecting", lang)):
         _source_picker(snap, lang)
     if identity.current_user().scope.is_all:
