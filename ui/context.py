@@ -380,7 +380,7 @@ def current() -> Context:
     only narrow it.
     """
     _require_frame()
-    user = identity.current_user()  # stops the run when sign-in is required and nobody is
+    user = identity.current_user()  # stops the run: sign-in required, nobody signed in
     snap = snapshot()
     as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
     scope = user.scope
