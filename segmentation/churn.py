@@ -511,6 +511,9 @@ i18n.register({
               "history for a checked probability.",
         "zh": "按距上次寄件天数排序（未经检验）；显示的风险是客户在 0 到 1 之间的排名，"
               "并非概率：{detail}。导入更长的历史数据即可得到经过检验的概率。"},
+    "churn.why.rank_note": {
+        "en": "The risk shown is the customer's rank between 0 and 1, not a probability.",
+        "zh": "显示的风险是客户在 0 到 1 之间的排名，并非概率。"},
     "churn.why.no_btyd": {"en": "BG/NBD cannot be fitted without repeat buyers",
                           "zh": "没有重复购买的客户，无法拟合 BG/NBD"},
     "churn.why.calibrated": {
@@ -1924,6 +1927,8 @@ def ranking_explanation(attrs: Mapping[str, object], lang: str = "en") -> str:
     if method in ("isotonic", "platt"):
         parts.append(i18n.t("churn.why.calibrated", lang,
                             method=i18n.t(f"churn.calibration.{method}", lang)))
+    elif method == "rank" and attrs.get("ranked_why") != "rank_only":
+        parts.append(i18n.t("churn.why.rank_note", lang))
     for code, params in dict(attrs.get("unused", {})).values():
         if attrs.get("ranked_why") == "short" and code == "history":
             continue  # the main sentence says it already
