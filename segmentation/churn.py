@@ -56,23 +56,26 @@ between consecutive months.
 
 Honest limits, as the backtest shows them:
 
-* Calibration holds for the period the model learnt from. When churn moves
-  between that period and the next (seasonality, a wave of departures), the
-  probabilities are off by about as much: on the bundled sample at H = 180 the
-  model predicts 28 % churn where 34.5 % happened, because the half-year
-  after New Year (Spring Festival dip, a planted late wave of decliners)
-  loses more customers than the half-year before it. The ranking is not
-  affected (the model still leads the baseline clearly); read the reliability
-  curve of :class:`Backtest` before quoting a probability as a forecast.
+* The calibration is learnt on the latest window, ``(as_of - H, as_of]``, and
+  applied to the next one. When churn moves between windows (seasonality, a
+  wave of departures) the probabilities are off by about as much; the ranking
+  is not. The reliability curve of :class:`Backtest` is cross-fitted (each half
+  calibrated on the other), so it shows the calibration's own noise, not the
+  drift to the next window.
+* The BG/NBD probability treats a customer without a repeat purchase as alive
+  (its blind spot); only the rate term ranks those customers, which is why it
+  competes on the backtest rather than being trusted by default.
 * The reasons are the signals where a customer stands out most (population
   percentiles), not the model's internal attributions; they are guaranteed
   never to contradict the signal values or the customer's risk level.
 
 Scale: the customer views and the label / same-season / lifecycle queries run
-inside the database; the classifier is fitted on a seeded sample
-(``sample_size``, 200,000 by default) and applied to every customer. At
-1,000,000 customers (10 million transactions) fitting and scoring take about
-half a minute on two cores (``bench/bench_churn.py``).
+inside the database; BG/NBD and the classifier are fitted on seeded samples
+(``sample_size``, 200,000 by default), the backtest judges a sample of that
+size, and every customer is scored. The backtest's window is the final
+model's training window, so its features and labels are computed once
+(``bench/bench_churn.py`` times the whole :func:`score_churn` at 1,000,000
+customers).
 
 Nothing here imports Streamlit or reads the clock: ``as_of`` is an argument.
 """

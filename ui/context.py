@@ -102,11 +102,21 @@ def _churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
                   lang: str) -> pd.DataFrame:
-    """The scores with reasons worded in ``lang``: rendering only, nothing is scored again."""
+    """The scores with reasons worded in ``lang``: rendering only, nothing is scored again.
+
+    Only the customers with a warning get words (the lists show no one else; the
+    others keep their ``reason_codes``): a language switch at a million customers
+    then words a third of them.
+    """
     from segmentation.churn import render_reasons
 
     scores = _churn(dataset_id, as_of, horizon, lost_after).scores
-    out = scores.assign(risk_reasons=render_reasons(scores, lang))
+    warned = (scores["status"] == "warning").to_numpy()
+    words = pd.Series("", index=scores.index, dtype="str")
+    subset = scores[warned]
+    subset.attrs.update(scores.attrs)  # the wording reads the window and the typical interval
+    words[warned] = render_reasons(subset, lang)
+    out = scores.assign(risk_reasons=words)
     out.attrs.update(scores.attrs)
     return out
 

@@ -53,9 +53,20 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     header = next(h.value for h in churn.subheader if h.value.startswith("Customers to call"))
     assert header == (f"Customers to call this week: {i18n.fmt_int(len(week), 'en')} in "
                       f"{per_branch.size} branches (up to 20 per branch)")
-    # the page names the ranking and why
+    assert f"**Further warnings, beyond this week's capacity ({len(rest):,})**" in \
+        [m.value for m in churn.markdown]
+    # the page names the ranking and why, and shows every candidate side by side
     assert "Ranked by the time-shifted model (gradient boosting)" in churn.success[0].value
     assert "ROC-AUC" in churn.success[0].value
+    metrics = next(df.value for df in churn.dataframe
+                   if "days since the last shipment" in df.value.columns)
+    assert list(metrics.columns) == [
+        "time-shifted model (gradient boosting) (ranks the list)",
+        "BG/NBD probability of no purchase", "days since the last shipment",
+        "blend of the model ranks"]
+    auc = metrics.loc["ROC-AUC (0.5 = guessing, 1 = perfect)"]
+    assert auc.iloc[0] == auc.max() and auc.iloc[0] > auc.iloc[2]
+    assert "**Every ranking, checked side by side**" in [m.value for m in churn.markdown]
     churn.slider(key="churn_f_risk").set_value(80).run()
     high = _all_warned(churn)
     assert 0 < len(high) < len(everyone) and (high["churn_risk"] >= 0.8).all()

@@ -811,3 +811,50 @@ def test_ranking_explanation_of_the_sample(sample_engine, sample_view):
     assert "Its probabilities are calibrated on that backtest (isotonic regression)." in text
     assert result.model is not None and result.model.cutoff_ == AS_OF - pd.Timedelta(
         days=result.scores.attrs["horizon_days"])
+
+
+def test_nine_months_with_a_long_horizon_explain_the_missing_model(nine_months):
+    """H = 180 on 269 days: no time-shifted model, the label-free rankings are checked."""
+    result = score_churn(nine_months, horizon_days=180, lang=None)
+    bt = result.backtest
+    _print_backtest(bt, "nine months, H=180")
+    assert "gbm" not in bt.metrics.index and bt.train_cutoff is None
+    assert bt.metrics.loc[bt.chosen, "roc_auc"] >= bt.metrics.loc["recency", "roc_auc"]
+    assert result.scores["churn_risk"].notna().all()
+    assert ("The time-shifted model was not trained: it needs 390 days of history for a "
+            "180-day horizon and the data cover 269") in result.explanation("en")
+    assert "需要 390 天历史数据" in result.explanation("zh")
+    assert bt.design_sentence("en").startswith("Judged on features at ")
+    assert CJK.search(bt.design_sentence("zh"))
+
+
+@pytest.mark.parametrize(("chosen", "why", "params", "en", "zh"), [
+    ("recency", "no_better",
+     {"n": 3, "horizon": 90, "best": "btyd", "auc": 0.66, "auc_base": 0.7, "prec": 0.5,
+      "prec_base": 0.6},
+     "Ranked by days since the last shipment: no model beat it on the latest 90 days (best: "
+     "the BG/NBD probability of no purchase, ROC-AUC 0.66 against 0.70; top 10% 50% against "
+     "60%).",
+     "按距上次寄件天数排序：在最近 90 天的回测中没有模型胜过它（最好的是BG/NBD 未购买概率，"
+     "ROC-AUC 0.66 对 0.70；前 10% 命中率 50% 对 60%）。"),
+    ("btyd", "no_outcome", {"horizon": 30, "outcome": "outcome_few", "churned": 2,
+                            "stayed": 40},
+     "Ranked by the BG/NBD probability of no purchase, unchecked: in the latest 30 days too "
+     "few customers churned or stayed (2 and 40), so no ranking could be compared with what "
+     "happened.",
+     "按BG/NBD 未购买概率排序（未经检验）：最近 30 天内流失或留存的客户太少（分别为 2 和 40 "
+     "位），无法用实际结果比较各种排序。"),
+    ("btyd", "no_outcome", {"horizon": 30, "outcome": "outcome_none", "churned": 0,
+                            "stayed": 40},
+     "Ranked by the BG/NBD probability of no purchase, unchecked: in the latest 30 days no "
+     "customer checked churned, so no ranking could be compared with what happened.",
+     "按BG/NBD 未购买概率排序（未经检验）：最近 30 天内没有被检验的客户流失，无法用实际结果"
+     "比较各种排序。"),
+], ids=["no-better", "few-outcomes", "none-churned"])
+def test_choice_sentences(chosen, why, params, en, zh):
+    attrs = {"ranked_by": chosen, "ranked_why": why, "why_params": params,
+             "calibration": "identity",
+             "unused": {"gbm": ("failed", {"detail": "out of memory"})}}
+    failed_en = "The time-shifted model could not be trained (out of memory)."
+    assert ranking_explanation(attrs, "en") == f"{en} {failed_en}"
+    assert ranking_explanation(attrs, "zh") == zh + "时移模型训练失败（out of memory）。"
