@@ -413,33 +413,6 @@ i18n.register({
     "churn.column.risk_reasons": {"en": "reasons", "zh": "预警原因"},
     "churn.column.status": {"en": "status", "zh": "状态"},
     # backtest
-    "churn.grade.better": {"en": "better than the baseline", "zh": "优于基准"},
-    "churn.grade.similar": {"en": "similar to the baseline", "zh": "与基准相当"},
-    "churn.grade.worse": {"en": "worse than the baseline", "zh": "不如基准"},
-    "churn.backtest.sentence.better": {
-        "en": "Backtest over {horizon} days: the model finds churners better than simply "
-              "sorting by days since the last shipment (ROC-AUC {auc_model} vs {auc_base}; "
-              "in the top 10% of scores {prec_model} vs {prec_base} churned). The list is "
-              "ranked by the model.",
-        "zh": "{horizon} 天回测：模型识别流失客户的效果优于单纯按“距上次寄件天数”排序"
-              "（ROC-AUC {auc_model} 对 {auc_base}；风险最高的 10% 客户中实际流失 "
-              "{prec_model} 对 {prec_base}）。名单按模型排序。"},
-    "churn.backtest.sentence.similar": {
-        "en": "Backtest over {horizon} days: the model does no better than simply sorting "
-              "by days since the last shipment (ROC-AUC {auc_model} vs {auc_base}; in the "
-              "top 10% of scores {prec_model} vs {prec_base} churned). The list is ranked "
-              "by days since the last shipment instead.",
-        "zh": "{horizon} 天回测：模型并不比单纯按“距上次寄件天数”排序更好"
-              "（ROC-AUC {auc_model} 对 {auc_base}；风险最高的 10% 客户中实际流失 "
-              "{prec_model} 对 {prec_base}）。名单改按距上次寄件天数排序。"},
-    "churn.backtest.sentence.worse": {
-        "en": "Backtest over {horizon} days: the model is worse than simply sorting by days "
-              "since the last shipment (ROC-AUC {auc_model} vs {auc_base}; in the top 10% "
-              "of scores {prec_model} vs {prec_base} churned). The list is ranked by days "
-              "since the last shipment instead.",
-        "zh": "{horizon} 天回测：模型不如单纯按“距上次寄件天数”排序"
-              "（ROC-AUC {auc_model} 对 {auc_base}；风险最高的 10% 客户中实际流失 "
-              "{prec_model} 对 {prec_base}）。名单改按距上次寄件天数排序。"},
     "churn.backtest.calibration": {
         "en": "Calibration: on average the model predicted {predicted} churn and {observed} "
               "of these customers churned.",
@@ -455,13 +428,6 @@ i18n.register({
               "which none of the rankings saw.",
         "zh": "用 {eval_cutoff} 的特征预测，与截至 {as_of} 的实际结果对比"
               "（各种排序都未见过这些结果）。"},
-    "churn.model.model": {"en": "model", "zh": "模型"},
-    "churn.model.baseline": {"en": "days since last shipment", "zh": "距上次寄件天数"},
-    "churn.ranked_by.model": {"en": "ranked by the churn model", "zh": "按流失模型排序"},
-    "churn.ranked_by.baseline": {
-        "en": "ranked by days since the last shipment (the model did not beat this baseline "
-              "in the backtest)",
-        "zh": "按距上次寄件天数排序（回测中模型未能胜过这一基准）"},
     "churn.metric.roc_auc": {"en": "ROC-AUC", "zh": "ROC-AUC"},
     "churn.metric.precision_top10": {"en": "precision in top 10%", "zh": "前 10% 命中率"},
     "churn.metric.recall_top10": {"en": "recall in top 10%", "zh": "前 10% 覆盖率"},
@@ -474,7 +440,7 @@ i18n.register({
     "churn.candidate.btyd": {"en": "BG/NBD probability of no purchase",
                              "zh": "BG/NBD 未购买概率"},
     "churn.candidate.recency": {"en": "days since the last shipment", "zh": "距上次寄件天数"},
-    "churn.candidate.blend": {"en": "blend of the model ranks", "zh": "模型排名组合"},
+    "churn.candidate.blend": {"en": "blend of ranks", "zh": "排名组合"},
     "churn.why.best": {
         "en": "Ranked by the {model}: the best of {n} rankings checked on the latest {horizon} "
               "days (ROC-AUC {auc} against {auc_base} for days since the last shipment; "
@@ -2484,6 +2450,8 @@ def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
             calibration = Calibration.fit(chosen, bt.scores[chosen], bt.scores["churned"])
     del run  # the backtest's features are not kept
     candidates = _candidate_scores(features.loc[live], gbm)
+    if chosen not in candidates:  # nobody left to score with it (everyone lost)
+        chosen, calibration = "recency", Calibration("recency", "rank")
     if bt is None:
         if "btyd" in candidates:  # a probability that needs no past outcomes
             chosen, why, calibration = "btyd", "short", Calibration("btyd", "identity")

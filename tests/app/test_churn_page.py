@@ -63,7 +63,7 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     assert list(metrics.columns) == [
         "time-shifted model (gradient boosting) (ranks the list)",
         "BG/NBD probability of no purchase", "days since the last shipment",
-        "blend of the model ranks"]
+        "blend of ranks"]
     auc = metrics.loc["ROC-AUC (0.5 = guessing, 1 = perfect)"]
     assert auc.iloc[0] == auc.max() and auc.iloc[0] > auc.iloc[2]
     assert "**Every ranking, checked side by side**" in [m.value for m in churn.markdown]
