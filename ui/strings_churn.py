@@ -14,8 +14,11 @@ i18n.register({
     "cp.horizon.days": {"en": "{d} days", "zh": "{d} 天"},
     "cp.horizon.help": {
         "en": "A customer counts as churned when no shipment follows within this many days. "
-              "The default ({d} days) comes from how often your customers usually ship.",
-        "zh": "客户在此天数内没有再寄件即视为流失。默认值（{d} 天）根据客户通常的寄件间隔确定。",
+              "The default ({d} days) comes from how often your customers usually ship and "
+              "how much history the data hold: checking the model needs about twice the "
+              "horizon plus a month.",
+        "zh": "客户在此天数内没有再寄件即视为流失。默认值（{d} 天）根据客户通常的寄件间隔和数据"
+              "的历史长度确定：检验模型大约需要两倍预测期再加一个月的历史数据。",
     },
     "cp.lost": {"en": "Already lost after (days without shipment)",
                 "zh": "超过多少天未寄件视为已流失"},

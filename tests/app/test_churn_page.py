@@ -235,6 +235,10 @@ def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace,
         assert model in explanation
         everyone = _all_warned(at)
         assert len(everyone) > 0 and everyone["churn_risk"].between(0.5, 1).all()
+        if tables is nine_months:  # the default horizon fits the 269 days of history
+            assert at.session_state["churn_h"] == 90
+            assert "The default (90 days) comes from how often your customers usually ship " \
+                "and how much history" in at.button_group(key="_w_churn_h").help
         if tables is one_branch_file:
             assert "The time-shifted model was not trained: only" in explanation
             assert len(_list_table(at)) == min(20, len(everyone))

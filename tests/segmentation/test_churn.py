@@ -857,3 +857,25 @@ def test_choice_sentences(chosen, why, params, en, zh):
     failed_en = "The time-shifted model could not be trained (out of memory)."
     assert ranking_explanation(attrs, "en") == f"{en} {failed_en}"
     assert ranking_explanation(attrs, "zh") == zh + "时移模型训练失败（out of memory）。"
+
+
+@pytest.mark.parametrize("days", [65, 100, 200, 400])
+@pytest.mark.parametrize("customers", [25, 60, 150, 400])
+def test_any_file_above_the_minimum_fills_churn_risk(tmp_path, small_tables, customers, days):
+    """Never an empty column: every small or short file gets a score and a stated reason."""
+    tx = _cut(small_tables, days)["transactions"]
+    ids = tx["customer_id"].drop_duplicates().sample(frac=1.0, random_state=7).head(customers)
+    engine = _engine(tmp_path, {"transactions": tx[tx["customer_id"].isin(ids)]})
+    result = score_churn(engine, lang="en")
+    sc = result.scores
+    assert len(sc) == len(ids)
+    assert sc["churn_risk"].notna().all() and sc["churn_risk"].between(0, 1).all()
+    assert sc.attrs["ranked_by"] in CANDIDATES
+    assert sc["risk_reasons"].str.len().gt(0).all()
+    text = result.explanation("en")
+    assert text.startswith("Ranked by ")
+    bt = result.backtest
+    if bt is not None and bt.why in ("best", "no_better"):
+        rec = bt.metrics.loc["recency"]
+        assert bt.metrics.loc[bt.chosen, "roc_auc"] >= rec["roc_auc"]
+        assert bt.metrics.loc[bt.chosen, "precision_top10"] >= rec["precision_top10"] - 1e-12
