@@ -155,7 +155,7 @@ def _save_names(scope: str, clusters: list[int], auto: dict[int, str]) -> None:
         st.session_state["clusters_names_error"] = err.message(lang)
         return
     store.save(scope, renames)
-    store.prune()  # files of datasets no longer loaded
+    store.prune(keep=context.workspace().dataset_ids())  # of datasets no longer kept
     st.session_state["clusters_names_saved"] = True
 
 

@@ -82,6 +82,7 @@ if ctx.source.is_database:
 elif snap.source != "sample":
     if st.button(t("data.restore_sample"), key="data_restore_sample"):
         new = load_sample(context.workspace())
+        context.sources.loaded_here(new)
         st.session_state["data_result"] = {"dataset_id": new.dataset_id, "problems": [],
                                            "restored": True}
         st.rerun()
@@ -214,6 +215,7 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws 
                                           if str(k).startswith("data_upload_")} - {""}))
                 new = context.workspace().replace(dataset.tables, source="upload",
                                                   label=names or "upload")
+                context.sources.loaded_here(new)
                 context.sources.deactivate()  # the new files replace a connected database
                 progress.progress(1.0)
                 status.update(label=t("data.status.done"), state="complete")

@@ -45,6 +45,7 @@ from .connections import (
     user_select,
 )
 from .features import day_of, find_tables
+from .locking import file_lock
 from .schema import COLUMN_KINDS, REQUIRED, TABLES, columns_of, normalize_header
 from .sources import suggest_mapping
 from .storage import atomic_write
@@ -456,7 +457,6 @@ class ConnectionStore:
         name = (name or "").strip()
         if not name:
             raise _err("no_name")
-        data = self._load()
         entry: dict = {"mapping": mapping.to_json()}
         if spec is not None:
             fields = {"driver": spec.driver, "host": spec.host, "port": spec.port,
@@ -464,13 +464,16 @@ class ConnectionStore:
             if keep_password and spec.password:
                 fields["password"] = spec.password
             entry["spec"] = {k: v for k, v in fields.items() if v is not None}
-        data[name] = entry
-        self._write(data)
+        with file_lock(self.path):  # read-modify-write: two saves at once keep both
+            data = self._load()
+            data[name] = entry
+            self._write(data)
 
     def delete(self, name: str) -> None:
-        data = self._load()
-        if data.pop(name, None) is not None:
-            self._write(data)
+        with file_lock(self.path):
+            data = self._load()
+            if data.pop(name, None) is not None:
+                self._write(data)
 
 
 # --------------------------------------------------------------------------- named connections

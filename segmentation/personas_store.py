@@ -24,18 +24,22 @@ File format (UTF-8 JSON)::
 A rename is one name for every language: it is the name the user chose, not a
 translation. Writes are atomic (a temporary file in the same folder, flushed,
 then :func:`os.replace`), so a reader sees the old or the new file, never a part.
+A save reads the file, changes one scope and writes it back while holding the
+folder's :func:`~segmentation.locking.file_lock` (``<workspace>/.personas.lock``),
+so two sessions renaming personas at once keep both renames.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import i18n
 from .clusters import persona_key
+from .locking import file_lock
 from .storage import atomic_write
 
 __all__ = ["MAX_NAME_LENGTH", "PERSONAS_FOLDER", "PersonaError", "PersonaStore",
@@ -202,33 +206,43 @@ class PersonaStore:
         An empty ``names`` removes the scope (every cluster back to its
         automatic name). Other scopes are kept. Returns what was stored.
         """
-        current = self._read()
         kept = _int_keys(names)
-        if kept:
-            current[scope] = kept
-        else:
-            current.pop(scope, None)
-        data = {"version": _VERSION, "dataset_id": self.dataset_id,
-                "personas": {s: {str(c): n for c, n in sorted(v.items())}
-                             for s, v in sorted(current.items()) if v}}
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        atomic_write(self.path, text.encode("utf-8"))
+        with file_lock(self.folder):
+            current = self._read()
+            if kept:
+                current[scope] = kept
+            else:
+                current.pop(scope, None)
+            data = {"version": _VERSION, "dataset_id": self.dataset_id,
+                    "personas": {s: {str(c): n for c, n in sorted(v.items())}
+                                 for s, v in sorted(current.items()) if v}}
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            atomic_write(self.path, text.encode("utf-8"))
         return kept
 
     def clear(self, scope: str) -> None:
         """Back to the automatic names for ``scope``."""
         self.save(scope, {})
 
-    def prune(self) -> list[Path]:
-        """Remove the rename files of other datasets (no longer loaded); returns them."""
+    def prune(self, keep: Iterable[str] = ()) -> list[Path]:
+        """Remove the rename files of other datasets; returns them.
+
+        Parameters
+        ----------
+        keep : ids of other datasets whose renames stay, e.g. those still in the
+            workspace (:meth:`~segmentation.workspace.Workspace.dataset_ids`):
+            another session may still be reading one of them.
+        """
         removed = []
         if not self.folder.is_dir():
             return removed
-        for path in self.folder.glob("*.json"):
-            if path.name != self.path.name:
-                try:
-                    path.unlink()
-                    removed.append(path)
-                except OSError:  # removed meanwhile by another session: harmless
-                    pass
+        kept = {self.path.name} | {f"{dataset_id}.json" for dataset_id in keep}
+        with file_lock(self.folder):
+            for path in self.folder.glob("*.json"):
+                if path.name not in kept:
+                    try:
+                        path.unlink()
+                        removed.append(path)
+                    except OSError:  # removed meanwhile by another session: harmless
+                        pass
         return removed

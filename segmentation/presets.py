@@ -16,7 +16,11 @@ and an exported preset is the same bytes format.
 Writes are atomic: the new content goes to a temporary file in the same folder,
 is flushed to disk, and only then renamed over the old file with
 :func:`os.replace`. A failed or interrupted save leaves the previous preset
-intact. Loading a dataset (:meth:`Workspace.replace
+intact. Every change (save, delete, default mark, import) holds the folder's
+:func:`~segmentation.locking.file_lock` (``<workspace>/.presets.lock``) for its
+whole read-modify-write, so two sessions or a session and the CLI never
+interleave, e.g. a delete that clears the default mark and a concurrent
+``set_default``; readers need no lock. Loading a dataset (:meth:`Workspace.replace
 <segmentation.workspace.Workspace.replace>`) only replaces ``dataset-*.duckdb``
 files, so presets survive dataset changes and restarts.
 """
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
+from .locking import file_lock
 from .storage import atomic_write
 from .tiers import SettingsError, TierSettings
 
@@ -116,6 +121,16 @@ def read_preset_file(path: str | Path) -> TierSettings:
     return _parse(Path(path).read_bytes())[1]
 
 
+def _preset_object(name: str, settings: TierSettings,
+                   calls_per_branch: int | None) -> dict[str, Any]:
+    """What a preset file holds: name, settings and (optionally) the churn block."""
+    obj: dict[str, Any] = {"name": name, **settings.to_dict()}
+    if calls_per_branch is not None:
+        obj[CHURN_KEY] = {"calls_per_branch": int(calls_per_branch)}
+        _calls(obj)
+    return obj
+
+
 def _dumps(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -167,16 +182,14 @@ class PresetStore:
         ``None`` keeps the one already saved with the preset (if any).
         """
         path = self.path(name)
-        if calls_per_branch is None and name in self:
-            try:
-                calls_per_branch = self.calls_per_branch(name)
-            except SettingsError:
-                calls_per_branch = None
-        obj: dict[str, Any] = {"name": validate_name(name), **settings.to_dict()}
-        if calls_per_branch is not None:
-            obj[CHURN_KEY] = {"calls_per_branch": int(calls_per_branch)}
-            _calls(obj)
-        atomic_write(path, _dumps(obj))
+        with file_lock(self.folder):
+            if calls_per_branch is None and name in self:
+                try:
+                    calls_per_branch = self.calls_per_branch(name)
+                except SettingsError:
+                    calls_per_branch = None
+            atomic_write(path, _dumps(_preset_object(validate_name(name), settings,
+                                                     calls_per_branch)))
         return path
 
     def calls_per_branch(self, name: str) -> int | None:
@@ -189,7 +202,11 @@ class PresetStore:
 
     def set_calls_per_branch(self, name: str, calls: int) -> Path:
         """Save ``calls`` per branch and week with preset ``name``, its tiers unchanged."""
-        return self.save(name, self.load(name), calls_per_branch=calls)
+        path = self.path(name)
+        with file_lock(self.folder):  # read and write under one lock: no tiers are lost
+            settings = self.load(name)
+            atomic_write(path, _dumps(_preset_object(validate_name(name), settings, calls)))
+        return path
 
     def default_calls_per_branch(self) -> int | None:
         """The capacity saved with the default preset, or ``None``."""
@@ -216,22 +233,25 @@ class PresetStore:
 
     def delete(self, name: str) -> None:
         """Remove preset ``name`` (and the default mark if it was the default)."""
-        if self.default() == validate_name(name):
-            self.set_default(None)
-        try:
-            self.path(name).unlink()
-        except FileNotFoundError as err:
-            raise SettingsError("preset_missing", name=name) from err
+        path = self.path(name)
+        with file_lock(self.folder):
+            if self.default() == validate_name(name):
+                (self.folder / DEFAULT_POINTER).unlink(missing_ok=True)
+            try:
+                path.unlink()
+            except FileNotFoundError as err:
+                raise SettingsError("preset_missing", name=name) from err
 
     def set_default(self, name: str | None) -> None:
         """Mark preset ``name`` as the default (``None`` clears the mark)."""
         pointer = self.folder / DEFAULT_POINTER
-        if name is None:
-            pointer.unlink(missing_ok=True)
-            return
-        if name not in self:
-            raise SettingsError("preset_missing", name=name)
-        atomic_write(pointer, _dumps({"name": validate_name(name)}))
+        with file_lock(self.folder):
+            if name is None:
+                pointer.unlink(missing_ok=True)
+                return
+            if name not in self:
+                raise SettingsError("preset_missing", name=name)
+            atomic_write(pointer, _dumps({"name": validate_name(name)}))
 
     def default(self) -> str | None:
         """The name of the default preset, or ``None`` (also when its file was removed)."""
@@ -276,9 +296,11 @@ class PresetStore:
         if target is None or (isinstance(target, str) and not target.strip()):
             raise SettingsError("preset_no_name")
         target = validate_name(target)
-        if not overwrite and target in self:
-            raise SettingsError("preset_exists", name=target)
-        self.save(target, settings, calls_per_branch=_calls(obj))
+        with file_lock(self.folder):
+            if not overwrite and target in self:
+                raise SettingsError("preset_exists", name=target)
+            atomic_write(self.path(target),
+                         _dumps(_preset_object(target, settings, _calls(obj))))
         return target
 
 

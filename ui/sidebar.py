@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
 import ui.strings_db  # noqa: F401  (registers the strings)
+import ui.strings_workspace  # noqa: F401
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options
@@ -31,6 +36,19 @@ def _source_label(snap, lang: str) -> str:
     if i18n.has(key):
         return i18n.t(key, lang, label=snap.label)
     return snap.label or snap.source
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def clock(iso: str, timezone: str | None) -> str:
+    """``HH:MM`` of an ISO time in the browser's time zone (a known IANA name), else UTC."""
+    when = datetime.fromisoformat(iso)
+    if timezone in _zones():
+        return when.astimezone(zoneinfo.ZoneInfo(timezone)).strftime("%H:%M")
+    return when.astimezone(zoneinfo.ZoneInfo("UTC")).strftime("%H:%M UTC")
 
 
 def _reset_for_new_dataset(snap) -> None:
@@ -122,6 +140,11 @@ def render() -> None:
     lost = st.session_state.get("source_lost")
     if lost:
         bar.warning(i18n.t("db.lost", lang, name=lost))
+    if st.session_state.get("ws_replaced") == snap.dataset_id:  # another session's load
+        bar.info(i18n.t("side.replaced", lang, time=clock(snap.loaded_at, st.context.timezone),
+                        label=_source_label(snap, lang),
+                        customers=i18n.fmt_int(snap.n_customers, lang)),
+                 icon=":material/sync:")
     with st.spinner(i18n.t("db.connecting", lang)):
         _source_picker(snap, lang)
     bar.markdown(f"**{_source_label(snap, lang)}**  \n" + i18n.t(

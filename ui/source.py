@@ -6,6 +6,11 @@ that is the loaded dataset; for a database it is a digest of the connection
 results are cached per connection, mapping and analysis date, and "refresh"
 recomputes them. The sources in use are kept in a process-wide registry, so the
 cached functions find the engine and the mapped tables from the id alone.
+
+A session reading the workspace holds a lease on its dataset (session-state key
+``ws_lease``), so another session's load never removes the file under it; it
+looks at the workspace pointer once per run and, when another session loaded
+new data, switches on that run and says so in the sidebar (``ws_replaced``).
 """
 
 from __future__ import annotations
@@ -78,8 +83,9 @@ def get(dataset_id: str) -> ActiveSource:
     if source is not None:
         return source
     ws = workspace()
-    snap = ws.current()
-    assert snap is not None and snap.dataset_id == dataset_id, "dataset changed during a run"
+    snap = ws.snapshot(dataset_id)
+    if snap is None:
+        raise LookupError(f"dataset {dataset_id} is no longer in the workspace")
     return _register(ActiveSource(snap, ws.engine(snap)))
 
 
@@ -203,8 +209,54 @@ def active() -> ActiveSource:
             pass
         deactivate()
         st.session_state["source_lost"] = ref.get("name") or "?"
+    return _workspace_source()
+
+
+def loaded_here(snap: Snapshot) -> None:
+    """This session loaded ``snap`` (an upload, the sample): it reads it from now on,
+    and switching to it needs no "replaced by another user" notice."""
+    st.session_state["ws_own_load"] = snap.dataset_id
+    try:
+        lease = workspace().lease(snap)
+    except LookupError:  # already replaced by others' loads: the next run switches
+        return
+    held = st.session_state.get("ws_lease")
+    if held is not None:
+        held.release()
+    st.session_state["ws_lease"] = lease
+    st.session_state.pop("ws_replaced", None)
+
+
+def _workspace_source() -> ActiveSource:
+    """The workspace dataset of this run, leased for the session.
+
+    The pointer is read once per run (``_frame_run_id``, counted by ``app.py``),
+    so every page part of one run reads the same dataset, and the lease keeps
+    its file while the session reads it. When the pointer names another dataset,
+    the session switches on this run, releases the old lease, and sets
+    ``ws_replaced`` (the new id) for the sidebar notice unless this session made
+    the load itself (:func:`loaded_here`). The notice lasts that one run.
+    """
     ws = workspace()
-    snap = ensure_dataset(ws)
+    run = st.session_state.get("_frame_run_id")
+    held = st.session_state.get("ws_lease")
+    if held is not None and held.released:
+        held = None
+    if held is None or run is None or st.session_state.get("ws_lease_run") != run:
+        st.session_state.pop("ws_replaced", None)
+        current = ensure_dataset(ws)
+        if held is None or held.snapshot.dataset_id != current.dataset_id:
+            try:
+                lease = ws.lease(current)
+            except LookupError:  # replaced twice more since the pointer was read
+                lease = ws.lease()
+            if held is not None:
+                held.release()
+                if lease.snapshot.dataset_id != st.session_state.get("ws_own_load"):
+                    st.session_state["ws_replaced"] = lease.snapshot.dataset_id
+            st.session_state["ws_lease"] = held = lease
+        st.session_state["ws_lease_run"] = run
+    snap = held.snapshot
     with _LOCK:
         source = _SOURCES.get(snap.dataset_id)
     return source or _register(ActiveSource(snap, ws.engine(snap)))

@@ -1,12 +1,14 @@
-"""The embedded workspace: atomic replace, survival across restarts, reading back."""
+"""The embedded workspace: atomic replace, survival across restarts, reading back, leases."""
 
 import json
+import threading
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from segmentation.workspace import Workspace
+from segmentation import workspace as workspace_module
+from segmentation.workspace import KEEP_PREVIOUS, Workspace
 
 
 def _tables(n: int, amount: float = 10.0) -> dict[str, pd.DataFrame]:
@@ -45,14 +47,39 @@ def test_survives_restart(tmp_path):
     assert _count(again) == (2, 20.0)
 
 
-def test_interrupted_load_keeps_previous_dataset(tmp_path):
+def test_interrupted_load_keeps_previous_dataset(tmp_path, monkeypatch):
     ws = Workspace(tmp_path)
     first = ws.replace(_tables(2), source="upload", label="first")
+    write = workspace_module._write_duckdb
+
+    def write_then_crash(path, tables):
+        write(path, tables)
+        assert path.exists()  # the new file was written, the swap did not happen
+        raise RuntimeError("simulated interruption")
+
+    monkeypatch.setattr(workspace_module, "_write_duckdb", write_then_crash)
     with pytest.raises(RuntimeError, match="simulated"):
-        ws.replace(_tables(5), source="upload", label="second", _fail_after_write=True)
+        ws.replace(_tables(5), source="upload", label="second")
     assert ws.current() == first
     assert _count(ws) == (2, 20.0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["current.json", first.file]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".current.json.lock", "current.json", first.file, "history.jsonl"]
+
+
+def test_failed_pointer_write_keeps_previous_dataset(tmp_path, monkeypatch):
+    ws = Workspace(tmp_path)
+    first = ws.replace(_tables(2), source="upload", label="first")
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workspace_module, "atomic_write", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        ws.replace(_tables(5), source="upload", label="second")
+    assert ws.current() == first
+    assert ws.dataset_ids() == [first.dataset_id]  # the unnamed new file is gone
+    assert [s.dataset_id for s in ws.history()] == [first.dataset_id]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_failed_write_keeps_previous_dataset(tmp_path):
@@ -66,14 +93,78 @@ def test_failed_write_keeps_previous_dataset(tmp_path):
     assert _count(Workspace(tmp_path)) == (2, 20.0)
 
 
-def test_new_load_replaces_and_removes_old_file(tmp_path):
+def test_new_load_replaces_and_keeps_the_previous_two(tmp_path):
+    ws = Workspace(tmp_path)
+    snaps = [ws.replace(_tables(2 + i, amount=1.5), source="upload", label=f"load {i}")
+             for i in range(4)]
+    assert len({s.dataset_id for s in snaps}) == 4
+    assert json.loads((tmp_path / "current.json").read_text())["label"] == "load 3"
+    assert _count(ws) == (5, 7.5)
+    # the current dataset and the KEEP_PREVIOUS before it stay; the oldest went
+    assert KEEP_PREVIOUS == 2
+    assert ws.dataset_ids() == sorted(s.dataset_id for s in snaps[1:])
+    assert not (tmp_path / snaps[0].file).exists()
+    assert [s.label for s in ws.history()] == ["load 0", "load 1", "load 2", "load 3"]
+    assert ws.snapshot(snaps[1].dataset_id) == snaps[1]
+    assert ws.snapshot(snaps[0].dataset_id) is None  # its file is gone
+
+
+def test_a_leased_dataset_outlives_later_loads(tmp_path):
     ws = Workspace(tmp_path)
     first = ws.replace(_tables(2), source="upload", label="first")
-    second = ws.replace(_tables(4, amount=1.5), source="upload", label="second")
-    assert second.dataset_id != first.dataset_id
+    lease = ws.lease()
+    assert lease.snapshot == first and not lease.released
+    for i in range(4):
+        ws.replace(_tables(3 + i), source="upload", label=f"later {i}")
+    assert (tmp_path / first.file).exists()  # held: not removed
+    with ws.engine(lease.snapshot).connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM transactions")).scalar() == 2
+    assert ws.read("transactions", lease.snapshot)["customer_id"].tolist() == ["C0", "C1"]
+    lease.release()
+    lease.release()  # idempotent
+    assert lease.released
+    ws.replace(_tables(9), source="upload", label="after release")
     assert not (tmp_path / first.file).exists()
-    assert json.loads((tmp_path / "current.json").read_text())["label"] == "second"
-    assert _count(ws) == (4, 6.0)
+    with pytest.raises(LookupError, match="removed"):
+        ws.lease(first)
+
+
+def test_a_lease_on_a_file_removed_meanwhile_takes_the_current_dataset(tmp_path, monkeypatch):
+    ws = Workspace(tmp_path)
+    gone = ws.replace(_tables(2), source="upload", label="gone")
+    for i in range(3):
+        ws.replace(_tables(3), source="upload", label=f"next {i}")
+    assert not (tmp_path / gone.file).exists()
+    latest = ws.current()
+    answers = iter([gone, latest])  # the pointer was read just before the swap
+    monkeypatch.setattr(ws, "current", lambda: next(answers))
+    with ws.lease() as lease:
+        assert lease.snapshot == latest
+
+
+def test_if_empty_loads_only_into_an_empty_workspace(tmp_path):
+    ws = Workspace(tmp_path)
+    first = ws.replace(_tables(2), source="sample", label="sample", if_empty=True)
+    again = ws.replace(_tables(5), source="sample", label="sample", if_empty=True)
+    assert again == first
+    assert ws.dataset_ids() == [first.dataset_id]
+    assert [s.dataset_id for s in ws.history()] == [first.dataset_id]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_two_loads_at_once_both_become_current_in_turn(tmp_path):
+    ws = Workspace(tmp_path)
+    results: list = []
+    threads = [threading.Thread(target=lambda i=i: results.append(
+        ws.replace(_tables(2 + i), source="upload", label=f"t{i}"))) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    history = [s.dataset_id for s in ws.history()]
+    assert sorted(history) == sorted(s.dataset_id for s in results)
+    assert ws.current().dataset_id == history[-1]
+    assert set(ws.dataset_ids()) == set(history)
 
 
 def test_transactions_required(tmp_path):
@@ -85,3 +176,18 @@ def test_transactions_required(tmp_path):
 def test_env_variable_sets_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("SEG_WORKSPACE", str(tmp_path / "ws"))
     assert Workspace().folder == tmp_path / "ws"
+
+
+def test_first_start_of_two_sessions_loads_the_sample_once(tmp_path):
+    ws = Workspace(tmp_path)
+    results: list = []
+    threads = [threading.Thread(target=lambda i=i: results.append(
+        ws.replace(_tables(2 + i), source="sample", label="sample", if_empty=True)))
+        for i in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(ws.history()) == 1
+    assert results == [ws.current()] * 3
+    assert ws.dataset_ids() == [ws.current().dataset_id]
