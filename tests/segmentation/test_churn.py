@@ -879,3 +879,22 @@ def test_any_file_above_the_minimum_fills_churn_risk(tmp_path, small_tables, cus
         rec = bt.metrics.loc["recency"]
         assert bt.metrics.loc[bt.chosen, "roc_auc"] >= rec["roc_auc"]
         assert bt.metrics.loc[bt.chosen, "precision_top10"] >= rec["precision_top10"] - 1e-12
+
+
+def test_nine_months_of_slow_shippers_no_longer_leave_churn_empty(tmp_path, sample_tables):
+    """The issue's failure: a purchase cycle asking for H = 180 on 269 days of history.
+
+    Keeping every fourth calendar day of the 9-month cut makes the typical interval
+    about 48 days, so the cycle alone says H = 180 and the old design needed 2 x 180
+    days: "only 0 customers to learn from at the cutoff". Now H fits the history.
+    """
+    tx = _cut(sample_tables, 270)["transactions"]
+    tx = tx[tx["date"].dt.day_of_year % 4 == 0]
+    engine = _engine(tmp_path, {"transactions": tx})
+    view = customer_view(engine)
+    assert default_horizon(view) == 180  # the cycle alone
+    result = score_churn(engine, view=view, lang=None)
+    sc, bt = result.scores, result.backtest
+    _print_backtest(bt, "nine months, slow shippers")
+    assert sc.attrs["horizon_days"] == 90 and sc["churn_risk"].notna().all()
+    assert bt.metrics.loc[bt.chosen, "roc_auc"] >= bt.metrics.loc["recency", "roc_auc"]

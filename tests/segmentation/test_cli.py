@@ -213,6 +213,19 @@ def test_cli_fills_churn_on_short_and_small_data(tmp_path, make, n, model):
     assert (tmp_path / "scores.calls.csv").exists()
 
 
+def test_cli_nine_months_of_slow_shippers_fill_churn(tmp_path):
+    """The issue's failure: the cycle asks for H = 180 on 269 days; it used to end with
+    "churn columns left empty: only 0 customers to learn from at the cutoff"."""
+    tx = pd.read_parquet(SAMPLE / "transactions.parquet")
+    tx = tx[tx["date"] > tx["date"].max() - pd.Timedelta(days=270)]
+    tx[tx["date"].dt.day_of_year % 4 == 0].to_parquet(tmp_path / "tx.parquet")
+    out = tmp_path / "scores.csv"
+    proc = run_cli("score", "--transactions", str(tmp_path / "tx.parquet"), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "left empty" not in proc.stderr and "latest 90 days" in proc.stderr
+    assert pd.read_csv(out)["churn_risk"].notna().all()
+
+
 def test_cli_too_little_data_says_what_is_missing(tmp_path):
     path = tmp_path / "tx.csv"
     path.write_text("customer_id,date,amount\n"
