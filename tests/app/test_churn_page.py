@@ -220,10 +220,19 @@ def one_branch_file(n: int = 60, days: int = 180) -> dict[str, pd.DataFrame]:
             "customers": customers[customers["customer_id"].isin(ids)]}
 
 
+def slow_nine_months() -> dict[str, pd.DataFrame]:
+    """Nine months of customers with a longer cycle (every fourth day kept): the cycle alone
+    asks for a 180-day horizon, which the old design could not train on 269 days."""
+    tx = nine_months()["transactions"]
+    return {"transactions": tx[tx["date"].dt.day_of_year % 4 == 0]}
+
+
 @pytest.mark.parametrize(("tables", "model"), [
     (nine_months, "Ranked by the time-shifted model (gradient boosting)"),
     (one_branch_file, "Ranked by the BG/NBD probability of no purchase"),
-], ids=["nine-months", "one-branch-60"])
+    (slow_nine_months, "Ranked by the blend of ranks: the best of 4 rankings checked on the "
+                       "latest 90 days"),
+], ids=["nine-months", "one-branch-60", "nine-months-slow"])
 def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace, tables,
                                                                model):
     from segmentation.workspace import Workspace, load_sample
