@@ -16,7 +16,7 @@ import ui.strings_clusters  # noqa: E402,F401
 import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
 import ui.strings_tiers  # noqa: E402,F401
 from segmentation import i18n  # noqa: E402
-from ui import sidebar  # noqa: E402
+from ui import auth, sidebar  # noqa: E402
 
 st.set_page_config(page_title="Customer tiering · 客户分层",
                    page_icon=":material/local_shipping:", layout="wide")
@@ -45,7 +45,11 @@ pages = {
         _page("data.py", "data", "database"),
     ],
 }
+# Who is this? Until someone is signed in every page's URL shows the sign-in form (open
+# mode: everyone, with a banner on every page).
+user = auth.gate(pages)
 page = st.navigation(pages)
 sidebar.language_switch()
+auth.render_sidebar(user)
 sidebar.render()
 page.run()

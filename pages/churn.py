@@ -19,7 +19,7 @@ from segmentation.customer import customer_history
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.tiers import assign
-from ui import context
+from ui import auth, context
 from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
 
@@ -167,14 +167,14 @@ with tab_list:
                "risk_reasons": t("cp.col.reasons"), "action": t("cp.col.action")}
     export = table[["call_this_week", *columns]]
     d1, d2 = st.columns(2)
-    d1.download_button(t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
-                       file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
-                       key="churn_download_csv", on_click="ignore")
-    d2.download_button(t("cp.download.xlsx"),
-                       lambda: to_excel_bytes({"warnings": export}, headers=headers),
-                       file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
-                       on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    auth.download_button(d1, t("cp.download.csv"), lambda: to_csv_bytes(export, headers=headers),
+                         file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
+                         key="churn_download_csv", on_click="ignore", rows=len(export))
+    auth.download_button(d2, t("cp.download.xlsx"),
+                         lambda: to_excel_bytes({"warnings": export}, headers=headers),
+                         file_name=f"churn_warnings_{ctx.as_of}.xlsx", key="churn_download_xlsx",
+                         on_click="ignore", rows=len(export),
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     st.subheader(t("cp.detail"))
     rows = event.selection.rows if event is not None else []

@@ -38,7 +38,7 @@ from segmentation.personas_store import (
     scope_key,
 )
 from segmentation.tiers import assign
-from ui import context
+from ui import auth, context
 from ui.state import persisted, relabel
 from ui.tier_state import current_tier_settings
 
@@ -148,6 +148,8 @@ def _settings_row(features: tuple[str, ...]):
 
 def _save_names(scope: str, clusters: list[int], auto: dict[int, str]) -> None:
     """Form callback: keep the typed names that differ from the automatic ones."""
+    if not auth.allowed("edit_personas", show=False):
+        return
     edited = {c: st.session_state.get(f"clusters_name_{c}", "") for c in clusters}
     try:
         renames = clean_renames(edited, auto)
@@ -156,11 +158,15 @@ def _save_names(scope: str, clusters: list[int], auto: dict[int, str]) -> None:
         return
     store.save(scope, renames)
     store.prune(keep=context.workspace().dataset_ids())  # of datasets no longer kept
+    auth.record("persona_changed", scope=scope, renamed=len(renames))
     st.session_state["clusters_names_saved"] = True
 
 
 def _reset_names(scope: str) -> None:
+    if not auth.allowed("edit_personas", show=False):
+        return
     store.clear(scope)
+    auth.record("persona_changed", scope=scope, reset=True)
     st.session_state["clusters_names_saved"] = True
 
 
@@ -211,12 +217,14 @@ def _rename_form(scope: str, names: pd.DataFrame, auto: pd.DataFrame) -> None:
                     max_chars=MAX_NAME_LENGTH, placeholder=auto.at[cluster, "name"],
                     help=t("cl.rename.auto", name=auto.at[cluster, "name"]))
             b1, b2, _ = st.columns([1, 1, 3])
+            can_rename, why_not = auth.permission("edit_personas")
             auto_names = {int(c): str(auto.at[c, "name"]) for c in clusters}
             b1.form_submit_button(t("cl.rename.save"), key="clusters_names_save", type="primary",
                                   on_click=_save_names, args=(scope, clusters, auto_names),
-                                  width="stretch")
+                                  width="stretch", disabled=not can_rename, help=why_not)
             b2.form_submit_button(t("cl.rename.reset"), key="clusters_names_reset",
-                                  on_click=_reset_names, args=(scope,), width="stretch")
+                                  on_click=_reset_names, args=(scope,), width="stretch",
+                                  disabled=not can_rename, help=why_not)
 
 
 def _profiles_tab(result: _Clustering, names: pd.DataFrame, labels: dict[int, str]) -> None:
@@ -375,15 +383,15 @@ def _download_tab(result: _Clustering, names: pd.DataFrame, labels: dict[int, st
     st.caption(t("cl.download.caption", n=i18n.fmt_int(len(frame), lang)))
     stem = f"clusters_k{result.model.n_clusters_}_{ctx.as_of}"
     c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button(t("cl.download.csv"), lambda: to_csv_bytes(frame, headers=headers),
-                       file_name=f"{stem}.csv", mime="text/csv", key="clusters_download_csv",
-                       on_click="ignore", width="stretch")
-    c2.download_button(
-        t("cl.download.xlsx"),
+    auth.download_button(c1, t("cl.download.csv"), lambda: to_csv_bytes(frame, headers=headers),
+                         file_name=f"{stem}.csv", mime="text/csv", key="clusters_download_csv",
+                         on_click="ignore", width="stretch", rows=len(frame))
+    auth.download_button(
+        c2, t("cl.download.xlsx"),
         lambda: to_excel_bytes({t("cl.sheet.customers"): frame.rename(columns=headers),
                                 t("cl.sheet.profiles"): profiles.rename(columns=profile_headers)}),
         file_name=f"{stem}.xlsx", mime=XLSX, key="clusters_download_xlsx", on_click="ignore",
-        width="stretch", disabled=len(frame) > EXCEL_MAX_ROWS,
+        width="stretch", disabled=len(frame) > EXCEL_MAX_ROWS, rows=len(frame),
         help=t("cl.download.too_big", max=i18n.fmt_int(EXCEL_MAX_ROWS, lang))
         if len(frame) > EXCEL_MAX_ROWS else None)
     st.dataframe(frame.head(200), hide_index=True, key="clusters_download_preview",

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pandas as pd
 import streamlit as st
 
 from segmentation import i18n
-from segmentation.cleaning import prepare_dataset
-from segmentation.schema import TABLES, DataError
-from segmentation.sources import read_any, read_workbook_tables, suggest_mapping
+from segmentation.cleaning import ambiguous_date_order, prepare_dataset
+from segmentation.schema import COLUMN_KINDS, TABLES, DataError
+from segmentation.sources import (
+    MAX_WORKBOOK_MB,
+    MAX_WORKBOOK_ROWS,
+    check_secrets_files,
+    pick_sheet,
+    read_any,
+    read_excel_sheets,
+    suggest_mapping,
+    tables_of_sheets,
+)
 from segmentation.workspace import load_sample
-from ui import context, db_page
+from ui import auth, context, db_page
 from ui.mapping import column_choices, examples
 from ui.state import relabel
 from ui.strings import COLUMN_LABELS
 
 ctx = context.current()
 lang, t = ctx.lang, ctx.t
+can_load, why_not = auth.permission("load_data")
 MAX_MB = int(st.get_option("server.maxUploadSize"))
-ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16")
+UPLOAD_HELP = t("data.size_limit", mb=MAX_MB, rows=f"{MAX_WORKBOOK_ROWS:,}",
+                wb_mb=MAX_WORKBOOK_MB)
 
 
 def _md(text: str) -> str:
@@ -35,6 +48,8 @@ def table_name(table: str) -> str:
 
 
 st.title(t("data.title"))
+for problem in check_secrets_files(st.get_option("secrets.files")):
+    st.error(t("data.secrets_error", message=_md(problem.message(lang))))
 
 # -- the dataset in use ----------------------------------------------------------------------
 snap = ctx.snap
@@ -80,17 +95,24 @@ if db_result and db_result.get("dataset_id") == snap.dataset_id:
 if ctx.source.is_database:
     db_page.render_current(ctx)
 elif snap.source != "sample":
-    if st.button(t("data.restore_sample"), key="data_restore_sample"):
+    if st.button(t("data.restore_sample"), key="data_restore_sample", disabled=not can_load,
+                 help=why_not) and auth.allowed("load_data"):
         new = load_sample(context.workspace())
+        auth.record("load", source="sample", rows=sum(new.rows.values()),
+                    customers=new.n_customers)
         context.sources.loaded_here(new)
         st.session_state["data_result"] = {"dataset_id": new.dataset_id, "problems": [],
                                            "restored": True}
         st.rerun()
 
+auth.audit_panel()
+
 # -- loading new data ------------------------------------------------------------------------
 st.divider()
 st.subheader(t("data.new"))
 st.caption(t("data.new.help", mb=MAX_MB))
+if not can_load:
+    st.info(why_not, icon=":material/lock:")
 relabel("data_mode")
 if "data_mode" not in st.session_state and ctx.source.is_database:
     st.session_state["data_mode"] = "database"  # back on this page: stay with the database
@@ -101,18 +123,43 @@ if mode == "database":
     st.stop()
 
 
+def _digest(upload) -> str:
+    """The content digest of an upload, computed once per upload (the cache key of its reads)."""
+    digests = st.session_state.setdefault("_data_digests", {})
+    if upload.file_id not in digests:
+        while len(digests) >= 8:  # a few uploads at once at most: forget the oldest
+            digests.pop(next(iter(digests)))
+        digests[upload.file_id] = hashlib.sha256(upload.getvalue()).hexdigest()
+    return digests[upload.file_id]
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    buffer = io.BytesIO(data)
+    buffer.name = name
+    return buffer
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _read(file_id: str, name: str, data: bytes, encoding: str | None, sheet):
-    return read_any(io.BytesIO(data), filename=name, encoding=encoding, sheet=sheet)
+def _read(digest: str, name: str, _data: bytes, encoding: str | None):
+    """A CSV / Parquet upload read once per content (refusals are cached too)."""
+    try:
+        return read_any(_named(_data, name), filename=name, encoding=encoding), []
+    except DataError as err:
+        return None, err.problems
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _read_workbook(file_id: str, data: bytes):
-    return read_workbook_tables(io.BytesIO(data))
+def _read_sheets(digest: str, name: str, _data: bytes):
+    """Every sheet of a workbook upload, read once per content: the sheet list, the chosen
+    sheet and the one-sheet-per-table mode all come from this one read."""
+    try:
+        return read_excel_sheets(_named(_data, name)), []
+    except DataError as err:
+        return None, err.problems
 
 
-def _sheet_names(data: bytes) -> list[str]:
-    return pd.ExcelFile(io.BytesIO(data)).sheet_names
+def _read_error(problems) -> None:
+    st.error(t("data.read_error", message=_md(DataError(problems).message(lang))))
 
 
 def _mapping_editor(table: str, raw: pd.DataFrame, key: str) -> dict[str, str]:
@@ -146,40 +193,50 @@ if mode == "files":
     for table in TABLES:
         label_key = "data.upload.required" if table == "transactions" else "data.upload"
         upload = st.file_uploader(t(label_key, table=table_name(table)),
-                                  type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
-                                  key=f"data_upload_{table}", help=t("data.size_limit", mb=MAX_MB))
+                                  type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "parquet"],
+                                  key=f"data_upload_{table}", help=UPLOAD_HELP,
+                                  disabled=not can_load)
         if upload is None:
             continue
-        data = upload.getvalue()
-        encoding, sheet = None, None
+        data, digest = upload.getvalue(), _digest(upload)
         suffix = upload.name.lower().rsplit(".", 1)[-1]
-        if suffix in ("csv", "txt", "tsv"):
-            choice = st.selectbox(t("data.encoding"), ENCODINGS, key=f"data_enc_{table}",
-                                  format_func=lambda e: t("data.encoding.auto") if e == "auto"
-                                  else e.upper())
-            encoding = None if choice == "auto" else choice
-        elif suffix in ("xlsx", "xlsm"):
-            try:
-                sheet = st.selectbox(t("data.sheet"), _sheet_names(data), key=f"data_sheet_{table}")
-            except Exception:  # unreadable workbook: read_any below reports it properly
-                sheet = None
-        try:
-            raw = _read(upload.file_id, upload.name, data, encoding, sheet)
-        except DataError as err:
-            st.error(t("data.read_error", message=err.message(lang)))
+        if suffix in ("xlsx", "xlsm") or data.startswith(b"PK\x03\x04"):
+            sheets, problems = _read_sheets(digest, upload.name, data)
+            if sheets is not None:
+                sheet = st.selectbox(t("data.sheet"), list(sheets), key=f"data_sheet_{table}")
+                try:
+                    raw = pick_sheet(sheets, sheet, upload.name)
+                except DataError as err:
+                    raw, problems = None, err.problems
+        else:
+            encoding = None
+            if suffix in ("csv", "txt", "tsv"):
+                choice = st.selectbox(t("data.encoding"), ENCODINGS, key=f"data_enc_{table}",
+                                      format_func=lambda e: t("data.encoding.auto")
+                                      if e == "auto" else e.upper())
+                encoding = None if choice == "auto" else choice
+            raw, problems = _read(digest, upload.name, data, encoding)
+        if problems:
+            _read_error(problems)
             read_errors = True
             continue
         raws[table] = raw
         mappings[table] = _show_table(table, raw, key=f"data_{table}_{upload.file_id}")
 else:
-    upload = st.file_uploader(t("data.upload.workbook"), type=["xlsx", "xlsm"],
-                              key="data_upload_workbook", help=t("data.size_limit", mb=MAX_MB))
+    upload = st.file_uploader(t("data.upload.workbook"), type=["xlsx", "xlsm", "xls"],
+                              key="data_upload_workbook", help=UPLOAD_HELP,
+                              disabled=not can_load)
     if upload is not None:
-        try:
-            found, unplaced = _read_workbook(upload.file_id, upload.getvalue())
-        except DataError as err:
-            st.error(t("data.read_error", message=err.message(lang)))
-            found, unplaced, read_errors = {}, [], True
+        data = upload.getvalue()
+        if upload.name.lower().endswith(".xls") and not data.startswith(b"PK\x03\x04"):
+            sheets, problems = _read(_digest(upload), upload.name, data, None)
+            sheets = {upload.name: sheets} if sheets is not None else None
+        else:
+            sheets, problems = _read_sheets(_digest(upload), upload.name, data)
+        found, unplaced = tables_of_sheets(sheets) if sheets is not None else ({}, [])
+        if problems:
+            _read_error(problems)
+            read_errors = True
         if found:
             st.caption(t("data.workbook.sheets",
                          found=", ".join(table_name(tb) for tb in found)))
@@ -189,11 +246,21 @@ else:
             raws[table] = raw
             mappings[table] = _show_table(table, raw, key=f"data_wb_{table}_{upload.file_id}")
 
+day_first = None
+if any(ambiguous_date_order(raw[header].head(20_000)).any()
+       for table, raw in raws.items() for header, field in mappings[table].items()
+       if COLUMN_KINDS.get(field) == "date" and header in raw):
+    order = st.selectbox(t("data.date_order"), ["auto", "day", "month"], key="data_date_order",
+                         help=t("data.date_order.help"),
+                         format_func=lambda o: t(f"data.date_order.{o}"))
+    day_first = {"auto": None, "day": True, "month": False}[order]
+
 clashes = st.session_state["_data_mapping_clash"]
 for table, header, first, second in clashes:
     st.error(t("data.mapping.clash", table=table_name(table), header=header,
                first=COLUMN_LABELS[first][lang], second=COLUMN_LABELS[second][lang]))
-if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws or bool(clashes)):
+if st.button(t("data.load"), type="primary", key="data_load", help=why_not,
+             disabled=not raws or bool(clashes) or not can_load) and auth.allowed("load_data"):
     if "transactions" not in raws:
         st.error(t("data.load.need_transactions"))
     else:
@@ -203,7 +270,8 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws 
                            table="、".join(table_name(tb) for tb in raws) if lang == "zh"
                            else ", ".join(table_name(tb) for tb in raws)))
             try:
-                dataset = prepare_dataset(raws, mappings=mappings)
+                dataset = prepare_dataset(raws, mappings=mappings, day_first=day_first,
+                                          today=pd.Timestamp.today().normalize())
             except DataError as err:
                 status.update(label=t("data.status.failed"), state="error")
                 st.session_state["data_errors"] = err.problems
@@ -217,6 +285,8 @@ if st.button(t("data.load"), type="primary", key="data_load", disabled=not raws 
                                                   label=names or "upload")
                 context.sources.loaded_here(new)
                 context.sources.deactivate()  # the new files replace a connected database
+                auth.record("load", source="upload", what=names or "upload",
+                            rows=sum(new.rows.values()), customers=new.n_customers)
                 progress.progress(1.0)
                 status.update(label=t("data.status.done"), state="complete")
                 st.session_state.pop("data_errors", None)

@@ -23,7 +23,7 @@ from segmentation.tiers import (
     suggest_thresholds,
     top_share,
 )
-from ui import context
+from ui import auth, context
 from ui.state import relabel
 from ui.tier_state import (
     load_into_state,
@@ -128,6 +128,7 @@ def _presets_panel() -> None:
         if st.button(t("tp.preset.save"), key="tiers_preset_save", disabled=not name.strip()):
             try:
                 store.save(name.strip(), settings_from_state(lang))
+                auth.record("preset_saved", name=name.strip())
                 st.success(t("tp.preset.saved", name=name.strip()))
                 names = store.list()
             except (SettingsError, ValueError) as err:
@@ -138,6 +139,7 @@ def _presets_panel() -> None:
                 imported = store.import_json(upload.getvalue(),
                                              name=upload.name.rsplit(".", 1)[0])
                 st.session_state["tiers_imported"] = upload.file_id
+                auth.record("preset_saved", name=imported, imported=True)
                 st.success(t("tp.preset.imported", name=imported))
                 names = store.list()
             except (SettingsError, ValueError) as err:
@@ -148,19 +150,23 @@ def _presets_panel() -> None:
             return
         chosen = st.selectbox(t("tp.preset.choose"), names, key="tiers_preset_pick")
         b1, b2, b3 = st.columns(3)
+        can_default, why_not = auth.permission("save_default_preset")
         if b1.button(t("tp.preset.load"), key="tiers_preset_load"):
             load_into_state(store.load(chosen), lang)
             st.session_state["tiers_loaded_msg"] = chosen
             st.rerun()
-        if b2.button(t("tp.preset.default"), key="tiers_preset_default"):
+        if b2.button(t("tp.preset.default"), key="tiers_preset_default", disabled=not can_default,
+                     help=why_not) and auth.allowed("save_default_preset"):
             store.set_default(chosen)
+            auth.record("preset_saved", name=chosen, default=True)
             default = chosen
-        if b3.button(t("tp.preset.delete"), key="tiers_preset_delete"):
+        if b3.button(t("tp.preset.delete"), key="tiers_preset_delete", disabled=not can_default,
+                     help=why_not) and auth.allowed("save_default_preset"):
             store.delete(chosen)
             st.rerun()
-        st.download_button(t("tp.preset.export"), store.export_json(chosen),
-                           file_name=f"{chosen}.json", mime="application/json",
-                           key="tiers_preset_export", on_click="ignore")
+        auth.download_button(st, t("tp.preset.export"), store.export_json(chosen),
+                             file_name=f"{chosen}.json", mime="application/json",
+                             key="tiers_preset_export", on_click="ignore")
         if st.session_state.pop("tiers_loaded_msg", None):
             st.success(t("tp.preset.loaded", name=chosen))
         if default:
@@ -384,12 +390,13 @@ def _download_section(scored: pd.DataFrame, settings: TierSettings, labels) -> N
         return customer_list(scored, settings, lang=lang, tiers=chosen or None)
 
     c1, c2 = st.columns(2)
-    c1.download_button(t("tp.download.csv"), lambda: to_csv_bytes(frame()),
-                       file_name=f"{stem}.csv", mime="text/csv", key="tiers_download_csv",
-                       on_click="ignore")
-    c2.download_button(t("tp.download.xlsx"), lambda: to_excel_bytes({"customers": frame()}),
-                       file_name=f"{stem}.xlsx", key="tiers_download_xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    auth.download_button(c1, t("tp.download.csv"), lambda: to_csv_bytes(frame()),
+                         file_name=f"{stem}.csv", mime="text/csv", key="tiers_download_csv",
+                         on_click="ignore", rows=n)
+    auth.download_button(c2, t("tp.download.xlsx"), lambda: to_excel_bytes({"customers": frame()}),
+                         file_name=f"{stem}.xlsx", key="tiers_download_xlsx", on_click="ignore",
+                         rows=n,
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 tiers_body()

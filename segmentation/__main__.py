@@ -1,6 +1,7 @@
 """Batch CLI: ``python -m segmentation score ...`` (the contract is in DESIGN.md).
 
-Exit codes: 0 success, 2 bad input or usage (one line on stderr saying why).
+Exit codes: 0 success, 2 bad input or usage, 1 an unexpected failure (always one line on
+stderr saying why, never a traceback; no output file is left behind on failure).
 """
 
 from __future__ import annotations
@@ -51,6 +52,14 @@ i18n.register({
         "zh": "--database {name}：保存时未记住密码；请在应用中勾选“记住密码”后保存，"
               "或把它写入 {secrets} 的 [connections.{name}]",
     },
+    "cli.write_failed": {
+        "en": "--out {path}: the file could not be written ({reason}); nothing was written",
+        "zh": "--out {path}：无法写入文件（{reason}），未写入任何内容",
+    },
+    "cli.internal": {
+        "en": "unexpected problem ({kind}: {reason}); no output file was written",
+        "zh": "发生意外问题（{kind}：{reason}），未写入输出文件",
+    },
     "cli.db.failed": {
         "en": "--database {name}: {message}",
         "zh": "--database {name}：{message}",
@@ -94,10 +103,15 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--clusters", type=int, default=6,
                        help="number of customer clusters (personas), 2-10 (default 6)")
     score.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
+    score.add_argument("--date-order", dest="date_order", default="auto",
+                       choices=("auto", "day-first", "month-first"),
+                       help="order of dates written like 01/03/2024 (default: decided per "
+                            "column, stated when nothing in the column settles it)")
     score.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="language of messages and reasons")
     score.add_argument("--out", required=True, type=Path,
                        help="output file: .csv, .xlsx or .parquet")
+    _users_parser(sub)
     return parser
 
 
@@ -143,7 +157,10 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     if args.database:
         view, churn = _from_database(args, as_of)
     else:
-        dataset = load_files(paths, encoding=args.encoding, as_of=as_of)
+        dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
+                             today=pd.Timestamp.today().normalize(),
+                             day_first={"auto": None, "day-first": True,
+                                        "month-first": False}[args.date_order])
         for problem in dataset.problems:
             print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
@@ -229,12 +246,13 @@ def _from_database(args: argparse.Namespace, as_of):
     """
     import sqlalchemy as sa
 
-    from .connections import ConnectionError_, classify_error, open_engine
+    from .connections import ConnectionError_, allowed_folders, classify_error, open_engine
     from .database import (
         ConnectionStore,
         check_mapping,
         guess_mapping,
         named_connection,
+        read_allowed_folders,
         read_secrets_file,
     )
     from .workspace import default_folder
@@ -254,7 +272,9 @@ def _from_database(args: argparse.Namespace, as_of):
         if spec is None:  # saved in the app without its password
             raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
                                   secrets=args.secrets))
-        engine = open_engine(spec, statement_timeout_s=args.timeout)
+        engine = open_engine(spec, statement_timeout_s=args.timeout,
+                             folders=allowed_folders(read_allowed_folders(args.secrets)),
+                             refused=(store.path.parent,))
         try:
             if not mapping.tables:
                 mapping = guess_mapping(engine, spec)
@@ -315,20 +335,26 @@ def _output_frame(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_output(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        frame.to_excel(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
+    """The formula-safe writer of the app's downloads, atomically (no partial file)."""
+    from .export import write_file
+
+    write_file(frame, path)
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Library warnings as ``warning: ...`` lines, without source file and code line."""
+    print("warning: " + " ".join(str(message).split()), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from .schema import DataError
 
     args = _parser().parse_args(argv)
+    if args.command == "users":
+        return run_users(args)
+    import warnings
+
+    warnings.showwarning = _one_line_warning
     try:
         frame, calls = score_and_calls(args)
         write_output(frame, args.out)
@@ -344,7 +370,153 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = err.message(args.lang).splitlines()
         print("error: " + " | ".join(lines), file=sys.stderr)
         return 2
+    except OSError as err:  # the output cannot be written: no file is left behind
+        print("error: " + i18n.t("cli.write_failed", args.lang, path=args.out,
+                                 reason=err.strerror or type(err).__name__), file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback
+        reason = " ".join(str(err).split())[:300] or type(err).__name__
+        print("error: " + i18n.t("cli.internal", args.lang, kind=type(err).__name__,
+                                 reason=reason), file=sys.stderr)
+        return 1
     print(f"scored {len(frame):,} customers -> {args.out}")
+    return 0
+
+
+# --------------------------------------------------------------------------- users
+
+i18n.register({
+    "cli.users.added": {"en": "added user {name} ({role}{scope})",
+                        "zh": "已添加用户 {name}（{role}{scope}）"},
+    "cli.users.role_set": {"en": "user {name} is now {role}{scope}",
+                           "zh": "用户 {name} 的角色已改为 {role}{scope}"},
+    "cli.users.password_set": {"en": "password of {name} changed",
+                               "zh": "已修改 {name} 的密码"},
+    "cli.users.disabled": {"en": "user {name} disabled (cannot sign in)",
+                           "zh": "已停用用户 {name}（无法登录）"},
+    "cli.users.enabled": {"en": "user {name} enabled", "zh": "已启用用户 {name}"},
+    "cli.users.email_set": {"en": "e-mail of {name}: {email}", "zh": "{name} 的电子邮件：{email}"},
+    "cli.users.none": {
+        "en": "no users in {folder}: the app runs open (anyone who opens it sees all data)",
+        "zh": "{folder} 中没有用户：应用以开放模式运行（任何打开它的人都能看到全部数据）",
+    },
+    "cli.users.prompt": {"en": "Password for {name}: ", "zh": "{name} 的密码："},
+    "cli.users.prompt_again": {"en": "Repeat the password: ", "zh": "再次输入密码："},
+    "cli.users.mismatch": {"en": "the two passwords differ; nothing changed",
+                           "zh": "两次输入的密码不一致；未做任何修改"},
+    "cli.users.no_input": {"en": "no password given (empty input); nothing changed",
+                           "zh": "未输入密码（输入为空）；未做任何修改"},
+})
+
+
+def _users_parser(sub) -> None:
+    """``users add|set-role|passwd|disable|enable|list``: the local users of the workspace."""
+    users = sub.add_parser("users", help="manage who may sign in to the dashboard")
+    users.add_argument("--workspace", type=Path,
+                       help="workspace folder (default: $SEG_WORKSPACE or data/workspace)")
+    users.add_argument("--lang", choices=("en", "zh"), default="en")
+    actions = users.add_subparsers(dest="users_command", required=True)
+    roles = ("hq", "regional", "branch", "viewer")
+
+    def password_options(p) -> None:
+        p.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input "
+                            "(default: ask for it twice without echo)")
+
+    add = actions.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=roles)
+    add.add_argument("--region", help="the region a regional lead sees")
+    add.add_argument("--branch", help="the branch a branch manager sees")
+    add.add_argument("--display-name", default="", help="name shown in the app")
+    add.add_argument("--email", help="e-mail of the account for company sign-in (OIDC)")
+    add.add_argument("--no-password", action="store_true",
+                     help="no password: the user signs in only through OIDC (--email)")
+    password_options(add)
+    role = actions.add_parser("set-role", help="change a user's role and scope")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=roles)
+    role.add_argument("--region")
+    role.add_argument("--branch")
+    passwd = actions.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("name")
+    password_options(passwd)
+    email = actions.add_parser("set-email", help="set (or, without EMAIL, clear) the e-mail "
+                               "a user signs in with through OIDC")
+    email.add_argument("name")
+    email.add_argument("email", nargs="?")
+    for verb in ("disable", "enable"):
+        actions.add_parser(verb, help=f"{verb} a user").add_argument("name")
+    actions.add_parser("list", help="list the users (never their passwords)")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    lang = args.lang
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(i18n.t("cli.users.prompt", lang, name=args.name))
+        if password and getpass.getpass(i18n.t("cli.users.prompt_again", lang)) != password:
+            raise CliError(i18n.t("cli.users.mismatch", lang))
+    if not password:
+        raise CliError(i18n.t("cli.users.no_input", lang))
+    return password
+
+
+def _scope_text(record) -> str:
+    where = record.branch if record.role.value == "branch" else (
+        record.region if record.role.value == "regional" else None)
+    return f", {where}" if where else ""
+
+
+def run_users(args: argparse.Namespace) -> int:
+    """The ``users`` command; exit 0, or 2 with one line on stderr."""
+    from .users import UserError, UserStore
+    from .workspace import default_folder
+
+    lang = args.lang
+    store = UserStore(args.workspace or default_folder())
+    try:
+        command = args.users_command
+        if command == "add":
+            password = None if args.no_password else _read_password(args)
+            record = store.add(args.name, role=args.role, password=password, region=args.region,
+                               branch=args.branch, display_name=args.display_name,
+                               email=args.email)
+            print(i18n.t("cli.users.added", lang, name=record.name, role=record.role.value,
+                         scope=_scope_text(record)))
+        elif command == "set-role":
+            record = store.set_role(args.name, args.role, region=args.region,
+                                    branch=args.branch)
+            print(i18n.t("cli.users.role_set", lang, name=record.name, role=record.role.value,
+                         scope=_scope_text(record)))
+        elif command == "passwd":
+            if store.get(args.name) is None:
+                raise UserError("unknown", name=args.name)
+            record = store.set_password(args.name, _read_password(args))
+            print(i18n.t("cli.users.password_set", lang, name=record.name))
+        elif command == "set-email":
+            record = store.set_email(args.name, args.email)
+            print(i18n.t("cli.users.email_set", lang, name=record.name,
+                         email=record.email or "—"))
+        elif command in ("disable", "enable"):
+            record = getattr(store, command)(args.name)
+            print(i18n.t(f"cli.users.{command}d", lang, name=record.name))
+        else:
+            records = store.list()
+            if not records:
+                print(i18n.t("cli.users.none", lang, folder=store.folder))
+                return 0
+            frame = pd.DataFrame([r.public() for r in records]).fillna("")
+            print(frame.to_string(index=False))
+    except CliError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except UserError as err:
+        print(f"error: {err.message(lang)}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -24,12 +24,22 @@ code                       severity  what happens to the rows
 ``bad_optional_numbers``   warning   non-numeric optional number: value left empty
 ``duplicate_rows``         warning   exact copy of an earlier row: removed
 ``duplicate_customers``    warning   customers table repeats an id: first row kept
+``scientific_ids``         fatal     ids a spreadsheet wrote as ``1.2E+10``
+``formula_without_values`` fatal     Excel formulas never calculated (no saved values)
+``control_characters``     warning   NUL, ``\x01``, ``\x0b`` … in an id or text:
+                                     removed (ids: zero-width spaces too)
+``competing_columns``      warning   a second header fits a mapped column: ignored
+``implausible_dates``      *         date after ``today`` or far after the other
+                                     rows: row set aside
+``ambiguous_date_order``   warning   ``01/03/2024``-style dates, order undecidable:
+                                     read month/day, stated
 ``future_dates``           warning   date after ``as_of``: kept (analysis ignores it)
 ``refunds``                warning   negative amount: kept as a refund
 ``score_out_of_range``     warning   score off the scale the others use: kept
 ``resolved_before_opened`` warning   complaint resolved before it was opened: kept
 ``unknown_customers``      warning   survey / complaint for a customer without
                                      transactions: kept
+``customers_unmatched``    warning   no id of the customers table has transactions
 =========================  ========  ===========================================
 
 \\* fatal when more than :data:`FATAL_SHARE` of the table's rows are affected,
@@ -42,6 +52,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -221,6 +232,73 @@ i18n.register({
         "zh": "{table}：有 {rows} 条投诉的解决日期（列 {col}）早于投诉日期（{examples}）。"
               "这些行已保留；请核对这两个日期。",
     },
+    "problem.scientific_ids": {
+        "en": "{table}: column {col}: {rows} customer ids are written in scientific notation "
+              "({examples}): a spreadsheet turned long numbers into values such as 1.2E+10 and "
+              "lost their last digits, so different customers would merge into one. Nothing was "
+              "loaded from this table. In Excel, format the id column as Text (or export it "
+              "from the source system again) and save the file anew.",
+        "zh": "{table}：列 {col} 中有 {rows} 个客户编号是科学计数法（{examples}）："
+              "电子表格把长数字变成了 1.2E+10 这样的值并丢掉了末尾数字，不同客户会被合并成一个。"
+              "此表未导入。请在 Excel 中把客户编号列设置为“文本”格式（或从源系统重新导出），"
+              "再重新保存文件。",
+    },
+    "problem.formula_without_values": {
+        "en": "{table}: column {col} holds {rows} Excel formulas without a calculated value "
+              "(cells {examples}): the workbook was written by a program and never opened and "
+              "saved in Excel, so these cells are empty when read. Open the workbook in Excel "
+              "(or WPS / LibreOffice), save it, and load it again.",
+        "zh": "{table}：列 {col} 中有 {rows} 个 Excel 公式没有计算结果（单元格 {examples}）："
+              "该工作簿由程序生成，从未在 Excel 中打开并保存过，读取时这些单元格为空。"
+              "请用 Excel（或 WPS、LibreOffice）打开并保存该工作簿后重新上传。",
+    },
+    "problem.control_characters": {
+        "en": "{table}: column {col}: {rows} values contained {chars} invisible control "
+              "characters such as NUL or vertical tab ({examples}). They were removed; values "
+              "that differed only by them are now the same (one customer, not two).",
+        "zh": "{table}：列 {col} 中有 {rows} 个值含有 {chars} 个不可见的控制字符"
+              "（如 NUL、垂直制表符；{examples}）。这些字符已删除；仅因这些字符而不同的值现在视为"
+              "相同（同一个客户）。",
+    },
+    "problem.competing_columns": {
+        "en": "{table}: the columns {used} and {others} both look like '{column}' but hold "
+              "different values; {used} was used and {others} ignored. If the other one is "
+              "right, choose it in the column mapping, or remove the extra column from the file.",
+        "zh": "{table}：列 {used} 和 {others} 看起来都是“{column}”，但内容不同；"
+              "已使用 {used}，忽略了 {others}。如果另一列才是正确的，请在列映射中选择它，"
+              "或从文件中删除多余的列。",
+    },
+    "problem.implausible_dates": {
+        "en": "{table}: column {col}: {rows} of {total} rows are dated in the future (after "
+              "{today}) or far after the other rows, which end on {bulk_end} ({examples}). "
+              "These rows were set aside so that they do not become the analysis date and make "
+              "every customer look lapsed; correct the dates and load again. If more than 20% "
+              "of the rows are affected the table is not loaded.",
+        "zh": "{table}：列 {col} 中有 {rows} 行（共 {total} 行）的日期在未来（晚于 {today}），"
+              "或远晚于其他行（其他行截至 {bulk_end}）（{examples}）。"
+              "这些行已暂不导入，以免它们被当作分析日期、让所有客户都显得已流失；"
+              "请更正日期后重新上传。若超过 20% 的行有此问题，该表将不予加载。",
+    },
+    "problem.ambiguous_date_order": {
+        "en": "{table}: column {col}: {rows} dates such as {examples} could be day/month or "
+              "month/day, and no date in the column settles it; they were read as month/day "
+              "(for example {sample} = {read}). If the file means day/month, choose that date "
+              "order (on the Data page, or --date-order day-first in the batch command), or "
+              "write the dates year first (2024-03-01).",
+        "zh": "{table}：列 {col} 中有 {rows} 个日期（如 {examples}）既可理解为“日/月”也可理解为"
+              "“月/日”，且该列中没有能确定顺序的日期；已按“月/日”读取（例如 {sample} = {read}）。"
+              "如果文件的意思是“日/月”，请选择该日期顺序（在数据管理页面，或在批处理命令中使用 "
+              "--date-order day-first），或把日期写成年份在前的格式（2024-03-01）。",
+    },
+    "problem.customers_unmatched": {
+        "en": "{table}: none of its {customers} customer ids appears in the transactions "
+              "(for example {examples}), so no customer gets its attributes (branch, type, "
+              "region). Check that the right column is mapped as the customer id and that "
+              "both files write the ids the same way (leading zeros, prefixes).",
+        "zh": "{table}：其中的 {customers} 个客户编号没有一个出现在交易明细中（例如 {examples}），"
+              "因此没有客户能获得其属性（网点、类型、区域）。请检查映射为客户编号的列是否正确，"
+              "以及两个文件中的编号写法是否一致（前导零、前缀等）。",
+    },
     "problem.unknown_customers": {
         "en": "{table}: {rows} rows belong to {customers} customer ids that have no transactions "
               "(for example {examples}). They were kept; check that the ids are written the "
@@ -326,16 +404,17 @@ def _from_numbers(num: np.ndarray) -> np.ndarray:
     return out
 
 
-def _year_last(text: pd.Series) -> np.ndarray:
+def _year_last(text: pd.Series, day_first: bool | None = None) -> np.ndarray:
     """``m/d/yyyy`` or ``d/m/yyyy``, one order for the whole column (see :func:`parse_dates`)."""
     out = np.full(len(text), _NAT)
     match = np.flatnonzero(text.str.match(_YEAR_LAST).to_numpy(dtype=bool, na_value=False))
     if len(match):
         sub = text.iloc[match]
         month_first = _iso(sub.str.replace(_YEAR_LAST, r"\3-\1-\2\4", regex=True))
-        day_first = _iso(sub.str.replace(_YEAR_LAST, r"\3-\2-\1\4", regex=True))
-        better = (~np.isnat(day_first)).sum() > (~np.isnat(month_first)).sum()
-        out[match] = day_first if better else month_first
+        day_first_ = _iso(sub.str.replace(_YEAR_LAST, r"\3-\2-\1\4", regex=True))
+        if day_first is None:
+            day_first = (~np.isnat(day_first_)).sum() > (~np.isnat(month_first)).sum()
+        out[match] = day_first_ if day_first else month_first
     return out
 
 
@@ -364,14 +443,14 @@ def _serials(text: pd.Series) -> np.ndarray:
     return _from_numbers(num)
 
 
-def _folded(text: pd.Series) -> np.ndarray:
+def _folded(text: pd.Series, day_first: bool | None = None) -> np.ndarray:
     """Full-width characters and stray spaces folded, then every form again (slow; few rows)."""
     text = text.str.normalize("NFKC")
     text = text.str.replace(f"{_WS}*[年月/\\-]{_WS}*", "-", regex=True)
     text = text.str.replace(f"{_WS}*[日号]{_WS}*", " ", regex=True).str.strip()
     out = np.full(len(text), _NAT)
     todo = np.ones(len(text), dtype=bool)
-    for parse in (_iso, _serials, _year_last):
+    for parse in (_iso, _serials, partial(_year_last, day_first=day_first)):
         pos = np.flatnonzero(todo)
         if not len(pos):
             break
@@ -379,7 +458,8 @@ def _folded(text: pd.Series) -> np.ndarray:
     return out
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_dates(values: pd.Series, *, day_first: bool | None = None
+                ) -> tuple[pd.Series, pd.Series]:
     """Parse a column of dates written in the common ways.
 
     Accepted: ``2024-03-01``, ``2024/3/1``, ``2024.3.1``, ``20240301``,
@@ -390,12 +470,14 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     are already datetimes. Dates with the year last (``01/02/2024``) are
     ambiguous: the order is decided once for the whole column, month/day unless
     more values are valid as day/month (US exports such as the Online Retail
-    data write ``12/1/2010 8:26``). Dates before 1900 or from 2200 on count as
-    unreadable.
+    data write ``12/1/2010 8:26``), or as ``day_first`` says when it is given.
+    Dates before 1900 or from 2200 on count as unreadable.
 
     Parameters
     ----------
     values : strings, datetimes, or numbers (Excel serials / yyyymmdd).
+    day_first : the order of year-last dates: ``True`` day/month, ``False``
+        month/day, ``None`` decided per column as above.
 
     Returns
     -------
@@ -417,7 +499,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = _as_text(values)
     todo = text.notna().to_numpy(copy=True)
     out = np.full(len(text), _NAT)
-    for parse in (_iso, _chinese, _serials, _year_last, _folded):
+    for parse in (_iso, _chinese, _serials, partial(_year_last, day_first=day_first),
+                  partial(_folded, day_first=day_first)):
         pos = np.flatnonzero(todo)
         if not len(pos):
             break
@@ -620,6 +703,138 @@ def _suggestions(column: str, raw: pd.DataFrame, unmapped: Sequence[str]) -> str
     return ", ".join(f"'{h}'" for h in picks) if picks else "–"
 
 
+
+# --------------------------------------------------------------------------- hostile text
+
+#: Control characters removed from ids: C0, DEL, and zero-width characters that
+#: make two ids look the same but compare different.
+_ID_CONTROLS = "[\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]"
+#: Control characters removed from other text (tab, line feed, carriage return
+#: stay: a comment may hold several lines). These are the ones an .xlsx cannot hold.
+_TEXT_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+#: An id a spreadsheet wrote in scientific notation (Excel writes ``1.23457E+10``).
+_SCIENTIFIC_ID = r"[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}"
+#: A header pandas or a spreadsheet de-duplicated (``amount.1``, ``amount_2``).
+_DEDUPED_HEADER = re.compile(r"^(.*?)[ ._]?\(?[0-9]{1,2}\)?$")
+#: Rows needed before a date counts as "far after the bulk" of a column.
+BULK_MIN_ROWS = 10
+
+
+def _visible(value: object) -> str:
+    """``value`` with control characters shown as ``\\x00`` (for messages)."""
+    return re.sub("[\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]",
+                  lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                  else f"\\u{ord(m.group()):04x}", str(value))
+
+
+def _strip_controls(text: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray, int]:
+    """``text`` without control characters; the rows that had some, and how many there were."""
+    pattern = _ID_CONTROLS if kind == "id" else _TEXT_CONTROLS
+    found = text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+    if not found.any():
+        return text, found, 0
+    sub = text[found]
+    count = int(sub.str.count(pattern).sum())
+    clean = text.copy()
+    clean[found] = sub.str.replace(pattern, "", regex=True)
+    return clean, found, count
+
+
+def _year_last_parts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For ``a/b/yyyy`` values: the mask of such values and their first and second numbers."""
+    match = text.str.match(_YEAR_LAST).to_numpy(dtype=bool, na_value=False)
+    first = np.full(len(text), np.nan)
+    second = np.full(len(text), np.nan)
+    if match.any():  # replace runs in pyarrow; extract would run Python's re per value
+        sub = text[match]
+        first[match] = sub.str.replace(_YEAR_LAST, r"\1", regex=True).astype("float64")
+        second[match] = sub.str.replace(_YEAR_LAST, r"\2", regex=True).astype("float64")
+    return match, first, second
+
+
+def ambiguous_date_order(values: pd.Series) -> np.ndarray:
+    """Where a column's ``a/b/yyyy`` dates could be read either way, with nothing to decide.
+
+    :func:`parse_dates` decides the order once per column; when no value of the
+    column has a first or second number above 12, both orders are valid for all
+    of them and month/day is taken. Returns the mask of the values whose reading
+    depends on that choice (``a != b``, both at most 12); all False when some
+    value settles the order, or for non-text columns.
+    """
+    if not _is_texty(values):
+        return np.zeros(len(values), dtype=bool)
+    text = _as_text(values)
+    match, first, second = _year_last_parts(text)
+    if not match.any():
+        return np.zeros(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if (first[match] > 12).any() or (second[match] > 12).any():
+            return np.zeros(len(values), dtype=bool)
+        return match & (first != second) & (first >= 1) & (second >= 1)
+
+
+def implausible_dates(dates: pd.Series, *, today: pd.Timestamp | None) -> tuple[np.ndarray,
+                                                                              pd.Timestamp]:
+    """Dates that cannot be real: after ``today``, or far after the bulk of the column.
+
+    The bulk ends at the column's 99th percentile (the lower value); a date counts
+    as far after it when it is later than the bulk's end by more than a year and
+    by more than the bulk's whole span (only with :data:`BULK_MIN_ROWS` dates or
+    more). Returns the mask and the last date that is kept.
+    """
+    mask = np.zeros(len(dates), dtype=bool)
+    present = dates.dropna()
+    if present.empty:
+        return mask, pd.NaT
+    if today is not None:
+        mask |= (dates > pd.Timestamp(today).normalize() + pd.Timedelta(days=1)).to_numpy()
+    if len(present) >= BULK_MIN_ROWS:
+        bulk_end = present.quantile(0.99, interpolation="lower")
+        gap = max(pd.Timedelta(days=366), bulk_end - present.min())
+        mask |= (dates > bulk_end + gap).to_numpy()
+    kept = dates[~mask].dropna()
+    return mask, (kept.max() if len(kept) else pd.NaT)
+
+
+def _competing(raw: pd.DataFrame, table: str, resolved: Mapping[str, str],
+               by_column: Mapping[str, str]) -> list[Problem]:
+    """Headers left unmapped that fit a column another header was mapped to, with other values."""
+    problems: list[Problem] = []
+    others: dict[str, list[str]] = {}
+    for header in raw.columns:
+        if header in resolved:
+            continue
+        target = canonical_name(header, table)
+        if target is None:
+            match = _DEDUPED_HEADER.match(str(header))
+            target = canonical_name(match.group(1), table) if match else None
+        if target is None or target not in by_column:
+            continue
+        used = raw[by_column[target]]
+        other = raw[header]
+        if used.astype(TEXT_DTYPE).fillna("").equals(other.astype(TEXT_DTYPE).fillna("")):
+            continue  # an exact copy changes nothing
+        others.setdefault(target, []).append(str(header))
+    for target, headers in others.items():
+        problems.append(Problem(table, "competing_columns", "warning", column=target,
+                                params={"used": f"'{by_column[target]}'",
+                                        "others": ", ".join(f"'{h}'" for h in headers)}))
+    return problems
+
+
+def _formula_problems(raw: pd.DataFrame, table: str,
+                      by_column: Mapping[str, str]) -> list[Problem]:
+    """Mapped columns whose Excel cells hold formulas never calculated (see sources)."""
+    cells = raw.attrs.get(sources.FORMULA_CELLS_ATTR) or {}
+    problems = []
+    for column, header in by_column.items():
+        if header in cells:
+            count, refs = cells[header]
+            problems.append(Problem(table, "formula_without_values", "error", column=column,
+                                    rows=int(count), examples=tuple(refs),
+                                    params={"col": f"'{header}'"}))
+    return problems
+
 # --------------------------------------------------------------------------- preparing
 
 
@@ -640,7 +855,7 @@ class _Rows:
 
     def report(self, code: str, column: str | None, mask: np.ndarray, *,
                values: pd.Series | None = None, can_be_fatal: bool = False,
-               **params: object) -> None:
+               fatal_share: float = FATAL_SHARE, **params: object) -> None:
         count = int(mask.sum())
         if not count:
             return
@@ -649,7 +864,7 @@ class _Rows:
             examples = tuple((int(self.rownum[p]), _short(values.iloc[p])) for p in pos)
         else:
             examples = tuple(int(self.rownum[p]) for p in pos)
-        fatal = can_be_fatal and count > FATAL_SHARE * self.total
+        fatal = can_be_fatal and count > fatal_share * self.total
         problem = Problem(self.table, code, "error" if fatal else "warning", column=column,
                           rows=count, examples=examples,
                           params={"col": self.col(column) if column else "",
@@ -686,7 +901,9 @@ def _score_scale(scores: pd.Series) -> tuple[float, float] | None:
 
 def prepare_table(raw: pd.DataFrame, table: str, *,
                   mapping: Mapping[str, str | None] | None = None,
-                  as_of: pd.Timestamp | str | None = None) -> PreparedTable:
+                  as_of: pd.Timestamp | str | None = None,
+                  today: pd.Timestamp | str | None = None,
+                  day_first: bool | None = None) -> PreparedTable:
     """Map, parse and check one raw table.
 
     Parameters
@@ -697,6 +914,12 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
     table : ``transactions``, ``customers``, ``surveys`` or ``complaints``.
     mapping : explicit ``{raw header: canonical column}`` (see :func:`apply_mapping`).
     as_of : analysis date; rows dated later get a ``future_dates`` warning.
+    today : the real date (the library never reads the clock); rows dated after
+        it are set aside (``implausible_dates``), as are rows dated far after the
+        rest of the column even without it.
+    day_first : order of ``01/03/2024``-style dates (see :func:`parse_dates`);
+        with ``None`` an order nothing in a column settles is stated
+        (``ambiguous_date_order``).
 
     Returns
     -------
@@ -729,16 +952,40 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         if not (len(raw.columns) and raw.notna().any(axis=1).any()):
             fatal.append(Problem(table, "empty_table", "error"))
         raise DataError(fatal)
+    formulas = _formula_problems(raw, table, by_column)
+    competing = _competing(raw, table, resolved, by_column)
     selected = _select(raw, table, resolved)
-    frame = pd.DataFrame({c: _as_text(s) if _is_texty(s) else s for c, s in selected.items()},
-                         index=selected.index)
+    columns: dict[str, pd.Series] = {}
+    controls: dict[str, tuple[np.ndarray, int, pd.Series]] = {}
+    for column, values in selected.items():
+        if not _is_texty(values):
+            columns[column] = values
+            continue
+        kind = COLUMN_KINDS.get(column, "text")
+        if kind not in ("id", "text"):  # dates and numbers: a control character fails parsing
+            columns[column] = _as_text(values)
+            continue
+        text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
+        clean, found, count = _strip_controls(text, kind)
+        if count:
+            controls[column] = (found, count, text)
+        columns[column] = _as_text(clean)
+    frame = pd.DataFrame(columns, index=selected.index)
     keep = frame.notna().any(axis=1).to_numpy()
     if not keep.any():
-        raise DataError([Problem(table, "empty_table", "error")])
+        raise DataError([*formulas, Problem(table, "empty_table", "error")])
 
     rownum = np.flatnonzero(keep) + first_row
-    frame = frame.iloc[np.flatnonzero(keep)].reset_index(drop=True)
+    keep_pos = np.flatnonzero(keep)
+    frame = frame.iloc[keep_pos].reset_index(drop=True)
     rows = _Rows(table, by_column, rownum, total=len(frame))
+    rows.fatal.extend(formulas)
+    rows.warnings.extend(competing)
+    for column, (found, count, text) in controls.items():
+        found = found[keep_pos]
+        shown = text.iloc[keep_pos].reset_index(drop=True).where(found)
+        rows.report("control_characters", column, found,
+                    values=shown.map(_visible, na_action="ignore"), chars=count)
     required = set(REQUIRED[table])
     drop = np.zeros(len(frame), dtype=bool)
     clean: dict[str, pd.Series] = {}
@@ -749,13 +996,27 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         failed = np.zeros(len(frame), dtype=bool)
         if kind == "id":
             clean[column] = _clean_ids(values)
+            if _is_texty(values):
+                scientific = values.str.fullmatch(_SCIENTIFIC_ID).to_numpy(
+                    dtype=bool, na_value=False)
+                rows.report("scientific_ids", column, scientific, values=values,
+                            can_be_fatal=True, fatal_share=0.0)
         elif kind == "text":
             clean[column] = _clean_text(values, column)
         else:
-            parse = parse_dates if kind == "date" else parse_amounts
-            parsed, failed_s = parse(values)
+            if kind == "date":
+                parsed, failed_s = parse_dates(values, day_first=day_first)
+            else:
+                parsed, failed_s = parse_amounts(values)
             failed = failed_s.to_numpy()
             clean[column] = parsed
+            if kind == "date" and day_first is None:
+                ambiguous = ambiguous_date_order(values) & ~failed
+                if ambiguous.any():
+                    first = int(np.flatnonzero(ambiguous)[0])
+                    rows.report("ambiguous_date_order", column, ambiguous, values=values,
+                                sample=str(values.iloc[first]),
+                                read=parsed.iloc[first].strftime("%Y-%m-%d"))
             if is_required:
                 code = "bad_dates" if kind == "date" else "bad_numbers"
                 rows.report(code, column, failed, values=values, can_be_fatal=True)
@@ -777,6 +1038,19 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         keep_pos = np.flatnonzero(~drop)
         result, raw_values = result.iloc[keep_pos], raw_values.iloc[keep_pos]
         rows.rownum = rows.rownum[keep_pos]
+    if "date" in result and "date" in required:
+        implausible, last_kept = implausible_dates(
+            result["date"], today=None if today is None else pd.Timestamp(today))
+        rows.report("implausible_dates", "date", implausible, values=raw_values["date"],
+                    can_be_fatal=True,
+                    today="–" if today is None else pd.Timestamp(today).strftime("%Y-%m-%d"),
+                    bulk_end="–" if pd.isna(last_kept) else last_kept.strftime("%Y-%m-%d"))
+        if rows.fatal:
+            raise DataError(rows.fatal)
+        if implausible.any():
+            keep_pos = np.flatnonzero(~implausible)
+            result, raw_values = result.iloc[keep_pos], raw_values.iloc[keep_pos]
+            rows.rownum = rows.rownum[keep_pos]
     duplicated = result.duplicated(keep="first").to_numpy()
     rows.report("duplicate_rows", None, duplicated)
     if duplicated.any():
@@ -837,8 +1111,10 @@ def _table_checks(table: str, frame: pd.DataFrame, raw: pd.DataFrame, rows: _Row
 
 def _prepare_all(raws: Mapping[str, pd.DataFrame],
                  mappings: Mapping[str, Mapping[str, str | None]] | None,
-                 as_of: pd.Timestamp | str | None) -> tuple[dict[str, PreparedTable],
-                                                            list[Problem]]:
+                 as_of: pd.Timestamp | str | None,
+                 today: pd.Timestamp | str | None = None,
+                 day_first: bool | None = None) -> tuple[dict[str, PreparedTable],
+                                                         list[Problem]]:
     prepared: dict[str, PreparedTable] = {}
     fatal: list[Problem] = []
     for table in TABLES:
@@ -847,7 +1123,7 @@ def _prepare_all(raws: Mapping[str, pd.DataFrame],
             continue
         try:
             prepared[table] = prepare_table(raw, table, mapping=(mappings or {}).get(table),
-                                            as_of=as_of)
+                                            as_of=as_of, today=today, day_first=day_first)
         except DataError as err:
             fatal.extend(err.problems)
     return prepared, fatal
@@ -859,6 +1135,14 @@ def _cross_checks(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
     if "transactions" not in tables:
         return problems
     known = pd.Index(tables["transactions"]["customer_id"].unique())
+    customers = tables.get("customers")
+    if customers is not None and len(customers) and not customers["customer_id"].isin(
+            known).any():
+        distinct = customers["customer_id"].dropna().drop_duplicates()
+        problems.append(Problem("customers", "customers_unmatched", "warning",
+                                column="customer_id", rows=len(customers),
+                                examples=tuple(distinct.head(MAX_EXAMPLES)),
+                                params={"customers": len(distinct)}))
     for table in ("surveys", "complaints"):
         frame = tables.get(table)
         if frame is None or "customer_id" not in frame:
@@ -883,7 +1167,9 @@ def _finish(prepared: Mapping[str, PreparedTable], warnings: list[Problem]) -> D
 
 def prepare_dataset(raws: Mapping[str, pd.DataFrame], *,
                     mappings: Mapping[str, Mapping[str, str | None]] | None = None,
-                    as_of: pd.Timestamp | str | None = None) -> Dataset:
+                    as_of: pd.Timestamp | str | None = None,
+                    today: pd.Timestamp | str | None = None,
+                    day_first: bool | None = None) -> Dataset:
     """Prepare every table of a dataset and check them against each other.
 
     Parameters
@@ -891,6 +1177,8 @@ def prepare_dataset(raws: Mapping[str, pd.DataFrame], *,
     raws : ``{table: raw frame}``; ``transactions`` is required, the others optional.
     mappings : ``{table: {raw header: canonical column}}`` explicit mappings.
     as_of : analysis date for the ``future_dates`` check; ``None`` skips it.
+    today : the real date, for the ``implausible_dates`` check (see :func:`prepare_table`).
+    day_first : order of ``01/03/2024``-style dates in every table (``None``: per column).
 
     Returns
     -------
@@ -909,7 +1197,7 @@ def prepare_dataset(raws: Mapping[str, pd.DataFrame], *,
     unknown = set(raws) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}; expected some of {TABLES}")
-    prepared, fatal = _prepare_all(raws, mappings, as_of)
+    prepared, fatal = _prepare_all(raws, mappings, as_of, today, day_first)
     if raws.get("transactions") is None:
         fatal.insert(0, Problem("transactions", "no_transactions", "error"))
     if fatal:
@@ -935,7 +1223,9 @@ def _with_table(problems: Sequence[Problem], table: str) -> list[Problem]:
 
 def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
                as_of: pd.Timestamp | str | None = None,
-               mappings: Mapping[str, Mapping[str, str | None]] | None = None) -> Dataset:
+               mappings: Mapping[str, Mapping[str, str | None]] | None = None,
+               today: pd.Timestamp | str | None = None,
+               day_first: bool | None = None) -> Dataset:
     """Read and prepare the files of a dataset (the batch CLI's loader).
 
     Parameters
@@ -946,7 +1236,7 @@ def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
         except tables that have a path of their own; sheets it cannot place
         give an ``ignored_sheets`` warning.
     encoding : CSV text encoding for every file; detected when ``None``.
-    as_of, mappings : as for :func:`prepare_dataset`.
+    as_of, mappings, today, day_first : as for :func:`prepare_dataset`.
 
     Returns
     -------
@@ -985,7 +1275,7 @@ def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
             raws[table] = sources.read_any(path, encoding=encoding)
         except DataError as err:
             fatal.extend(_with_table(err.problems, table))
-    prepared, table_fatal = _prepare_all(raws, mappings, as_of)
+    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today, day_first)
     fatal.extend(table_fatal)
     if "transactions" not in paths:
         fatal.insert(0, Problem("transactions", "no_transactions", "error"))

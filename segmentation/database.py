@@ -25,10 +25,9 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -41,8 +40,9 @@ from .connections import (
     ConnectionError_,
     ConnectionSpec,
     classify_error,
-    is_read_only_query,
     user_select,
+    validate_identifier,
+    vet_user_query,
 )
 from .features import day_of, find_tables
 from .locking import file_lock
@@ -121,6 +121,21 @@ i18n.register({
               "the connection and enter the password.",
         "zh": "连接“{name}”的密码没有保存。请打开“数据”页面，选择该连接并输入密码。",
     },
+    "conn.error.bad_table": {
+        "en": "The table name “{name}” cannot be chosen directly: only letters, digits and _ "
+              "are accepted (a schema may come first, as in sales.orders). Choose “Write a "
+              "SELECT” instead and select from the table there, in the database's own quoting.",
+        "zh": "表名“{name}”不能直接选择：只接受字母、数字和下划线"
+              "（可在前面加 schema，例如 sales.orders）。请改用“编写 SELECT”，"
+              "在查询中按数据库自己的引号规则从该表读取。",
+    },
+    "conn.error.password_again": {
+        "en": "The saved password of “{name}” is only sent to {target}, the server, port, "
+              "database and user it was saved for. You changed one of them: enter the "
+              "password again.",
+        "zh": "“{name}”保存的密码只会发送到保存时的 {target}（服务器、端口、数据库和用户）。"
+              "您修改了其中某项：请重新输入密码。",
+    },
     "conn.error.no_name": {
         "en": "Give the connection a name before saving it.",
         "zh": "保存前请为该连接命名。",
@@ -160,6 +175,25 @@ def _err(code: str, table: str | None = None, **params: object) -> ConnectionErr
 # --------------------------------------------------------------------------- choices
 
 
+def _check_table_name(name: str) -> None:
+    """``schema.table`` or ``table`` of plain names, else ``bad_table``."""
+    try:
+        for part in str(name).split("."):
+            validate_identifier(part, "table")
+    except ConnectionError_:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in str(name))[:80]
+        raise ConnectionError_("bad_table", name=shown) from None
+
+
+def usable_table_name(name: str) -> bool:
+    """Whether ``name`` can be chosen as a table (else: select from it in a SELECT)."""
+    try:
+        _check_table_name(name)
+    except ConnectionError_:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class TableChoice:
     """Where one canonical table comes from: a table / view, or one read-only SELECT.
@@ -175,8 +209,10 @@ class TableChoice:
     def __post_init__(self) -> None:
         if (self.table is None) == (self.query is None):
             raise ValueError("a TableChoice needs exactly one of table and query")
-        if self.query is not None and not is_read_only_query(self.query):
-            raise ConnectionError_("not_read_only")
+        if self.query is not None:
+            vet_user_query(self.query)
+        if self.table is not None:
+            _check_table_name(self.table)
         object.__setattr__(self, "columns", {k: v for k, v in dict(self.columns).items() if v})
 
     def base(self, names: Iterable[str] | None = None) -> sa.FromClause:
@@ -434,8 +470,9 @@ class ConnectionStore:
             return {}
 
     def _write(self, data: dict) -> None:
-        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1).encode())
-        os.chmod(self.path, 0o600)
+        # created 0600 from the start: it may hold passwords
+        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1).encode(),
+                     mode=0o600)
 
     def names(self) -> list[str]:
         """Names of the connections entered in the app (not the secrets ones)."""
@@ -524,6 +561,40 @@ def named_connection(origin: str, name: str, *, store: ConnectionStore,
     return (None if needs_password else saved.spec), mapping
 
 
+def reuse_password(saved: ConnectionSpec | None, typed: ConnectionSpec, *,
+                   name: str) -> ConnectionSpec:
+    """``typed`` with the saved password filled in, when the password field was left empty.
+
+    A saved password is only ever sent to the target it was saved for: the same
+    driver, host, port, database and user (:meth:`ConnectionSpec.target`). When
+    any of them changed, the password must be typed again.
+
+    Raises
+    ------
+    ConnectionError_
+        ``password_again`` when ``typed`` has no password, ``saved`` has one, and
+        the targets differ.
+    """
+    if typed.password or saved is None or not saved.password:
+        return typed
+    if saved.target() != typed.target():
+        raise ConnectionError_("password_again", name=name, target=saved.safe_label())
+    return replace(typed, password=saved.password)
+
+
+def read_allowed_folders(path: str | Path) -> list[str]:
+    """``[database] allowed_folders`` of a ``secrets.toml`` (``[]`` without it), for the CLI;
+    the app reads the same key through ``st.secrets``."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    folders = (data.get("database") or {}).get("allowed_folders") or []
+    return [str(f) for f in folders] if isinstance(folders, list) else []
+
+
 def guess_mapping(engine: sa.Engine, spec: ConnectionSpec) -> DatabaseMapping:
     """A mapping guessed from the table and column names (aliases), for a first connect.
 
@@ -539,7 +610,7 @@ def guess_mapping(engine: sa.Engine, spec: ConnectionSpec) -> DatabaseMapping:
     except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
         raise classify_error(exc, spec) from None
     tables = {}
-    for canonical, table in suggest_tables(names).items():
+    for canonical, table in suggest_tables(n for n in names if usable_table_name(n)).items():
         sample = source_columns(engine, TableChoice(table=table), spec, rows=1)
         columns = suggest_columns(canonical, sample.columns)
         if canonical == "transactions" or all(c in columns for c in REQUIRED[canonical]):

@@ -3,24 +3,63 @@
 CSV is written as UTF-8 with a byte-order mark so that Excel shows Chinese
 correctly. Text cells that a spreadsheet would run as a formula (starting with
 ``=``, ``+``, ``-``, ``@``, or a tab / carriage return, the OWASP list) get a
-leading apostrophe, in CSV and in Excel alike; numbers stay numbers.
+leading apostrophe, in CSV and in Excel alike; numbers stay numbers. Control
+characters that an .xlsx file cannot hold (NUL, ``\\x01`` … ``\\x1f`` except tab,
+line feed and carriage return) are removed from text in both formats, so an
+export never fails on them, whatever the data source.
+
+:func:`write_file` writes a frame to a path through a temporary file in the same
+folder, renamed into place only when complete: a failed write never leaves a
+partial file behind (the batch CLI's writer).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+#: Characters an .xlsx cell cannot hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: Rows per Excel sheet, header included (Excel's limit); longer tables go on
+#: several sheets.
+EXCEL_MAX_ROWS = 1_048_576
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_TEXT = pd.StringDtype("pyarrow")
+
 
 def neutralize(value: object) -> object:
-    """``value`` with a leading apostrophe if it is text a spreadsheet would evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """``value`` with a leading apostrophe if it is text a spreadsheet would evaluate.
+
+    Control characters an .xlsx cell cannot hold are removed first.
+    """
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS.search(value):
+            value = ILLEGAL_CHARACTERS.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
+
+
+def _neutralize_text(series: pd.Series) -> pd.Series:
+    """:func:`neutralize` over a column of text, vectorised (pyarrow) for a million rows."""
+    text = series.astype(_TEXT)
+    bad = text.str.contains(ILLEGAL_CHARACTERS.pattern, regex=True).fillna(False)
+    if bad.any():
+        text = text.where(~bad, text.str.replace(ILLEGAL_CHARACTERS.pattern, "", regex=True))
+    risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)
+    if risky.any():
+        text = text.where(~risky, "'" + text)
+    return text.astype(object).where(series.notna(), series.astype(object))
 
 
 def safe_frame(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -30,7 +69,11 @@ def safe_frame(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None)
         series = out[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
             series = series.astype("string")
-        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object or (
+                series.dtype == object and pd.api.types.infer_dtype(series, skipna=True)
+                in ("string", "empty")):
+            out[column] = _neutralize_text(series)
+        elif series.dtype == object:  # mixed values: only the strings change
             out[column] = series.map(neutralize, na_action="ignore").astype(object)
     if headers:
         out = out.rename(columns=dict(headers))
@@ -44,25 +87,102 @@ def to_csv_bytes(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = Non
     return safe_frame(frame, headers=headers).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_excel_bytes(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, *,
-                   headers: Mapping[str, str] | None = None) -> bytes:
-    """An .xlsx workbook (one sheet per entry), formula-safe, with readable column widths."""
+def _sheet_names(name: object, parts: int, used: set[str]) -> list[str]:
+    """Valid, distinct sheet names for ``parts`` sheets of one table."""
+    base = _SHEET_NAME_BAD.sub("_", ILLEGAL_CHARACTERS.sub("", str(name))).strip("'") or "Sheet"
+    names = []
+    for part in range(parts):
+        suffix = f" ({part + 1})" if parts > 1 else ""
+        candidate, n = base[: 31 - len(suffix)] + suffix, 1
+        while candidate.lower() in used:
+            n += 1
+            tail = f"{suffix}~{n}"
+            candidate = base[: 31 - len(tail)] + tail
+        used.add(candidate.lower())
+        names.append(candidate)
+    return names
+
+
+def _write_excel(target, sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
+                 headers: Mapping[str, str] | None) -> None:
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    per_sheet = EXCEL_MAX_ROWS - 1
+    used: set[str] = set()
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = safe_frame(frame, headers=headers)
             for column in safe.columns:  # Excel has no timezone-aware dates
                 if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
                     safe[column] = safe[column].dt.tz_localize(None)
-            sheet = str(name)[:31]
-            safe.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            for i, column in enumerate(safe.columns, start=1):
-                sample = [str(column), *map(str, safe[column].head(200).tolist())]
-                width = min(60, max(len(s.encode("gbk", "replace")) for s in sample) + 2)
-                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
-            for cell in ws[1]:  # keep text as text: no cell may hold a formula
-                cell.data_type = "s"
+            parts = max(1, -(-len(safe) // per_sheet))
+            for part, sheet in enumerate(_sheet_names(name, parts, used)):
+                chunk = safe.iloc[part * per_sheet:(part + 1) * per_sheet]
+                chunk.to_excel(writer, sheet_name=sheet, index=False)
+                ws = writer.sheets[sheet]
+                for i, column in enumerate(chunk.columns, start=1):
+                    sample = [str(column), *map(str, chunk[column].head(200).tolist())]
+                    width = min(60, max(len(s.encode("gbk", "replace")) for s in sample) + 2)
+                    ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+                for cell in ws[1]:  # keep text as text: no cell may hold a formula
+                    cell.data_type = "s"
+
+
+def to_excel_bytes(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, *,
+                   headers: Mapping[str, str] | None = None) -> bytes:
+    """An .xlsx workbook (one sheet per entry), formula-safe, with readable column widths.
+
+    Sheet names are made valid for Excel (at most 31 characters, none of
+    ``[ ] : * ? / \\``); a table longer than Excel's 1,048,576 rows continues on
+    further sheets named ``name (2)``, ``name (3)`` ….
+    """
+    buffer = io.BytesIO()
+    _write_excel(buffer, sheets, headers)
     return buffer.getvalue()
+
+
+def write_file(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``frame`` (without its index) to ``path``, by extension, atomically.
+
+    ``.csv`` and ``.xlsx`` go through the same formula-safe writer as the app's
+    downloads (:func:`to_csv_bytes`, :func:`to_excel_bytes`); ``.parquet`` keeps the
+    column types (no spreadsheet evaluates it). The file is written to a temporary
+    name in the target folder and renamed into place only when complete, so a
+    failure leaves no file (and an older file at ``path`` untouched).
+
+    Raises
+    ------
+    ValueError
+        For another extension.
+    OSError
+        When the folder cannot be created or written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".parquet"):
+        raise ValueError(f"unsupported output type {suffix!r}; use .csv, .xlsx or .parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if suffix == ".csv":
+                safe = safe_frame(frame)
+                handle.write(b"\xef\xbb\xbf")
+                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                safe.to_csv(text, index=False)
+                text.flush()
+                text.detach()
+            elif suffix == ".xlsx":
+                _write_excel(handle, {"customers": frame}, None)
+            else:
+                out = frame.copy()
+                out.attrs = {}
+                out.to_parquet(handle, index=False)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -81,6 +81,21 @@ def _write_duckdb(engine: sa.Engine, schema: str | None, table: str, frame: pd.D
             conn.connection.driver_connection.unregister(view)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_files_allowed(tmp_path_factory) -> Iterator[None]:
+    """Database files may be opened from the test's temporary folders (and only there):
+    the app refuses every file outside ``SEG_DB_FOLDERS`` / ``[database] allowed_folders``."""
+    from segmentation.connections import DB_FOLDERS_ENV
+
+    before = os.environ.get(DB_FOLDERS_ENV)
+    os.environ[DB_FOLDERS_ENV] = str(tmp_path_factory.getbasetemp())
+    yield
+    if before is None:
+        os.environ.pop(DB_FOLDERS_ENV, None)
+    else:
+        os.environ[DB_FOLDERS_ENV] = before
+
+
 @pytest.fixture
 def duckdb_engine(tmp_path) -> Iterator[sa.Engine]:
     engine = sa.create_engine(f"duckdb:///{tmp_path / 'workspace.duckdb'}")

@@ -23,6 +23,7 @@ from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filter
 from segmentation.overview import activity_cube, survey_cube
 from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, tier_history
 from segmentation.workspace import Snapshot, Workspace
+from ui import identity
 from ui import source as sources
 
 PERIOD_DAYS = 90
@@ -252,6 +253,7 @@ def _require_frame() -> None:
 def current() -> Context:
     """The context of this run, from the sidebar state set up in ``app.py``."""
     _require_frame()
+    identity.current_user()  # stops the run when sign-in is required and nobody is signed in
     snap = snapshot()
     as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
     filters = normalize_filters({c: st.session_state.get(f"flt_{c}", []) for c in FILTER_COLUMNS})

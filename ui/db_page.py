@@ -17,10 +17,17 @@ import ui.strings_db  # noqa: F401  (registers the strings)
 from segmentation import i18n
 from segmentation.connections import DRIVERS, ConnectionError_, ConnectionSpec, check_connection
 from segmentation.connections import spec_from_secrets as _from_secrets
-from segmentation.database import DatabaseMapping, TableChoice, source_columns, suggest_columns
+from segmentation.database import (
+    DatabaseMapping,
+    TableChoice,
+    reuse_password,
+    source_columns,
+    suggest_columns,
+)
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.features import query_sql, view_queries
 from segmentation.schema import TABLES
+from ui import auth, query_cancel
 from ui import source as sources
 from ui.context import Context, show_database_error
 from ui.mapping import column_choices, examples
@@ -32,12 +39,21 @@ _FILE_DRIVERS = ("sqlite", "duckdb")
 
 
 def _short(text: str) -> str:
+    """8 hex characters of non-secret text (a table name, a SELECT), for widget keys."""
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
+def _risk_warnings(spec: ConnectionSpec, t) -> None:
+    """Warn when the connected user may do more than read (superuser, may write)."""
+    for code in sources.risks(spec):
+        st.warning(t(f"conn.risk.{code}", user=spec.user or "?"), icon=":material/warning:")
+
+
 @st.cache_data(show_spinner=False, ttl=300, max_entries=32)
-def _sample(conn_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
-    """First rows of a table or SELECT (cached for five minutes per connection)."""
+def _sample(login_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
+    """First rows of a table or SELECT (cached for five minutes per connection and login:
+    ``login_key`` is :func:`ui.source.sample_key`, so a different password never reads
+    another session's cached rows)."""
     choice = TableChoice(table=table) if table is not None else TableChoice(query=query)
     return source_columns(sources.engine_for(_spec), choice, _spec, rows=50)
 
@@ -57,11 +73,15 @@ def render_current(ctx: Context) -> None:
     t, source = ctx.t, ctx.source
     st.info(t("db.current", name=source.name, target=source.spec.safe_label()),
             icon=":material/database:")
+    _risk_warnings(source.spec, t)
     if st.session_state.pop("db_refreshed", False):
         st.success(t("db.refreshed"))
     c1, c2, _ = st.columns([1, 1, 2])
+    if query_cancel.was_cancelled("db_cancel_refresh"):
+        st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if c1.button(t("db.refresh"), key="db_refresh", icon=":material/refresh:"):
         with st.spinner(t("db.checking")):
+            query_cancel.cancel_button(t("db.cancel"), key="db_cancel_refresh")
             try:
                 sources.refresh(source)
             except ConnectionError_ as err:
@@ -89,7 +109,8 @@ def _pick_label(option: str, t) -> str:
     return t(f"db.connection.{origin}", name=name)
 
 
-def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | None:
+def _form(pick: str, saved_spec: ConnectionSpec | None, t,
+          why_not: str | None = None) -> ConnectionSpec | None:
     """The connection form; the spec when "Connect" was pressed with valid settings."""
     if st.session_state.get("db_form_for") != pick:  # fill the form from the saved connection
         st.session_state["db_form_for"] = pick
@@ -107,6 +128,9 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | N
     with st.form("db_form", border=True):
         if is_file:
             st.text_input(t("db.file"), key="db_f_database", placeholder="/srv/data/shipments.db")
+            folders = sources.db_folders()
+            st.caption(t("db.file.folders", folders=", ".join(f"`{f}`" for f in folders))
+                       if folders else t("db.file.no_folders"))
         else:
             c1, c2, c3 = st.columns([3, 1, 2])
             c1.text_input(t("db.host"), key="db_f_host", placeholder="db.example.com")
@@ -120,20 +144,22 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t) -> ConnectionSpec | N
             c6.text_input(t("db.schema"), key="db_f_schema", help=t("db.schema.help"))
             if saved_spec is not None and saved_spec.password:
                 st.caption(t("db.password.saved"))
-        submitted = st.form_submit_button(t("db.connect"), type="primary")
+        submitted = st.form_submit_button(t("db.connect"), type="primary",
+                                          disabled=why_not is not None, help=why_not)
     if not submitted:
         return None
     state = st.session_state
-    password = state.get("db_f_password") or (saved_spec.password if saved_spec else None)
     try:
         if is_file:
             return ConnectionSpec(driver, database=state["db_f_database"].strip() or None)
-        return ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
-                              port=state["db_f_port"] or _PORTS[driver],
-                              database=state["db_f_database"].strip() or None,
-                              user=state["db_f_user"].strip() or None,
-                              password=password or None,
-                              schema=state["db_f_schema"].strip() or None)
+        typed = ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
+                               port=state["db_f_port"] or _PORTS[driver],
+                               database=state["db_f_database"].strip() or None,
+                               user=state["db_f_user"].strip() or None,
+                               password=state.get("db_f_password") or None,
+                               schema=state["db_f_schema"].strip() or None)
+        # a saved password goes only to the exact server, port, database and user it was for
+        return reuse_password(saved_spec, typed, name=pick.partition(":")[2])
     except ConnectionError_ as err:
         st.error(err.message(st.session_state.get("lang", i18n.DEFAULT_LANG)))
         return None
@@ -143,6 +169,9 @@ def render_connect(ctx: Context) -> None:
     """Choose or enter a connection, map the tables, check and use it."""
     lang, t = ctx.lang, ctx.t
     st.caption(t("db.intro"))
+    can_connect, why_not = auth.permission("connect_db")
+    if not can_connect:
+        st.info(why_not, icon=":material/lock:")
     secrets = sources.secrets_connections()
     store = sources.store()
     options = (["new"] + [f"secrets:{n}" for n in secrets]
@@ -152,8 +181,12 @@ def render_connect(ctx: Context) -> None:
     pick = st.selectbox(t("db.connection"), options, key="db_pick", help=t("db.connection.help"),
                         format_func=lambda o: _pick_label(o, t))
     origin, _, name = pick.partition(":")
-    saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
-        if origin != "new" else None
+    try:
+        saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
+            if origin != "new" else None
+    except ConnectionError_ as err:  # saved by an older version: a schema or table now refused
+        st.error(err.message(lang))
+        return
 
     spec = None
     if origin == "secrets":
@@ -163,23 +196,31 @@ def render_connect(ctx: Context) -> None:
             st.error(err.message(lang))
             return
         st.caption(secret_spec.safe_label())
-        if st.button(t("db.connect"), key="db_connect_secrets", type="primary"):
+        if st.button(t("db.connect"), key="db_connect_secrets", type="primary",
+                     disabled=not can_connect, help=why_not):
             spec = secret_spec
     else:
-        spec = _form(pick, saved.spec if saved else None, t)
+        spec = _form(pick, saved.spec if saved else None, t, why_not)
+    if spec is not None and not auth.allowed("connect_db"):
+        spec = None
 
+    if query_cancel.was_cancelled("db_cancel_connect", "db_cancel_check"):
+        st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if spec is not None:
         # the typed password leaves the form either way: it is not kept in the page
         st.session_state["db_clear_password"] = True
         with st.spinner(t("db.connecting")):
+            query_cancel.cancel_button(t("db.cancel"), key="db_cancel_connect")
             try:
-                tables = check_connection(spec)
+                tables = check_connection(spec, folders=sources.db_folders(),
+                                          refused=sources.refused_folders())
             except ConnectionError_ as err:
                 st.session_state.pop("db_conn", None)
                 st.session_state["db_error"] = err
                 st.rerun()
+        # widget keys come from the settings without the password (see ui.source)
         st.session_state["db_conn"] = {"pick": pick, "spec": spec, "tables": tables,
-                                       "key": _short(repr(spec) + (spec.password or ""))}
+                                       "key": sources.connection_key(spec)}
         st.rerun()
     error = st.session_state.pop("db_error", None)
     if error is not None:
@@ -193,6 +234,7 @@ def render_connect(ctx: Context) -> None:
         st.warning(t("db.no_tables", target=spec.safe_label()))
         return
     st.success(t("db.connected", target=spec.safe_label(), n=i18n.fmt_int(len(tables), lang)))
+    _risk_warnings(spec, t)
     choices, clashes, problems = _tables(conn, tables, saved.mapping if saved else None, ctx)
     for table, header, first, second in clashes:
         st.error(t("data.mapping.clash", table=t(f"table.{table}"), header=header,
@@ -209,12 +251,14 @@ def render_connect(ctx: Context) -> None:
         if origin != "secrets" and spec.password:
             keep_password = c2.checkbox(t("db.save.password"), key=f"db_keep_{conn['key']}",
                                         value=bool(saved and saved.has_password))
-    ready = "transactions" in choices and not clashes and not problems
-    if not st.button(t("db.use"), type="primary", key="db_use", disabled=not ready):
+    ready = "transactions" in choices and not clashes and not problems and can_connect
+    if not st.button(t("db.use"), type="primary", key="db_use", disabled=not ready,
+                     help=why_not) or not auth.allowed("connect_db"):
         return
     mapping = DatabaseMapping(choices)
     label = (save_name or "").strip() if save else name
-    with st.status(t("db.checking"), expanded=False) as status:
+    with st.status(t("db.checking"), expanded=True) as status:
+        query_cancel.cancel_button(t("db.cancel"), key="db_cancel_check")
         try:
             if save:
                 store.save(f"secrets:{name}" if origin == "secrets" else save_name,
@@ -227,6 +271,8 @@ def render_connect(ctx: Context) -> None:
             show_database_error(err, lang)
             return
         status.update(state="complete")
+    auth.record("connect", target=spec.safe_label(), name=label or "", origin=kind,
+                saved=bool(save), tables=sorted(choices))
     sources.activate(source)
     st.session_state.pop("db_conn", None)
     st.session_state["db_result"] = {"dataset_id": source.snap.dataset_id,
@@ -276,9 +322,14 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
                 problems = True
                 continue
         else:
-            base = TableChoice(table=src)
+            try:
+                base = TableChoice(table=src)
+            except ConnectionError_ as err:
+                st.error(err.message(lang))
+                problems = True
+                continue
         try:
-            sample = _sample(conn["key"], base.table, base.query, spec)
+            sample = _sample(sources.sample_key(spec), base.table, base.query, spec)
         except ConnectionError_ as err:
             show_database_error(err, lang)
             problems = True

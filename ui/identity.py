@@ -19,13 +19,19 @@ def current_user() -> User:
     """The signed-in user, or the open-mode user when the app runs open.
 
     Anything in session state that is not a :class:`User` (a tampered value) is
-    discarded and the session is treated as signed out.
+    discarded and the session is treated as signed out. When sign-in is required
+    and nobody is signed in (a page run outside the ``app.py`` gate), the run
+    stops here: no page draws data for nobody.
     """
     user = st.session_state.get(_KEY)
     if isinstance(user, User):
         return user
     if user is not None:
         st.session_state.pop(_KEY, None)
+    from ui import auth  # late: auth builds on this module
+
+    if auth.required():  # fail closed: nobody signed in while sign-in is required
+        st.stop()
     return OPEN_USER
 
 

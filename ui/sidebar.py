@@ -14,7 +14,7 @@ import ui.strings_workspace  # noqa: F401
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options
-from ui import context
+from ui import auth, context
 from ui import source as sources
 from ui.state import persisted
 
@@ -96,7 +96,10 @@ def _switch_source() -> None:
         return
     origin, _, name = choice.partition(":")
     try:
-        sources.activate(sources.connect_named(origin, name))
+        source = sources.connect_named(origin, name)
+        sources.activate(source)
+        auth.record("connect", target=source.spec.safe_label(), name=name, origin=origin,
+                    via="sidebar")
     except ConnectionError_ as err:
         st.session_state["side_source_error"] = err
         st.session_state["side_source"] = _current_option()

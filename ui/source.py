@@ -1,11 +1,15 @@
 """The session's data source: the workspace dataset, or a connected company database.
 
 Every cached result is keyed by the source's ``dataset_id``. For the workspace
-that is the loaded dataset; for a database it is a digest of the connection
-(password included, never shown), the table mapping and a refresh counter, so
+that is the loaded dataset; for a database it is a keyed hash of the
+connection's settings *without the password* (:func:`connection_key`, salted
+with a random per-process key), the table mapping and a refresh counter, so
 results are cached per connection, mapping and analysis date, and "refresh"
-recomputes them. The sources in use are kept in a process-wide registry, so the
-cached functions find the engine and the mapped tables from the id alone.
+recomputes them. Nothing derived from a password reaches a widget key, a URL, a
+log or a message; only the engine cache, which never leaves the process, tells
+passwords apart (so a wrong password never borrows another session's login).
+The sources in use are kept in a process-wide registry, so the cached
+functions find the engine and the mapped tables from the id alone.
 
 A session reading the workspace holds a lease on its dataset (session-state key
 ``ws_lease``), so another session's load never removes the file under it; it
@@ -16,6 +20,8 @@ new data, switches on that run and says so in the sidebar (``ws_replaced``).
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +33,9 @@ from segmentation import database
 from segmentation.connections import (
     ConnectionError_,
     ConnectionSpec,
+    allowed_folders,
     open_engine,
+    role_risks,
 )
 from segmentation.database import (
     ConnectionStore,
@@ -35,6 +43,7 @@ from segmentation.database import (
     check_mapping,
 )
 from segmentation.workspace import Snapshot, Workspace, ensure_dataset
+from ui import query_cancel
 
 #: statement time limit on connected databases, seconds
 STATEMENT_TIMEOUT_S = 120
@@ -100,21 +109,77 @@ def secrets_connections() -> dict[str, dict]:
     return {str(name): dict(block) for name, block in blocks.items() if hasattr(block, "keys")}
 
 
-def _digest(spec: ConnectionSpec, mapping: DatabaseMapping) -> str:
-    text = "\n".join([spec.driver, spec.host or "", str(spec.port or ""), spec.database or "",
-                      spec.user or "", spec.password or "", spec.schema or "",
-                      spec.url_text or "", mapping.fingerprint()])
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+#: A random key per process: ids made from connection settings cannot be recomputed outside.
+_SALT = secrets.token_bytes(32)
+
+
+def _keyed(*parts: str) -> str:
+    return hmac.new(_SALT, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def connection_key(spec: ConnectionSpec, mapping: DatabaseMapping | None = None) -> str:
+    """A short id of the connection's settings and mapping, for widget keys and dataset ids.
+
+    Made from everything but the password (driver, host, port, database, user,
+    schema; a warehouse URL without its password), so it tells nothing about it.
+    """
+    url = ""
+    if spec.url_text:
+        url = spec.url().render_as_string(hide_password=True)
+    return _keyed(spec.driver, spec.host or "", str(spec.port or ""), spec.database or "",
+                  spec.user or "", spec.schema or "", url,
+                  mapping.fingerprint() if mapping is not None else "")
+
+
+def _engine_key(spec: ConnectionSpec) -> str:
+    """The engine cache's key: the settings *and* the password, keyed with :data:`_SALT`
+    (server side only, never shown): another password never gets this engine."""
+    return _keyed(connection_key(spec), spec.password or "", spec.url_text or "")
+
+
+def db_folders() -> tuple:
+    """Folders database files may be opened from: ``[database] allowed_folders`` of
+    secrets.toml and ``SEG_DB_FOLDERS``."""
+    configured: list = []
+    try:
+        if st.secrets.load_if_toml_exists():
+            value = (st.secrets.get("database") or {}).get("allowed_folders") or []
+            configured = [str(v) for v in value] if not isinstance(value, str) else [value]
+    except Exception:  # noqa: BLE001 - an unreadable secrets file allows no folder
+        configured = []
+    return allowed_folders(configured)
+
+
+def refused_folders() -> tuple:
+    """Never opened as a database file: the workspace (settings, saved connections, users)."""
+    return (workspace().folder,)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
-    """One pooled read-only engine per connection (``key`` digests the spec)."""
-    return open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S)
+    """One pooled read-only engine per connection (``key`` from :func:`_engine_key`)."""
+    engine = open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders(),
+                         refused=refused_folders())
+    return query_cancel.attach(engine)  # Stop / Cancel reach the running query
 
 
 def engine_for(spec: ConnectionSpec) -> sa.Engine:
-    return _engine(_digest(spec, DatabaseMapping()), spec)
+    return _engine(_engine_key(spec), spec)
+
+
+def sample_key(spec: ConnectionSpec) -> str:
+    """A cache key for results read with ``spec``'s own login (see :func:`_engine_key`)."""
+    return _engine_key(spec)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=32)
+def _risks(key: str, _spec: ConnectionSpec) -> tuple[str, ...]:
+    return role_risks(engine_for(_spec))
+
+
+def risks(spec: ConnectionSpec) -> tuple[str, ...]:
+    """``"superuser"`` / ``"can_write"`` when the connected user may do more than read."""
+    return _risks(_engine_key(spec), spec)
 
 
 def display_name(spec: ConnectionSpec) -> str:
@@ -135,7 +200,8 @@ def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, name: str, origin
     engine = engine_for(spec)
     summary = check_mapping(engine, spec, mapping)
     snap = Snapshot(
-        dataset_id=f"db-{_digest(spec, mapping)}-{refresh}", file="", source="database",
+        dataset_id=f"db-{connection_key(spec, mapping)}-{refresh}", file="",
+        source="database",
         label=name or display_name(spec),
         loaded_at=datetime.now(UTC).isoformat(timespec="seconds"), rows=dict(summary.rows),
         date_min=summary.date_min, date_max=summary.date_max,

@@ -165,11 +165,11 @@ i18n.register({
     "data.summary.shipments": {"en": "Shipments", "zh": "交易笔数"},
     "data.new": {"en": "Load new data", "zh": "导入新数据"},
     "data.new.help": {
-        "en": "CSV (UTF-8 or GBK), Excel (.xlsx) or Parquet, up to {mb} MB per file. Only "
+        "en": "CSV (UTF-8, GBK or UTF-16), Excel (.xlsx) or Parquet, up to {mb} MB per file. Only "
               "the transactions table is required. Column names in English or Chinese are "
               "recognised; check the mapping below before loading. For larger data, connect "
               "the database or use the batch command line.",
-        "zh": "支持 CSV（UTF-8 或 GBK）、Excel（.xlsx）和 Parquet，每个文件不超过 {mb} MB。"
+        "zh": "支持 CSV（UTF-8、GBK 或 UTF-16）、Excel（.xlsx）和 Parquet，每个文件不超过 {mb} MB。"
               "只有交易明细表是必需的。可识别中英文列名，导入前请检查下方的列映射。"
               "更大的数据请连接数据库或使用批处理命令行。",
     },
@@ -237,9 +237,29 @@ i18n.register({
     "data.restored": {"en": "The sample data is in use again.", "zh": "已恢复示例数据。"},
     "data.size_limit": {
         "en": "Files larger than {mb} MB are refused by the uploader. Split the file by year, "
-              "save it as Parquet (much smaller) or use the batch command line.",
+              "save it as Parquet (much smaller) or use the batch command line. Excel "
+              "workbooks are read up to {rows} rows and {wb_mb} MB unpacked; old .xls "
+              "workbooks are accepted only to explain how to save them as .xlsx.",
         "zh": "超过 {mb} MB 的文件无法上传。请按年份拆分、另存为 Parquet（体积更小），"
-              "或使用批处理命令行。",
+              "或使用批处理命令行。Excel 工作簿最多读取 {rows} 行、解压后 {wb_mb} MB；"
+              "旧版 .xls 工作簿可以上传，但只会提示如何另存为 .xlsx。",
+    },
+    "data.date_order": {"en": "Dates written like 01/03/2024 are", "zh": "形如 01/03/2024 的日期是"},
+    "data.date_order.help": {
+        "en": "A date column of the upload writes dates as a/b/yyyy and no date in it has a "
+              "day above 12, so the order cannot be told from the data. Choose it here; left "
+              "on automatic, month/day is used and the load report says so.",
+        "zh": "上传数据中有日期列使用 a/b/yyyy 格式，且其中没有大于 12 的日，无法从数据判断顺序。"
+              "请在此选择；保持自动时按“月/日”读取，导入报告中会注明。",
+    },
+    "data.date_order.auto": {"en": "automatic (month/day, stated)", "zh": "自动（按月/日，并注明）"},
+    "data.date_order.day": {"en": "day/month: 01/03/2024 = 1 March",
+                            "zh": "日/月：01/03/2024 = 3月1日"},
+    "data.date_order.month": {"en": "month/day: 01/03/2024 = 3 January",
+                              "zh": "月/日：01/03/2024 = 1月3日"},
+    "data.secrets_error": {
+        "en": "The database connections in the secrets file are not available: {message}",
+        "zh": "密钥文件中的数据库连接不可用：{message}",
     },
 })
 

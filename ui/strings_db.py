@@ -33,6 +33,14 @@ i18n.register({
     "db.port": {"en": "Port", "zh": "端口"},
     "db.database": {"en": "Database", "zh": "数据库名"},
     "db.file": {"en": "File path on the server", "zh": "服务器上的文件路径"},
+    "db.file.folders": {"en": "Files are opened only from: {folders}",
+                        "zh": "只能打开以下文件夹中的文件：{folders}"},
+    "db.file.no_folders": {
+        "en": "No folder is allowed for database files yet: the administrator lists them in "
+              "[database] allowed_folders of .streamlit/secrets.toml (or SEG_DB_FOLDERS).",
+        "zh": "尚未允许任何存放数据库文件的文件夹：请管理员在 .streamlit/secrets.toml 的 "
+              "[database] allowed_folders（或 SEG_DB_FOLDERS）中列出。",
+    },
     "db.user": {"en": "User", "zh": "用户名"},
     "db.password": {"en": "Password", "zh": "密码"},
     "db.password.help": {
@@ -40,12 +48,23 @@ i18n.register({
               "It is never shown again.",
         "zh": "仅在本次会话中使用；除非保存时勾选“记住密码”。密码不会再次显示。",
     },
-    "db.password.saved": {"en": "A password is saved for this connection.",
-                          "zh": "该连接已保存密码。"},
+    "db.password.saved": {
+        "en": "A password is saved for this connection. It is only used with this server, "
+              "port, database and user: change any of them and type the password again.",
+        "zh": "该连接已保存密码。它只用于这里的服务器、端口、数据库和用户："
+              "修改其中任何一项，都需要重新输入密码。",
+    },
     "db.schema": {"en": "Schema (optional)", "zh": "Schema（可选）"},
     "db.schema.help": {"en": "Where the tables are, e.g. public or sales. Empty: the default.",
                        "zh": "数据表所在的 schema，例如 public 或 sales；留空表示默认。"},
     "db.connect": {"en": "Connect", "zh": "连接"},
+    "db.cancel": {"en": "Cancel", "zh": "取消"},
+    "db.cancelled": {
+        "en": "Cancelled: the database stopped the query. Nothing was changed. Queries also stop "
+              "by themselves after {seconds} seconds, or when you press Stop at the top right.",
+        "zh": "已取消：数据库已停止该查询，没有任何改动。查询超过 {seconds} 秒也会自动停止，"
+              "您也可以点击右上角的“停止”。",
+    },
     "db.connecting": {"en": "Connecting…", "zh": "正在连接…"},
     "db.connected": {"en": "Connected to {target}: {n} tables and views.",
                      "zh": "已连接 {target}：共 {n} 个表和视图。"},

@@ -430,3 +430,200 @@ def test_database_files(app, driver, tmp_path, fresh):
     assert _metrics(app) == from_workspace
     app.switch_page("pages/data.py").run()
     app.button(key="db_disconnect").click().run()
+
+
+# --- issue 13: the holes a connected database opened ------------------------------------------
+
+
+def _save_with_password(app, name: str = "kept") -> None:
+    _open_form(app)
+    app.selectbox(key="db_pick").set_value("new").run()
+    _fill(app)
+    next(c for c in app.checkbox if c.key.startswith("db_save_")).check().run()
+    next(t for t in app.text_input if t.key.startswith("db_save_name_")).set_value(name).run()
+    next(c for c in app.checkbox if c.key.startswith("db_keep_")).check().run()
+    _use(app)
+    app.button(key="db_disconnect").click().run()
+
+
+@pytest.mark.parametrize("field, value", [("db_f_host", "localhost"), ("db_f_user", "other"),
+                                          ("db_f_database", "postgres")],
+                         ids=["host", "user", "database"])
+def test_a_saved_password_is_never_sent_to_another_target(app, company_pg, fresh, monkeypatch,
+                                                          field, value):
+    import ui.db_page
+
+    _save_with_password(app)
+    sent: list = []
+    real = ui.db_page.check_connection
+    monkeypatch.setattr(ui.db_page, "check_connection",
+                        lambda spec, **kw: sent.append(spec) or real(spec, **kw))
+    _open_form(app)
+    app.selectbox(key="db_pick").set_value("saved:kept").run()
+    assert any("only used with this server" in c.value for c in app.caption)
+    app.text_input(key=field).set_value(value)
+    next(b for b in app.button if b.proto.is_form_submitter).click().run()
+    assert not app.exception
+    assert sent == []  # nothing was sent anywhere
+    text = _error_text(app)
+    assert "The saved password of “kept” is only sent to postgresql://postgres@127.0.0.1:5432/" \
+           "test" in text and "enter the password again" in text
+    # typed again, it connects; unchanged, the saved one is used
+    app.text_input(key="db_f_password").set_value("typed-again")
+    next(b for b in app.button if b.proto.is_form_submitter).click().run()
+    assert sent and sent[-1].password == "typed-again"
+    app.selectbox(key="db_pick").set_value("new").run()
+    app.selectbox(key="db_pick").set_value("saved:kept").run()
+    next(b for b in app.button if b.proto.is_form_submitter).click().run()
+    assert sent[-1].password == PASSWORD and sent[-1].host == "127.0.0.1"
+    assert PASSWORD not in _page_text(app)
+
+
+def test_the_password_message_in_chinese(app, company_pg, fresh):
+    _save_with_password(app)
+    _open_form(app, "zh")
+    app.selectbox(key="db_pick").set_value("saved:kept").run()
+    app.text_input(key="db_f_host").set_value("localhost")
+    next(b for b in app.button if b.proto.is_form_submitter).click().run()
+    assert "请重新输入密码" in _error_text(app)
+
+
+def _widget_keys(at) -> set[str]:
+    """The keys of every widget on the page (what Streamlit sends to the browser as ids)."""
+    out: set[str] = set()
+
+    def walk(node) -> None:
+        key = getattr(node, "key", None)
+        if isinstance(key, str):
+            out.add(key)
+        proto = getattr(node, "proto", None)
+        if proto is not None and getattr(proto, "id", ""):
+            out.add(proto.id)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def test_widget_keys_do_not_depend_on_the_password(app, company_pg, fresh):
+    import hashlib
+
+    keys = []
+    for password in (PASSWORD, "another-password"):  # trust auth: both connect
+        _open_form(app)
+        app.selectbox(key="db_pick").set_value("new").run()
+        _fill(app, password=password)
+        assert app.session_state["db_conn"]["spec"].password == password
+        keys.append(_widget_keys(app))
+        spec = app.session_state["db_conn"]["spec"]
+        old = hashlib.sha256((repr(spec) + password).encode()).hexdigest()[:8]
+        assert not any(old in k for k in keys[-1])
+    assert keys[0] == keys[1]
+    assert any(k.startswith("db_src_") for k in keys[0])
+
+
+def test_a_superuser_connection_is_warned_about(app, company_pg, fresh):
+    _open_form(app)
+    _fill(app)
+    warnings = "\n".join(w.value for w in app.warning)
+    assert "the user “postgres” is a database superuser" in warnings
+    assert "may change data or tables" in warnings
+    _use(app)
+    app.switch_page("pages/data.py").run()  # the connected source keeps saying it
+    assert any("database superuser" in w.value for w in app.warning)
+    app.session_state["lang"] = "zh"
+    app.run()
+    assert any("超级用户" in w.value for w in app.warning)
+    app.button(key="db_disconnect").click().run()
+
+
+@pytest.mark.parametrize("path, text", [
+    ("/proc/self/environ", "is a system path (/proc, /dev, /sys)"),
+    ("/proc/self/fd/7", "is a system path"),
+    ("/etc/passwd", "is outside the folders this app may open database files from"),
+], ids=["environ", "fd", "passwd"])
+def test_database_files_outside_the_allowed_folders_are_refused(app, fresh, path, text):
+    _open_form(app)
+    _fill(app, driver="duckdb", database=path)
+    assert text in _error_text(app)
+    assert "db_conn" not in app.session_state
+    _open_form(app, "zh")
+    _fill(app, driver="duckdb", database=path)
+    assert "系统路径" in _error_text(app) or "不在本应用允许" in _error_text(app)
+
+
+def test_allowed_folders_come_from_secrets(fresh, sample_workspace, tmp_path, monkeypatch):
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from segmentation.connections import DB_FOLDERS_ENV
+    from tests.app.conftest import APP
+
+    monkeypatch.delenv(DB_FOLDERS_ENV)
+    path = tmp_path / "company.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE orders AS SELECT 'a' AS customer_id")
+    con.close()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    _open_form(at)
+    _fill(at, driver="duckdb", database=str(path))
+    assert "no folder is allowed for them" in _error_text(at)
+    assert "[database] allowed_folders in .streamlit/secrets.toml" in _error_text(at)
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["database"] = {"allowed_folders": [str(tmp_path)]}
+    at.run()
+    _open_form(at)
+    _fill(at, driver="duckdb", database=str(path))
+    assert not at.error
+    assert f"Connected to duckdb:///{path}: 1 tables and views." in at.success[0].value
+    # a user SELECT still cannot read the secrets
+    at.selectbox(key=_src_key(at)).set_value("__query__").run()
+    sql_key = next(t.key for t in at.text_area if t.key.startswith("db_sql_"))
+    at.text_area(key=sql_key).set_value(
+        "SELECT content AS customer_id FROM read_text('.streamlit/secrets.toml')").run()
+    assert "calls read_text(), which this app does not allow" in _error_text(at)
+
+
+def test_a_saved_connection_with_an_injected_schema_is_refused(app, fresh):
+    """A connections.json written by an older version (or by hand) cannot smuggle options."""
+    fresh.write_text(json.dumps({"old": {"spec": {
+        "driver": "postgresql", "host": "127.0.0.1", "database": "test", "user": "postgres",
+        "schema": "s\t-c\tdefault_transaction_read_only=off"}, "mapping": {}}}),
+        encoding="utf-8")
+    _open_form(app)
+    app.selectbox(key="db_pick").set_value("saved:old").run()
+    assert not app.exception
+    assert "is not a valid schema name" in _error_text(app)
+    assert "db_conn" not in app.session_state
+
+
+def test_the_file_form_names_the_allowed_folders(app, fresh, monkeypatch, tmp_path):
+    from segmentation.connections import DB_FOLDERS_ENV
+
+    monkeypatch.setenv(DB_FOLDERS_ENV, str(tmp_path))
+    _open_form(app)
+    app.selectbox(key="db_f_driver").set_value("duckdb").run()
+    assert any(f"Files are opened only from: `{tmp_path.resolve()}`" in c.value
+               for c in app.caption)
+    monkeypatch.delenv(DB_FOLDERS_ENV)
+    app.session_state["lang"] = "zh"
+    app.run()
+    assert any("尚未允许任何存放数据库文件的文件夹" in c.value for c in app.caption)
+    app.session_state["lang"] = "en"
+    app.run()
+    assert any("No folder is allowed for database files yet" in c.value for c in app.caption)
+
+
+def test_the_workspace_files_cannot_be_connected(app, fresh, sample_workspace):
+    """The workspace lies inside the allowed test folders, and is refused all the same."""
+    from segmentation.workspace import Workspace
+
+    files = sorted(Workspace().folder.rglob("*.duckdb"))
+    assert files
+    _open_form(app)
+    _fill(app, driver="duckdb", database=str(files[0]))
+    assert "is inside the app's own workspace folder" in _error_text(app)
+    assert "db_conn" not in app.session_state

@@ -583,7 +583,7 @@ def test_load_files_reports_every_file(tmp_path):
     bad.write_text("客户编号,日期\n1,2024-03-01\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
         cleaning.load_files({"transactions": empty, "complaints": bad,
-                             "surveys": tmp_path / "s.xls"})
+                             "surveys": tmp_path / "s.xlsb"})
     assert [(p.table, p.code) for p in err.value.problems] == [
         ("transactions", "empty_file"), ("surveys", "unsupported_format"),
         ("complaints", "missing_columns")]
@@ -608,3 +608,184 @@ def test_every_problem_message_exists_in_both_languages(code):
     assert i18n.has(f"problem.{code}")
     en, zh = i18n.t(f"problem.{code}", "en"), i18n.t(f"problem.{code}", "zh")
     assert en != zh and any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+
+
+# --------------------------------------------------------------------------- hostile values
+
+
+def _tx(ids=None, dates=None, amounts=None, **extra) -> pd.DataFrame:
+    n = len(ids or dates or amounts)
+    data = {"customer_id": ids or [f"C{i % 3}" for i in range(n)],
+            "date": dates or [f"2024-01-{i % 28 + 1:02d}" for i in range(n)],
+            "amount": amounts or [str(i + 1) for i in range(n)], **extra}
+    return _raw(data)
+
+
+def test_control_characters_are_removed_and_counted():
+    raw = _tx(ids=["C1", "C\x001", "\x0bC2", "C2\u200b", "C3", "C3"],
+              name=["Zhang\x00Wei", "a\nb", "x", "y", "z\x01\x02", "w"])
+    prepared = prepare_table(raw, "customers")
+    frame = prepared.frame
+    assert frame["customer_id"].tolist() == ["C1", "C2", "C3"]  # merged: first row kept
+    problems = {(p.code, p.column): p for p in prepared.problems}
+    ids = problems[("control_characters", "customer_id")]
+    assert (ids.rows, ids.params["chars"]) == (3, 3)
+    assert ids.examples == ((3, "C\\x001"), (4, "\\x0bC2"), (5, "C2\\u200b"))
+    names = problems[("control_characters", "name")]
+    assert (names.rows, names.params["chars"]) == (2, 3)
+    assert "3 values contained 3 invisible control characters" in ids.message("en")
+    assert "3 个值含有 3 个不可见的控制字符" in ids.message("zh")
+    assert ("duplicate_customers", "customer_id") in problems
+
+
+def test_text_keeps_line_breaks_and_tabs():
+    raw = _tx(ids=["C1"], dates=["2024-01-01"], amounts=["1"])
+    raw["comment"] = _text(["line 1\nline\t2"])
+    surveys = _raw({"date": ["2024-01-01"], "score": ["5"], "comment": ["line 1\nline\t2"]})
+    prepared = prepare_table(surveys, "surveys")
+    assert prepared.frame["comment"].tolist() == ["line 1\nline\t2"]
+    assert not prepared.problems
+
+
+@pytest.mark.parametrize("value", ["1.23457E+10", "8.8E+11", "1E+15", "4.5e+9"])
+def test_scientific_notation_ids_are_refused(value):
+    raw = _tx(ids=["100", "200", value, "300", "400", "500"])
+    with pytest.raises(DataError) as err:
+        prepare_table(raw, "transactions")
+    problem = err.value.problems[0]
+    assert problem.code == "scientific_ids" and problem.examples == ((4, value),)
+    assert "format the id column as Text" in problem.message("en")
+    assert "设置为“文本”格式" in problem.message("zh")
+
+
+@pytest.mark.parametrize("value", ["1E5", "E+10", "12E", "C1.2E+10", "1.2E-3"])
+def test_ids_that_only_look_scientific_are_kept(value):
+    prepared = prepare_table(_tx(ids=["100", value]), "transactions")
+    assert value in prepared.frame["customer_id"].tolist()
+
+
+def test_dates_after_today_are_set_aside():
+    # one day of slack: "tomorrow" can be today in another time zone
+    dates = ["2024-01-02", "2024-01-03", "2024-01-06", "2024-01-07", "2024-01-05",
+             "2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-04"]
+    prepared = prepare_table(_tx(dates=dates), "transactions", today="2024-01-04")
+    assert prepared.frame["date"].max() == pd.Timestamp("2024-01-05")
+    assert len(prepared.frame) == 8
+    problem = prepared.problems[0]
+    assert problem.code == "implausible_dates" and problem.rows == 2
+    assert problem.examples == ((4, "2024-01-06"), (5, "2024-01-07"))
+    assert "dated in the future (after 2024-01-04)" in problem.message("en")
+    assert "晚于 2024-01-04" in problem.message("zh")
+
+
+def test_a_date_far_after_the_bulk_is_set_aside_even_without_today():
+    dates = [f"2024-02-{d:02d}" for d in range(1, 13)] + ["2099-01-01"]
+    prepared = prepare_table(_tx(dates=dates), "transactions")
+    assert prepared.frame["date"].max() == pd.Timestamp("2024-02-12")
+    assert _codes(prepared.problems) == ["implausible_dates"]
+    assert "which end on 2024-02-12" in prepared.problems[0].message("en")
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [[f"{y}-03-01" for y in range(2010, 2024)] + ["2024-06-01"],  # long history: plausible
+     ["2024-01-01", "2099-01-01"],  # too few rows to tell what the bulk is
+     [f"2024-0{m}-01" for m in range(1, 10)] + ["2025-06-01"]],
+    ids=["gap-shorter-than-history", "too-few-rows", "within-a-year-and-a-half"],
+)
+def test_late_dates_that_are_plausible_are_kept(dates):
+    prepared = prepare_table(_tx(dates=dates), "transactions")
+    assert len(prepared.frame) == len(dates) and not prepared.problems
+
+
+def test_mostly_future_dates_refuse_the_table():
+    dates = ["2024-01-01", "2030-01-01", "2030-01-02", "2030-01-03"]
+    with pytest.raises(DataError) as err:
+        prepare_table(_tx(dates=dates), "transactions", today="2026-12-03")
+    assert _codes(err.value.problems) == ["implausible_dates"]
+
+
+def test_a_second_amount_column_with_other_values_warns():
+    raw = _tx(ids=["C1", "C2"], amounts=["1", "2"])
+    raw["amount.1"] = _text(["100", "200"])
+    raw["Amount"] = _text(["1", "2"])  # an exact copy: nothing to say
+    prepared = prepare_table(raw, "transactions")
+    assert prepared.frame["amount"].tolist() == [1.0, 2.0]
+    problem = prepared.problems[0]
+    assert (problem.code, problem.column) == ("competing_columns", "amount")
+    assert problem.params["others"] == "'amount.1'"
+    assert "'amount' was used and 'amount.1' ignored" in problem.message("en")
+
+
+def test_a_second_customer_id_column_warns_even_when_mapped_by_hand():
+    raw = _raw({"客户编号": ["K1", "K2"], "customer_id": ["9", "8"], "date": ["2024-01-01"] * 2,
+                "amount": ["1", "2"]})
+    prepared = prepare_table(raw, "transactions",
+                             mapping={"客户编号": "customer_id", "customer_id": ""})
+    assert prepared.frame["customer_id"].tolist() == ["K1", "K2"]
+    assert "已使用 '客户编号'，忽略了 'customer_id'" in prepared.problems[0].message("zh")
+
+
+def test_ambiguous_day_month_order_is_stated():
+    raw = _tx(dates=["01/03/2024", "2024-01-05", "02/04/2024", "05/05/2024"])
+    prepared = prepare_table(raw, "transactions")
+    assert prepared.frame["date"].tolist()[0] == pd.Timestamp("2024-01-03")
+    problem = prepared.problems[0]
+    assert problem.code == "ambiguous_date_order" and problem.rows == 2  # 05/05 is the same
+    assert "read as month/day (for example 01/03/2024 = 2024-01-03)" in problem.message("en")
+    assert "已按“月/日”读取（例如 01/03/2024 = 2024-01-03）" in problem.message("zh")
+
+
+def test_a_date_that_settles_the_order_silences_the_warning():
+    raw = _tx(dates=["01/03/2024", "25/03/2024", "02/04/2024"])
+    prepared = prepare_table(raw, "transactions")
+    assert prepared.frame["date"].tolist()[0] == pd.Timestamp("2024-03-01")  # day first
+    assert not prepared.problems
+
+
+def test_customers_matching_no_transaction_warn():
+    tx = _tx(ids=["001", "002"])
+    customers = _raw({"customer_id": ["1", "2", "3"], "branch": ["a", "b", "c"]})
+    dataset = cleaning.prepare_dataset({"transactions": tx, "customers": customers})
+    problem = dataset.problems[0]
+    assert (problem.code, problem.table) == ("customers_unmatched", "customers")
+    assert problem.examples == ("1", "2", "3")
+    assert "none of its 3 customer ids appears in the transactions" in problem.message("en")
+    partly = _raw({"customer_id": ["001", "9"]})
+    dataset = cleaning.prepare_dataset({"transactions": tx, "customers": partly})
+    assert "customers_unmatched" not in _codes(dataset.problems)
+
+
+def test_formula_cells_of_a_mapped_column_refuse_the_table():
+    from tests.hostile import formula_workbook
+
+    raw = sources.read_any(formula_workbook(), filename="generated.xlsx")
+    with pytest.raises(DataError) as err:
+        prepare_table(raw, "transactions")
+    problem = err.value.problems[0]
+    assert (problem.code, problem.rows) == ("formula_without_values", 6)
+    assert "cells C2, C3, C4, C5, C6" in problem.message("en")
+    # the same formulas in a column that is not used do not matter
+    from tests.hostile import workbook
+
+    rows = [["customer_id", "date", "amount", "memo"], ["C1", "2024-01-02", 5, "=A2&B2"]]
+    raw = sources.read_any(workbook(rows), filename="memo.xlsx")
+    assert raw.attrs[sources.FORMULA_CELLS_ATTR] == {"memo": (1, ("D2",))}
+    assert prepare_table(raw, "transactions").frame["amount"].tolist() == [5.0]
+
+
+@pytest.mark.parametrize(("day_first", "expected"), [(True, "2024-03-01"), (False, "2024-01-03"),
+                                                     (None, "2024-01-03")])
+def test_the_date_order_can_be_chosen(day_first, expected):
+    raw = _tx(dates=["01/03/2024", "02/04/2024", "2024-05-06"])
+    prepared = prepare_table(raw, "transactions", day_first=day_first)
+    assert prepared.frame["date"].tolist()[0] == pd.Timestamp(expected)
+    assert _codes(prepared.problems) == ([] if day_first is not None
+                                         else ["ambiguous_date_order"])
+    assert "--date-order day-first" in (prepared.problems[0].message("en") if
+                                         prepared.problems else "--date-order day-first")
+
+
+def test_a_chosen_order_reads_full_width_dates_too():
+    parsed, failed = parse_dates(_text(["０１/０３/２０２４"]), day_first=True)
+    assert parsed.tolist() == [pd.Timestamp("2024-03-01")] and not failed.any()

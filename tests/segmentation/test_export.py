@@ -45,3 +45,71 @@ def test_excel_cells_are_values_not_formulas(tmp_path):
     assert ws["A3"].value == "'=HYPERLINK(\"http://x\")"
     assert ws["C3"].value == -2.0 and ws["C3"].data_type == "n"
     assert ws["B2"].value == "张伟"
+
+
+# --------------------------------------------------------------------------- hostile text
+
+import pytest  # noqa: E402
+
+from segmentation import export  # noqa: E402
+
+
+def test_control_characters_never_break_an_excel_export(tmp_path):
+    """Regression: openpyxl refused NUL / \\x01 / \\x0b ("cannot be used in worksheets"), so a
+    download from a database with such ids did nothing."""
+    frame = pd.DataFrame({"customer_id": ["C\x001", "C\x012"], "name": ["a\x0bb", "=x\x00"],
+                          "note": ["line 1\nline 2", "tab\tinside"]})
+    data = to_excel_bytes({"customers": frame})
+    ws = openpyxl.load_workbook(io.BytesIO(data))["customers"]
+    assert [c.value for c in ws["A"][1:]] == ["C1", "C2"]
+    assert [c.value for c in ws["B"][1:]] == ["ab", "'=x"]
+    assert [c.value for c in ws["C"][1:]] == ["line 1\nline 2", "tab\tinside"]
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    assert back["customer_id"].tolist() == ["C1", "C2"]
+
+
+def test_sheet_names_are_made_valid_and_long_tables_continue_on_more_sheets(monkeypatch):
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 4)  # 3 data rows per sheet
+    frame = pd.DataFrame({"x": range(7)})
+    data = to_excel_bytes({"a/b:c*[d]?" + "e" * 40: frame, "small": frame.head(2)})
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["a_b_c__d__eeeeeeeeeeeeeeeee (1)", "a_b_c__d__eeeeeeeeeeeeeeeee (2)",
+                               "a_b_c__d__eeeeeeeeeeeeeeeee (3)", "small"]
+    rows = [[c.value for c in book[name]["A"][1:]] for name in book.sheetnames[:3]]
+    assert rows == [[0, 1, 2], [3, 4, 5], [6]]
+    assert all(len(n) <= 31 for n in book.sheetnames)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_write_file_is_formula_safe_and_atomic(tmp_path, suffix):
+    path = tmp_path / "deep" / f"scores{suffix}"
+    export.write_file(FRAME, path)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    if suffix == ".csv":
+        back = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+        assert back["customer_id"].tolist()[1] == "'=HYPERLINK(\"http://x\")"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    elif suffix == ".xlsx":
+        ws = openpyxl.load_workbook(path).active
+        assert ws["A3"].value == "'=HYPERLINK(\"http://x\")" and ws["A3"].data_type == "s"
+    else:  # Parquet keeps the values and types: no spreadsheet evaluates it
+        back = pd.read_parquet(path)
+        assert back["customer_id"].tolist()[1] == "=HYPERLINK(\"http://x\")"
+        assert back["amount"].dtype == "float64"
+
+
+def test_write_file_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
+    path = tmp_path / "scores.xlsx"
+    path.write_bytes(b"old")
+
+    def broken(target, sheets, headers):
+        target.write(b"partial")
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(export, "_write_excel", broken)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        export.write_file(FRAME, path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.xlsx"]
+    with pytest.raises(ValueError, match="unsupported output type '.json'"):
+        export.write_file(FRAME, tmp_path / "x.json")

@@ -1,0 +1,445 @@
+"""Who is using the app: sign-in, sign-out, the idle timeout, rights and the audit trail.
+
+:func:`gate` runs in ``app.py`` before the navigation. It picks the mode:
+
+- ``oidc``: ``[auth]`` is configured in ``.streamlit/secrets.toml``; Streamlit's
+  ``st.login`` signs the user in with the company's identity provider and the
+  e-mail in ``st.user`` is mapped to a local user record (role and scope);
+  unknown e-mails are refused with a message.
+- ``local``: users exist in the workspace (``python -m segmentation users add``);
+  a name and password form, throttled per name and per client.
+- ``open``: no users: everyone is the open-mode HQ user and every page shows a
+  banner saying so.
+
+Only :func:`gate` calls :func:`ui.identity.sign_in`. Pages ask
+:func:`permission` for a control's ``disabled`` / ``help`` and :func:`allowed`
+right before acting, and record what they did with :func:`record`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import streamlit as st
+
+import ui.strings_auth  # noqa: F401  (registers the strings)
+from segmentation import i18n
+from segmentation.access import Role, User
+from segmentation.audit import ACTIONS, AuditLog
+from segmentation.export import to_csv_bytes
+from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
+from ui import identity
+from ui import source as sources
+
+#: session-state keys no widget uses (the browser cannot set them)
+_SEEN = "_auth_last_seen"
+_NOTICE = "_auth_notice"
+_ERROR = "_auth_error"
+_OIDC_FAILED = "_auth_oidc_failed"
+
+
+def _lang() -> str:
+    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def store() -> UserStore:
+    """The users of the app's workspace."""
+    return UserStore(sources.workspace().folder)
+
+
+def audit_log() -> AuditLog:
+    return AuditLog(sources.workspace().folder)
+
+
+def _auth_section() -> Mapping | None:
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no or unreadable secrets file: no OIDC
+        return None
+    return section if section else None
+
+
+def oidc_configured() -> bool:
+    """Whether ``[auth]`` is set in ``.streamlit/secrets.toml`` (then ``st.login`` is used)."""
+    return _auth_section() is not None
+
+
+def mode() -> str:
+    """``"oidc"``, ``"local"`` or ``"open"`` (see the module docstring)."""
+    if oidc_configured():
+        return "oidc"
+    return "local" if _has_users() else "open"
+
+
+_USERS_SEEN: dict[str, tuple[tuple, bool]] = {}
+
+
+def _has_users() -> bool:
+    """``store().has_users()``, read again only when the users file changed."""
+    users = store()
+    try:
+        st_ = users.path.stat()
+        stamp = (st_.st_mtime_ns, st_.st_size, st_.st_ino)
+    except FileNotFoundError:
+        return False
+    key = str(users.path)
+    cached = _USERS_SEEN.get(key)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, users.has_users())
+        _USERS_SEEN[key] = cached
+    return cached[1]
+
+
+def required() -> bool:
+    """Whether a user must sign in (``False`` only in open mode; ``True`` when the users
+    file cannot be read)."""
+    try:
+        return mode() != "open"
+    except UserError:
+        return True
+
+
+def idle_timeout_s() -> float:
+    """Idle time before sign-out: ``[access] idle_minutes`` in secrets.toml, else the
+    ``SEG_IDLE_MINUTES`` environment variable, else 30 minutes; 0 turns it off."""
+    value = None
+    try:
+        value = st.secrets.get("access", {}).get("idle_minutes")
+    except Exception:  # noqa: BLE001 - no secrets file
+        value = None
+    if value is None:
+        value = os.environ.get("SEG_IDLE_MINUTES")
+    try:
+        return float(value) * 60 if value is not None else float(DEFAULT_IDLE_TIMEOUT_S)
+    except (TypeError, ValueError):
+        return float(DEFAULT_IDLE_TIMEOUT_S)
+
+
+def role_label(user: User, lang: str | None = None) -> str:
+    return i18n.t(f"auth.role.{user.role.value}", lang or _lang())
+
+
+# --------------------------------------------------------------------------- rights
+
+
+def permission(right: str, user: User | None = None) -> tuple[bool, str | None]:
+    """``(allowed, reason)`` for a control: ``disabled=not allowed, help=reason``."""
+    user = user or identity.current_user()
+    if user.can(right):
+        return True, None
+    return False, i18n.t(f"auth.denied.{right}", _lang(), role=role_label(user))
+
+
+def allowed(right: str, *, show: bool = True) -> bool:
+    """Check ``right`` right before acting (a disabled button can still be triggered by a
+    crafted request); shows the reason when refused and ``show``."""
+    user = identity.current_user()
+    if not user.open_mode and mode() != "open":  # the record as it is now: the role may have
+        # changed since the page was drawn
+        user = store().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
+    ok, reason = permission(right, user)
+    if not ok and show:
+        st.error(reason, icon=":material/block:")
+    return ok
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def record(action: str, user: User | str | None = None, **details: object) -> None:
+    """Append ``action`` by ``user`` (default: the signed-in user) to the audit log."""
+    log = audit_log()
+    log.append(action, user if user is not None else identity.current_user(),
+               at=datetime.now(UTC), **details)
+
+
+def audited(data, *, log: AuditLog, user: User, what: str, rows=None):
+    """A ``data`` callable for ``st.download_button`` that records the export when the
+    browser fetches the file.
+
+    Streamlit runs such a callable outside the script (no session state), so
+    everything it needs is bound here. ``rows`` is a count, a callable giving it,
+    or ``None``.
+    """
+
+    def produce():
+        payload = data() if callable(data) else data
+        n = rows() if callable(rows) else rows
+        details = {"what": what} | ({"rows": int(n)} if n is not None else {})
+        log.append("export", user, at=datetime.now(UTC), **details)
+        return payload
+
+    return produce
+
+
+def download_button(container, label: str, data, *, file_name: str, what: str | None = None,
+                    rows=None, **kwargs):
+    """``container.download_button`` whose download is written to the audit log.
+
+    ``data`` may be bytes or a callable (built only when clicked); the page does
+    not rerun on a download (``on_click="ignore"``).
+    """
+    kwargs.setdefault("on_click", "ignore")
+    return container.download_button(
+        label, audited(data, log=audit_log(), user=identity.current_user(),
+                       what=what or file_name, rows=rows),
+        file_name=file_name, **kwargs)
+
+
+def audit_panel() -> None:
+    """The audit log for signed-in users with ``see_audit`` (Data page): filters, table, CSV."""
+    lang = _lang()
+    user = identity.current_user()
+    if user.open_mode or not user.can("see_audit"):  # open mode: nobody to hold to account
+        return
+    with st.expander(i18n.t("audit.title", lang), icon=":material/policy:"):
+        st.caption(i18n.t("audit.help", lang))
+        frame = audit_log().read()
+        if frame.empty:
+            st.info(i18n.t("audit.empty", lang))
+            return
+        c1, c2 = st.columns(2)
+        users = c1.multiselect(i18n.t("audit.filter.users", lang),
+                               sorted(set(frame["user"]) - {""}), key="audit_users")
+        actions = c2.multiselect(i18n.t("audit.filter.actions", lang), sorted(ACTIONS),
+                                 key="audit_actions",
+                                 format_func=lambda a: i18n.t(f"audit.action.{a}", lang))
+        shown = frame
+        if users:
+            shown = shown[shown["user"].isin(users)]
+        if actions:
+            shown = shown[shown["action"].isin(actions)]
+        shown = shown.assign(
+            time=shown["time"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            action=shown["action"].map(
+                lambda a: i18n.t(f"audit.action.{a}", lang) if i18n.has(f"audit.action.{a}")
+                else a))
+        st.caption(i18n.t("audit.shown", lang, n=i18n.fmt_int(len(shown), lang),
+                          total=i18n.fmt_int(len(frame), lang)))
+        st.dataframe(shown, hide_index=True, key="audit_table", column_config={
+            c: i18n.t(f"audit.col.{c}", lang) for c in shown.columns})
+        download_button(st, i18n.t("audit.download", lang), lambda: to_csv_bytes(shown),
+                        file_name="audit_log.csv", mime="text/csv", key="audit_download",
+                        rows=len(shown))
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+def _client() -> str:
+    """The client a failure is counted against: the connection's address."""
+    try:
+        return st.context.ip_address or "local"
+    except Exception:  # noqa: BLE001 - no client context (tests)
+        return "local"
+
+
+def _signed_in(user: User, method: str) -> None:
+    identity.sign_in(user)
+    st.session_state[_SEEN] = time.time()
+    st.session_state.pop(_ERROR, None)
+    st.session_state.pop(_NOTICE, None)
+    record("sign_in", user, method=method)
+
+
+def sign_out(notice: str = "signed_out", reason: str = "button") -> None:
+    """Sign the session out (and say why on the sign-in page)."""
+    user = identity.current_user() if identity.is_signed_in() else None
+    identity.sign_out()
+    st.session_state.pop(_SEEN, None)
+    st.session_state[_NOTICE] = notice
+    if user is not None:
+        record("sign_out", user, reason=reason)
+
+
+def _try_password() -> None:
+    """Form callback: check the name and password, then forget the typed password."""
+    state = st.session_state
+    name = str(state.get("auth_name") or "").strip()
+    password = str(state.get("auth_password") or "")
+    state["auth_password"] = ""
+    if not name or not password:
+        state[_ERROR] = {"key": "auth.empty"}
+        return
+    result = store().authenticate(name, password, now=time.time(), client=_client())
+    if result.ok:
+        _signed_in(result.user, "password")
+        return
+    state[_ERROR] = {"result": result}
+    record("sign_in_failed", name, reason=result.reason)
+
+
+def _notice(lang: str) -> None:
+    notice = st.session_state.get(_NOTICE)
+    if notice == "idle":
+        st.info(i18n.t("auth.idle", lang, minutes=round(idle_timeout_s() / 60)),
+                icon=":material/schedule:")
+    elif notice == "revoked":
+        st.warning(i18n.t("auth.revoked", lang))
+    elif notice == "signed_out":
+        st.info(i18n.t("auth.signed_out", lang))
+
+
+def _password_page() -> None:
+    from ui import sidebar
+
+    lang = sidebar.language_switch()
+    st.title(i18n.t("auth.title", lang))
+    st.caption(i18n.t("auth.intro", lang))
+    _notice(lang)
+    with st.form("auth_form", border=True, width=420):
+        st.text_input(i18n.t("auth.name", lang), key="auth_name", max_chars=64,
+                      autocomplete="username")
+        st.text_input(i18n.t("auth.password", lang), key="auth_password", type="password",
+                      max_chars=256, autocomplete="current-password")
+        st.form_submit_button(i18n.t("auth.submit", lang), type="primary", key="auth_submit",
+                              on_click=_try_password)
+    error = st.session_state.get(_ERROR)
+    if error:
+        text = error["result"].message(lang) if "result" in error else i18n.t(error["key"], lang)
+        st.error(text, icon=":material/lock:")
+
+
+def _providers(section: Mapping) -> list[str | None]:
+    """``[None]`` for one provider in ``[auth]`` itself, else the named ``[auth.<name>]``."""
+    named = [k for k, v in section.items() if isinstance(v, Mapping)]
+    return [None] if "client_id" in section or not named else named
+
+
+def _oidc_user() -> tuple[User | None, str | None, str]:
+    """``(user, problem, email)`` for the ``st.user`` logged in with the identity provider:
+    the local user whose e-mail it is, or the message key saying why there is none."""
+    info = st.user
+    email = str(info.get("email") or "").strip()
+    if not email:
+        return None, "auth.oidc.no_email", email
+    if info.get("email_verified") is False:
+        return None, "auth.oidc.unverified", email
+    found = store().by_email(email)
+    if found is None:
+        return None, "auth.oidc.unknown", email
+    if found.disabled:
+        return None, "auth.oidc.disabled", email
+    return found.to_user(), None, email
+
+
+def _oidc_page() -> None:
+    """The identity provider's sign-in button, or why the account it signed in is refused."""
+    from ui import sidebar
+
+    lang = sidebar.language_switch()
+    st.title(i18n.t("auth.title", lang))
+    if st.user.get("is_logged_in"):
+        user, problem, email = _oidc_user()
+        if user is not None:  # signed out of this session, still known to the provider
+            _notice(lang)
+            if st.button(i18n.t("auth.oidc.button", lang), key="auth_oidc_again",
+                         type="primary"):
+                st.session_state.pop(_NOTICE, None)
+                st.rerun()
+            return
+        st.error(i18n.t(problem, lang, email=email), icon=":material/lock:")
+        if not st.session_state.get(_OIDC_FAILED):
+            st.session_state[_OIDC_FAILED] = True
+            record("sign_in_failed", email or "?", reason=problem.rsplit(".", 1)[-1],
+                   method="oidc")
+        if st.button(i18n.t("auth.oidc.other_account", lang), key="auth_oidc_logout"):
+            st.session_state.pop(_OIDC_FAILED, None)
+            st.logout()
+        return
+    st.caption(i18n.t("auth.oidc.intro", lang))
+    _notice(lang)
+    section = _auth_section() or {}
+    for provider in _providers(section):
+        label = (i18n.t("auth.oidc.button", lang) if provider is None
+                 else i18n.t("auth.oidc.provider", lang, provider=provider))
+        if st.button(label, key=f"auth_login_{provider or 'default'}", type="primary"):
+            if provider:
+                st.login(provider)
+            else:
+                st.login()
+
+
+def _show_only(page_fn, pages) -> None:
+    """Run ``page_fn`` (the sign-in page) at the URL of every page of ``pages`` and stop.
+
+    Each page keeps its URL, so a deep link shows the sign-in form and, once
+    signed in, the page that was asked for.
+    """
+    flat = [p for group in (pages.values() if isinstance(pages, Mapping) else [pages])
+            for p in group]
+    stand_ins = [st.Page(page_fn, title=p.title, icon=p.icon or None,
+                         url_path=p._url_path, default=p._default)  # noqa: SLF001
+                 for p in flat]
+    st.navigation(stand_ins, position="hidden").run()
+    st.stop()
+
+
+def gate(pages) -> User:
+    """The user of this run; draws the sign-in page and stops the run when nobody is.
+
+    Call once per run in ``app.py`` just before ``st.navigation(pages)``, with the same
+    ``pages`` (a list of :class:`st.Page`, or sections of them).
+    """
+    try:
+        current_mode = mode()
+    except UserError:  # a damaged users file: nobody gets in, and nobody runs open
+        st.error(i18n.t("auth.users_broken", _lang()), icon=":material/error:")
+        st.stop()
+    if current_mode == "open":
+        user = identity.current_user()  # the open-mode user (nobody signs in without users)
+        if user.open_mode:
+            with st.container(key="auth_open_banner"):
+                st.markdown(":orange-background[:material/lock_open: "
+                            + i18n.t("auth.open_banner", _lang()) + "]")
+        return user
+    now = time.time()
+    if identity.is_signed_in():
+        user = identity.current_user()
+        if session_expired(st.session_state.get(_SEEN), now, idle_timeout_s()):
+            sign_out("idle", reason="idle")
+            if current_mode == "oidc":
+                st.logout()
+        else:
+            fresh = store().user(user.name)  # role changes apply at once
+            if fresh is None:
+                sign_out("revoked", reason="disabled")
+            else:
+                if fresh != user:
+                    identity.sign_in(fresh)
+                st.session_state[_SEEN] = now
+                return fresh
+    if current_mode == "oidc":
+        if st.user.get("is_logged_in") and not st.session_state.get(_NOTICE):
+            user, _, _ = _oidc_user()
+            if user is not None:
+                _signed_in(user, "oidc")
+                return user
+        _show_only(_oidc_page, pages)
+    _show_only(_password_page, pages)
+    raise AssertionError("unreachable")  # st.stop() above
+
+
+def render_sidebar(user: User) -> None:
+    """Who is signed in, with the role, and the sign-out button (nothing in open mode)."""
+    if user.open_mode:
+        return
+    lang = _lang()
+    bar = st.sidebar.container(key="auth_user_box", border=True)
+    name = user.display_name or user.name
+    bar.markdown(i18n.t("auth.signed_in_as", lang, name=name, role=role_label(user, lang)))
+    if user.branch and user.role.value in ("branch", "viewer"):
+        bar.caption(i18n.t("auth.scope.branch", lang, value=user.branch))
+    elif user.region:
+        bar.caption(i18n.t("auth.scope.region", lang, value=user.region))
+    bar.button(i18n.t("auth.sign_out", lang), key="auth_sign_out", icon=":material/logout:",
+               on_click=_sign_out_clicked)
+
+
+def _sign_out_clicked() -> None:
+    sign_out()
+    if mode() == "oidc":
+        st.logout()
