@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from .features import TableNames, day_of, find_tables
+from .features import TableNames, day_of, find_tables, is_purchase
 from .filters import FILTER_COLUMNS, Filters, apply_filters
 
 CUBE_KEYS: tuple[str, ...] = ("day",) + FILTER_COLUMNS
@@ -53,7 +53,7 @@ def activity_cube_query(engine: sa.Engine, *, as_of: date,
     """SQL for the daily activity cube (see :func:`activity_cube`)."""
     tables = _tables(engine, table_names)
     tx = tables["transactions"]
-    positive = sa.case((tx.c.amount > 0, 1), else_=0)
+    positive = sa.case((is_purchase(tx.c.amount), 1), else_=0)
     measures = [sa.func.sum(positive).label("shipments"),
                 sa.func.sum(tx.c.amount).label("revenue")]
     return _grouped_cube(tx, tables, as_of=as_of, measures=measures)
