@@ -1,24 +1,27 @@
-"""Benchmark: the churn model at 1,000,000 customers (fit on a sample, score everyone).
+"""Benchmark: the churn pipeline at 1,000,000 customers (backtest, choose, fit, score).
 
 Generates the sample network at benchmark size (default 1,000,000 customers,
 about 10,000,000 transactions, with surveys and complaints), writes it to a
-DuckDB workspace, then times in one process:
+DuckDB workspace, then times :func:`segmentation.churn.score_churn`, the call
+the page and the CLI make, end to end:
 
-* ``fit``: :meth:`segmentation.churn.ChurnModel.fit` at the last day: the
-  customer view at the cutoff ``as_of - H`` (all customers), the BG/NBD and
-  Gamma-Gamma fits (on a 200,000-customer sample), the label and same-season
-  queries, and the calibrated gradient boosting on a ``--sample`` of the
-  training customers;
-* ``score``: :meth:`~segmentation.churn.ChurnModel.score` for every customer at
-  ``as_of``: the view at ``as_of``, BG/NBD / CLV, probabilities, value at risk
-  and the reasons in one language;
-* optionally (``--backtest``) the backtest, which repeats both one horizon earlier;
-* optionally (``--lifecycle``) the 12-month lifecycle stages.
+* the **backtest**: churn features at ``as_of - H`` (customer view, BG/NBD and
+  Gamma-Gamma on a 200,000-customer sample, P(no purchase), signals), the
+  labels, the training set at ``as_of - 2H`` and the time-shifted gradient
+  boosting on a ``--sample`` of it, every candidate scored and judged, the
+  chosen one calibrated;
+* the **fit**: the time-shifted model trained on the backtest's window (its
+  features and labels are reused, not recomputed), when it is chosen;
+* the **score**: features at ``as_of`` (the view given, as on the page), the
+  chosen score calibrated, value at risk and reason codes for everyone;
 
-Prints seconds per step, peak RSS and a few sanity figures. Not a test.
+and, separately, the words of the reasons in both languages (what a language
+switch costs) and the call list. The steps inside ``score_churn`` are timed by
+wrapping the module's functions. Prints seconds per step, peak RSS, every
+candidate's backtest figures. Not a test.
 
-    .venv/bin/python bench/bench_churn.py [--customers 1000000] [--horizon 180]
-        [--sample 200000] [--workspace DIR] [--backtest] [--lifecycle]
+    .venv/bin/python bench/bench_churn.py [--customers 1000000] [--horizon H]
+        [--sample 200000] [--workspace DIR] [--lifecycle]
 
 ``--workspace DIR`` reuses (or, when empty, fills) a workspace folder, so that
 repeated runs skip the generation.
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,19 +62,33 @@ def _workspace(folder: Path, customers: int):
     return ws
 
 
+def _timed(module, names: list[str], spent: dict[str, float]) -> None:
+    """Wrap ``module.<name>`` so that its time adds up in ``spent[name]``."""
+    for name in names:
+        fn = getattr(module, name)
+
+        def wrapper(*args, _fn=fn, _name=name, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return _fn(*args, **kwargs)
+            finally:
+                spent[_name] += time.perf_counter() - t0
+
+        setattr(module, name, wrapper)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--horizon", type=int, default=None,
-                        help="H in days (default: derived from the data)")
+                        help="H in days (default: from the purchase cycle and the history)")
     parser.add_argument("--sample", type=int, default=200_000,
-                        help="training customers for the classifier")
+                        help="training customers for the gradient boosting")
     parser.add_argument("--workspace", help="workspace folder to reuse or fill")
-    parser.add_argument("--backtest", action="store_true", help="also time the backtest")
     parser.add_argument("--lifecycle", action="store_true", help="also time the lifecycle")
     args = parser.parse_args()
 
-    from segmentation.churn import ChurnModel, backtest, default_horizon, lifecycle_stages
+    import segmentation.churn as churn
     from segmentation.clv import CLVWarning
     from segmentation.features import customer_view, data_as_of
 
@@ -82,45 +100,62 @@ def main() -> None:
     t0 = time.perf_counter()
     view = customer_view(engine, as_of=as_of)
     t_view = time.perf_counter() - t0
-    horizon = args.horizon or default_horizon(view)
-    print(f"as_of {as_of.date()}, {len(view):,} customers, H = {horizon} days "
-          f"(view at as_of: {t_view:.1f} s)")
+    print(f"as_of {as_of.date()}, {len(view):,} customers, history {churn.history_days(view)} "
+          f"days (view at as_of, as the page has it cached: {t_view:.1f} s)")
 
-    model = ChurnModel(horizon, sample_size=args.sample)
+    spent: dict[str, float] = defaultdict(float)
+    _timed(churn, ["_run_backtest", "churn_features", "training_set", "churn_labels",
+                   "_candidate_scores", "_assemble_scores"], spent)
+    _timed(churn.ChurnModel, ["_fit_frame"], spent)
     t0 = time.perf_counter()
-    model.fit(engine, as_of=as_of)
-    t_fit = time.perf_counter() - t0
+    result = churn.score_churn(engine, as_of=as_of, view=view, horizon_days=args.horizon,
+                               lang=None, sample_size=args.sample)
+    t_total = time.perf_counter() - t0
+    bt = result.backtest
+    t_backtest = spent["_run_backtest"]
     t0 = time.perf_counter()
-    scores = model.score(engine, as_of=as_of, view=view)
-    t_score = time.perf_counter() - t0
+    words = {lang: churn.render_reasons(result.scores, lang) for lang in ("en", "zh")}
+    t_words = time.perf_counter() - t0
     t0 = time.perf_counter()
-    scores_cold = model.score(engine, as_of=as_of)
-    t_score_cold = time.perf_counter() - t0
-    same = (scores_cold["churn_risk"].sort_index() - scores["churn_risk"].sort_index()).abs()
-    print(f"largest difference between the two scorings: {same.max():.2e}")
+    calls = churn.call_list(result.scores[result.scores["status"] == "warning"],
+                            calls_per_branch=20)
+    t_calls = time.perf_counter() - t0
 
     print()
-    print(f"{'step':44}{'seconds':>10}")
-    print(f"{'fit (view at cutoff, BTYD, labels, HGB)':44}{t_fit:>10.1f}")
-    print(f"{'score, view at as_of given (page, CLI)':44}{t_score:>10.1f}")
-    print(f"{'score, view computed':44}{t_score_cold:>10.1f}")
-    print(f"{'fit + score (view computed)':44}{t_fit + t_score_cold:>10.1f}")
-    if args.backtest:
-        t0 = time.perf_counter()
-        bt = backtest(engine, as_of=as_of, horizon_days=horizon, sample_size=args.sample)
-        print(f"{'backtest':44}{time.perf_counter() - t0:>10.1f}")
-        print(bt.metrics.round(3).to_string())
-        print(bt.calibration_sentence("en"))
+    print(f"{'step':52}{'seconds':>10}")
+    print(f"{'score_churn: backtest + fit + score':52}{t_total:>10.1f}")
+    print(f"{'  backtest (every candidate, choice, calibration)':52}{t_backtest:>10.1f}")
+    print(f"{'    of which training set at as_of - 2H':52}{spent['training_set']:>10.1f}")
+    print(f"{'  fit + score after the backtest':52}{t_total - t_backtest:>10.1f}")
+    print(f"{'  (all churn_features calls: views, BTYD, signals)':52}"
+          f"{spent['churn_features']:>10.1f}")
+    print(f"{'  (gradient boosting fits)':52}{spent['_fit_frame']:>10.1f}")
+    print(f"{'  (candidate scores, both days)':52}{spent['_candidate_scores']:>10.1f}")
+    print(f"{'  (value at risk, statuses, reason codes)':52}{spent['_assemble_scores']:>10.1f}")
+    print(f"{'reasons in words, en + zh (a language switch)':52}{t_words:>10.1f}")
+    print(f"{'call list, 20 per branch':52}{t_calls:>10.1f}")
     if args.lifecycle:
         t0 = time.perf_counter()
-        lc = lifecycle_stages(engine, as_of=as_of, horizon_days=horizon)
-        print(f"{'lifecycle (12 months)':44}{time.perf_counter() - t0:>10.1f}")
+        lc = churn.lifecycle_stages(engine, as_of=as_of,
+                                    horizon_days=result.scores.attrs["horizon_days"])
+        print(f"{'lifecycle (12 months)':52}{time.perf_counter() - t0:>10.1f}")
         print(lc.counts.tail(3).to_string())
     print(f"peak RSS {peak_mb():,.0f} MB")
-    print(f"training customers {model.n_train_:,} (sampled from the customers not lost at "
-          f"{model.cutoff_.date()}), base rate {model.base_rate_:.1%}")
-    print(scores["status"].value_counts().to_string())
-    print(scores[["churn_risk", "value_at_risk", "risk_reasons"]].head(5).to_string())
+    print()
+    print(f"H = {result.scores.attrs['horizon_days']} days; ranked by "
+          f"{result.scores.attrs['ranked_by']} ({result.scores.attrs['ranked_why']}, "
+          f"{result.scores.attrs['calibration']})")
+    if bt is not None:
+        print(f"backtest: eval {bt.eval_cutoff.date()}, train {bt.train_cutoff}, "
+              f"n_train {bt.n_train:,}")
+        print(bt.metrics.round(3).to_string())
+        print(bt.calibration_sentence("en"))
+    print(result.explanation("en"))
+    print(result.scores["status"].value_counts().to_string())
+    print(f"call list: {int(calls['call_this_week'].sum()):,} calls this week, "
+          f"{int((~calls['call_this_week']).sum()):,} further warnings")
+    print(result.scores[["churn_risk", "value_at_risk"]].assign(
+        risk_reasons=words["en"]).head(5).to_string())
 
 
 if __name__ == "__main__":

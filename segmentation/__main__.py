@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="churn horizon H in days (default: from the purchase cycle)")
     score.add_argument("--lost-after", dest="lost_after", type=int,
                        help="days without a shipment after which a customer counts as lost")
+    score.add_argument("--calls-per-branch", dest="calls_per_branch", type=int, metavar="N",
+                       help="also write the week's call list: each branch's N warned customers "
+                            "with the highest value at risk first, the other warnings below, "
+                            "to OUT with '.calls' before the extension (default: the "
+                            "capacity saved with --preset, if any)")
     score.add_argument("--no-churn", dest="churn", action="store_false",
                        help="skip the churn model (churn_risk, p_alive, clv_12m stay empty)")
     score.add_argument("--clusters", type=int, default=6,
@@ -234,6 +239,12 @@ i18n.register({
 
 def score(args: argparse.Namespace) -> pd.DataFrame:
     """Run the scoring pipeline for parsed CLI arguments; returns the output frame."""
+    return score_and_calls(args)[0]
+
+
+def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The output frame and, with ``--calls-per-branch`` (or a preset's capacity), the
+    call list."""
     from .cleaning import load_files
     from .tiers import score_customers
     from .workspace import Workspace
@@ -259,7 +270,12 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
         raise CliError(f"--clusters {args.clusters}: choose between 2 and 10")
     if args.lost_after is not None and args.lost_after < 1:
         raise CliError(f"--lost-after {args.lost_after}: give a number of days above 0")
-    settings = _load_preset(args.preset) if args.preset else None
+    if args.calls_per_branch is not None and not 1 <= args.calls_per_branch <= 10_000:
+        raise CliError(f"--calls-per-branch {args.calls_per_branch}: give a number of calls "
+                       "from 1 to 10000")
+    settings, preset_calls = _load_preset(args.preset) if args.preset else (None, None)
+    if args.calls_per_branch is None:
+        args.calls_per_branch = preset_calls
     user = cli_user(args)
     if user is not None and not user.can("see_customers"):
         scoped_output(pd.DataFrame(), user, args.lang)  # refuses before any work
@@ -291,23 +307,61 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
     if churn is not None:
         columns = [c for c in CHURN_COLUMNS if c in churn.columns]
         scored = scored.join(churn[columns], how="left")
-    return scoped_output(_output_frame(scored), user, args.lang)
+    calls = (_calls_frame(scored, churn, args.calls_per_branch)
+             if args.calls_per_branch is not None else None)
+    out = scoped_output(_output_frame(scored), user, args.lang)
+    if user is not None and calls is not None:  # the user's customers only, ranks kept
+        calls = calls[calls["customer_id"].astype(str).isin(out["customer_id"].astype(str))]
+        calls = calls.reset_index(drop=True)
+    return out, calls
+
+
+def calls_path(out: Path) -> Path:
+    """Where ``--calls-per-branch`` writes the call list: ``scores.csv`` -> ``scores.calls.csv``."""
+    return out.with_name(f"{out.stem}.calls{out.suffix}")
+
+
+#: Columns of the call list file, in order (those present).
+CALL_COLUMNS = ("customer_id", "branch", "call_this_week", "branch_rank", "tier",
+                "churn_risk", "value_at_risk", "clv_12m", "recency_days", "risk_reasons")
+
+
+def _calls_frame(scored: pd.DataFrame, churn: pd.DataFrame | None,
+                 calls_per_branch: int) -> pd.DataFrame:
+    """The call list of the Churn page (warnings only, capped per branch, the rest below)."""
+    from .churn import call_list
+
+    if churn is None or "status" not in scored.columns:
+        return pd.DataFrame(columns=list(CALL_COLUMNS))
+    warned = scored[scored["status"] == "warning"]
+    if "branch" not in warned.columns and "branch" in churn.columns:
+        warned = warned.join(churn["branch"])
+    listed = call_list(warned, calls_per_branch=calls_per_branch).reset_index()
+    return listed[[c for c in CALL_COLUMNS if c in listed.columns]]
 
 
 def _view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
     """The customer view and (unless ``--no-churn``) the churn scores, from ``engine``."""
-    from .churn import score_churn
+    from .churn import ChurnUnavailable, render_reasons, score_churn
     from .features import customer_view
 
     view = customer_view(engine, as_of=as_of, table_names=table_names)
     churn = None
     if args.churn:
         try:
-            churn = score_churn(engine, as_of=as_of, view=view, lang=args.lang,
-                                horizon_days=args.horizon, lost_after_days=args.lost_after,
-                                table_names=table_names).scores
-        except ValueError as err:  # too little history to learn churn from
+            result = score_churn(engine, as_of=as_of, view=view, lang=None,
+                                 horizon_days=args.horizon, lost_after_days=args.lost_after,
+                                 table_names=table_names)
+        except ChurnUnavailable as err:  # too little data: say what is missing
+            print(f"warning: churn columns left empty: {err.message(args.lang)}",
+                  file=sys.stderr)
+        except ValueError as err:
             print(f"warning: churn columns left empty: {err}", file=sys.stderr)
+        else:
+            # the words come last, in the language asked for (scoring has none)
+            churn = result.scores.assign(risk_reasons=render_reasons(result.scores,
+                                                                     args.lang))
+            print(f"churn: {result.explanation(args.lang)}", file=sys.stderr)
     return view, churn
 
 
@@ -365,28 +419,29 @@ def _from_database(args: argparse.Namespace, as_of):
 
 
 def _load_preset(path: Path):
-    """Tier settings for ``--preset``: a JSON file, a saved preset's name, or ``@default``.
+    """Tier settings and the saved weekly calls per branch (or ``None``) for ``--preset``:
+    a JSON file, a saved preset's name, or ``@default``.
 
     A settings / preset JSON file saved or exported from the app is read as it is;
     otherwise ``path`` names a preset saved in the workspace (``$SEG_WORKSPACE`` or
     ``data/workspace``), and ``@default`` is the workspace's default preset. Any
     problem becomes a one-line :class:`CliError`.
     """
-    from .presets import PresetStore, read_preset_file
+    from .presets import PresetStore, read_preset_calls, read_preset_file
     from .tiers import SettingsError
     from .workspace import default_folder
 
     try:
         if path.is_file():
-            return read_preset_file(path)
+            return read_preset_file(path), read_preset_calls(path)
         store = PresetStore.for_workspace(default_folder())
         if str(path) == "@default":
             settings = store.default_settings()
             if settings is None:
                 raise CliError(f"--preset @default: no default preset in {store.folder}")
-            return settings
+            return settings, store.default_calls_per_branch()
         if str(path) in store:
-            return store.load(str(path))
+            return store.load(str(path)), store.calls_per_branch(str(path))
         raise CliError(f"--preset {path}: no such file, and no saved preset of that name "
                        f"in {store.folder}")
     except OSError as err:
@@ -430,8 +485,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     warnings.showwarning = _one_line_warning
     try:
-        frame = score(args)
+        frame, calls = score_and_calls(args)
         write_output(frame, args.out)
+        if calls is not None:
+            write_output(calls, calls_path(args.out))
+            week = int(calls["call_this_week"].sum()) if len(calls) else 0
+            print(f"call list: {week:,} calls this week (up to {args.calls_per_branch} per "
+                  f"branch), {len(calls) - week:,} further warnings -> {calls_path(args.out)}")
     except CliError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -3,9 +3,10 @@
 Definitions (the page lets the user choose ``H`` and the lost cutoff):
 
 * **Churn within H days.** A customer scored at ``as_of`` *churns* when they
-  make no purchase (transaction with ``amount > 0``) in the days
-  ``(as_of, as_of + H]``. ``H`` is one of :data:`HORIZON_OPTIONS`;
-  :func:`default_horizon` derives a default from the data's purchase cycle.
+  make no purchase (transaction with ``amount >= 0``, see
+  :func:`segmentation.features.is_purchase`) in the days ``(as_of, as_of + H]``.
+  ``H`` is one of :data:`HORIZON_OPTIONS`; :func:`default_horizon` derives a
+  default from the data's purchase cycle and the history available.
 * **Lost.** A customer whose last purchase is more than ``lost_after_days``
   before ``as_of`` is *lost*: shown as lost, never as a warning, and left out
   of training and of the backtest (:func:`default_lost_after`).
@@ -30,9 +31,24 @@ future it is judged on. For a model applied at ``as_of``:
 the model never saw. The baseline it must beat is the plain "days since the
 last shipment".
 
-Reasons per customer (:func:`reasons`) word the two or three signals that
-stand out most on the risky side (or, for low-risk customers, the reassuring
-side) against the whole customer base, in English and Chinese.
+Which score ranks is decided by evidence (:func:`score_churn`): the
+:data:`CANDIDATES` are the time-shifted gradient boosting (:class:`ChurnModel`,
+with BTYD quantities among its features), the BG/NBD probability of no
+purchase in the next H days (needs no shifted labels), the recency rule and a
+blend of ranks. :func:`backtest` judges every candidate that the history
+allows on the latest window, ``(as_of - H, as_of]``; the chosen one beats the
+recency rule on ROC-AUC without trailing it in the top 10 %, or the recency
+rule ranks. The chosen score is calibrated on that backtest (isotonic, Platt
+on small data). Too short a history for any check falls back to BG/NBD (or,
+without repeat buyers, the recency rank) and says so; below
+:data:`MIN_HISTORY_DAYS` days or :data:`MIN_CUSTOMERS` customers,
+:class:`ChurnUnavailable` says what is missing.
+
+Reasons per customer (:func:`reason_codes`) name the two or three signals
+that stand out most on the risky side (or, for low-risk customers, the
+reassuring side) against the whole customer base; :func:`render_reasons`
+words the codes and their values in English or Chinese at the edge, so that
+scoring never depends on the language.
 
 Lifecycle stages (:func:`lifecycle_stages`) classify every customer at each
 month end (new, active, at risk, lapsed, reactivated) and count the flows
@@ -40,23 +56,26 @@ between consecutive months.
 
 Honest limits, as the backtest shows them:
 
-* Calibration holds for the period the model learnt from. When churn moves
-  between that period and the next (seasonality, a wave of departures), the
-  probabilities are off by about as much: on the bundled sample at H = 180 the
-  model predicts 28 % churn where 34.5 % happened, because the half-year
-  after New Year (Spring Festival dip, a planted late wave of decliners)
-  loses more customers than the half-year before it. The ranking is not
-  affected (the model still leads the baseline clearly); read the reliability
-  curve of :class:`Backtest` before quoting a probability as a forecast.
+* The calibration is learnt on the latest window, ``(as_of - H, as_of]``, and
+  applied to the next one. When churn moves between windows (seasonality, a
+  wave of departures) the probabilities are off by about as much; the ranking
+  is not. The reliability curve of :class:`Backtest` is cross-fitted (each half
+  calibrated on the other), so it shows the calibration's own noise, not the
+  drift to the next window.
+* The BG/NBD probability treats a customer without a repeat purchase as alive
+  (its blind spot); only the rate term ranks those customers, which is why it
+  competes on the backtest rather than being trusted by default.
 * The reasons are the signals where a customer stands out most (population
   percentiles), not the model's internal attributions; they are guaranteed
   never to contradict the signal values or the customer's risk level.
 
 Scale: the customer views and the label / same-season / lifecycle queries run
-inside the database; the classifier is fitted on a seeded sample
-(``sample_size``, 200,000 by default) and applied to every customer. At
-1,000,000 customers (10 million transactions) fitting and scoring take about
-half a minute on two cores (``bench/bench_churn.py``).
+inside the database; BG/NBD and the classifier are fitted on seeded samples
+(``sample_size``, 200,000 by default), the backtest judges a sample of that
+size, and every customer is scored. The backtest's window is the final
+model's training window, so its features and labels are computed once
+(``bench/bench_churn.py`` times the whole :func:`score_churn` at 1,000,000
+customers).
 
 Nothing here imports Streamlit or reads the clock: ``as_of`` is an argument.
 """
@@ -76,13 +95,14 @@ from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV, calibration_curve
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from . import i18n
-from .clv import score_clv
+from .clv import BetaGeoModel, btyd_summary, score_clv
 
 # besides the view itself, its table lookup and fetch helpers: the label, complaint and
 # lifecycle queries resolve tables and columns exactly as the view does
@@ -95,29 +115,41 @@ from .features import (
     customer_view,
     data_as_of,
     day_of,
+    is_purchase,
 )
 
 __all__ = [
+    "CANDIDATES",
+    "DEFAULT_CALLS_PER_BRANCH",
     "FEATURE_COLUMNS",
+    "MIN_CUSTOMERS",
+    "MIN_HISTORY_DAYS",
     "HORIZON_OPTIONS",
     "REASON_RULES",
     "SIGNAL_COLUMNS",
     "STAGES",
     "STATUSES",
     "Backtest",
+    "Calibration",
     "ChurnModel",
     "ChurnResult",
+    "ChurnUnavailable",
     "Lifecycle",
     "backtest",
+    "call_list",
     "churn_features",
     "churn_labels",
     "churn_signals",
     "default_horizon",
     "default_lost_after",
+    "history_days",
     "lifecycle_stages",
+    "ranking_explanation",
     "ranking_metrics",
     "reason_candidates",
+    "reason_codes",
     "reasons",
+    "render_reasons",
     "score_churn",
     "top_share_metrics",
     "training_set",
@@ -127,6 +159,21 @@ __all__ = [
 
 #: The horizons the page offers, in days.
 HORIZON_OPTIONS: tuple[int, ...] = (30, 60, 90, 180)
+#: The rankings :func:`backtest` compares, in display order.
+CANDIDATES: tuple[str, ...] = ("gbm", "btyd", "recency", "blend")
+#: Below this much history (days from the first transaction to ``as_of``) or
+#: this many customers with a purchase, no churn warning is computed.
+MIN_HISTORY_DAYS = 60
+MIN_CUSTOMERS = 20
+#: Days of history needed before the earliest feature day of a design.
+_MIN_FEATURE_DAYS = 30
+#: The time-shifted model needs this many training customers, this many of each outcome.
+_MIN_GBM_TRAIN = 100
+_MIN_GBM_CLASS = 10
+#: A backtest judges rankings with at least this many customers of each outcome.
+_MIN_BACKTEST_CLASS = 3
+#: Isotonic calibration from this many backtest customers (and 50 of each outcome); Platt below.
+_ISOTONIC_FROM = 1000
 #: Customer statuses, in display order.
 STATUSES: tuple[str, ...] = ("warning", "ok", "lost")
 #: Lifecycle stages, in display order.
@@ -152,7 +199,8 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "spend_recent", "spend_prior", "spend_change", "ticket_change",
     "n_surveys", "satisfaction_avg", "satisfaction_last", "satisfaction_from",
     "satisfaction_drop", "n_complaints", "complaints_recent", "complaints_open",
-    "p_alive", "expected_purchases_12m", "expected_spend", "clv_12m", "last_year_frequency",
+    "p_alive", "expected_purchases_12m", "expected_spend", "clv_12m", "p_no_purchase",
+    "last_year_frequency",
 )
 _CATEGORICAL: tuple[str, ...] = ("customer_type", "area_type")
 #: A cache of customer views keyed by ``(day, window_days)``.
@@ -365,33 +413,6 @@ i18n.register({
     "churn.column.risk_reasons": {"en": "reasons", "zh": "预警原因"},
     "churn.column.status": {"en": "status", "zh": "状态"},
     # backtest
-    "churn.grade.better": {"en": "better than the baseline", "zh": "优于基准"},
-    "churn.grade.similar": {"en": "similar to the baseline", "zh": "与基准相当"},
-    "churn.grade.worse": {"en": "worse than the baseline", "zh": "不如基准"},
-    "churn.backtest.sentence.better": {
-        "en": "Backtest over {horizon} days: the model finds churners better than simply "
-              "sorting by days since the last shipment (ROC-AUC {auc_model} vs {auc_base}; "
-              "in the top 10% of scores {prec_model} vs {prec_base} churned). The list is "
-              "ranked by the model.",
-        "zh": "{horizon} 天回测：模型识别流失客户的效果优于单纯按“距上次寄件天数”排序"
-              "（ROC-AUC {auc_model} 对 {auc_base}；风险最高的 10% 客户中实际流失 "
-              "{prec_model} 对 {prec_base}）。名单按模型排序。"},
-    "churn.backtest.sentence.similar": {
-        "en": "Backtest over {horizon} days: the model does no better than simply sorting "
-              "by days since the last shipment (ROC-AUC {auc_model} vs {auc_base}; in the "
-              "top 10% of scores {prec_model} vs {prec_base} churned). The list is ranked "
-              "by days since the last shipment instead.",
-        "zh": "{horizon} 天回测：模型并不比单纯按“距上次寄件天数”排序更好"
-              "（ROC-AUC {auc_model} 对 {auc_base}；风险最高的 10% 客户中实际流失 "
-              "{prec_model} 对 {prec_base}）。名单改按距上次寄件天数排序。"},
-    "churn.backtest.sentence.worse": {
-        "en": "Backtest over {horizon} days: the model is worse than simply sorting by days "
-              "since the last shipment (ROC-AUC {auc_model} vs {auc_base}; in the top 10% "
-              "of scores {prec_model} vs {prec_base} churned). The list is ranked by days "
-              "since the last shipment instead.",
-        "zh": "{horizon} 天回测：模型不如单纯按“距上次寄件天数”排序"
-              "（ROC-AUC {auc_model} 对 {auc_base}；风险最高的 10% 客户中实际流失 "
-              "{prec_model} 对 {prec_base}）。名单改按距上次寄件天数排序。"},
     "churn.backtest.calibration": {
         "en": "Calibration: on average the model predicted {predicted} churn and {observed} "
               "of these customers churned.",
@@ -402,19 +423,100 @@ i18n.register({
               "up to {as_of}, which the model never saw.",
         "zh": "用 {train_cutoff} 的特征及其后至 {eval_cutoff} 的结果训练；再用 "
               "{eval_cutoff} 的特征预测、与截至 {as_of} 的实际结果对比（模型训练时从未见过）。"},
-    "churn.model.model": {"en": "model", "zh": "模型"},
-    "churn.model.baseline": {"en": "days since last shipment", "zh": "距上次寄件天数"},
-    "churn.ranked_by.model": {"en": "ranked by the churn model", "zh": "按流失模型排序"},
-    "churn.ranked_by.baseline": {
-        "en": "ranked by days since the last shipment (the model did not beat this baseline "
-              "in the backtest)",
-        "zh": "按距上次寄件天数排序（回测中模型未能胜过这一基准）"},
+    "churn.backtest.design_label_free": {
+        "en": "Judged on features at {eval_cutoff} against what happened up to {as_of}, "
+              "which none of the rankings saw.",
+        "zh": "用 {eval_cutoff} 的特征预测，与截至 {as_of} 的实际结果对比"
+              "（各种排序都未见过这些结果）。"},
     "churn.metric.roc_auc": {"en": "ROC-AUC", "zh": "ROC-AUC"},
     "churn.metric.precision_top10": {"en": "precision in top 10%", "zh": "前 10% 命中率"},
     "churn.metric.recall_top10": {"en": "recall in top 10%", "zh": "前 10% 覆盖率"},
     "churn.metric.lift_top10": {"en": "lift in top 10%", "zh": "前 10% 提升度"},
     "churn.metric.base_rate": {"en": "churn rate", "zh": "流失率"},
     "churn.metric.n": {"en": "customers", "zh": "客户数"},
+    # candidates and the choice between them
+    "churn.candidate.gbm": {"en": "time-shifted model (gradient boosting)",
+                            "zh": "时移模型（梯度提升）"},
+    "churn.candidate.btyd": {"en": "BG/NBD probability of no purchase",
+                             "zh": "BG/NBD 未购买概率"},
+    "churn.candidate.recency": {"en": "days since the last shipment", "zh": "距上次寄件天数"},
+    "churn.candidate.blend": {"en": "blend of ranks", "zh": "排名组合"},
+    "churn.why.best": {
+        "en": "Ranked by the {model}: the best of {n} rankings checked on the latest {horizon} "
+              "days (ROC-AUC {auc} against {auc_base} for days since the last shipment; "
+              "{prec} against {prec_base} churned in the top 10%).",
+        "zh": "按{model}排序：在最近 {horizon} 天的回测中，它是 {n} 种排序里最好的"
+              "（ROC-AUC {auc}，按距上次寄件天数为 {auc_base}；风险最高的 10% 中实际流失 "
+              "{prec}，对比 {prec_base}）。"},
+    "churn.why.no_better": {
+        "en": "Ranked by days since the last shipment: no model beat it on the latest {horizon} "
+              "days (best: the {best}, ROC-AUC {auc} against {auc_base}; top 10% {prec} "
+              "against {prec_base}).",
+        "zh": "按距上次寄件天数排序：在最近 {horizon} 天的回测中没有模型胜过它"
+              "（最好的是{best}，ROC-AUC {auc} 对 {auc_base}；前 10% 命中率 {prec} 对 "
+              "{prec_base}）。"},
+    "churn.why.no_outcome": {
+        "en": "Ranked by the {model}, unchecked: in the latest {horizon} days {outcome}, so "
+              "no ranking could be compared with what happened.",
+        "zh": "按{model}排序（未经检验）：最近 {horizon} 天内{outcome}，无法用实际结果比较"
+              "各种排序。"},
+    "churn.why.outcome_all": {"en": "every customer checked churned",
+                              "zh": "所有被检验的客户都流失了"},
+    "churn.why.outcome_none": {"en": "no customer checked churned",
+                               "zh": "没有被检验的客户流失"},
+    "churn.why.outcome_few": {"en": "too few customers churned or stayed ({churned} and "
+                                    "{stayed})",
+                              "zh": "流失或留存的客户太少（分别为 {churned} 和 {stayed} 位）"},
+    "churn.why.short": {
+        "en": "Ranked by the {model}, unchecked: checking a {horizon}-day warning needs "
+              "{need} days of history and the data cover {have}; the BG/NBD probability "
+              "needs no past outcomes. Load more history for a checked ranking.",
+        "zh": "按{model}排序（未经检验）：检验 {horizon} 天的预警需要 {need} 天历史数据，"
+              "当前数据仅覆盖 {have} 天；BG/NBD 概率无需历史结果。导入更长的历史数据即可"
+              "得到经过检验的排序。"},
+    "churn.why.rank_only": {
+        "en": "Ranked by days since the last shipment, unchecked; the risk shown is the "
+              "customer's rank between 0 and 1, not a probability: {detail}. Load more "
+              "history for a checked probability.",
+        "zh": "按距上次寄件天数排序（未经检验）；显示的风险是客户在 0 到 1 之间的排名，"
+              "并非概率：{detail}。导入更长的历史数据即可得到经过检验的概率。"},
+    "churn.why.rank_note": {
+        "en": "The risk shown is the customer's rank between 0 and 1, not a probability.",
+        "zh": "显示的风险是客户在 0 到 1 之间的排名，并非概率。"},
+    "churn.why.no_btyd": {"en": "BG/NBD cannot be fitted without repeat buyers",
+                          "zh": "没有重复购买的客户，无法拟合 BG/NBD"},
+    "churn.why.calibrated": {
+        "en": "Its probabilities are calibrated on that backtest ({method}).",
+        "zh": "其概率已在该回测上校准（{method}）。"},
+    "churn.calibration.isotonic": {"en": "isotonic regression", "zh": "保序回归"},
+    "churn.calibration.platt": {"en": "Platt scaling", "zh": "Platt 缩放"},
+    "churn.unused.history": {
+        "en": "The time-shifted model was not trained: it needs {need} days of history for a "
+              "{horizon}-day horizon and the data cover {have} (a shorter horizon or more "
+              "history makes it possible).",
+        "zh": "未训练时移模型：{horizon} 天的预测期需要 {need} 天历史数据，当前数据仅覆盖 "
+              "{have} 天（缩短预测期或导入更长历史即可）。"},
+    "churn.unused.few": {
+        "en": "The time-shifted model was not trained: only {n} customers to learn from "
+              "(it needs {min}, with at least {min_class} of each outcome).",
+        "zh": "未训练时移模型：可供学习的客户只有 {n} 位（至少需要 {min} 位，且流失与留存"
+              "各不少于 {min_class} 位）。"},
+    "churn.unused.failed": {
+        "en": "The time-shifted model could not be trained ({detail}).",
+        "zh": "时移模型训练失败（{detail}）。"},
+    "churn.unused.btyd": {
+        "en": "The BG/NBD probability is not available: no customer bought twice.",
+        "zh": "BG/NBD 概率不可用：没有客户购买过两次。"},
+    "churn.unavailable.history": {
+        "en": "Churn warnings need at least {min} days of history; the data cover {days} days "
+              "({start} to {as_of}). Load a longer history or choose a later analysis date.",
+        "zh": "流失预警至少需要 {min} 天的历史数据；当前数据仅覆盖 {days} 天（{start} 至 "
+              "{as_of}）。请导入更长的历史数据或选择更晚的分析日期。"},
+    "churn.unavailable.customers": {
+        "en": "Churn warnings need at least {min} customers with a purchase; the data have "
+              "{n}. Load the whole branch or network, or widen the filters.",
+        "zh": "流失预警至少需要 {min} 位有购买记录的客户；当前数据只有 {n} 位。请导入整个网点"
+              "或全网数据，或放宽筛选条件。"},
     "churn.definition": {
         "en": "A customer churns when they make no shipment in the {horizon} days after the "
               "analysis date; customers without a shipment for more than {lost} days count "
@@ -440,31 +542,85 @@ def typical_interval(view: pd.DataFrame) -> float:
     return float(np.median(rep)) if len(rep) else math.nan
 
 
-def default_horizon(view: pd.DataFrame) -> int:
-    """The default churn horizon H: the smallest option at least twice the typical cycle.
+def history_days(view: pd.DataFrame) -> int:
+    """Days from the first transaction in the view to its ``as_of`` (0 for an empty view)."""
+    _require(view, ("first_date",))
+    if view.empty or "as_of" not in view.attrs:
+        return 0
+    first = pd.to_datetime(view["first_date"]).min()
+    return int((_as_day(view.attrs["as_of"]) - first).days) if pd.notna(first) else 0
 
-    ``H`` = the smallest of :data:`HORIZON_OPTIONS` (30, 60, 90, 180) that is
-    at least 2 x :func:`typical_interval` (the median purchase interval of
+
+def _shifted_need(horizon_days: int) -> int:
+    """History the time-shifted model needs to be trained and checked: ``2 H`` plus a month."""
+    return 2 * int(horizon_days) + _MIN_FEATURE_DAYS
+
+
+def _backtest_need(horizon_days: int) -> int:
+    """History a backtest of the label-free rankings needs: ``H`` plus a month."""
+    return int(horizon_days) + _MIN_FEATURE_DAYS
+
+
+def default_horizon(view: pd.DataFrame, *, history: int | None = None) -> int:
+    """The default churn horizon H, from the purchase cycle and the history available.
+
+    The cycle: the smallest of :data:`HORIZON_OPTIONS` (30, 60, 90, 180) that
+    is at least 2 x :func:`typical_interval` (the median purchase interval of
     repeat buyers), so that a customer on their usual rhythm would normally buy
-    twice within the horizon and one missed purchase is not yet "churn". The
-    largest option (180) when the cycle is longer, or when there are no
-    repeat buyers to measure it.
+    twice within the horizon and one missed purchase is not yet "churn"; the
+    largest option (180) when the cycle is longer, or when there are no repeat
+    buyers to measure it.
+
+    The history: the time-shifted model is trained on features at ``as_of - H``
+    and checked on features at ``as_of - 2 H``, so it needs ``2 H + 30`` days.
+    When ``history`` (days, see :func:`history_days`) is given, H is the
+    largest option up to the cycle's that fits; the smallest option when none
+    does (the label-free rankings then take over, see :func:`score_churn`).
 
     Parameters
     ----------
     view : customer view with ``frequency`` and ``avg_interval_days``.
+    history : days of history; ``None`` ignores it.
 
     Returns
     -------
     int, one of :data:`HORIZON_OPTIONS`.
     """
     cycle = typical_interval(view)
-    if not np.isfinite(cycle):
-        return HORIZON_OPTIONS[-1]
-    for option in HORIZON_OPTIONS:
-        if option >= 2 * cycle:
-            return option
-    return HORIZON_OPTIONS[-1]
+    by_cycle = HORIZON_OPTIONS[-1]
+    if np.isfinite(cycle):
+        by_cycle = next((h for h in HORIZON_OPTIONS if h >= 2 * cycle), HORIZON_OPTIONS[-1])
+    if history is None:
+        return by_cycle
+    fitting = [h for h in HORIZON_OPTIONS if h <= by_cycle and _shifted_need(h) <= history]
+    return max(fitting) if fitting else HORIZON_OPTIONS[0]
+
+
+class ChurnUnavailable(ValueError):
+    """Too little data for any churn warning; :meth:`message` says what is missing.
+
+    ``code`` is "history" or "customers" (text key ``churn.unavailable.<code>``).
+    """
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        return i18n.t(f"churn.unavailable.{self.code}", lang, **self.params)
+
+
+def check_enough_data(view: pd.DataFrame) -> None:
+    """Raise :class:`ChurnUnavailable` below :data:`MIN_HISTORY_DAYS` / :data:`MIN_CUSTOMERS`."""
+    buyers = int((view["frequency"].to_numpy() > 0).sum()) if "frequency" in view else 0
+    if buyers < MIN_CUSTOMERS:
+        raise ChurnUnavailable("customers", min=MIN_CUSTOMERS, n=buyers)
+    days = history_days(view)
+    if days < MIN_HISTORY_DAYS:
+        as_of = _as_day(view.attrs["as_of"])
+        raise ChurnUnavailable("history", min=MIN_HISTORY_DAYS, days=days,
+                               start=(as_of - pd.Timedelta(days=days)).date().isoformat(),
+                               as_of=as_of.date().isoformat())
 
 
 def default_lost_after(view: pd.DataFrame, horizon_days: int) -> int:
@@ -738,6 +894,8 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
                             typical_interval_days=typical_interval_days,
                             complaint_category=category)
     clv = score_clv(view, as_of=day, sample_size=sample_size, random_state=random_state)
+    clv["p_no_purchase"] = _p_no_purchase(view, clv.attrs.get("bgnbd"), as_of=day,
+                                          horizon_days=horizon)
     keep = [c for c in view.columns if c not in signals.columns and c not in clv.columns]
     features = pd.concat([view[keep], signals, clv], axis=1)
     year_ago = day - pd.Timedelta(days=365)
@@ -753,6 +911,18 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
     return features
 
 
+def _p_no_purchase(view: pd.DataFrame, params: Mapping[str, float] | None, *,
+                   as_of: pd.Timestamp, horizon_days: int, unit_days: float = 7.0) -> np.ndarray:
+    """BG/NBD probability of no purchase in the next H days (NaN without a fitted BG/NBD)."""
+    if not params or view.empty:
+        return np.full(len(view), np.nan)
+    summary = btyd_summary(view, as_of=as_of, unit_days=unit_days)
+    bg = BetaGeoModel()
+    bg.r_, bg.alpha_, bg.a_, bg.b_ = (float(params[k]) for k in ("r", "alpha", "a", "b"))
+    return bg.p_no_purchase(horizon_days / unit_days, summary["frequency_btyd"],
+                            summary["recency_btyd"], summary["T_btyd"])
+
+
 def _purchase_days(bind: sa.Engine | sa.Connection, *, after: pd.Timestamp,
                    until: pd.Timestamp, index: pd.Index,
                    table_names: Mapping[str, str] | None) -> pd.Series:
@@ -766,7 +936,7 @@ def _purchase_days(bind: sa.Engine | sa.Connection, *, after: pd.Timestamp,
         query = (sa.select(cid.label("customer_id"),
                            sa.func.count(sa.distinct(day_of(date))).label("days"))
                  .select_from(tx.table)
-                 .where(date >= lo, date < hi, tx.c("amount") > 0, cid.is_not(None))
+                 .where(date >= lo, date < hi, is_purchase(tx.c("amount")), cid.is_not(None))
                  .group_by(cid))
         raw = _fetch(conn, query)
     counts = pd.Series(pd.to_numeric(raw["days"]).to_numpy(dtype="int64"),
@@ -1101,7 +1271,7 @@ class ChurnModel(BaseEstimator):
                                                       table_names=table_names))
         return risk["model_risk"].rename("churn_risk")
 
-    def score(self, bind: sa.Engine | sa.Connection, *, as_of=None, lang: str = "en",
+    def score(self, bind: sa.Engine | sa.Connection, *, as_of=None, lang: str | None = "en",
               use_baseline: bool = False, table_names: Mapping[str, str] | None = None,
               view: pd.DataFrame | None = None) -> pd.DataFrame:
         """Risk, value at risk, status and reasons for every customer at ``as_of``.
@@ -1148,48 +1318,67 @@ class ChurnModel(BaseEstimator):
         features = self.features_at(bind, as_of=as_of, table_names=table_names, view=view)
         return self.score_features(features, lang=lang, use_baseline=use_baseline)
 
-    def score_features(self, features: pd.DataFrame, *, lang: str = "en",
+    def score_features(self, features: pd.DataFrame, *, lang: str | None = "en",
                        use_baseline: bool = False) -> pd.DataFrame:
         """:meth:`score` on a frame of :func:`churn_features` (see :meth:`score`)."""
         risk = self.predict_features(features)
         lost = risk["lost"].to_numpy()
         churn = (risk["baseline_risk"] if use_baseline else risk["model_risk"]).to_numpy()
-        status = np.where(lost, "lost",
-                          np.where(churn >= self.warning_threshold, "warning", "ok"))
-        clv = features["clv_12m"].to_numpy(dtype="float64")
-        fallback = (features["monetary_total"].to_numpy(dtype="float64") * 365.0
-                    / np.maximum(features["tenure_days"].to_numpy(dtype="float64"), 365.0))
-        value = np.where(np.isfinite(clv), clv, np.clip(np.nan_to_num(fallback), 0, None))
-        live = churn[~lost]
-        high = float(np.quantile(live, 1 - _TOP_SHARE)) if len(live) else math.nan
-        signals = features[list(SIGNAL_COLUMNS)]
-        signals.attrs.update(features.attrs)
-        why = reasons(signals, pd.Series(churn, index=features.index), lang=lang,
-                      high_risk=high, lost=pd.Series(lost, index=features.index))
-        out = pd.DataFrame({
-            "status": pd.array(status, dtype="str"),
-            "churn_risk": churn,
-            "model_risk": risk["model_risk"].to_numpy(),
-            "baseline_risk": risk["baseline_risk"].to_numpy(),
-            "p_alive": features["p_alive"].to_numpy(dtype="float64"),
-            "expected_purchases_12m": features["expected_purchases_12m"].to_numpy(
-                dtype="float64"),
-            "clv_12m": clv,
-            "expected_value": value,
-            "value_at_risk": np.where(lost, 0.0, churn * value),
-            "reason_codes": why["reason_codes"].array,
-            "risk_reasons": why["risk_reasons"].array,
-        }, index=features.index)
-        extra = [c for c in ("branch", "region", "customer_type") if c in features.columns]
-        out = pd.concat([out, signals, features[extra]], axis=1)
-        # lost last, then by value at risk; the stable sort keeps customer_id order in ties
-        order = np.lexsort((-out["value_at_risk"].to_numpy(), lost))
-        out = out.iloc[order]
-        out.attrs.update(as_of=features.attrs.get("as_of"), horizon_days=int(self.horizon_days),
-                         lost_after_days=self.lost_after_days_, high_risk_threshold=high,
-                         ranked_by="baseline" if use_baseline else "model",
-                         window_days=features.attrs.get("window_days"))
+        out = _assemble_scores(features, churn, lost, warning_threshold=self.warning_threshold,
+                               extra={"model_risk": risk["model_risk"].to_numpy(),
+                                      "baseline_risk": risk["baseline_risk"].to_numpy()})
+        out.attrs.update(horizon_days=int(self.horizon_days),
+                         lost_after_days=self.lost_after_days_,
+                         ranked_by="baseline" if use_baseline else "model")
+        if lang is not None:
+            out["risk_reasons"] = render_reasons(out, lang)
         return out
+
+
+def _expected_value(features: pd.DataFrame) -> np.ndarray:
+    """``clv_12m``, else the spend of the last year annualised from the history."""
+    clv = features["clv_12m"].to_numpy(dtype="float64")
+    fallback = (features["monetary_total"].to_numpy(dtype="float64") * 365.0
+                / np.maximum(features["tenure_days"].to_numpy(dtype="float64"), 365.0))
+    return np.where(np.isfinite(clv), clv, np.clip(np.nan_to_num(fallback), 0, None))
+
+
+def _assemble_scores(features: pd.DataFrame, churn: np.ndarray, lost: np.ndarray, *,
+                     warning_threshold: float, extra: Mapping[str, np.ndarray] | None = None
+                     ) -> pd.DataFrame:
+    """The scores frame (see :meth:`ChurnModel.score`), reason codes without words."""
+    status = np.where(lost, "lost", np.where(churn >= warning_threshold, "warning", "ok"))
+    value = _expected_value(features)
+    live = churn[~lost]
+    high = float(np.quantile(live, 1 - _TOP_SHARE)) if len(live) else math.nan
+    signals = features[list(SIGNAL_COLUMNS)]
+    signals.attrs.update(features.attrs)
+    why = reason_codes(signals, pd.Series(churn, index=features.index), high_risk=high,
+                       lost=pd.Series(lost, index=features.index))
+    columns: dict[str, object] = {
+        "status": pd.array(status, dtype="str"),
+        "churn_risk": churn,
+        **(extra or {}),
+        "p_alive": features["p_alive"].to_numpy(dtype="float64"),
+        "expected_purchases_12m": features["expected_purchases_12m"].to_numpy(
+            dtype="float64"),
+        "clv_12m": features["clv_12m"].to_numpy(dtype="float64"),
+        "expected_value": value,
+        "value_at_risk": np.where(lost, 0.0, churn * value),
+        "reason_codes": why["reason_codes"].array,
+    }
+    out = pd.DataFrame(columns, index=features.index)
+    attributes = [c for c in ("branch", "region", "customer_type") if c in features.columns]
+    out = pd.concat([out, signals, features[attributes]], axis=1)
+    # lost last, then by value at risk; the stable sort keeps customer_id order in ties
+    order = np.lexsort((-out["value_at_risk"].to_numpy(), lost))
+    out = out.iloc[order]
+    out.attrs.update(as_of=features.attrs.get("as_of"), high_risk_threshold=high,
+                     window_days=features.attrs.get("window_days"),
+                     typical_interval_days=features.attrs.get("typical_interval_days"),
+                     satisfaction_scale=features.attrs.get("satisfaction_scale", (1.0, 5.0)),
+                     warning_threshold=float(warning_threshold))
+    return out
 
 
 # --------------------------------------------------------------------------- metrics
@@ -1266,49 +1455,170 @@ def ranking_metrics(y_true, score, *, share: float = _TOP_SHARE) -> dict[str, fl
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """A map from a candidate's score to a churn probability, learned on the backtest.
+
+    ``method``: "isotonic" (:class:`sklearn.isotonic.IsotonicRegression`, from
+    :data:`_ISOTONIC_FROM` backtest customers), "platt" (a logistic regression
+    on the score: log days for the recency rule, log-odds for probabilities,
+    the rank for the blend), "identity" (a probability used as it is) or
+    "rank" (the score's percentile among the customers scored: a rank, not a
+    probability; only when nothing could be checked).
+    """
+
+    candidate: str
+    method: str
+    model: object = field(default=None, repr=False)
+
+    def __call__(self, score) -> np.ndarray:
+        s = np.asarray(score, dtype="float64")
+        if len(s) == 0:
+            return s
+        if self.method == "identity":
+            return np.clip(np.nan_to_num(s, nan=0.5), 0.0, 1.0)
+        if self.method == "rank":
+            return _pct_rank(s)
+        x = _calibration_x(self.candidate, s)
+        if self.method == "isotonic":
+            return np.clip(self.model.predict(x), 0.0, 1.0)
+        return self.model.predict_proba(x.reshape(-1, 1))[:, 1]
+
+    @property
+    def calibrated(self) -> bool:
+        """True when learned from outcomes (isotonic or Platt)."""
+        return self.method in ("isotonic", "platt")
+
+    @classmethod
+    def fit(cls, candidate: str, score, y, *, method: str = "auto") -> Calibration:
+        """Learn the map on backtest scores ``score`` and outcomes ``y`` (bool)."""
+        s = np.asarray(score, dtype="float64")
+        y = np.asarray(y, dtype=bool)
+        if method == "auto":
+            few = min(y.sum(), (~y).sum())
+            method = "isotonic" if len(y) >= _ISOTONIC_FROM and few >= 50 else "platt"
+        x = _calibration_x(candidate, s)
+        if method == "isotonic":
+            model = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True,
+                                       out_of_bounds="clip").fit(x, y.astype("float64"))
+        elif method == "platt":
+            model = LogisticRegression(C=1e4).fit(x.reshape(-1, 1), y)
+        else:
+            raise ValueError(f"method must be 'auto', 'isotonic' or 'platt', got {method!r}")
+        return cls(candidate, method, model)
+
+
+def _calibration_x(candidate: str, score: np.ndarray) -> np.ndarray:
+    """The score on the scale a Platt fit is linear in."""
+    if candidate == "recency":
+        return np.log1p(np.clip(np.nan_to_num(score, nan=0.0), 0, None))
+    if candidate in ("gbm", "btyd"):
+        p = np.clip(np.nan_to_num(score, nan=0.5), 1e-6, 1 - 1e-6)
+        return np.log(p / (1 - p))
+    return np.nan_to_num(score, nan=0.5)
+
+
+def _pct_rank(values: np.ndarray) -> np.ndarray:
+    """Average-rank percentile in (0, 1] (missing values rank lowest)."""
+    if len(values) == 0:
+        return np.asarray(values, dtype="float64")
+    v = pd.Series(np.asarray(values, dtype="float64"))
+    return v.rank(pct=True, method="average", na_option="bottom").to_numpy(dtype="float64")
+
+
+def _candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None) -> dict[str, np.ndarray]:
+    """Every available candidate's score (higher = riskier) for the rows of ``features``.
+
+    ``blend``: the mean percentile rank of the two model scores (the
+    time-shifted model and the BG/NBD probability), or of the one available
+    with the recency rule.
+    """
+    out: dict[str, np.ndarray] = {}
+    if gbm is not None and len(features):
+        x = _matrix(features, gbm.feature_names_, gbm.categories_)
+        with threadpool_limits(gbm.n_threads, user_api="openmp"):
+            out["gbm"] = gbm.classifier_.predict_proba(x)[:, 1]
+    p0 = features["p_no_purchase"].to_numpy(dtype="float64")
+    if len(p0) and np.isfinite(p0).all():
+        out["btyd"] = p0
+    out["recency"] = np.nan_to_num(features["recency_days"].to_numpy(dtype="float64"))
+    parts = [out[c] for c in ("gbm", "btyd") if c in out]
+    if len(parts) == 1:
+        parts.append(out["recency"])
+    if len(parts) == 2:
+        out["blend"] = (_pct_rank(parts[0]) + _pct_rank(parts[1])) / 2.0
+    return {c: out[c] for c in CANDIDATES if c in out}
+
+
+def _gbm_problem(labels: pd.Series) -> tuple[str, dict] | None:
+    """Why the time-shifted model cannot be trained on ``labels`` (None when it can)."""
+    y = labels.to_numpy(dtype=bool)
+    if len(y) < _MIN_GBM_TRAIN or min(y.sum(), (~y).sum()) < _MIN_GBM_CLASS:
+        return "few", {"n": len(y), "min": _MIN_GBM_TRAIN, "min_class": _MIN_GBM_CLASS}
+    return None
+
+
+@dataclass(frozen=True)
 class Backtest:
-    """The out-of-time check of the churn model against the recency baseline.
+    """The out-of-time check of every candidate ranking, and the choice between them.
 
     Attributes
     ----------
-    as_of, eval_cutoff, train_cutoff : the last label day, the scoring day of
-        the evaluation (``as_of - H``) and of the training features (``as_of - 2H``).
-    horizon_days, lost_after_days : H and the lost cutoff used.
-    metrics : DataFrame indexed by "model" / "baseline" with ``roc_auc``,
-        ``precision_top10``, ``recall_top10``, ``lift_top10``, ``base_rate``, ``n``.
-    reliability : DataFrame with ``mean_predicted``, ``observed`` and ``n`` per
-        bin of the model's probability (quantile bins, from
-        :func:`sklearn.calibration.calibration_curve`).
-    mean_predicted, observed_rate, brier : calibration summary of the model.
-    grade : "better", "similar" or "worse" (the model against the baseline).
-    use_baseline : True unless the model is "better": rank by the baseline.
-    n_train : training customers of the backtest model.
-    scores : per evaluated customer ``model_risk``, ``baseline_risk``,
-        ``recency_days`` and ``churned`` (for charts and further checks).
+    as_of, eval_cutoff : the last label day and the scoring day of the
+        evaluation (``as_of - H``); ``train_cutoff`` the feature day of the
+        time-shifted model's training (``as_of - 2H``; ``None`` when it was not trained).
+    horizon_days, lost_after_days, history_days : H, the lost cutoff, the days of history.
+    metrics : DataFrame indexed by the candidates checked (:data:`CANDIDATES`
+        order) with ``roc_auc``, ``precision_top10``, ``recall_top10``,
+        ``lift_top10``, ``base_rate``, ``n``.
+    unused : candidate -> (reason code, parameters) for those not checked
+        (text keys ``churn.unused.<code>``).
+    chosen : the candidate that ranks; ``why`` the reason code
+        ("best", "no_better" or "no_outcome", text keys ``churn.why.<code>``)
+        and ``why_params`` its figures.
+    calibration : the :class:`Calibration` of the chosen score.
+    reliability : ``mean_predicted``, ``observed``, ``n`` per quantile bin of
+        the chosen score's calibrated probability, cross-fitted (two halves,
+        each calibrated on the other), so that the curve is not flattered by
+        the calibration itself; ``mean_predicted``, ``observed_rate``,
+        ``brier`` summarise it.
+    n_train : training customers of the time-shifted model (0 when not trained).
+    lost_churn_rate : share of the customers lost at ``eval_cutoff`` who did not come back.
+    scores : per evaluated customer, each candidate's score and ``churned``.
     """
 
     as_of: pd.Timestamp
     eval_cutoff: pd.Timestamp
-    train_cutoff: pd.Timestamp
+    train_cutoff: pd.Timestamp | None
     horizon_days: int
     lost_after_days: int
+    history_days: int
     metrics: pd.DataFrame
+    unused: dict
+    chosen: str
+    why: str
+    why_params: dict
+    calibration: Calibration
     reliability: pd.DataFrame
     mean_predicted: float
     observed_rate: float
     brier: float
-    grade: str
-    use_baseline: bool
     n_train: int
+    lost_churn_rate: float
     scores: pd.DataFrame = field(repr=False)
 
+    @property
+    def grade(self) -> str:
+        """"better" when a model ranks (it beat the recency rule), else "similar"."""
+        return "better" if self.chosen != "recency" and self.why == "best" else "similar"
+
+    @property
+    def use_baseline(self) -> bool:
+        """True when the recency rule ranks."""
+        return self.chosen == "recency"
+
     def sentence(self, lang: str = "en") -> str:
-        """The plain-language verdict, with the figures, in ``lang``."""
-        m, b = self.metrics.loc["model"], self.metrics.loc["baseline"]
-        return i18n.t(f"churn.backtest.sentence.{self.grade}", lang, horizon=self.horizon_days,
-                      auc_model=f"{m['roc_auc']:.2f}", auc_base=f"{b['roc_auc']:.2f}",
-                      prec_model=i18n.fmt_pct(m["precision_top10"], lang, decimals=0),
-                      prec_base=i18n.fmt_pct(b["precision_top10"], lang, decimals=0))
+        """Which ranking was chosen and why, with the figures, in ``lang``."""
+        return _why_text(self.chosen, self.why, self.why_params, lang)
 
     def calibration_sentence(self, lang: str = "en") -> str:
         """Mean predicted against observed churn, in ``lang``."""
@@ -1318,10 +1628,19 @@ class Backtest:
 
     def design_sentence(self, lang: str = "en") -> str:
         """Which dates were used for what, in ``lang``."""
+        if self.train_cutoff is None:
+            return i18n.t("churn.backtest.design_label_free", lang,
+                          eval_cutoff=self.eval_cutoff.date().isoformat(),
+                          as_of=self.as_of.date().isoformat())
         return i18n.t("churn.backtest.design", lang,
                       train_cutoff=self.train_cutoff.date().isoformat(),
                       eval_cutoff=self.eval_cutoff.date().isoformat(),
                       as_of=self.as_of.date().isoformat())
+
+    def unused_sentences(self, lang: str = "en") -> list[str]:
+        """Why candidates were left out, in ``lang``."""
+        return [i18n.t(f"churn.unused.{code}", lang, **params)
+                for code, params in self.unused.values()]
 
 
 def _grade(model: Mapping[str, float], base: Mapping[str, float]) -> str:
@@ -1337,26 +1656,189 @@ def _grade(model: Mapping[str, float], base: Mapping[str, float]) -> str:
     return "similar"
 
 
+def _choose(metrics: pd.DataFrame) -> tuple[str, str, dict]:
+    """The best candidate that beats the recency rule on ROC-AUC and is not behind it in the
+    top 10 %, else the recency rule; with the reason code and its figures."""
+    rec = metrics.loc["recency"]
+    others = metrics.drop(index="recency")
+    eligible = others[(others["roc_auc"] > rec["roc_auc"])
+                      & (others["precision_top10"] >= rec["precision_top10"] - 1e-12)]
+    figures = {"auc_base": float(rec["roc_auc"]), "prec_base": float(rec["precision_top10"]),
+               "n": len(metrics)}
+    if len(eligible):
+        best = eligible.sort_values(["roc_auc", "precision_top10"], ascending=False,
+                                    kind="stable").index[0]
+        return best, "best", {**figures, "auc": float(eligible.loc[best, "roc_auc"]),
+                              "prec": float(eligible.loc[best, "precision_top10"])}
+    if len(others):
+        best = others.sort_values(["roc_auc", "precision_top10"], ascending=False,
+                                  kind="stable").index[0]
+        figures.update(best=best, auc=float(others.loc[best, "roc_auc"]),
+                       prec=float(others.loc[best, "precision_top10"]))
+    else:
+        figures.update(best="recency", auc=figures["auc_base"], prec=figures["prec_base"])
+    return "recency", "no_better", figures
+
+
+def _cross_fitted(candidate: str, score: np.ndarray, y: np.ndarray,
+                  random_state: int) -> np.ndarray:
+    """Calibrated probabilities, each half calibrated on the other (stratified, seeded)."""
+    rng = np.random.default_rng(random_state)
+    fold = np.zeros(len(y), dtype=int)
+    for cls in (False, True):
+        idx = np.flatnonzero(y == cls)
+        fold[rng.permutation(idx)[: len(idx) // 2]] = 1
+    out = np.empty(len(y))
+    for k in (0, 1):
+        train = fold != k
+        if min(y[train].sum(), (~y[train]).sum()) < 1:
+            out[~train] = y[train].mean() if train.any() else 0.5
+            continue
+        # the same method as the final map, decided on the whole backtest
+        method = "isotonic" if (len(y) >= _ISOTONIC_FROM
+                                and min(y.sum(), (~y).sum()) >= 50) else "platt"
+        cal = Calibration.fit(candidate, score[train], y[train], method=method)
+        out[~train] = cal(score[~train])
+    return out
+
+
+def _reliability(y: np.ndarray, p: np.ndarray, n_bins: int) -> tuple[pd.DataFrame, float]:
+    if 0 < y.sum() < len(y) and len(y) >= 2 * n_bins:
+        observed, predicted = calibration_curve(y, p, n_bins=n_bins, strategy="quantile")
+        edges = np.percentile(p, np.linspace(0, 100, n_bins + 1))
+        counts = np.bincount(np.searchsorted(edges[1:-1], p), minlength=n_bins)
+        counts = counts[counts > 0].astype("int64")
+        if len(counts) == len(observed):
+            return (pd.DataFrame({"mean_predicted": predicted, "observed": observed,
+                                  "n": counts}), float(brier_score_loss(y, p)))
+    brier = float(brier_score_loss(y, p)) if 0 < y.sum() < len(y) else math.nan
+    return (pd.DataFrame(columns=["mean_predicted", "observed", "n"], dtype="float64"), brier)
+
+
+@dataclass(frozen=True)
+class _BacktestRun:
+    """A backtest plus what the final fit reuses (dropped after :func:`score_churn`)."""
+
+    backtest: Backtest
+    features: pd.DataFrame
+    labels: pd.Series
+    live: np.ndarray
+
+
+def _run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int | None,
+                  history: int, n_bins: int, table_names, views: ViewCache | None,
+                  model_params: Mapping[str, object]) -> _BacktestRun:
+    window = int(model_params.get("window_days", 90))
+    sample_size = model_params.get("sample_size", 200_000)
+    random_state = int(model_params.get("random_state", 7))
+    eval_cutoff = day - pd.Timedelta(days=horizon)
+    features = churn_features(bind, as_of=eval_cutoff, horizon_days=horizon,
+                              window_days=window, table_names=table_names, views=views,
+                              sample_size=sample_size, random_state=random_state)
+    lost_after = (default_lost_after(features, horizon) if lost_after_days is None
+                  else int(lost_after_days))
+    labels_all = churn_labels(bind, start=eval_cutoff, horizon_days=horizon,
+                              index=features.index, table_names=table_names)
+    lost = features["recency_days"].to_numpy(dtype="float64") > lost_after
+    live = ~lost
+    lost_rate = float(labels_all.to_numpy()[lost].mean()) if lost.any() else 1.0
+    unused: dict[str, tuple[str, dict]] = {}
+    gbm, train_cutoff, n_train = None, None, 0
+    need = _shifted_need(horizon)
+    if history < need:
+        unused["gbm"] = ("history", {"need": need, "horizon": horizon, "have": history})
+    else:
+        try:
+            train_x, train_y = training_set(
+                bind, as_of=eval_cutoff, horizon_days=horizon, lost_after_days=lost_after,
+                window_days=window, table_names=table_names, views=views,
+                sample_size=sample_size, random_state=random_state)
+            problem = _gbm_problem(train_y)
+            if problem is not None:
+                unused["gbm"] = problem
+            else:
+                gbm = ChurnModel(horizon, lost_after, **model_params)
+                gbm._fit_frame(train_x, train_y)
+                gbm.as_of_ = eval_cutoff
+                train_cutoff, n_train = gbm.cutoff_, gbm.n_train_
+        except ValueError as err:
+            unused["gbm"] = ("failed", {"detail": str(err)})
+    # judged on a seeded sample of the customers not lost (all below sample_size): the
+    # figures' standard error is a few thousandths there, and a million need not be scored
+    judged = np.flatnonzero(live)
+    if sample_size is not None and len(judged) > int(sample_size):
+        rng = np.random.default_rng(random_state)
+        judged = np.sort(rng.choice(judged, size=int(sample_size), replace=False))
+    y = labels_all.to_numpy(dtype=bool)[judged]
+    live_features = features.iloc[judged]
+    candidates = _candidate_scores(live_features, gbm)
+    if "btyd" not in candidates:
+        unused["btyd"] = ("btyd", {})
+    metrics = pd.DataFrame([ranking_metrics(y, s) for s in candidates.values()],
+                           index=pd.Index(list(candidates), name="candidate"))
+    churned, stayed = int(y.sum()), int((~y).sum())
+    if min(churned, stayed) >= _MIN_BACKTEST_CLASS:
+        chosen, why, params = _choose(metrics)
+        calibration = Calibration.fit(chosen, candidates[chosen], y)
+        p = _cross_fitted(chosen, candidates[chosen], y, random_state)
+    else:
+        chosen = "btyd" if "btyd" in candidates else "recency"
+        why = "no_outcome"
+        outcome = "outcome_all" if stayed == 0 else "outcome_none" if churned == 0 \
+            else "outcome_few"
+        params = {"outcome": outcome, "churned": churned, "stayed": stayed}
+        calibration = Calibration(chosen, "identity" if chosen == "btyd" else "rank")
+        p = calibration(candidates[chosen])
+    params.update(horizon=horizon)
+    reliability, brier = _reliability(y, p, n_bins)
+    scores = pd.DataFrame({**candidates, "churned": y}, index=live_features.index)
+    bt = Backtest(as_of=day, eval_cutoff=eval_cutoff, train_cutoff=train_cutoff,
+                  horizon_days=horizon, lost_after_days=lost_after, history_days=history,
+                  metrics=metrics, unused=unused, chosen=chosen, why=why, why_params=params,
+                  calibration=calibration, reliability=reliability,
+                  mean_predicted=float(p.mean()) if len(p) else math.nan,
+                  observed_rate=float(y.mean()) if len(y) else math.nan, brier=brier,
+                  n_train=n_train, lost_churn_rate=lost_rate, scores=scores)
+    return _BacktestRun(bt, features, labels_all, live)
+
+
 def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int | None = None,
              lost_after_days: int | None = None, n_bins: int = 10,
              table_names: Mapping[str, str] | None = None, views: ViewCache | None = None,
              **model_params) -> Backtest:
-    """Train at ``as_of - 2H``, judge at ``as_of - H`` on what happened up to ``as_of``.
+    """Judge every candidate ranking at ``as_of - H`` on what happened up to ``as_of``.
 
-    The model is a :class:`ChurnModel` fitted with ``as_of - H`` as its last
-    label day (features at ``as_of - 2H``, labels in ``(as_of - 2H, as_of - H]``).
-    It then scores the customers at ``as_of - H`` (those not lost there), and
-    its probabilities are compared with the outcome in ``(as_of - H, as_of]``,
-    fully observed and never seen in training. The baseline ranks the same
-    customers by days since their last shipment.
+    The candidates (:data:`CANDIDATES`) score the customers not lost at
+    ``as_of - H``, and each ranking is compared with the outcome in
+    ``(as_of - H, as_of]``, which none of them saw:
+
+    - ``gbm``: a :class:`ChurnModel` trained on features at ``as_of - 2H``
+      and labels in ``(as_of - 2H, as_of - H]`` (needs ``2H + 30`` days of
+      history and :data:`_MIN_GBM_TRAIN` training customers, else left out
+      with the reason in ``unused``);
+    - ``btyd``: the BG/NBD probability of no purchase in the next H days,
+      fitted on the view at ``as_of - H`` alone (no labels needed);
+    - ``recency``: days since the last purchase;
+    - ``blend``: the mean percentile rank of the two model scores (of the one
+      available and the recency rule).
+
+    With more than ``sample_size`` (200,000) customers not lost, a seeded
+    sample of that many is judged.
+
+    The chosen ranking is the best on ROC-AUC among those that beat the
+    recency rule on ROC-AUC and are not behind it in the top 10 %; else the
+    recency rule. Its score is calibrated on the same backtest
+    (:class:`Calibration`). When the window holds fewer than three churners or
+    stayers, no comparison is possible: the BG/NBD probability (else the
+    recency rank) is chosen, ``why == "no_outcome"``.
 
     Parameters
     ----------
     bind : engine or connection holding the canonical tables.
     as_of : the last day of data used (default: the last transaction day).
-    horizon_days : H; default :func:`default_horizon` of the view at ``as_of``.
-    lost_after_days : lost cutoff; default :func:`default_lost_after` at the
-        training cutoff (as :class:`ChurnModel` learns it).
+    horizon_days : H; default :func:`default_horizon` of the view at ``as_of``
+        with its history.
+    lost_after_days : lost cutoff; default :func:`default_lost_after` at ``as_of - H``.
     n_bins : bins of the reliability curve (quantile bins).
     table_names : canonical table -> actual name.
     views : a cache of customer views (see :func:`churn_features`).
@@ -1365,50 +1847,71 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
     Returns
     -------
     Backtest
+
+    Raises
+    ------
+    ChurnUnavailable
+        When the history is shorter than ``H + 30`` days.
     """
     day = _resolve_as_of(bind, as_of, table_names)
+    window = int(model_params.get("window_days", 90))
+    view = views.get((day, window)) if views is not None else None
+    if view is None:
+        view = customer_view(bind, as_of=day, window_days=window, table_names=table_names)
+    history = history_days(view)
     if horizon_days is None:
-        horizon_days = default_horizon(customer_view(bind, as_of=day, table_names=table_names))
+        horizon_days = default_horizon(view, history=history)
     horizon = _check_horizon(horizon_days)
-    eval_cutoff = day - pd.Timedelta(days=horizon)
-    model = ChurnModel(horizon, lost_after_days, **model_params)
-    model.fit(bind, as_of=eval_cutoff, table_names=table_names, views=views)
-    features = model.features_at(bind, as_of=eval_cutoff, table_names=table_names,
-                                 views=views)
-    risk = model.predict_features(features)
-    live = ~risk["lost"].to_numpy()
-    y = churn_labels(bind, start=eval_cutoff, horizon_days=horizon,
-                     index=features.index[live], table_names=table_names)
-    scores = pd.DataFrame({
-        "model_risk": risk["model_risk"].to_numpy()[live],
-        "baseline_risk": risk["baseline_risk"].to_numpy()[live],
-        "recency_days": features["recency_days"].to_numpy(dtype="float64")[live],
-        "churned": y.to_numpy(),
-    }, index=features.index[live])
-    yv = scores["churned"].to_numpy()
-    m = ranking_metrics(yv, scores["model_risk"].to_numpy())
-    b = ranking_metrics(yv, scores["recency_days"].to_numpy())
-    metrics = pd.DataFrame([m, b], index=pd.Index(["model", "baseline"], name="score"))
-    p = scores["model_risk"].to_numpy()
-    if 0 < yv.sum() < len(yv):
-        observed, predicted = calibration_curve(yv, p, n_bins=n_bins, strategy="quantile")
-        # the bin sizes, with calibration_curve's own binning
-        edges = np.percentile(p, np.linspace(0, 100, n_bins + 1))
-        counts = np.bincount(np.searchsorted(edges[1:-1], p), minlength=n_bins)
-        reliability = pd.DataFrame({"mean_predicted": predicted, "observed": observed,
-                                    "n": counts[counts > 0].astype("int64")})
-        brier = float(brier_score_loss(yv, p))
-    else:
-        reliability = pd.DataFrame(columns=["mean_predicted", "observed", "n"], dtype="float64")
-        brier = math.nan
-    grade = _grade(m, b)
-    return Backtest(as_of=day, eval_cutoff=eval_cutoff, train_cutoff=model.cutoff_,
-                    horizon_days=horizon, lost_after_days=model.lost_after_days_,
-                    metrics=metrics, reliability=reliability,
-                    mean_predicted=float(p.mean()) if len(p) else math.nan,
-                    observed_rate=float(yv.mean()) if len(yv) else math.nan, brier=brier,
-                    grade=grade, use_baseline=grade != "better", n_train=model.n_train_,
-                    scores=scores)
+    if history < _backtest_need(horizon):
+        raise ChurnUnavailable("history", min=_backtest_need(horizon), days=history,
+                               start=(day - pd.Timedelta(days=history)).date().isoformat(),
+                               as_of=day.date().isoformat())
+    return _run_backtest(bind, day=day, horizon=horizon, lost_after_days=lost_after_days,
+                         history=history, n_bins=n_bins, table_names=table_names,
+                         views=views, model_params=model_params).backtest
+
+
+def _why_text(chosen: str, why: str, params: Mapping[str, object], lang: str) -> str:
+    """The sentence of a ranking choice (``churn.why.<why>``) in ``lang``."""
+    p = dict(params)
+    label = i18n.t(f"churn.candidate.{chosen}", lang)
+    if why in ("best", "no_better"):
+        return i18n.t(f"churn.why.{why}", lang, model=label, n=p["n"], horizon=p["horizon"],
+                      best=i18n.t(f"churn.candidate.{p.get('best', chosen)}", lang),
+                      auc=f"{p['auc']:.2f}", auc_base=f"{p['auc_base']:.2f}",
+                      prec=i18n.fmt_pct(p["prec"], lang, decimals=0),
+                      prec_base=i18n.fmt_pct(p["prec_base"], lang, decimals=0))
+    if why == "no_outcome":
+        outcome = i18n.t(f"churn.why.{p['outcome']}", lang, churned=p["churned"],
+                         stayed=p["stayed"])
+        return i18n.t("churn.why.no_outcome", lang, model=label, horizon=p["horizon"],
+                      outcome=outcome)
+    if why == "short":
+        return i18n.t("churn.why.short", lang, model=label, horizon=p["horizon"],
+                      need=p["need"], have=p["have"])
+    return i18n.t("churn.why.rank_only", lang, detail=i18n.t("churn.why.no_btyd", lang))
+
+
+def ranking_explanation(attrs: Mapping[str, object], lang: str = "en") -> str:
+    """Which score ranks the customers and why, in ``lang``, from scores' ``attrs``.
+
+    Says the chosen ranking with its backtest figures (or why it could not be
+    checked), how it is calibrated, and why candidates were left out: what the
+    page shows above the list and the CLI prints.
+    """
+    parts = [_why_text(str(attrs["ranked_by"]), str(attrs["ranked_why"]),
+                       attrs.get("why_params", {}), lang)]
+    method = attrs.get("calibration")
+    if method in ("isotonic", "platt"):
+        parts.append(i18n.t("churn.why.calibrated", lang,
+                            method=i18n.t(f"churn.calibration.{method}", lang)))
+    elif method == "rank" and attrs.get("ranked_why") != "rank_only":
+        parts.append(i18n.t("churn.why.rank_note", lang))
+    for code, params in dict(attrs.get("unused", {})).values():
+        if attrs.get("ranked_why") == "short" and code == "history":
+            continue  # the main sentence says it already
+        parts.append(i18n.t(f"churn.unused.{code}", lang, **params))
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 # --------------------------------------------------------------------------- reasons
@@ -1595,10 +2098,10 @@ def _reason_text(code: str, signals: pd.DataFrame, rows: np.ndarray, lang: str) 
     return text
 
 
-def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
-            high_risk: float | None = None, lost: pd.Series | None = None,
-            max_reasons: int = _MAX_REASONS) -> pd.DataFrame:
-    """The two or three signals that drive each customer's risk, in plain words.
+def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | None = None,
+                 lost: pd.Series | None = None, max_reasons: int = _MAX_REASONS
+                 ) -> pd.DataFrame:
+    """The two or three signals that drive each customer's risk, as codes (no language).
 
     How they are chosen: every rule of :data:`REASON_RULES` that holds for a
     customer is a candidate, ranked by how far out the customer is against all
@@ -1610,12 +2113,13 @@ def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
     shipment for N days". Anyone else without a candidate gets the neutral
     "last shipment N days ago (usually every M)" (code ``pace``).
 
+    The values behind each code are the signal columns themselves:
+    :func:`render_reasons` words codes and values in either language.
+
     Parameters
     ----------
-    signals : :func:`churn_signals` output (``attrs`` ``window_days`` and
-        ``typical_interval_days`` are used in the wording).
+    signals : :func:`churn_signals` output.
     risk : churn probability per customer, indexed like ``signals``.
-    lang : "en" or "zh".
     high_risk : the threshold of "high risk"; default the 90th percentile of
         ``risk`` among customers not lost.
     lost : bool per customer; default nobody.
@@ -1624,8 +2128,8 @@ def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
     Returns
     -------
     DataFrame indexed like ``signals``: ``reason_codes`` (``str``, codes joined
-    by ``","``, most important first), ``risk_reasons`` (``str``, the sentences
-    joined by "; " or "；") and ``n_risk_reasons`` (int, how many raise risk).
+    by ``","``, most important first) and ``n_risk_reasons`` (int, how many
+    raise risk).
     """
     n = len(signals)
     r = pd.Series(risk, copy=False).reindex(signals.index).to_numpy(dtype="float64")
@@ -1658,31 +2162,77 @@ def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
     slots[is_lost, 0] = len(codes) + 1
     slots[is_lost, 1:] = -1
     slots[(slots < 0).all(axis=1), 0] = len(codes) + 2
-    sep = "；" if lang == "zh" else "; "
-    slot_text = []
-    for k in range(slots.shape[1]):
-        text = np.full(n, "", dtype=object)
-        for c, code in enumerate(all_codes):
-            rows = np.flatnonzero(slots[:, k] == c)
-            if len(rows):
-                text[rows] = _reason_text(code, signals, rows, lang).to_numpy(dtype=object)
-        slot_text.append(pd.Series(text, dtype="str"))
     code_arr = np.array(all_codes + [""], dtype=object)
     code_names = code_arr[np.where(slots >= 0, slots, len(all_codes))]
-    joined_text = slot_text[0]
     joined_codes = pd.Series(code_names[:, 0], dtype="str")
     for k in range(1, slots.shape[1]):
         filled = slots[:, k] >= 0  # slots are filled from the left
-        joined_text = joined_text + pd.Series(np.where(filled, sep, ""), dtype="str") \
-            + slot_text[k]
         joined_codes = joined_codes + pd.Series(np.where(filled, ",", ""), dtype="str") \
             + pd.Series(code_names[:, k], dtype="str")
     risk_codes = set(REASON_RULES.loc[REASON_RULES["side"] == "risk", "code"]) | {
         _FALLBACK_CODE, "lost"}
     n_risk = np.isin(code_names, list(risk_codes)).sum(axis=1)
     return pd.DataFrame({"reason_codes": joined_codes.array,
-                         "risk_reasons": joined_text.array,
                          "n_risk_reasons": n_risk.astype("int64")}, index=signals.index)
+
+
+def render_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """The reason sentences of ``frame``'s ``reason_codes``, in ``lang``: the one place
+    where reasons get words.
+
+    Parameters
+    ----------
+    frame : rows with ``reason_codes`` and the :data:`SIGNAL_COLUMNS` (the
+        scores of :func:`score_churn`, or :func:`churn_signals` joined with
+        :func:`reason_codes`); its ``attrs`` ``window_days``,
+        ``typical_interval_days`` and ``satisfaction_scale`` fill the wording.
+    lang : "en" or "zh".
+
+    Returns
+    -------
+    Series of ``str`` indexed like ``frame``, named ``risk_reasons``: the
+    sentences joined by "; " (English) or "；" (Chinese). Reads no data and
+    fits nothing, so a language switch costs only this.
+    """
+    n = len(frame)
+    signals = frame[list(SIGNAL_COLUMNS)]
+    signals.attrs.update(frame.attrs)
+    split = frame["reason_codes"].astype("str").str.split(",", expand=True)
+    sep = "；" if lang == "zh" else "; "
+    joined = pd.Series([""] * n, dtype="str")
+    for k in range(split.shape[1] if n else 0):
+        slot = split[k].fillna("").to_numpy(dtype=object)
+        text = np.full(n, "", dtype=object)
+        for code in pd.unique(slot):
+            if not code:
+                continue
+            rows = np.flatnonzero(slot == code)
+            text[rows] = _reason_text(str(code), signals, rows, lang).to_numpy(dtype=object)
+        piece = pd.Series(text, dtype="str")
+        joined = joined + (pd.Series(np.where(slot != "", sep, ""), dtype="str") if k else "") \
+            + piece
+    return pd.Series(joined.array, index=frame.index, name="risk_reasons", dtype="str")
+
+
+def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
+            high_risk: float | None = None, lost: pd.Series | None = None,
+            max_reasons: int = _MAX_REASONS) -> pd.DataFrame:
+    """:func:`reason_codes` worded by :func:`render_reasons` in ``lang``.
+
+    Returns
+    -------
+    DataFrame indexed like ``signals``: ``reason_codes``, ``risk_reasons``
+    (``str``) and ``n_risk_reasons``.
+    """
+    codes = reason_codes(signals, risk, high_risk=high_risk, lost=lost,
+                         max_reasons=max_reasons)
+    frame = pd.concat([signals, codes], axis=1)
+    frame.attrs.update(signals.attrs)
+    text = render_reasons(frame, lang)
+    return pd.DataFrame({"reason_codes": codes["reason_codes"].array,
+                         "risk_reasons": text.array,
+                         "n_risk_reasons": codes["n_risk_reasons"].to_numpy()},
+                        index=signals.index)
 
 
 # --------------------------------------------------------------------------- warning list
@@ -1732,37 +2282,97 @@ def warning_list(scored: pd.DataFrame, *, tiers: Sequence[str] | None = None,
     return out.iloc[order]
 
 
+#: Default weekly call capacity of a branch (calls per week).
+DEFAULT_CALLS_PER_BRANCH = 20
+
+
+def call_list(warnings: pd.DataFrame, *, calls_per_branch: int = DEFAULT_CALLS_PER_BRANCH,
+              branch_column: str = "branch") -> pd.DataFrame:
+    """A call list a branch can work: each branch's top customers within its weekly capacity.
+
+    Parameters
+    ----------
+    warnings : the customers to call, e.g. :func:`warning_list` output, with
+        ``value_at_risk`` and ``churn_risk`` (and ``branch_column``; without
+        it the whole network is one branch).
+    calls_per_branch : calls a branch can make in a week (at least 1).
+    branch_column : the branch of each customer; customers without one form
+        one group of their own.
+
+    Returns
+    -------
+    DataFrame, a copy of ``warnings`` with ``branch_rank`` (1 = the highest
+    value at risk of the branch; ties by ``churn_risk``, then
+    ``customer_id``) and ``call_this_week`` (``branch_rank <=
+    calls_per_branch``); sorted with this week's calls first, then the rest,
+    each part by value at risk (highest first).
+    """
+    capacity = int(calls_per_branch)
+    if capacity != calls_per_branch or capacity < 1:
+        raise ValueError(f"calls_per_branch must be a whole number of at least 1, got "
+                         f"{calls_per_branch!r}")
+    out = warnings.sort_index(kind="stable")
+    order = np.lexsort((-out["churn_risk"].to_numpy(dtype="float64"),
+                        -out["value_at_risk"].to_numpy(dtype="float64")))
+    out = out.iloc[order].copy()
+    if branch_column in out.columns:
+        groups = out[branch_column].astype("object").where(out[branch_column].notna(), "")
+    else:
+        groups = pd.Series("", index=out.index)
+    out["branch_rank"] = groups.groupby(groups.to_numpy(), sort=False).cumcount().to_numpy() + 1
+    out["call_this_week"] = out["branch_rank"].to_numpy() <= capacity
+    first = np.flatnonzero(out["call_this_week"].to_numpy())
+    rest = np.flatnonzero(~out["call_this_week"].to_numpy())
+    return out.iloc[np.r_[first, rest]]
+
+
 # --------------------------------------------------------------------------- one call
 
 
 @dataclass(frozen=True)
 class ChurnResult:
-    """What :func:`score_churn` returns: the scores, the fitted model, the backtest."""
+    """What :func:`score_churn` returns: the scores, the fitted time-shifted model (``None``
+    unless it ranks), the backtest (``None`` when the history is too short for one)."""
 
     scores: pd.DataFrame
-    model: ChurnModel
+    model: ChurnModel | None
     backtest: Backtest | None
+
+    def explanation(self, lang: str = "en") -> str:
+        """Which score ranks and why (:func:`ranking_explanation`)."""
+        return ranking_explanation(self.scores.attrs, lang)
 
 
 def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
                 horizon_days: int | None = None, lost_after_days: int | None = None,
-                lang: str = "en", check: bool = True, view: pd.DataFrame | None = None,
+                lang: str | None = "en", check: bool = True, view: pd.DataFrame | None = None,
                 table_names: Mapping[str, str] | None = None, **model_params) -> ChurnResult:
-    """The whole pipeline the page and the CLI share: backtest, fit, score.
+    """The whole pipeline the page and the CLI share: backtest, choose, fit, score.
 
-    1. ``H`` defaults to :func:`default_horizon` of the view at ``as_of``.
-    2. With ``check`` the :func:`backtest` runs first; when the model does not
-       beat the baseline there, the scores rank by the baseline probability
-       (``attrs["ranked_by"] == "baseline"``).
-    3. A :class:`ChurnModel` is fitted for ``as_of`` and scores every customer.
+    1. Below :data:`MIN_CUSTOMERS` customers or :data:`MIN_HISTORY_DAYS` days
+       of history, :class:`ChurnUnavailable` says what is missing.
+    2. ``H`` defaults to :func:`default_horizon` of the view at ``as_of`` with
+       its history.
+    3. With ``H + 30`` days of history, :func:`backtest` judges every
+       candidate on ``(as_of - H, as_of]`` and chooses one (never ranking
+       worse than the recency rule there) with its calibration. The
+       time-shifted model, when chosen, is then trained on features at
+       ``as_of - H`` with the very labels the backtest judged on, and applied
+       at ``as_of``.
+    4. With less history, the BG/NBD probability of no purchase in H days
+       ranks (``ranked_why == "short"``), or, without repeat buyers, the
+       recency rank (``"rank_only"``; a rank, not a probability).
 
     Parameters
     ----------
     bind : engine or connection holding the canonical tables.
     as_of : scoring day (default: the last transaction day).
-    horizon_days, lost_after_days : see :class:`ChurnModel`.
-    lang : language of the reasons.
-    check : run the backtest (doubles the work; ``False`` always ranks by the model).
+    horizon_days, lost_after_days : see :class:`ChurnModel`; the lost cutoff
+        defaults to :func:`default_lost_after` at ``as_of - H``.
+    lang : language of ``risk_reasons``; ``None`` leaves the words out (the
+        scores carry ``reason_codes`` and the signal values, and
+        :func:`render_reasons` words them in either language later).
+    check : run the backtest; ``False`` skips it (label-free ranking as in 4).
     view : the customer view at ``as_of`` (``window_days`` 90 unless given in
         ``model_params``), when the caller already has it.
     table_names : canonical table -> actual name.
@@ -1771,25 +2381,102 @@ def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
     Returns
     -------
     ChurnResult
+        ``scores`` as :meth:`ChurnModel.score` describes them, every candidate's
+        raw score in ``score_<candidate>``, and ``attrs``: ``ranked_by`` (a
+        :data:`CANDIDATES` name), ``ranked_why``, ``why_params``,
+        ``calibration`` (``Calibration.method``), ``unused``,
+        ``history_days``, ``horizon_days``, ``lost_after_days`` (see
+        :func:`ranking_explanation`).
+
+    Raises
+    ------
+    ChurnUnavailable
+        Too few customers or days of history (see 1).
     """
     day = _resolve_as_of(bind, as_of, table_names)
     window = int(model_params.get("window_days", 90))
     if view is None:
         view = customer_view(bind, as_of=day, window_days=window, table_names=table_names)
+    check_enough_data(view)
+    history = history_days(view)
     if horizon_days is None:
-        horizon_days = default_horizon(view)
-    # the backtest's evaluation day is the model's training cutoff: aggregate it once
+        horizon_days = default_horizon(view, history=history)
+    horizon = _check_horizon(horizon_days)
+    sample_size = model_params.get("sample_size", 200_000)
+    random_state = int(model_params.get("random_state", 7))
+    warning_threshold = float(model_params.get("warning_threshold", 0.5))
     views: ViewCache = {(day, window): view}
-    bt = None
-    if check:
-        bt = backtest(bind, as_of=day, horizon_days=horizon_days,
-                      lost_after_days=lost_after_days, table_names=table_names, views=views,
-                      **model_params)
-    model = ChurnModel(horizon_days, lost_after_days, **model_params)
-    model.fit(bind, as_of=day, table_names=table_names, views=views)
-    scores = model.score(bind, as_of=day, lang=lang, use_baseline=bool(bt and bt.use_baseline),
-                         table_names=table_names, view=view)
-    return ChurnResult(scores=scores, model=model, backtest=bt)
+    run = None
+    if check and history >= _backtest_need(horizon):
+        run = _run_backtest(bind, day=day, horizon=horizon, lost_after_days=lost_after_days,
+                            history=history, n_bins=10, table_names=table_names, views=views,
+                            model_params=model_params)
+    features = churn_features(bind, as_of=day, horizon_days=horizon, window_days=window,
+                              table_names=table_names, view=view, views=views,
+                              sample_size=sample_size, random_state=random_state)
+    if run is not None:
+        bt = run.backtest
+        lost_after = bt.lost_after_days
+        chosen, why, why_params = bt.chosen, bt.why, dict(bt.why_params)
+        calibration, lost_rate, unused = bt.calibration, bt.lost_churn_rate, dict(bt.unused)
+    else:
+        bt = None
+        lost_after = (default_lost_after(features, horizon) if lost_after_days is None
+                      else int(lost_after_days))
+        lost_rate = math.nan
+        unused = {"gbm": ("history", {"need": _shifted_need(horizon), "horizon": horizon,
+                                      "have": history})}
+        why_params = {"horizon": horizon, "need": _backtest_need(horizon), "have": history}
+        chosen, why, calibration = "recency", "rank_only", Calibration("recency", "rank")
+    lost = features["recency_days"].to_numpy(dtype="float64") > lost_after
+    live = ~lost
+    gbm = None
+    if bt is not None and (chosen == "gbm" or (chosen == "blend" and "gbm" in bt.metrics.index)):
+        # the final model learns from the very window the backtest judged on
+        train_x = run.features.loc[run.live]
+        train_y = run.labels.loc[run.live]
+        train_x.attrs.update(run.features.attrs, cutoff=bt.eval_cutoff,
+                             lost_after_days=lost_after, lost_churn_rate=lost_rate,
+                             n_lost=int((~run.live).sum()))
+        if _gbm_problem(train_y) is None:
+            gbm = ChurnModel(horizon, lost_after, **model_params)
+            gbm._fit_frame(train_x, train_y)
+            gbm.as_of_ = day
+        else:  # cannot happen with the backtest's checks; stay safe: the next best label-free
+            metrics = bt.metrics.drop(index=[c for c in ("gbm", "blend")
+                                             if c in bt.metrics.index])
+            chosen, why, why_params = _choose(metrics)
+            why_params.update(horizon=horizon)
+            calibration = Calibration.fit(chosen, bt.scores[chosen], bt.scores["churned"])
+    del run  # the backtest's features are not kept
+    candidates = _candidate_scores(features.loc[live], gbm)
+    if chosen not in candidates:  # nobody left to score with it (everyone lost)
+        chosen, calibration = "recency", Calibration("recency", "rank")
+    if bt is None:
+        if "btyd" in candidates:  # a probability that needs no past outcomes
+            chosen, why, calibration = "btyd", "short", Calibration("btyd", "identity")
+        else:
+            unused["btyd"] = ("btyd", {})
+    churn = np.full(len(features), lost_rate if np.isfinite(lost_rate) else 1.0)
+    churn[live] = calibration(candidates[chosen])
+    if bt is None and chosen == "btyd":  # no backtest: lost customers keep their probability
+        churn[lost] = features["p_no_purchase"].to_numpy(dtype="float64")[lost]
+    extra = {f"score_{c}": _spread(candidates[c], live) for c in candidates}
+    out = _assemble_scores(features, churn, lost, warning_threshold=warning_threshold,
+                           extra=extra)
+    out.attrs.update(horizon_days=horizon, lost_after_days=lost_after, ranked_by=chosen,
+                     ranked_why=why, why_params=why_params, calibration=calibration.method,
+                     unused=unused, history_days=history)
+    if lang is not None:
+        out["risk_reasons"] = render_reasons(out, lang)
+    return ChurnResult(scores=out, model=gbm, backtest=bt)
+
+
+def _spread(values: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """Values of the live rows placed back among all rows (NaN for the others)."""
+    out = np.full(len(live), np.nan)
+    out[live] = values
+    return out
 
 
 # --------------------------------------------------------------------------- lifecycle
@@ -1890,7 +2577,7 @@ def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int
                            sa.func.max(pday).label("last_day"),
                            sa.func.count(sa.distinct(pday)).label("days"))
                  .select_from(tx.table)
-                 .where(date < end, tx.c("amount") > 0, cid.is_not(None))
+                 .where(date < end, is_purchase(tx.c("amount")), cid.is_not(None))
                  .group_by(cid, bucket))
         raw = _fetch(conn, query)
     ids, cust = np.unique(_text(raw["customer_id"]).to_numpy(dtype=object).astype(str),

@@ -58,6 +58,7 @@ __all__ = [
     "date_range",
     "day_of",
     "find_tables",
+    "is_purchase",
     "query_sql",
     "survey_view_query",
     "view_queries",
@@ -361,6 +362,12 @@ def _as_day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
     return day.normalize()
 
 
+def is_purchase(amount: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """A purchase is a row with ``amount >= 0`` (a free or promotional order is an order);
+    negative rows are refunds. Every purchase count in the library uses this."""
+    return amount >= 0
+
+
 def _share_values(conn: sa.Connection, tx: _Source, columns: list[str],
                   bounds: _Bounds) -> dict[str, list]:
     """Per share column, its most frequent non-null values among purchases up to as_of.
@@ -373,7 +380,7 @@ def _share_values(conn: sa.Connection, tx: _Source, columns: list[str],
     cols = [tx.c(c) for c in columns]
     query = (sa.select(*cols, sa.func.count()).select_from(tx.table)
              .where(tx.c("date") < bounds.end, tx.c("customer_id").is_not(None),
-                    tx.c("amount") > 0)
+                    is_purchase(tx.c("amount")))
              .group_by(*cols))
     totals: dict[str, dict] = {c: {} for c in columns}
     for *values, n in conn.execute(query):
@@ -388,7 +395,7 @@ def _transactions_query(tx: _Source, bounds: _Bounds,
                         shares: Mapping[str, list] | None = None) -> sa.Select:
     cid, date, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
     day = day_of(date)
-    purchase = amount > 0
+    purchase = is_purchase(amount)
     recent = sa.and_(purchase, bounds.recent(date))
     prior = sa.and_(purchase, bounds.prior(date))
     cols: list[sa.ColumnElement] = [
@@ -896,8 +903,9 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
         transaction row dated on or before ``as_of`` (and in ``scope``);
         customers who appear only in ``customers`` (or only in surveys /
         complaints) are not in the view.
-        A *purchase* is a transaction row with ``amount > 0``, a *refund* one
-        with ``amount < 0``; a row with ``amount = 0`` is neither. Day counts
+        A *purchase* is a transaction row with ``amount >= 0`` (a free or
+        promotional order with amount 0 is an order), a *refund* one with
+        ``amount < 0`` (see :func:`is_purchase`). Day counts
         are whole calendar days. Counts are ``int64`` (never missing);
         measures are ``float64``; dates are ``datetime64[ns]`` at midnight;
         text is ``str``. Columns, in order (those marked *optional* only exist
@@ -917,7 +925,7 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
         From ``transactions`` (rows dated on or before ``as_of``):
 
         - ``first_date`` / ``last_date``: first / last day with any transaction
-          row (purchases, refunds and zero rows alike).
+          row (purchases and refunds alike).
         - ``first_purchase_date`` / ``last_purchase_date``: first / last
           purchase day; NaT for a customer without purchases.
         - ``recency_days``: ``as_of - last_date`` in days (0 = active on as_of);

@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .access import Scope
-from .features import TableNames, day_of, find_tables
+from .features import TableNames, day_of, find_tables, is_purchase
 from .filters import FILTER_COLUMNS, Filters, apply_filters
 from .scoping import is_limited, scope_tables
 
@@ -63,7 +63,7 @@ def activity_cube_query(engine: sa.Engine, *, as_of: date,
     """SQL for the daily activity cube (see :func:`activity_cube`)."""
     tables = _tables(engine, table_names, scope)
     tx = tables["transactions"]
-    positive = sa.case((tx.c.amount > 0, 1), else_=0)
+    positive = sa.case((is_purchase(tx.c.amount), 1), else_=0)
     measures = [sa.func.sum(positive).label("shipments"),
                 sa.func.sum(tx.c.amount).label("revenue")]
     return _grouped_cube(tx, tables, as_of=as_of, measures=measures)

@@ -2,12 +2,15 @@
 
 Layout of ``<workspace folder>/presets/``::
 
-    <name>.json      one preset: {"name": <name>, **TierSettings.to_dict()}
+    <name>.json      one preset: {"name": <name>, **TierSettings.to_dict(),
+                     "churn": {"calls_per_branch": <int>}}   (the "churn" block optional)
     _default.json    {"name": <name>}: the preset marked as the default
 
 Every preset file is a settings file that :meth:`TierSettings.from_dict
 <segmentation.tiers.TierSettings.from_dict>` reads (the ``name`` key is
-metadata), so the batch CLI's ``--preset PATH`` takes a preset file as it is,
+metadata, the ``churn`` block holds the Churn page's weekly call capacity per
+branch and is read by :func:`read_preset_calls`), so the batch CLI's
+``--preset PATH`` takes a preset file as it is,
 and an exported preset is the same bytes format.
 
 Writes are atomic: the new content goes to a temporary file in the same folder,
@@ -35,12 +38,16 @@ from .locking import file_lock
 from .storage import atomic_write
 from .tiers import SettingsError, TierSettings
 
-__all__ = ["MAX_IMPORT_BYTES", "PresetStore", "read_preset_file", "validate_name"]
+__all__ = ["MAX_CALLS_PER_BRANCH", "MAX_IMPORT_BYTES", "PresetStore", "read_preset_calls",
+           "read_preset_file", "validate_name"]
 
 PRESETS_FOLDER = "presets"
 DEFAULT_POINTER = "_default.json"
 #: Largest JSON accepted by :meth:`PresetStore.import_json` (a preset is a few KB).
 MAX_IMPORT_BYTES = 1_000_000
+#: The key of the churn options in a preset file, and the largest weekly call capacity.
+CHURN_KEY = "churn"
+MAX_CALLS_PER_BRANCH = 10_000
 #: Letters (any script), digits, space, ``- _ . ( )`` and full-width brackets;
 #: starts with a letter or digit; at most 64 characters.
 _NAME = re.compile(r"^[^\W_][\w\- .()（）]{0,63}$")
@@ -73,7 +80,32 @@ def _parse(data: bytes | str) -> tuple[dict[str, Any], TierSettings]:
         raise SettingsError("bad_json", detail=str(err).splitlines()[0]) from err
     if not isinstance(obj, dict):
         raise SettingsError("bad_type", field="settings", expected="object")
-    return obj, TierSettings.from_dict(obj)
+    _calls(obj)  # checked before anything is saved
+    return obj, TierSettings.from_dict({k: v for k, v in obj.items() if k != CHURN_KEY})
+
+
+def _calls(obj: dict[str, Any]) -> int | None:
+    """The ``churn.calls_per_branch`` of a preset object (``None`` when absent)."""
+    block = obj.get(CHURN_KEY)
+    if block is None:
+        return None
+    value = block.get("calls_per_branch") if isinstance(block, dict) else block
+    if isinstance(value, bool) or not isinstance(value, int) \
+            or not 1 <= value <= MAX_CALLS_PER_BRANCH:
+        raise SettingsError("bad_type", field="churn.calls_per_branch",
+                            expected=f"a whole number from 1 to {MAX_CALLS_PER_BRANCH:,}")
+    return int(value)
+
+
+def read_preset_calls(path: str | Path) -> int | None:
+    """The weekly call capacity per branch saved in a preset file (``None`` when absent).
+
+    Raises
+    ------
+    OSError, SettingsError
+        As :func:`read_preset_file`.
+    """
+    return _calls(_parse(Path(path).read_bytes())[0])
 
 
 def read_preset_file(path: str | Path) -> TierSettings:
@@ -87,6 +119,16 @@ def read_preset_file(path: str | Path) -> TierSettings:
         When its content is not valid settings.
     """
     return _parse(Path(path).read_bytes())[1]
+
+
+def _preset_object(name: str, settings: TierSettings,
+                   calls_per_branch: int | None) -> dict[str, Any]:
+    """What a preset file holds: name, settings and (optionally) the churn block."""
+    obj: dict[str, Any] = {"name": name, **settings.to_dict()}
+    if calls_per_branch is not None:
+        obj[CHURN_KEY] = {"calls_per_branch": int(calls_per_branch)}
+        _calls(obj)
+    return obj
 
 
 def _dumps(obj: dict[str, Any]) -> bytes:
@@ -132,12 +174,47 @@ class PresetStore:
         except SettingsError:
             return False
 
-    def save(self, name: str, settings: TierSettings) -> Path:
-        """Save (or overwrite) preset ``name`` atomically; returns its path."""
+    def save(self, name: str, settings: TierSettings, *,
+             calls_per_branch: int | None = None) -> Path:
+        """Save (or overwrite) preset ``name`` atomically; returns its path.
+
+        ``calls_per_branch``: the Churn page's weekly call capacity per branch;
+        ``None`` keeps the one already saved with the preset (if any).
+        """
         path = self.path(name)
         with file_lock(self.folder):
-            atomic_write(path, _dumps({"name": validate_name(name), **settings.to_dict()}))
+            if calls_per_branch is None and name in self:
+                try:
+                    calls_per_branch = self.calls_per_branch(name)
+                except SettingsError:
+                    calls_per_branch = None
+            atomic_write(path, _dumps(_preset_object(validate_name(name), settings,
+                                                     calls_per_branch)))
         return path
+
+    def calls_per_branch(self, name: str) -> int | None:
+        """The weekly call capacity per branch saved with preset ``name`` (``None``: none)."""
+        try:
+            data = self.path(name).read_bytes()
+        except FileNotFoundError as err:
+            raise SettingsError("preset_missing", name=name) from err
+        return _calls(_parse(data)[0])
+
+    def set_calls_per_branch(self, name: str, calls: int) -> Path:
+        """Save ``calls`` per branch and week with preset ``name``, its tiers unchanged."""
+        path = self.path(name)
+        with file_lock(self.folder):  # read and write under one lock: no tiers are lost
+            settings = self.load(name)
+            atomic_write(path, _dumps(_preset_object(validate_name(name), settings, calls)))
+        return path
+
+    def default_calls_per_branch(self) -> int | None:
+        """The capacity saved with the default preset, or ``None``."""
+        name = self.default()
+        try:
+            return self.calls_per_branch(name) if name is not None else None
+        except SettingsError:
+            return None
 
     def load(self, name: str) -> TierSettings:
         """The settings of preset ``name``.
@@ -191,7 +268,11 @@ class PresetStore:
 
     def export_json(self, name: str) -> bytes:
         """Preset ``name`` as JSON bytes (UTF-8) for download; :meth:`import_json` reads it."""
-        return _dumps({"name": validate_name(name), **self.load(name).to_dict()})
+        obj: dict[str, Any] = {"name": validate_name(name), **self.load(name).to_dict()}
+        calls = self.calls_per_branch(name)
+        if calls is not None:
+            obj[CHURN_KEY] = {"calls_per_branch": calls}
+        return _dumps(obj)
 
     def import_json(self, data: bytes | str, name: str | None = None, *,
                     overwrite: bool = True) -> str:
@@ -218,7 +299,8 @@ class PresetStore:
         with file_lock(self.folder):
             if not overwrite and target in self:
                 raise SettingsError("preset_exists", name=target)
-            atomic_write(self.path(target), _dumps({"name": target, **settings.to_dict()}))
+            atomic_write(self.path(target),
+                         _dumps(_preset_object(target, settings, _calls(obj))))
         return target
 
 

@@ -40,7 +40,7 @@ Definitions (the satisfaction page shows these; tests check each on hand-made da
   uses the same rule). Resolution time = ``resolved_date - date`` in days;
   age of an open complaint = ``as_of - date``; an open complaint is *past the
   SLA* when its age exceeds ``sla_days``. A *shipment* is a transaction with
-  ``amount > 0`` (as on the overview); rates are complaints per 1,000
+  ``amount >= 0`` (as on the overview); rates are complaints per 1,000
   shipments of the same customers in the same period.
 * **Voice of the customer** (:func:`top_terms`): the share of comments that
   mention a term. Chinese has no spaces, so CJK runs are cut into character
@@ -97,6 +97,7 @@ from .features import (
     _scope_sources,
     _text,
     _transactions,
+    is_purchase,
 )
 from .filters import FILTER_COLUMNS, Filters, apply_filters, normalize_filters
 from .schema import SURVEY_DIMENSIONS
@@ -571,7 +572,7 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
                     windows: Mapping[str, tuple[date | pd.Timestamp, date | pd.Timestamp]], *,
                     table_names: Mapping[str, str] | None = None,
                     scope: Scope | None = None) -> pd.DataFrame:
-    """Shipments (transactions with ``amount > 0``) per customer and window, in the database.
+    """Shipments (transactions with ``amount >= 0``) per customer and window, in the database.
 
     One ``GROUP BY customer_id`` with a conditional count per window; only the
     per-customer counts travel.
@@ -598,11 +599,11 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
         for i, (start, end) in enumerate(windows.values()):
             lo = sa.bindparam(f"w{i}_start", _day(start).date(), type_=sa.Date())
             hi = sa.bindparam(f"w{i}_end", _day(end).date(), type_=sa.Date())
-            cols.append(_count_if(sa.and_(amount > 0, day >= lo, day < hi)).label(f"w{i}"))
+            cols.append(_count_if(sa.and_(is_purchase(amount), day >= lo, day < hi)).label(f"w{i}"))
         first = min(_day(s) for s, _ in windows.values()).date()
         last = max(_day(e) for _, e in windows.values()).date()
         query = (sa.select(*cols).select_from(tx.table)
-                 .where(cid.is_not(None), amount > 0,
+                 .where(cid.is_not(None), is_purchase(amount),
                         day >= sa.bindparam("all_start", first, type_=sa.Date()),
                         day < sa.bindparam("all_end", last, type_=sa.Date()))
                  .group_by(cid))

@@ -167,27 +167,36 @@ def _satisfaction(dataset_id: str, as_of: date, with_surveys: bool,
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
-    """Backtest, fit and score once per dataset, date and definition (all customers)."""
+    """Backtest, choose, fit and score once per dataset, date and definition (all customers);
+    the scores carry reason codes and values, no words."""
     from segmentation.churn import score_churn
 
     engine, names = _bind(dataset_id)
     return score_churn(engine, as_of=pd.Timestamp(as_of), horizon_days=horizon,
-                       lost_after_days=lost_after, lang="en", table_names=names,
+                       lost_after_days=lost_after, lang=None, table_names=names,
                        view=_view(dataset_id, as_of, PERIOD_DAYS))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
                   lang: str) -> pd.DataFrame:
-    """The scores with reasons in ``lang`` (re-scoring only; the model is reused)."""
-    result = _churn(dataset_id, as_of, horizon, lost_after)
-    if lang == "en":
-        return result.scores
-    engine, names = _bind(dataset_id)
-    use_baseline = bool(result.backtest is not None and result.backtest.use_baseline)
-    return result.model.score(engine, as_of=pd.Timestamp(as_of), lang=lang,
-                              use_baseline=use_baseline, table_names=names,
-                              view=_view(dataset_id, as_of, PERIOD_DAYS))
+    """The scores with reasons worded in ``lang``: rendering only, nothing is scored again.
+
+    Only the customers with a warning get words (the lists show no one else; the
+    others keep their ``reason_codes``): a language switch at a million customers
+    then words a third of them.
+    """
+    from segmentation.churn import render_reasons
+
+    scores = _churn(dataset_id, as_of, horizon, lost_after).scores
+    warned = (scores["status"] == "warning").to_numpy()
+    words = pd.Series("", index=scores.index, dtype="str")
+    subset = scores[warned]
+    subset.attrs.update(scores.attrs)  # the wording reads the window and the typical interval
+    words[warned] = render_reasons(subset, lang)
+    out = scores.assign(risk_reasons=words)
+    out.attrs.update(scores.attrs)
+    return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -204,10 +213,11 @@ def _lifecycle(dataset_id: str, as_of: date, lost_after: int, scope_key: tuple =
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _churn_defaults(dataset_id: str, as_of: date) -> tuple[int, dict[int, int]]:
-    from segmentation.churn import default_horizon, default_lost_after
+    from segmentation.churn import default_horizon, default_lost_after, history_days
 
     view = _view(dataset_id, as_of, PERIOD_DAYS)
-    return default_horizon(view), {h: default_lost_after(view, h) for h in (30, 60, 90, 180)}
+    horizon = default_horizon(view, history=history_days(view))
+    return horizon, {h: default_lost_after(view, h) for h in (30, 60, 90, 180)}
 
 
 @dataclass(frozen=True)
@@ -312,8 +322,11 @@ class Context:
         filters, reasons in the user's language."""
         scores = self.guarded(_churn_scores, self.snap.dataset_id, self.as_of, horizon,
                               lost_after, self.lang)
-        shown = scores.loc[scores.index.intersection(self.view().index)]
-        return shown if self.pii else mask_frame(shown, None)
+        out = scores.loc[scores.index.intersection(self.view().index)]
+        if not self.pii:
+            out = mask_frame(out, None)
+        out.attrs.update(scores.attrs)  # which ranking, why: the page says it
+        return out
 
     def lifecycle(self, lost_after: int):
         """Lifecycle stages (network-wide) counted for the scope's customers."""

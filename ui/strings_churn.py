@@ -14,8 +14,11 @@ i18n.register({
     "cp.horizon.days": {"en": "{d} days", "zh": "{d} 天"},
     "cp.horizon.help": {
         "en": "A customer counts as churned when no shipment follows within this many days. "
-              "The default ({d} days) comes from how often your customers usually ship.",
-        "zh": "客户在此天数内没有再寄件即视为流失。默认值（{d} 天）根据客户通常的寄件间隔确定。",
+              "The default ({d} days) comes from how often your customers usually ship and "
+              "how much history the data hold: checking the model needs about twice the "
+              "horizon plus a month.",
+        "zh": "客户在此天数内没有再寄件即视为流失。默认值（{d} 天）根据客户通常的寄件间隔和数据"
+              "的历史长度确定：检验模型大约需要两倍预测期再加一个月的历史数据。",
     },
     "cp.lost": {"en": "Already lost after (days without shipment)",
                 "zh": "超过多少天未寄件视为已流失"},
@@ -34,7 +37,7 @@ i18n.register({
     },
     "cp.running": {"en": "Training and checking the churn model…",
                    "zh": "正在训练并检验流失模型…"},
-    "cp.metric.warnings": {"en": "Customers to call", "zh": "需联系的客户"},
+    "cp.metric.warnings": {"en": "Customers with a warning", "zh": "预警客户"},
     "cp.metric.warnings.help": {"en": "Customers with a churn risk of 50% or more who are not "
                                       "yet lost.",
                                 "zh": "流失风险不低于 50% 且尚未流失的客户。"},
@@ -65,7 +68,36 @@ i18n.register({
     "cp.filter.tier": {"en": "Tier", "zh": "等级"},
     "cp.filter.min_risk": {"en": "Minimum churn risk (%)", "zh": "最低流失风险（%）"},
     "cp.filter.reason": {"en": "Reason", "zh": "预警原因"},
-    "cp.list": {"en": "Customers to call this week ({n})", "zh": "本周需联系的客户（{n} 位）"},
+    "cp.list": {"en": "Customers to call this week: {n} in {branches} branches (up to {cap} "
+                      "per branch)",
+                "zh": "本周需联系的客户：{branches} 个网点共 {n} 位（每个网点最多 {cap} 位）"},
+    "cp.list.rest": {"en": "Further warnings, beyond this week's capacity ({n})",
+                     "zh": "超出本周联系能力的其他预警客户（{n} 位）"},
+    "cp.list.rest.none": {"en": "Every warned customer fits into this week's calls.",
+                          "zh": "所有预警客户都已排入本周的联系名单。"},
+    "cp.calls": {"en": "Calls per week per branch", "zh": "每个网点每周可联系客户数"},
+    "cp.calls.help": {
+        "en": "How many customers one branch can call in a week. The list takes each branch's "
+              "customers with the highest value at risk up to this number; the others follow "
+              "below. Saved with a preset of the Tiers page.",
+        "zh": "一个网点一周能联系的客户数。名单按风险价值从高到低，为每个网点选取不超过该数量的"
+              "客户，其余客户列在下方。可随客户分级页面的方案一起保存。"},
+    "cp.calls.preset": {"en": "Preset to save the capacity with", "zh": "保存到方案"},
+    "cp.calls.save": {"en": "Save with the preset", "zh": "随方案保存"},
+    "cp.calls.saved": {"en": "Saved {n} calls per week per branch with the preset '{name}'.",
+                       "zh": "已将每个网点每周 {n} 次联系保存到方案“{name}”。"},
+    "cp.calls.no_preset": {
+        "en": "Save a preset on the Tiers page to keep this capacity with it.",
+        "zh": "请先在客户分级页面保存一个方案，即可把该联系能力随方案保存。"},
+    "cp.col.week": {"en": "Call this week", "zh": "本周联系"},
+    "cp.col.branch_rank": {"en": "Rank in branch", "zh": "网点内排名"},
+    "cp.trust.candidates": {"en": "Every ranking, checked side by side",
+                            "zh": "各种排序的并列检验"},
+    "cp.trust.chosen": {"en": "{name} (ranks the list)", "zh": "{name}（用于名单排序）"},
+    "cp.trust.none": {
+        "en": "No backtest: the history is too short to compare the rankings with what "
+              "happened.",
+        "zh": "未做回测：历史数据太短，无法用实际结果比较各种排序。"},
     "cp.list.empty": {"en": "No customer matches these filters.",
                       "zh": "没有符合筛选条件的客户。"},
     "cp.col.customer": {"en": "Customer", "zh": "客户"},

@@ -1,10 +1,13 @@
-"""The churn page on the sample: definition, list, filters, languages, overview link."""
+"""The churn page: the ranking it names, the call list per branch, languages, small data."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from segmentation import i18n
+from tests.app.conftest import APP, SAMPLE
 
 
 @pytest.fixture
@@ -18,40 +21,104 @@ def _metrics(app) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def _list_table(app):
-    return next(df.value for df in app.dataframe if "risk_reasons" in df.value.columns)
+def _tables(app) -> list[pd.DataFrame]:
+    return [df.value for df in app.dataframe if "risk_reasons" in df.value.columns]
 
 
-def test_list_is_sorted_by_value_at_risk_and_filtered(churn):
-    table = _list_table(churn)
-    assert len(table) > 100
-    assert table["value_at_risk"].is_monotonic_decreasing
-    assert (table["churn_risk"] >= 0.5).all()
-    assert table["risk_reasons"].str.len().gt(0).all()
-    assert _metrics(churn)["Customers to call"] == i18n.fmt_int(len(table), "en")
-    assert "better than simply sorting" in churn.success[0].value
+def _list_table(app) -> pd.DataFrame:
+    """This week's calls (the first list)."""
+    return _tables(app)[0]
+
+
+def _all_warned(app) -> pd.DataFrame:
+    return pd.concat(_tables(app), ignore_index=True)
+
+
+def test_call_list_is_capped_per_branch_and_sorted(churn):
+    week = _list_table(churn)
+    everyone = _all_warned(churn)
+    assert _metrics(churn)["Customers with a warning"] == i18n.fmt_int(len(everyone), "en")
+    per_branch = week.groupby("branch").size()
+    # 20 calls per branch by default; the sample's branches all have that many warnings
+    assert per_branch.max() == 20 and len(week) == 20 * per_branch.size
+    assert len(everyone) > len(week) > 100
+    assert week["value_at_risk"].is_monotonic_decreasing
+    assert (everyone["churn_risk"] >= 0.5).all()
+    assert everyone["risk_reasons"].str.len().gt(0).all()
+    # the rest are below each branch's 20th call in value at risk
+    rest = everyone.iloc[len(week):]
+    last = week.groupby("branch")["value_at_risk"].min()
+    assert (rest["value_at_risk"].to_numpy()
+            <= last.reindex(rest["branch"]).to_numpy() + 1e-9).all()
+    header = next(h.value for h in churn.subheader if h.value.startswith("Customers to call"))
+    assert header == (f"Customers to call this week: {i18n.fmt_int(len(week), 'en')} in "
+                      f"{per_branch.size} branches (up to 20 per branch)")
+    assert f"**Further warnings, beyond this week's capacity ({len(rest):,})**" in \
+        [m.value for m in churn.markdown]
+    # the page names the ranking and why, and shows every candidate side by side
+    assert "Ranked by the time-shifted model (gradient boosting)" in churn.success[0].value
+    assert "ROC-AUC" in churn.success[0].value
+    metrics = next(df.value for df in churn.dataframe
+                   if "days since the last shipment" in df.value.columns)
+    assert list(metrics.columns) == [
+        "time-shifted model (gradient boosting) (ranks the list)",
+        "BG/NBD probability of no purchase", "days since the last shipment",
+        "blend of ranks"]
+    auc = metrics.loc["ROC-AUC (0.5 = guessing, 1 = perfect)"]
+    assert auc.iloc[0] == auc.max() and auc.iloc[0] > auc.iloc[2]
+    assert "**Every ranking, checked side by side**" in [m.value for m in churn.markdown]
     churn.slider(key="churn_f_risk").set_value(80).run()
-    high = _list_table(churn)
-    assert 0 < len(high) < len(table) and (high["churn_risk"] >= 0.8).all()
+    high = _all_warned(churn)
+    assert 0 < len(high) < len(everyone) and (high["churn_risk"] >= 0.8).all()
     churn.multiselect(key="churn_f_tier").set_value(["vip"]).run()
-    vip = _list_table(churn)
+    vip = _all_warned(churn)
     assert set(vip["tier_label"]) <= {"VIP"} and len(vip) <= len(high)
 
 
+def test_capacity_changes_the_list_and_is_saved_with_the_preset(churn, sample_workspace):
+    from segmentation.presets import PresetStore
+    from segmentation.tiers import TierSettings
+    from segmentation.workspace import Workspace
+
+    store = PresetStore.for_workspace(Workspace())
+    store.save("weekly", TierSettings())
+    try:
+        churn.number_input(key="_w_churn_calls").set_value(5).run()
+        assert not churn.exception, churn.exception
+        week = _list_table(churn)
+        assert week.groupby("branch").size().max() == 5
+        assert "up to 5 per branch" in next(h.value for h in churn.subheader
+                                            if h.value.startswith("Customers to call"))
+        churn.selectbox(key="churn_calls_preset").set_value("weekly")
+        churn.button(key="churn_calls_save").click().run()
+        assert "Saved 5 calls per week per branch with the preset 'weekly'." in \
+            [s.value for s in churn.success]
+        assert store.calls_per_branch("weekly") == 5
+        # saving the tiers again keeps the capacity
+        store.save("weekly", TierSettings())
+        assert store.calls_per_branch("weekly") == 5
+        churn.session_state["lang"] = "zh"
+        churn.run()
+        assert "每个网点最多 5 位" in next(h.value for h in churn.subheader
+                                     if h.value.startswith("本周需联系的客户"))
+    finally:
+        store.delete("weekly")
+
+
 def test_horizon_changes_the_definition(churn):
-    before = _metrics(churn)["Customers to call"]
+    before = _metrics(churn)["Customers with a warning"]
     churn.button_group(key="_w_churn_h").set_value(60).run()
     assert not churn.exception, churn.exception
     assert "60 days" in churn.caption[0].value
-    assert "over 60 days" in (churn.success or churn.warning)[0].value
-    assert _metrics(churn)["Customers to call"] != before
+    assert "latest 60 days" in (churn.success or churn.warning)[0].value
+    assert _metrics(churn)["Customers with a warning"] != before
 
 
 def test_branch_filter_restricts_the_list(churn, sample_tables):
     branch = sorted(sample_tables["customers"]["branch"].unique())[5]
     churn.session_state["flt_branch"] = [branch]
     churn.run()
-    table = _list_table(churn)
+    table = _all_warned(churn)
     assert len(table) > 0 and set(table["branch"]) == {branch}
 
 
@@ -59,37 +126,156 @@ def test_chinese_reasons(churn):
     churn.session_state["lang"] = "zh"
     churn.run()
     assert not churn.exception
-    table = _list_table(churn)
+    table = _all_warned(churn)
     assert table["risk_reasons"].str.contains("[\u4e00-\u9fff]").all()
     assert not table["risk_reasons"].str.contains("shipment|days|complaint").any()
-    assert "需联系的客户" in _metrics(churn)
+    assert "预警客户" in _metrics(churn)
+    assert "按时移模型（梯度提升）排序" in churn.success[0].value
+
+
+def test_language_switch_computes_no_score_again(churn, monkeypatch):
+    """Switching the language only re-words the reasons: no fit, no view, no extra SQL."""
+    import segmentation.churn as churn_module
+    import ui.context as context
+
+    calls: dict[str, int] = {}
+
+    def counting(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    for name in ("score_churn", "churn_features", "customer_view", "score_clv",
+                 "render_reasons"):
+        monkeypatch.setattr(churn_module, name, counting(name, getattr(churn_module, name)))
+    monkeypatch.setattr(context, "customer_view", counting("view", context.customer_view))
+    statements: list[str] = []
+
+    def count_sql(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count_sql)
+    try:
+        context._churn_scores.clear()  # the words of both languages are made afresh
+        churn.run()  # the same page again, in English: the baseline of SQL statements
+        plain = len(statements)
+        statements.clear()
+        calls.clear()
+        churn.session_state["lang"] = "zh"
+        churn.run()
+        assert not churn.exception, churn.exception
+        assert _list_table(churn)["risk_reasons"].str.contains("[\u4e00-\u9fff]").all()
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count_sql)
+    assert calls.get("render_reasons", 0) >= 1
+    scored_again = {k: v for k, v in calls.items() if k != "render_reasons"}
+    assert scored_again == {}
+    assert len(statements) == plain  # only what any rerun reads (the customer detail)
 
 
 def test_overview_shows_customers_at_risk_after_the_churn_page(churn):
-    n = _metrics(churn)["Customers to call"]
+    n = _metrics(churn)["Customers with a warning"]
     churn.switch_page("pages/overview.py").run()
     assert _metrics(churn)["Customers at risk"] == n
 
 
-def test_too_little_history_is_explained(sample_workspace):
-    import pandas as pd
+def _run_on(tables: dict[str, pd.DataFrame], label: str):
     from streamlit.testing.v1 import AppTest
 
-    from segmentation.workspace import Workspace, load_sample
-    from tests.app.conftest import APP
+    from segmentation.workspace import Workspace
 
-    tx = pd.DataFrame({"customer_id": [f"C{i % 5}" for i in range(12)],
-                       "date": pd.date_range("2025-01-01", periods=12, freq="5D"),
-                       "amount": 10.0})
-    Workspace().replace({"transactions": tx}, source="upload", label="tiny.csv")
+    Workspace().replace(tables, source="upload", label=label)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("pages/churn.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _sample(name: str) -> pd.DataFrame:
+    return pd.read_parquet(SAMPLE / f"{name}.parquet")
+
+
+def nine_months() -> dict[str, pd.DataFrame]:
+    """The sample cut to its last 270 days (every table with dates)."""
+    out = {}
+    for name in ("transactions", "customers", "surveys", "complaints"):
+        frame = _sample(name)
+        if name != "customers":
+            end = _sample("transactions")["date"].max()
+            frame = frame[frame["date"] > end - pd.Timedelta(days=270)]
+        out[name] = frame
+    return out
+
+
+def one_branch_file(n: int = 60, days: int = 180) -> dict[str, pd.DataFrame]:
+    """60 customers of one branch with 6 months of transactions, as a branch exports them."""
+    tx = _sample("transactions")
+    tx = tx[tx["date"] > tx["date"].max() - pd.Timedelta(days=days)]
+    branch = tx["branch"].value_counts().index[0]
+    ids = tx.loc[tx["branch"] == branch, "customer_id"].drop_duplicates().head(n)
+    customers = _sample("customers")
+    return {"transactions": tx[tx["customer_id"].isin(ids)],
+            "customers": customers[customers["customer_id"].isin(ids)]}
+
+
+def slow_nine_months() -> dict[str, pd.DataFrame]:
+    """Nine months of customers with a longer cycle (every fourth day kept): the cycle alone
+    asks for a 180-day horizon, which the old design could not train on 269 days."""
+    tx = nine_months()["transactions"]
+    return {"transactions": tx[tx["date"].dt.day_of_year % 4 == 0]}
+
+
+@pytest.mark.parametrize(("tables", "model"), [
+    (nine_months, "Ranked by the time-shifted model (gradient boosting)"),
+    (one_branch_file, "Ranked by the BG/NBD probability of no purchase"),
+    (slow_nine_months, "Ranked by the blend of ranks: the best of 4 rankings checked on the "
+                       "latest 90 days"),
+], ids=["nine-months", "one-branch-60", "nine-months-slow"])
+def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace, tables,
+                                                               model):
+    from segmentation.workspace import Workspace, load_sample
+
     try:
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.run()
-        at.switch_page("pages/churn.py").run()
-        assert not at.exception, at.exception
-        assert "cannot be learned" in at.warning[0].value
+        at = _run_on(tables(), "short.csv")
+        assert not at.warning or all("cannot" not in w.value for w in at.warning)
+        explanation = (at.success or at.warning)[0].value
+        assert model in explanation
+        everyone = _all_warned(at)
+        assert len(everyone) > 0 and everyone["churn_risk"].between(0.5, 1).all()
+        if tables is nine_months:  # the default horizon fits the 269 days of history
+            assert at.session_state["churn_h"] == 90
+            assert "The default (90 days) comes from how often your customers usually ship " \
+                "and how much history" in at.button_group(key="_w_churn_h").help
+        if tables is one_branch_file:
+            assert "The time-shifted model was not trained: only" in explanation
+            assert len(_list_table(at)) == min(20, len(everyone))
         at.session_state["lang"] = "zh"
         at.run()
-        assert "无法基于当前数据学习" in at.warning[0].value
+        assert "排序" in (at.success or at.warning)[0].value
+    finally:
+        load_sample(Workspace())
+
+
+def test_too_little_data_says_what_is_missing(sample_workspace):
+    from segmentation.workspace import Workspace, load_sample
+
+    few = pd.DataFrame({"customer_id": [f"C{i % 5}" for i in range(12)],
+                        "date": pd.date_range("2025-01-01", periods=12, freq="5D"),
+                        "amount": 10.0})
+    short = pd.DataFrame({"customer_id": [f"C{i}" for i in range(40)],
+                          "date": pd.date_range("2025-01-01", periods=40, freq="D"),
+                          "amount": 10.0})
+    try:
+        at = _run_on({"transactions": few}, "tiny.csv")
+        assert ("Churn warnings need at least 20 customers with a purchase; the data have 5."
+                in at.warning[0].value)
+        at.session_state["lang"] = "zh"
+        at.run()
+        assert "流失预警至少需要 20 位有购买记录的客户；当前数据只有 5 位" in at.warning[0].value
+        at = _run_on({"transactions": short}, "short.csv")
+        assert ("Churn warnings need at least 60 days of history; the data cover 39 days "
+                "(2025-01-01 to 2025-02-09)" in at.warning[0].value)
     finally:
         load_sample(Workspace())

@@ -22,21 +22,6 @@ def small_tables() -> dict[str, pd.DataFrame]:
                             "customers": customers[customers["customer_id"].isin(ids)]}).tables
 
 
-@pytest.fixture(autouse=True)
-def frame_on_every_run(monkeypatch):
-    """Run ``app.py`` (sidebar included) on every AppTest run, as the server does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run; with a
-    ``pages/`` folder beside ``app.py`` a rerun then executes the page file alone
-    (no frame, no sidebar). Resetting a subclass instead leaves the flag that
-    ``st.navigation`` cleared in place.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
-
-    monkeypatch.setattr(app_test, "PagesManager", type("PagesManager", (PagesManager,), {}))
-
-
 @pytest.fixture
 def own_workspace(tmp_path, monkeypatch, sample_workspace, small_tables):
     """The app reads a workspace of this test's own (the shared sample stays as it is)."""

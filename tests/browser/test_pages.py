@@ -50,7 +50,7 @@ def test_churn_list_downloads_as_csv_and_excel(server, page, tmp_path):
     page.goto(server + "/churn")
     page.get_by_role("heading", name="Churn warnings").wait_for(timeout=120_000)
     wait_idle(page, timeout=180_000)
-    n = int(page.locator('[data-testid="stMetric"]').filter(has_text="Customers to call")
+    n = int(page.locator('[data-testid="stMetric"]').filter(has_text="Customers with a warning")
             .locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Download the list (CSV)").click()
@@ -60,7 +60,12 @@ def test_churn_list_downloads_as_csv_and_excel(server, page, tmp_path):
     assert len(frame) == n
     assert {"Customer", "Churn risk", "Why", "Suggested action"} <= set(frame.columns)
     assert frame["Churn risk"].between(0.5, 1).all()
-    assert frame["Value at risk (¥)"].is_monotonic_decreasing
+    # this week's calls first (at most 20 per branch), then the other warnings
+    assert frame["Call this week"].is_monotonic_decreasing
+    week = frame[frame["Call this week"]]
+    assert week.groupby("Branch").size().max() <= 20
+    assert week["Value at risk (¥)"].is_monotonic_decreasing
+    assert frame.loc[~frame["Call this week"], "Value at risk (¥)"].is_monotonic_decreasing
     wait_idle(page)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Download the list (Excel)").click()

@@ -67,9 +67,9 @@ def pandas_customer_view(tables: Mapping[str, pd.DataFrame], as_of, window_days:
     tx["customer_id"] = tx["customer_id"].astype("str")
     ids = pd.Index(sorted(tx["customer_id"].unique()), dtype="str", name="customer_id")
     recent, prior = _windows(tx["day"], as_of, window_days)
-    purchases = tx[tx["amount"] > 0]
+    purchases = tx[tx["amount"] >= 0]  # a zero-amount order is an order
     refunds = tx[tx["amount"] < 0]
-    p_recent, p_prior = purchases[recent[tx["amount"] > 0]], purchases[prior[tx["amount"] > 0]]
+    p_recent, p_prior = purchases[recent[tx["amount"] >= 0]], purchases[prior[tx["amount"] >= 0]]
 
     v = pd.DataFrame(index=ids)
     v["first_date"] = _per(tx, ids, "day", "min")

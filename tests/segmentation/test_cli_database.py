@@ -106,9 +106,16 @@ def _assert_same_scores(db: pd.DataFrame, files: pd.DataFrame, *, with_attribute
             assert (db[col] - files[col]).abs().max() < 1e-6, col
         else:
             assert (db[col] == files[col]).all(), col
+    assert ("region" in db.columns) == with_attributes
+    if not with_attributes:
+        # without the customers table the churn model lacks customer_type, a feature the
+        # files have: different inputs, so only check that churn is filled (issue 14: the
+        # ranking is chosen by evidence, and the evidence differs)
+        assert db["churn_risk"].between(0, 1).all()
+        assert db["risk_reasons"].fillna("").str.len().gt(0).all()
+        return
     assert (db["churn_risk"] - files["churn_risk"]).abs().max() < 1e-6
     assert (db["risk_reasons"].fillna("") == files["risk_reasons"].fillna("")).all()
-    assert ("region" in db.columns) == with_attributes
     if with_attributes:  # the same data in both: the same clusters (personas)
         assert (db["cluster"] == files["cluster"]).all()
         assert (db["persona"] == files["persona"]).all()

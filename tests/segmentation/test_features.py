@@ -64,7 +64,7 @@ def hand_tables() -> dict[str, pd.DataFrame]:
         # c6: surveys and open complaints
         ("c6", "2024-02-01", 200.0, 4, 8.0, "express", "counter", "B1"),
         ("c6", "2024-06-28", 100.0, 2, 4.0, "express", "counter", "B1"),
-        # c8: only a refund (of a purchase before the data) and a zero row
+        # c8: a refund (of a purchase before the data) and a free order (amount 0: a purchase)
         ("c8", "2024-06-03", -15.0, -1, 1.0, "standard", "counter", "B3"),
         ("c8", "2024-06-04", 0.0, 0, 0.0, "standard", "counter", "B3"),
         # no customer: ignored
@@ -143,27 +143,28 @@ def test_hand_written_values(duckdb_engine):
         "last_date": [T("2024-03-10"), T("2024-06-07"), T("2024-06-20"), T("2024-06-10"),
                       T("2024-06-30"), T("2024-06-28"), T("2024-06-04")],
         "last_purchase_date": [T("2024-03-10"), T("2024-06-05"), T("2024-06-20"),
-                               T("2024-06-10"), T("2024-06-30"), T("2024-06-28"), NaT],
+                               T("2024-06-10"), T("2024-06-30"), T("2024-06-28"),
+                               T("2024-06-04")],
         "recency_days": [112.0, 23, 10, 20, 0, 2, 26],
         "tenure_days": [112.0, 51, 167, 90, 60, 150, 27],
-        "frequency": [1, 2, 2, 2, 6, 2, 0],
-        "n_transactions": [1, 2, 2, 3, 6, 2, 0],
+        "frequency": [1, 2, 2, 2, 6, 2, 1],
+        "n_transactions": [1, 2, 2, 3, 6, 2, 1],
         "monetary_total": [50.0, 150, 100, 60, 75, 300, -15],
-        "monetary_avg": [50.0, 75, 50, 30, 12.5, 150, NaN],
+        "monetary_avg": [50.0, 75, 50, 30, 12.5, 150, -15],
         "refund_count": [0, 1, 0, 0, 0, 0, 1],
         "refund_amount": [0.0, 30, 0, 0, 0, 0, 15],
         "avg_interval_days": [NaN, 26, 157, 70, 12, 148, NaN],
         "quantity_total": [1.0, 1, 3, 3, 6, 6, -1],
         "weight_total": [NaN, 4, 4, 3, 6, 12, 1],
-        "frequency_recent": [0, 1, 1, 1, 3, 1, 0],
+        "frequency_recent": [0, 1, 1, 1, 3, 1, 1],
         "frequency_prior": [0, 1, 0, 0, 2, 0, 0],
         "frequency_trend": [NaN, 0, NaN, NaN, 0.5, NaN, NaN],
         "spend_recent": [0.0, 50, 40, 50, 45, 100, -15],
         "spend_prior": [0.0, 100, 0, 0, 20, 0, 0],
         "spend_trend": [NaN, -0.5, NaN, NaN, 1.25, NaN, NaN],
-        "service_share_express": [1.0, 0.5, 0.5, 2 / 3, 5 / 6, 1, NaN],
-        "service_share_standard": [0.0, 0.5, 0.5, 1 / 3, 0, 0, NaN],
-        "service_share_parcel": [0.0, 0, 0, 0, 1 / 6, 0, NaN],
+        "service_share_express": [1.0, 0.5, 0.5, 2 / 3, 5 / 6, 1, 0],
+        "service_share_standard": [0.0, 0.5, 0.5, 1 / 3, 0, 0, 1],
+        "service_share_parcel": [0.0, 0, 0, 0, 1 / 6, 0, 0],
         "n_surveys": [0, 1, 0, 0, 0, 3, 0],
         "satisfaction_avg": [NaN, 5, NaN, NaN, NaN, 3, NaN],
         "satisfaction_last": [NaN, 5, NaN, NaN, NaN, 2.5, NaN],
@@ -482,3 +483,16 @@ def test_random_data_equals_reference(db_engine, window_days):
     expected = pandas_customer_view(tables, as_of, window_days)
     assert len(view) > 100 and view["frequency"].max() > 10
     assert_same_view(view, expected)
+
+
+def test_zero_amount_orders_are_purchases_on_every_backend(db_engine):
+    """A free order (amount 0) is an order; only a negative amount is a refund (issue 14)."""
+    tx = pd.DataFrame({"customer_id": ["z", "z", "z", "r"],
+                       "date": pd.to_datetime(["2024-06-01", "2024-06-10", "2024-06-20",
+                                               "2024-06-05"]),
+                       "amount": [0.0, 0.0, 12.0, -5.0]})
+    write_tables(db_engine, {"transactions": tx})
+    view = customer_view(db_engine, as_of=AS_OF, window_days=W)
+    assert view.loc["z", "frequency"] == 3 and view.loc["z", "n_transactions"] == 3
+    assert view.loc["z", "first_purchase_date"] == T("2024-06-01")
+    assert view.loc["r", "frequency"] == 0 and view.loc["r", "refund_count"] == 1

@@ -106,3 +106,18 @@ def test_customer_history(engine):
     assert hist["surveys"]["score"].tolist() == [5.0]
     assert "complaints" not in hist
     assert customer_history(engine, "zzz", as_of=AS_OF)["transactions"].empty
+
+
+def test_a_zero_amount_order_is_a_shipment_and_a_refund_is_not(tmp_path):
+    from segmentation.satisfaction import shipment_counts
+
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b"],
+                       "date": pd.to_datetime(["2024-06-01", "2024-06-02", "2024-06-03"]),
+                       "amount": [0.0, -10.0, 25.0]})
+    ws = Workspace(tmp_path)
+    ws.replace({"transactions": tx}, source="test")
+    cube = activity_cube(ws.engine(), as_of=AS_OF)
+    assert cube.groupby("day")["shipments"].sum().tolist() == [1, 0, 1]
+    counts = shipment_counts(ws.engine(), {"june": (pd.Timestamp("2024-06-01"),
+                                                   pd.Timestamp("2024-07-01"))})
+    assert counts["june"].to_dict() == {"a": 1, "b": 1}

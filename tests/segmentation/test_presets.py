@@ -255,3 +255,30 @@ def test_cli_bad_preset_is_one_line(tmp_path, content, message):
     assert len(lines) == 1 and lines[0].startswith(f"error: --preset {preset}")
     assert message in lines[0]
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_calls_per_branch_travel_with_the_preset(store, tmp_path):
+    """The Churn page's weekly call capacity is saved, kept, exported and imported."""
+    from segmentation.presets import read_preset_calls
+
+    settings = TierSettings()
+    store.save("north", settings)
+    assert store.calls_per_branch("north") is None
+    store.set_calls_per_branch("north", 12)
+    assert store.calls_per_branch("north") == 12
+    assert store.load("north") == settings  # the tiers are untouched
+    store.save("north", settings)  # saved again from the Tiers page: the capacity stays
+    assert store.calls_per_branch("north") == 12
+    assert read_preset_calls(store.path("north")) == 12
+    assert read_preset_file(store.path("north")) == settings
+    data = store.export_json("north")
+    assert json.loads(data)["churn"] == {"calls_per_branch": 12}
+    assert store.import_json(data, name="south") == "south"
+    assert store.calls_per_branch("south") == 12
+    store.set_default("south")
+    assert store.default_calls_per_branch() == 12
+    for bad in (0, 10_001, 2.5, "20", True):
+        with pytest.raises(SettingsError) as caught:
+            store.import_json(json.dumps({"name": "x", "churn": {"calls_per_branch": bad}}))
+        assert "churn.calls_per_branch" in caught.value.message("en")
+    assert "x" not in store
