@@ -213,3 +213,23 @@ def test_scope_flags_make_a_user(flags, role, scope):
     else:
         assert (user.role, user.scope) == (role, scope)
         assert user.can("see_pii") and user.can("see_customers")
+
+
+def test_call_list_of_a_scope_holds_only_its_customers(tmp_path):
+    sample = ROOT / "data" / "sample"
+    customers = pd.read_parquet(sample / "customers.parquet")
+    branch = sorted(customers["branch"].unique())[7]
+    out = tmp_path / "scores.csv"
+    proc = run_cli("score", "--transactions", str(sample / "transactions.parquet"),
+                   "--customers", str(sample / "customers.parquet"), "--as-of", "2025-03-31",
+                   "--calls-per-branch", "5", "--scope-branch", branch, "--out", str(out),
+                   workspace=tmp_path / "ws")
+    assert proc.returncode == 0, proc.stderr
+    scores = _read(out)
+    calls = pd.read_csv(tmp_path / "scores.calls.csv", encoding="utf-8-sig",
+                        dtype={"customer_id": str})
+    mine = set(customers.loc[customers["branch"] == branch, "customer_id"])
+    assert set(scores.index) <= mine and len(scores) > 100
+    assert len(calls) > 0 and set(calls["customer_id"]) <= set(scores.index)
+    assert set(calls["branch"]) == {branch}
+    assert int(calls["call_this_week"].astype(str).str.lower().eq("true").sum()) == 5
