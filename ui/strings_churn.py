@@ -71,6 +71,8 @@ i18n.register({
     "cp.list": {"en": "Customers to call this week: {n} in {branches} branches (up to {cap} "
                       "per branch)",
                 "zh": "本周需联系的客户：{branches} 个网点共 {n} 位（每个网点最多 {cap} 位）"},
+    "cp.list.one": {"en": "Customers to call this week: {n} in 1 branch (up to {cap} per branch)",
+                "zh": "本周需联系的客户：{branches} 个网点共 {n} 位（每个网点最多 {cap} 位）"},
     "cp.list.rest": {"en": "Further warnings, beyond this week's capacity ({n})",
                      "zh": "超出本周联系能力的其他预警客户（{n} 位）"},
     "cp.list.rest.none": {"en": "Every warned customer fits into this week's calls.",

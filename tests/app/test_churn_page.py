@@ -279,3 +279,15 @@ def test_too_little_data_says_what_is_missing(sample_workspace):
                 "(2025-01-01 to 2025-02-09)" in at.warning[0].value)
     finally:
         load_sample(Workspace())
+
+
+def test_one_branch_call_list_says_branch_in_the_singular(app):
+    branch = "华东-上海浦东网点"
+    app.session_state["flt_branch"] = [branch]
+    app.switch_page("pages/churn.py").run()
+    assert not app.exception, app.exception
+    week = _list_table(app)
+    assert set(week["branch"]) == {branch}
+    header = next(h.value for h in app.subheader if h.value.startswith("Customers to call"))
+    assert header == (f"Customers to call this week: {len(week)} in 1 branch "
+                      "(up to 20 per branch)")
