@@ -114,7 +114,8 @@ with tab_list:
     this_week = shown["call_this_week"].to_numpy()
     n_branches = shown.loc[this_week, "branch"].nunique() if "branch" in shown else 1
     st.subheader(t("cp.list.one" if n_branches == 1 else "cp.list",
-                   n=i18n.fmt_int(int(this_week.sum()), lang), branches=i18n.fmt_int(n_branches, lang), cap=i18n.fmt_int(calls, lang)))
+                   n=i18n.fmt_int(int(this_week.sum()), lang),
+                   branches=i18n.fmt_int(n_branches, lang), cap=i18n.fmt_int(calls, lang)))
     if shown.empty:
         st.info(t("cp.list.empty"))
     rows_allowed = customer_rows(ctx)
