@@ -672,15 +672,7 @@ def _excel_from_bytes(data: bytes, name: str, sheet: str | int | None) -> pd.Dat
                 if _has_rows(frame):
                     return frame
             raise _file_error("empty_file", name)
-        if isinstance(sheet, int) and not isinstance(sheet, bool):
-            chosen = names[sheet] if -len(names) <= sheet < len(names) else None
-        else:
-            wanted = str(sheet).strip()
-            chosen = next((s for s in names if s == wanted), None) or next(
-                (s for s in names if s.strip().lower() == wanted.lower()), None)
-        if chosen is None:
-            raise _file_error("sheet_not_found", name, sheet=repr(sheet),
-                              sheets=", ".join(repr(s) for s in names))
+        chosen = _chosen_sheet(names, sheet, name)
         return _require_rows(_parse_sheet(book, chosen, name, data, members.get(chosen)),
                              f"{name} [{chosen}]")
 
@@ -880,6 +872,13 @@ def pick_sheet(sheets: dict[str, pd.DataFrame], sheet: str | int | None,
         if frame is None:
             raise _file_error("empty_file", name)
         return frame
+    chosen = _chosen_sheet(names, sheet, name)
+    return _require_rows(sheets[chosen], f"{name} [{chosen}]")
+
+
+def _chosen_sheet(names: list[str], sheet: str | int, name: str) -> str:
+    """The sheet named ``sheet`` (exactly, else ignoring case and spaces) or at index
+    ``sheet``; ``sheet_not_found`` lists the sheets there are."""
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         chosen = names[sheet] if -len(names) <= sheet < len(names) else None
     else:
@@ -889,7 +888,7 @@ def pick_sheet(sheets: dict[str, pd.DataFrame], sheet: str | int | None,
     if chosen is None:
         raise _file_error("sheet_not_found", name, sheet=repr(sheet),
                           sheets=", ".join(repr(s) for s in names))
-    return _require_rows(sheets[chosen], f"{name} [{chosen}]")
+    return chosen
 
 
 def read_workbook_tables(source: Source) -> tuple[dict[str, pd.DataFrame], list[str]]:

@@ -28,7 +28,6 @@ True
 from __future__ import annotations
 
 import json
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -42,6 +41,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from . import i18n
 from .access import Role, User
 from .locking import file_lock
+from .storage import atomic_write
 
 __all__ = [
     "DEFAULT_IDLE_TIMEOUT_S", "FAILURES_FILE", "MIN_PASSWORD_LENGTH", "USERS_FILE",
@@ -246,18 +246,7 @@ def _clean(text: str | None) -> str | None:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; the file is mode 0600 from its first byte."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write(path, data, mode=0o600)
 
 
 class UserStore:
