@@ -59,3 +59,18 @@ def frame_on_every_run(monkeypatch):
     from streamlit.testing.v1 import app_test
 
     monkeypatch.setattr(app_test, "PagesManager", type("PagesManager", (PagesManager,), {}))
+
+
+def page_text(at) -> str:
+    """Everything the run shows (main area and sidebar): every element's protobuf, as text."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)

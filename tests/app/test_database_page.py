@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from tests.app.conftest import page_text
 from tests.conftest import MARIADB_ENV, POSTGRES_ENV, copy_into_postgres
 
 PASSWORD = "Tr1cky-pw:%/@s3cret"
@@ -61,21 +62,6 @@ def fresh(sample_workspace):
     path.unlink(missing_ok=True)
     yield path
     path.unlink(missing_ok=True)
-
-
-def _page_text(at) -> str:
-    """Everything the page shows (main area and sidebar): every element's protobuf, as text."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
 
 
 def _open_form(at, lang: str = "en"):
@@ -155,7 +141,7 @@ def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplo
     assert app.radio(key="data_mode").value == "database"  # back on the page: still the database
     code = "\n".join(c.value for c in app.code)
     assert "GROUP BY" in code and '"运单"' in code and "寄件日期" in code
-    assert PASSWORD not in _page_text(app)
+    assert PASSWORD not in page_text(app)
     assert PASSWORD not in caplog.text
 
     # back to the workspace data
@@ -227,7 +213,7 @@ def test_saved_connection_keeps_no_password_unless_asked(app, company_pg, fresh)
     next(c for c in app.checkbox if c.key.startswith("db_keep_")).check().run()
     _use(app)
     assert json.loads(fresh.read_text(encoding="utf-8"))["kept"]["spec"]["password"] == PASSWORD
-    assert PASSWORD not in _page_text(app)
+    assert PASSWORD not in page_text(app)
     app.button(key="db_disconnect").click().run()
 
 
@@ -249,11 +235,11 @@ def test_secrets_connection_in_the_sidebar(company_pg, fresh, sample_workspace):
     at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in at.metric}["Customers"] == i18n_int(
         sample_workspace.n_customers)
-    assert PASSWORD not in _page_text(at)
+    assert PASSWORD not in page_text(at)
     at.switch_page("pages/data.py").run()
     assert "Connected database **ops** (postgresql://postgres@127.0.0.1:5432/test)" in \
         at.info[0].value
-    assert PASSWORD not in _page_text(at)
+    assert PASSWORD not in page_text(at)
     at.button(key="db_disconnect").click().run()
     assert "source_id" not in at.session_state
 
@@ -276,7 +262,7 @@ def test_unreachable_host(app, fresh):
     _fill(app, port=1, schema="")
     text = _error_text(app)
     assert "Cannot reach the database server postgresql://postgres@127.0.0.1:1/test" in text
-    assert "firewall" in text and PASSWORD not in _page_text(app)
+    assert "firewall" in text and PASSWORD not in page_text(app)
     _open_form(app, "zh")
     _fill(app, port=1, schema="")
     assert "无法连接数据库服务器" in _error_text(app)
@@ -286,7 +272,7 @@ def test_unknown_database(app, company_pg, fresh):
     _open_form(app, "zh")
     _fill(app, database="no_such_db_here", schema="")
     text = _error_text(app)
-    assert "上不存在数据库“no_such_db_here”" in text and PASSWORD not in _page_text(app)
+    assert "上不存在数据库“no_such_db_here”" in text and PASSWORD not in page_text(app)
     _open_form(app)
     _fill(app, database="no_such_db_here", schema="")
     assert "The database “no_such_db_here” does not exist" in _error_text(app)
@@ -314,12 +300,12 @@ def test_wrong_password(app, maria_user, fresh, caplog):
           schema="")
     text = _error_text(app)
     assert "refused the login of user “seg_pw”" in text and "wrong user name or password" in text
-    assert PASSWORD not in _page_text(app) and PASSWORD not in caplog.text
+    assert PASSWORD not in page_text(app) and PASSWORD not in caplog.text
     _open_form(app, "zh")
     _fill(app, driver="mariadb", port=maria_user.port or 3306, database="test", user="seg_pw",
           schema="")
     assert "拒绝了用户“seg_pw”的登录" in _error_text(app)
-    assert PASSWORD not in _page_text(app)
+    assert PASSWORD not in page_text(app)
 
 
 def test_missing_table_in_a_select(app, company_pg, fresh):
@@ -381,7 +367,7 @@ def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
         ).run()
         text = _error_text(app)
         assert "took longer than the time limit and was stopped" in text
-        assert "index" in text and PASSWORD not in _page_text(app)
+        assert "index" in text and PASSWORD not in page_text(app)
     finally:
         sources._engine.clear()
 
@@ -476,7 +462,7 @@ def test_a_saved_password_is_never_sent_to_another_target(app, company_pg, fresh
     app.selectbox(key="db_pick").set_value("saved:kept").run()
     next(b for b in app.button if b.proto.is_form_submitter).click().run()
     assert sent[-1].password == PASSWORD and sent[-1].host == "127.0.0.1"
-    assert PASSWORD not in _page_text(app)
+    assert PASSWORD not in page_text(app)
 
 
 def test_the_password_message_in_chinese(app, company_pg, fresh):

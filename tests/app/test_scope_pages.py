@@ -19,7 +19,7 @@ import pytest
 from segmentation import i18n
 from segmentation.access import Role, User
 
-from .conftest import APP
+from .conftest import APP, page_text
 
 PAGES = ["pages/overview.py", "pages/tiers.py", "pages/clusters.py", "pages/satisfaction.py",
          "pages/churn.py", "pages/data.py"]
@@ -77,23 +77,9 @@ def _download_text(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
-def _tree_text(at) -> str:
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
-
-
 def _shown(at, downloads: list[bytes]) -> str:
     """Everything the run shows, as one text (Chinese kept as Chinese)."""
-    parts = [_tree_text(at)]
+    parts = [page_text(at)]
     parts += [d.value.to_csv() for d in at.dataframe]
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
                  "success", "error", "text"):
