@@ -316,6 +316,21 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     return out, calls
 
 
+def _audit_export(args: argparse.Namespace, frame: pd.DataFrame,
+                  calls: pd.DataFrame | None) -> None:
+    """A CLI run as a workspace user is an export of that user's customers: record it in
+    the workspace's audit log, like a download in the app."""
+    from datetime import UTC, datetime
+
+    from .audit import AuditLog
+    from .workspace import default_folder
+
+    user = _lookup_user(args.as_user, args.lang)
+    AuditLog(default_folder()).append("export", user, at=datetime.now(UTC), what="cli score",
+                                      file=Path(args.out).name, rows=len(frame),
+                                      call_rows=None if calls is None else len(calls))
+
+
 def calls_path(out: Path) -> Path:
     """Where ``--calls-per-branch`` writes the call list: ``scores.csv`` -> ``scores.calls.csv``."""
     return out.with_name(f"{out.stem}.calls{out.suffix}")
@@ -492,6 +507,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             week = int(calls["call_this_week"].sum()) if len(calls) else 0
             print(f"call list: {week:,} calls this week (up to {args.calls_per_branch} per "
                   f"branch), {len(calls) - week:,} further warnings -> {calls_path(args.out)}")
+        if args.as_user:
+            _audit_export(args, frame, calls)
     except CliError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

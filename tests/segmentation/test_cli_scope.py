@@ -135,6 +135,13 @@ def test_as_user_writes_only_the_users_customers(files, everyone, users_workspac
     mine = _read(out)
     assert set(mine.index) == expected
     assert mine["tier"].tolist() == everyone.loc[mine.index, "tier"].tolist()
+    # the export is in the workspace's audit log: who, which file, how many rows
+    from segmentation.audit import AuditLog
+
+    last = AuditLog(users_workspace).records()[-1]
+    assert (last["user"], last["action"]) == (user, "export")
+    assert last["details"]["file"] == "mine.csv"
+    assert last["details"]["rows"] == len(mine)
 
 
 def test_a_viewer_gets_no_customer_file(files, users_workspace, tmp_path):
