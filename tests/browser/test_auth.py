@@ -82,8 +82,22 @@ def _user_box(page) -> str:
     return page.locator(".st-key-auth_user_box").inner_text()
 
 
+def _scope_counts(folder) -> tuple[int, int]:
+    """Customers of BRANCH (the branch manager's scope) and of the whole network."""
+    from segmentation.access import Scope
+    from segmentation.features import customer_view
+    from segmentation.workspace import Workspace
+
+    engine = Workspace(folder).engine()
+    try:
+        return (len(customer_view(engine, scope=Scope(branches=(BRANCH,)))),
+                len(customer_view(engine)))
+    finally:
+        engine.dispose()
+
+
 def test_two_users_signed_in_at_once(browser, auth_server):
-    url, _ = auth_server
+    url, folder = auth_server
     hq_ctx, hq = _context(browser)
     bm_ctx, bm = _context(browser)
     try:
@@ -100,6 +114,17 @@ def test_two_users_signed_in_at_once(browser, auth_server):
         assert "王分析 · HQ analyst" in _user_box(hq)
         assert "li · Branch manager" in _user_box(bm)
         assert f"Branch: {BRANCH}" in _user_box(bm)
+        # each sees its own scope: the network for HQ, the branch's customers for li
+        mine, everyone = _scope_counts(folder)
+        assert 0 < mine < everyone
+        sidebar_hq = hq.locator('[data-testid="stSidebar"]').inner_text()
+        sidebar_bm = bm.locator('[data-testid="stSidebar"]').inner_text()
+        assert f"{everyone:,} customers ·" in sidebar_hq
+        assert f"{mine:,} customers in your scope" in sidebar_bm
+        assert "in your scope" not in sidebar_hq
+        caption = f"you see the customers of branch {BRANCH}"
+        assert caption in bm.locator('[data-testid="stMain"]').inner_text()
+        assert caption not in hq.locator('[data-testid="stMain"]').inner_text()
         # moving on in one session does not change the other
         bm.get_by_role("link", name="Data").click()
         wait_idle(bm)
