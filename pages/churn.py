@@ -157,8 +157,10 @@ with tab_list:
         default_name = store.default()
         preset = s1.selectbox(t("cp.calls.preset"), names, key="churn_calls_preset",
                               index=names.index(default_name) if default_name in names else 0)
-        if s2.button(t("cp.calls.save"), key="churn_calls_save"):
+        if s2.button(t("cp.calls.save"), key="churn_calls_save") \
+                and auth.may_overwrite_preset(preset, default_name):
             store.set_calls_per_branch(preset, calls)
+            auth.record("preset_saved", name=preset, calls_per_branch=calls)
             st.success(t("cp.calls.saved", n=calls, name=preset))
     else:
         st.caption(t("cp.calls.no_preset"))

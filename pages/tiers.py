@@ -127,7 +127,8 @@ def _presets_panel() -> None:
     c1, c2 = st.columns(2)
     with c1:
         name = st.text_input(t("tp.preset.name"), key="tiers_preset_name", max_chars=40)
-        if st.button(t("tp.preset.save"), key="tiers_preset_save", disabled=not name.strip()):
+        if st.button(t("tp.preset.save"), key="tiers_preset_save", disabled=not name.strip()) \
+                and auth.may_overwrite_preset(name, default):
             try:
                 store.save(name.strip(), settings_from_state(lang))
                 auth.record("preset_saved", name=name.strip())
@@ -136,7 +137,8 @@ def _presets_panel() -> None:
             except (SettingsError, ValueError) as err:
                 st.error(t("tp.preset.error", message=_message(err)))
         upload = st.file_uploader(t("tp.preset.import"), type=["json"], key="tiers_preset_file")
-        if upload is not None and st.session_state.get("tiers_imported") != upload.file_id:
+        if upload is not None and st.session_state.get("tiers_imported") != upload.file_id \
+                and auth.may_overwrite_preset(upload.name.rsplit(".", 1)[0], default):
             try:
                 imported = store.import_json(upload.getvalue(),
                                              name=upload.name.rsplit(".", 1)[0])

@@ -149,6 +149,15 @@ def allowed(right: str, *, show: bool = True) -> bool:
 # --------------------------------------------------------------------------- audit
 
 
+def may_overwrite_preset(name: str, default: str | None) -> bool:
+    """Saving a preset under ``name``: open to every role, except over the default preset
+    (every user's starting point), which needs ``save_default_preset``; shows the reason
+    when refused."""
+    if default is None or name.strip() != default:
+        return True
+    return allowed("save_default_preset")
+
+
 def record(action: str, user: User | str | None = None, **details: object) -> None:
     """Append ``action`` by ``user`` (default: the signed-in user) to the audit log."""
     log = audit_log()

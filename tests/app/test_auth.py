@@ -624,3 +624,38 @@ def test_a_damaged_user_file_lets_nobody_in(users, folder):
     at.session_state["lang"] = "zh"
     at.run()
     assert at.error[0].value.startswith("无法读取本看板的用户列表")
+
+
+def test_branch_manager_cannot_overwrite_the_default_preset(users, folder):
+    """Saving under the default preset's name (tiers, churn capacity) is changing the
+    default: refused with the reason for a branch manager, nothing written."""
+    from segmentation.presets import PresetStore
+    from segmentation.tiers import TierSettings
+    from segmentation.workspace import Workspace
+
+    store = PresetStore.for_workspace(Workspace())
+    old_default = store.default()
+    store.save("network", TierSettings(), calls_per_branch=20)
+    store.set_default("network")
+    before = store.path("network").read_bytes()
+    reason = ("Only HQ analysts may change the default preset or delete presets (you are "
+              "signed in as Branch manager).")
+    try:
+        at = as_user(new_app(), users.user("li"))
+        at.switch_page("pages/tiers.py").run()
+        at.text_input(key="tiers_preset_name").input("network").run()
+        at.button(key="tiers_preset_save").click().run()
+        assert not at.exception, at.exception
+        assert reason in _texts(at.error)
+        at.switch_page("pages/churn.py").run()
+        at.number_input(key="_w_churn_calls").set_value(35).run()
+        at.selectbox(key="churn_calls_preset").set_value("network").run()
+        at.button(key="churn_calls_save").click().run()
+        assert not at.exception, at.exception
+        assert reason in _texts(at.error)
+        assert store.path("network").read_bytes() == before
+        assert not [a for a in _actions(folder) if a == ("preset_saved", "li")]
+    finally:
+        store.delete("network")
+        if old_default is not None:
+            store.set_default(old_default)
