@@ -4,7 +4,7 @@ Definitions (the page lets the user choose ``H`` and the lost cutoff):
 
 * **Churn within H days.** A customer scored at ``as_of`` *churns* when they
   make no purchase (transaction with ``amount >= 0``, see
-  :func:`segmentation.features.is_purchase`) in the days ``(as_of, as_of + H]``.
+  :func:`segmentation.sql.is_purchase`) in the days ``(as_of, as_of + H]``.
   ``H`` is one of :data:`HORIZON_OPTIONS`; :func:`default_horizon` derives a
   default from the data's purchase cycle and the history available.
 * **Lost.** A customer whose last purchase is more than ``lost_after_days``
@@ -106,16 +106,15 @@ from .clv import BetaGeoModel, btyd_summary, score_clv
 
 # besides the view itself, its table lookup and fetch helpers: the label, complaint and
 # lifecycle queries resolve tables and columns exactly as the view does
-from .features import (
-    _connected,
-    _fetch,
-    _find_tables,
-    _text,
-    _transactions,
-    customer_view,
-    data_as_of,
+from .features import customer_view, data_as_of
+from .sql import (
+    as_text,
+    connected,
     day_of,
+    fetch,
     is_purchase,
+    resolve_tables,
+    transactions_source,
 )
 
 __all__ = [
@@ -548,7 +547,7 @@ def history_days(view: pd.DataFrame) -> int:
     if view.empty or "as_of" not in view.attrs:
         return 0
     first = pd.to_datetime(view["first_date"]).min()
-    return int((_as_day(view.attrs["as_of"]) - first).days) if pd.notna(first) else 0
+    return int((as_day(view.attrs["as_of"]) - first).days) if pd.notna(first) else 0
 
 
 def _shifted_need(horizon_days: int) -> int:
@@ -617,7 +616,7 @@ def check_enough_data(view: pd.DataFrame) -> None:
         raise ChurnUnavailable("customers", min=MIN_CUSTOMERS, n=buyers)
     days = history_days(view)
     if days < MIN_HISTORY_DAYS:
-        as_of = _as_day(view.attrs["as_of"])
+        as_of = as_day(view.attrs["as_of"])
         raise ChurnUnavailable("history", min=MIN_HISTORY_DAYS, days=days,
                                start=(as_of - pd.Timedelta(days=days)).date().isoformat(),
                                as_of=as_of.date().isoformat())
@@ -797,7 +796,7 @@ def churn_signals(view: pd.DataFrame, *, horizon_days: int | None = None,
 # --------------------------------------------------------------------------- features & labels
 
 
-def _as_day(value) -> pd.Timestamp:
+def as_day(value) -> pd.Timestamp:
     day = pd.Timestamp(value)
     if day.tzinfo is not None:
         day = day.tz_localize(None)
@@ -805,14 +804,14 @@ def _as_day(value) -> pd.Timestamp:
 
 
 def _resolve_as_of(bind, as_of, table_names) -> pd.Timestamp:
-    return data_as_of(bind, table_names) if as_of is None else _as_day(as_of)
+    return data_as_of(bind, table_names) if as_of is None else as_day(as_of)
 
 
 def _latest_complaint_category(bind, *, as_of: pd.Timestamp,
                                table_names: Mapping[str, str] | None) -> pd.Series | None:
     """Per customer, the category of the latest complaint dated on or before ``as_of``."""
-    with _connected(bind) as conn:
-        found = _find_tables(conn, table_names)
+    with connected(bind) as conn:
+        found = resolve_tables(conn, table_names)
         src = found.get("complaints")
         if src is None or not src.has("customer_id", "date", "category"):
             return None
@@ -823,11 +822,11 @@ def _latest_complaint_category(bind, *, as_of: pd.Timestamp,
                  .select_from(src.table)
                  .where(date < end, cid.is_not(None), cat.is_not(None))
                  .group_by(cid, cat))
-        raw = _fetch(conn, query)
+        raw = fetch(conn, query)
     if raw.empty:
         return pd.Series([], dtype="str", index=pd.Index([], dtype="str", name="customer_id"))
-    raw["customer_id"] = _text(raw["customer_id"])
-    raw["category"] = _text(raw["category"])
+    raw["customer_id"] = as_text(raw["customer_id"])
+    raw["category"] = as_text(raw["category"])
     raw["day"] = pd.to_datetime(raw["day"])
     # latest day wins; on the same day the category first in text order
     raw = raw.sort_values(["customer_id", "day", "category"], ascending=[True, False, True])
@@ -877,7 +876,7 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
         tells it how the coming months usually go for this customer.
         Indexed by ``customer_id``.
     """
-    day = _as_day(as_of)
+    day = as_day(as_of)
     horizon = _check_horizon(horizon_days)
     if horizon > 365:
         raise ValueError(f"horizon_days must be at most 365, got {horizon}")
@@ -887,7 +886,7 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
         view = customer_view(bind, as_of=day, window_days=window_days, table_names=table_names)
         if views is not None:
             views[(day, int(window_days))] = view
-    elif _as_day(view.attrs.get("as_of", day)) != day:
+    elif as_day(view.attrs.get("as_of", day)) != day:
         raise ValueError("the view passed was built for another as_of")
     category = _latest_complaint_category(bind, as_of=day, table_names=table_names)
     signals = churn_signals(view, horizon_days=horizon,
@@ -927,8 +926,8 @@ def _purchase_days(bind: sa.Engine | sa.Connection, *, after: pd.Timestamp,
                    until: pd.Timestamp, index: pd.Index,
                    table_names: Mapping[str, str] | None) -> pd.Series:
     """Distinct purchase days per customer of ``index`` in the days ``(after, until]``."""
-    with _connected(bind) as conn:
-        tx = _transactions(_find_tables(conn, table_names), table_names)
+    with connected(bind) as conn:
+        tx = transactions_source(resolve_tables(conn, table_names), table_names)
         cid, date = tx.c("customer_id"), tx.c("date")
         lo = sa.bindparam("window_start", (after + pd.Timedelta(days=1)).date(),
                           type_=sa.Date())
@@ -938,9 +937,9 @@ def _purchase_days(bind: sa.Engine | sa.Connection, *, after: pd.Timestamp,
                  .select_from(tx.table)
                  .where(date >= lo, date < hi, is_purchase(tx.c("amount")), cid.is_not(None))
                  .group_by(cid))
-        raw = _fetch(conn, query)
+        raw = fetch(conn, query)
     counts = pd.Series(pd.to_numeric(raw["days"]).to_numpy(dtype="int64"),
-                       index=pd.Index(_text(raw["customer_id"]), dtype="str"))
+                       index=pd.Index(as_text(raw["customer_id"]), dtype="str"))
     return counts.reindex(pd.Index(index, copy=False).astype("str"), fill_value=0)
 
 
@@ -965,7 +964,7 @@ def churn_labels(bind: sa.Engine | sa.Connection, *, start, horizon_days: int,
     customer made no purchase in the window.
     """
     horizon = _check_horizon(horizon_days)
-    start = _as_day(start)
+    start = as_day(start)
     days = _purchase_days(bind, after=start, until=start + pd.Timedelta(days=horizon),
                           index=index, table_names=table_names)
     return pd.Series(days.to_numpy() == 0, index=index, name="churned")
@@ -999,7 +998,7 @@ def training_set(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int,
         ``labels``: :func:`churn_labels` for those customers.
     """
     horizon = _check_horizon(horizon_days)
-    cutoff = _as_day(as_of) - pd.Timedelta(days=horizon)
+    cutoff = as_day(as_of) - pd.Timedelta(days=horizon)
     features = churn_features(bind, as_of=cutoff, horizon_days=horizon,
                               window_days=window_days, table_names=table_names, views=views,
                               sample_size=sample_size, random_state=random_state)
@@ -2564,8 +2563,8 @@ def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int
     # two extra month ends before the reported ones: the first is where the
     # history bucket ends, the second is the "from" side of the first flow
     ends = _month_ends(day, int(months) + 2)
-    with _connected(bind) as conn:
-        tx = _transactions(_find_tables(conn, table_names), table_names)
+    with connected(bind) as conn:
+        tx = transactions_source(resolve_tables(conn, table_names), table_names)
         cid, date = tx.c("customer_id"), tx.c("date")
         pday = day_of(date)
         whens = [(date < sa.bindparam(f"b{i}", (e + pd.Timedelta(days=1)).date(),
@@ -2579,8 +2578,8 @@ def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int
                  .select_from(tx.table)
                  .where(date < end, is_purchase(tx.c("amount")), cid.is_not(None))
                  .group_by(cid, bucket))
-        raw = _fetch(conn, query)
-    ids, cust = np.unique(_text(raw["customer_id"]).to_numpy(dtype=object).astype(str),
+        raw = fetch(conn, query)
+    ids, cust = np.unique(as_text(raw["customer_id"]).to_numpy(dtype=object).astype(str),
                           return_inverse=True)
     n, m = len(ids), len(ends)
     b = raw["bucket"].to_numpy(dtype="int64")

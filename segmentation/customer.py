@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from .features import TableNames, day_of, find_tables
+from .sql import TableNames, day_of, find_tables
 
 _COLUMNS = {
     "transactions": ("date", "amount", "service", "channel", "branch"),

@@ -44,10 +44,10 @@ from .connections import (
     validate_identifier,
     vet_user_query,
 )
-from .features import day_of, find_tables
 from .locking import file_lock
 from .schema import COLUMN_KINDS, REQUIRED, TABLES, columns_of, normalize_header
 from .sources import suggest_mapping
+from .sql import day_of, find_tables
 from .storage import atomic_write
 
 __all__ = [

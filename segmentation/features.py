@@ -15,7 +15,7 @@ SQLite, PostgreSQL and MariaDB):
   the same answer;
 - "distinct days" truncate timestamps with :class:`day_of` (``CAST(x AS DATE)``,
   ``date(x)`` on SQLite);
-- conditional aggregates are small constructs (:class:`_AggregateIf`) that
+- conditional aggregates are small constructs (:class:`AggregateIf`) that
   render ``agg(x) FILTER (WHERE c)`` on DuckDB / PostgreSQL (about a third
   faster in DuckDB) and ``agg(CASE WHEN c THEN x END)`` everywhere else;
 - no ``AVG`` (MariaDB rounds the average of integers to 4 decimals): sums and
@@ -30,22 +30,36 @@ queries it runs so that a page can show their SQL (:func:`query_sql`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import expression
 
 from . import i18n
 from .access import Scope
 from .schema import DataError, Problem
-from .scoping import candidates, is_limited
+from .scoping import is_limited
+from .sql import (
+    Source,
+    TableNames,
+    as_day,
+    as_text,
+    connected,
+    count_distinct_if,
+    count_if,
+    day_of,
+    fetch,
+    is_purchase,
+    max_if,
+    min_if,
+    positions_in,
+    resolve_tables,
+    scope_sources,
+    sum_if,
+    transactions_source,
+)
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -56,17 +70,10 @@ __all__ = [
     "customer_view_query",
     "data_as_of",
     "date_range",
-    "day_of",
-    "find_tables",
-    "is_purchase",
     "query_sql",
     "survey_view_query",
     "view_queries",
 ]
-
-#: canonical table -> its name in the database (``"schema.table"`` allowed) or a selectable
-#: whose columns carry the canonical names (a mapped table or query).
-TableNames = Mapping[str, "str | sa.FromClause"]
 
 #: Attributes copied from the ``customers`` table, in output order.
 ATTRIBUTE_COLUMNS: tuple[str, ...] = ("name", "phone", "customer_type", "branch", "region",
@@ -103,117 +110,6 @@ i18n.register({
 # --------------------------------------------------------------------------- SQL pieces
 
 
-class day_of(expression.FunctionElement):
-    """The calendar day of a DATE / TIMESTAMP expression, as a portable SQL construct.
-
-    Renders ``CAST(x AS DATE)`` by default and ``date(x)`` on SQLite (whose
-    dates are ISO text). The result compares equal across rows of the same day,
-    which is what ``count(DISTINCT ...)`` of purchase days needs.
-    """
-
-    type = sa.Date()
-    name = "day_of"
-    inherit_cache = True
-
-
-@compiles(day_of)
-def _day_of_default(element: day_of, compiler, **kw) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
-
-
-@compiles(day_of, "sqlite")
-def _day_of_sqlite(element: day_of, compiler, **kw) -> str:
-    return f"date({compiler.process(element.clauses, **kw)})"
-
-
-class _AggregateIf(expression.FunctionElement):
-    """``agg(value)`` over the rows where ``condition`` holds: a conditional aggregate.
-
-    Renders ``agg(value) FILTER (WHERE condition)`` on DuckDB and PostgreSQL,
-    where it is markedly faster (DuckDB skips the rows before aggregating), and
-    the portable ``agg(CASE WHEN condition THEN value END)`` elsewhere. Both
-    give NULL when no row of the group qualifies (``count`` gives 0).
-    """
-
-    inherit_cache = True
-    aggregate = "sum"
-    distinct = False
-
-    def __init__(self, value: sa.ColumnElement, condition: sa.ColumnElement[bool]):
-        super().__init__(value, condition)
-        self.type = sa.Integer() if self.aggregate == "count" else value.type
-
-
-class _sum_if(_AggregateIf):
-    inherit_cache = True
-    aggregate = "sum"
-
-
-class _min_if(_AggregateIf):
-    inherit_cache = True
-    aggregate = "min"
-
-
-class _max_if(_AggregateIf):
-    inherit_cache = True
-    aggregate = "max"
-
-
-class _count_distinct_if(_AggregateIf):
-    inherit_cache = True
-    aggregate = "count"
-    distinct = True
-
-
-class _count_if(_AggregateIf):
-    """The number of rows where ``condition`` holds (0, not NULL, when none)."""
-
-    inherit_cache = True
-    aggregate = "count"
-
-    def __init__(self, condition: sa.ColumnElement[bool]):
-        super().__init__(sa.literal_column("1"), condition)
-
-
-def _aggregate_case(element: _AggregateIf, compiler, **kw) -> str:
-    value, condition = element.clauses.clauses
-    if isinstance(element, _count_if):  # sum(1/0) keeps "0 when none" like count
-        return compiler.process(sa.func.sum(sa.case((condition, 1), else_=0)), **kw)
-    distinct = "DISTINCT " if element.distinct else ""
-    case = compiler.process(sa.case((condition, value)), **kw)
-    return f"{element.aggregate}({distinct}{case})"
-
-
-def _aggregate_filter(element: _AggregateIf, compiler, **kw) -> str:
-    value, condition = element.clauses.clauses
-    distinct = "DISTINCT " if element.distinct else ""
-    arg = "*" if isinstance(element, _count_if) else compiler.process(value, **kw)
-    where = compiler.process(condition, **kw)
-    return f"{element.aggregate}({distinct}{arg}) FILTER (WHERE {where})"
-
-
-for _cls in (_sum_if, _min_if, _max_if, _count_distinct_if, _count_if):
-    compiles(_cls)(_aggregate_case)
-    for _dialect in ("duckdb", "postgresql"):
-        compiles(_cls, _dialect)(_aggregate_filter)
-
-
-@dataclass(frozen=True)
-class _Source:
-    """One canonical table as found in the database: where it is and which columns it has."""
-
-    canonical: str
-    name: str  # as given by the caller, for messages
-    table: sa.FromClause
-    columns: Mapping[str, str]  # canonical column -> actual column name
-
-    def has(self, *names: str) -> bool:
-        return all(n in self.columns for n in names)
-
-    def c(self, name: str) -> sa.ColumnClause:
-        return self.table.c[self.columns[name]]
-
-
 @dataclass(frozen=True)
 class _Bounds:
     """Window boundaries as half-open day intervals, all as bound DATE parameters."""
@@ -247,128 +143,7 @@ class _Bounds:
         return sa.and_(date >= self.prior_start, date < self.recent_start)
 
 
-def _split_name(name: str) -> tuple[str | None, str]:
-    schema, _, table = name.rpartition(".")
-    return (schema or None), table
-
-
-@contextmanager
-def _connected(bind: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
-    if isinstance(bind, sa.Connection):
-        yield bind
-    else:
-        with bind.connect() as conn:
-            yield conn
-
-
-def _find_tables(conn: sa.Connection | None,
-                 table_names: TableNames | None) -> dict[str, _Source]:
-    """The canonical tables that exist, with their columns.
-
-    A name is looked up in the database (``SELECT * ... LIMIT 0`` for its
-    columns); a :class:`~sqlalchemy.sql.expression.FromClause` value (a mapped
-    table or a user query whose columns carry canonical names, see
-    :mod:`segmentation.database`) is used as it is, without a round trip, so
-    ``conn`` may be ``None`` when every value is one.
-    """
-    names = dict(table_names or {})
-    inspector = None
-    found: dict[str, _Source] = {}
-    for canonical in ("transactions", "customers", "surveys", "complaints"):
-        name = names.get(canonical, canonical)
-        if name is None:
-            continue
-        if isinstance(name, sa.FromClause):
-            columns = {str(c.name).lower(): str(c.name) for c in reversed(name.columns)}
-            found[canonical] = _Source(canonical, canonical, name, columns)
-            continue
-        if conn is None:
-            continue
-        inspector = inspector or sa.inspect(conn)
-        schema, table_name = _split_name(name)
-        if not inspector.has_table(table_name, schema=schema):
-            continue
-        probe = sa.table(table_name, schema=schema)
-        actual = list(conn.execute(sa.select(sa.text("*")).select_from(probe).limit(0)).keys())
-        # canonical names are lower case; match headers case-insensitively, first wins
-        columns: dict[str, str] = {}
-        for col in actual:
-            columns.setdefault(str(col).lower(), str(col))
-        table = sa.table(table_name, *(sa.column(c) for c in columns.values()), schema=schema)
-        found[canonical] = _Source(canonical, name, table, columns)
-    return found
-
-
-def find_tables(bind: sa.Engine | sa.Connection | None,
-                table_names: TableNames | None = None) -> dict[str, sa.FromClause]:
-    """The canonical tables present, each as a selectable whose columns carry the
-    canonical (lower-case) names, ready for queries written against the data contract."""
-    if bind is None:
-        return _canonical(_find_tables(None, table_names))
-    with _connected(bind) as conn:
-        return _canonical(_find_tables(conn, table_names))
-
-
-def _canonical(found: Mapping[str, _Source]) -> dict[str, sa.FromClause]:
-    out: dict[str, sa.FromClause] = {}
-    for canonical, src in found.items():
-        if all(k == v for k, v in src.columns.items()):
-            out[canonical] = src.table
-        else:
-            out[canonical] = (sa.select(*(src.c(c).label(c) for c in src.columns))
-                              .select_from(src.table).subquery(f"{canonical}_src"))
-    return out
-
-
-def _scope_sources(found: Mapping[str, _Source], scope: Scope | None) -> dict[str, _Source]:
-    """``found`` with every table that has a ``customer_id`` read only for the customers
-    that may be in ``scope`` (``customer_id IN (candidates)``, see :mod:`segmentation.scoping`).
-    """
-    if not is_limited(scope):
-        return dict(found)
-    ids = candidates(_canonical(found), scope)
-    out: dict[str, _Source] = {}
-    for name, src in found.items():
-        if not src.has("customer_id"):
-            out[name] = src
-            continue
-        narrowed = (sa.select(*src.table.c).select_from(src.table)
-                    .where(src.c("customer_id").in_(ids)).subquery(f"{name}_scoped"))
-        out[name] = _Source(src.canonical, src.name, narrowed, src.columns)
-    return out
-
-
-def _transactions(found: Mapping[str, _Source], table_names: TableNames | None
-                  ) -> _Source:
-    name = dict(table_names or {}).get("transactions", "transactions")
-    if not isinstance(name, str):
-        name = "transactions"
-    tx = found.get("transactions")
-    if tx is None:
-        raise DataError([Problem("transactions", "view_missing_table", "error",
-                                 params={"name": name})])
-    missing = [c for c in ("customer_id", "date", "amount") if not tx.has(c)]
-    if missing:
-        raise DataError([Problem("transactions", "view_missing_column", "error", column=c,
-                                 params={"name": name}) for c in missing])
-    return tx
-
-
-def _as_day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
-    """A day as a naive midnight Timestamp (time of day and time zone dropped)."""
-    day = pd.Timestamp(value)
-    if day.tzinfo is not None:
-        day = day.tz_localize(None)
-    return day.normalize()
-
-
-def is_purchase(amount: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """A purchase is a row with ``amount >= 0`` (a free or promotional order is an order);
-    negative rows are refunds. Every purchase count in the library uses this."""
-    return amount >= 0
-
-
-def _share_values(conn: sa.Connection, tx: _Source, columns: list[str],
+def _share_values(conn: sa.Connection, tx: Source, columns: list[str],
                   bounds: _Bounds) -> dict[str, list]:
     """Per share column, its most frequent non-null values among purchases up to as_of.
 
@@ -391,7 +166,7 @@ def _share_values(conn: sa.Connection, tx: _Source, columns: list[str],
             for column, counts in totals.items()}
 
 
-def _transactions_query(tx: _Source, bounds: _Bounds,
+def _transactions_query(tx: Source, bounds: _Bounds,
                         shares: Mapping[str, list] | None = None) -> sa.Select:
     cid, date, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
     day = day_of(date)
@@ -402,17 +177,17 @@ def _transactions_query(tx: _Source, bounds: _Bounds,
         cid.label("customer_id"),
         sa.func.min(day).label("first_date"),
         sa.func.max(day).label("last_date"),
-        _min_if(day, purchase).label("first_purchase_date"),
-        _max_if(day, purchase).label("last_purchase_date"),
-        _count_distinct_if(day, purchase).label("frequency"),
-        _count_if(purchase).label("n_transactions"),
+        min_if(day, purchase).label("first_purchase_date"),
+        max_if(day, purchase).label("last_purchase_date"),
+        count_distinct_if(day, purchase).label("frequency"),
+        count_if(purchase).label("n_transactions"),
         sa.func.sum(amount).label("monetary_total"),
-        _count_if(amount < 0).label("refund_count"),
-        _sum_if(-amount, amount < 0).label("refund_amount"),
-        _count_distinct_if(day, recent).label("frequency_recent"),
-        _count_distinct_if(day, prior).label("frequency_prior"),
-        _sum_if(amount, bounds.recent(date)).label("spend_recent"),
-        _sum_if(amount, bounds.prior(date)).label("spend_prior"),
+        count_if(amount < 0).label("refund_count"),
+        sum_if(-amount, amount < 0).label("refund_amount"),
+        count_distinct_if(day, recent).label("frequency_recent"),
+        count_distinct_if(day, prior).label("frequency_prior"),
+        sum_if(amount, bounds.recent(date)).label("spend_recent"),
+        sum_if(amount, bounds.prior(date)).label("spend_prior"),
     ]
     for column, label in _TX_OPTIONAL_SUMS.items():
         if tx.has(column):
@@ -420,7 +195,7 @@ def _transactions_query(tx: _Source, bounds: _Bounds,
     for column, values in (shares or {}).items():
         col = tx.c(column)
         for i, value in enumerate(values):
-            cols.append(_count_if(sa.and_(purchase, col == value)).label(f"{column}_n_{i}"))
+            cols.append(count_if(sa.and_(purchase, col == value)).label(f"{column}_n_{i}"))
     # ORDER BY: DuckDB sorts in code point order, as the view is sorted, at almost no
     # cost; other collations get sorted again in pandas
     return (sa.select(*cols).select_from(tx.table)
@@ -429,7 +204,7 @@ def _transactions_query(tx: _Source, bounds: _Bounds,
             .order_by(cid))
 
 
-def _branch_query(tx: _Source, bounds: _Bounds) -> sa.Select:
+def _branch_query(tx: Source, bounds: _Bounds) -> sa.Select:
     cid, branch = tx.c("customer_id"), tx.c("branch")
     return (sa.select(cid.label("customer_id"), branch.label("branch"),
                       sa.func.count().label("n"))
@@ -438,7 +213,7 @@ def _branch_query(tx: _Source, bounds: _Bounds) -> sa.Select:
             .group_by(cid, branch))
 
 
-def _customers_query(customers: _Source) -> sa.Select | None:
+def _customers_query(customers: Source) -> sa.Select | None:
     if not customers.has("customer_id"):
         return None
     attrs = [c for c in ATTRIBUTE_COLUMNS if customers.has(c)]
@@ -447,7 +222,7 @@ def _customers_query(customers: _Source) -> sa.Select | None:
             .select_from(customers.table).where(cid.is_not(None)))
 
 
-def _surveys_query(surveys: _Source, bounds: _Bounds) -> sa.Select | None:
+def _surveys_query(surveys: Source, bounds: _Bounds) -> sa.Select | None:
     if not surveys.has("customer_id", "date", "score"):
         return None
     cid, date, score = surveys.c("customer_id"), surveys.c("date"), surveys.c("score")
@@ -456,10 +231,10 @@ def _surveys_query(surveys: _Source, bounds: _Bounds) -> sa.Select | None:
         cid.label("customer_id"),
         sa.func.count(score).label("n_surveys"),
         sa.func.sum(score).label("score_sum"),
-        _count_if(bounds.recent(date)).label("n_recent"),
-        _sum_if(score, bounds.recent(date)).label("score_sum_recent"),
-        _count_if(bounds.prior(date)).label("n_prior"),
-        _sum_if(score, bounds.prior(date)).label("score_sum_prior"),
+        count_if(bounds.recent(date)).label("n_recent"),
+        sum_if(score, bounds.recent(date)).label("score_sum_recent"),
+        count_if(bounds.prior(date)).label("n_prior"),
+        sum_if(score, bounds.prior(date)).label("score_sum_prior"),
     ).select_from(surveys.table).where(scored).group_by(cid).subquery("agg"))
     # the scores of the last survey day (all of them: a day has no order inside it)
     last_day = (sa.select(cid.label("customer_id"), sa.func.max(day_of(date)).label("day"))
@@ -478,12 +253,12 @@ def _surveys_query(surveys: _Source, bounds: _Bounds) -> sa.Select | None:
             .select_from(agg.join(latest, agg.c.customer_id == latest.c.customer_id)))
 
 
-def _complaints_query(complaints: _Source, bounds: _Bounds) -> sa.Select | None:
+def _complaints_query(complaints: Source, bounds: _Bounds) -> sa.Select | None:
     if not complaints.has("customer_id", "date"):
         return None
     cid, date = complaints.c("customer_id"), complaints.c("date")
     cols = [cid.label("customer_id"), sa.func.count().label("n_complaints"),
-            _count_if(bounds.recent(date)).label("complaints_recent")]
+            count_if(bounds.recent(date)).label("complaints_recent")]
     has_status, has_resolved = complaints.has("status"), complaints.has("resolved_date")
     if has_status or has_resolved:
         whens = []
@@ -509,9 +284,9 @@ def _build(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_day
            ) -> tuple[dict[str, sa.Select], dict]:
     if int(window_days) != window_days or window_days < 1:
         raise ValueError(f"window_days must be a positive whole number, got {window_days!r}")
-    found = _scope_sources(_find_tables(conn, table_names), scope)
-    tx = _transactions(found, table_names)
-    bounds = _Bounds(_as_day(as_of), int(window_days))
+    found = scope_sources(resolve_tables(conn, table_names), scope)
+    tx = transactions_source(found, table_names)
+    bounds = _Bounds(as_day(as_of), int(window_days))
     shares = ({} if conn is None else
               _share_values(conn, tx, [c for c in SHARE_COLUMNS if tx.has(c)], bounds))
     queries: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
@@ -556,7 +331,7 @@ def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.
     """
     if bind is None:
         return _build(None, as_of, window_days, table_names, scope)[0]
-    with _connected(bind) as conn:
+    with connected(bind) as conn:
         return _build(conn, as_of, window_days, table_names, scope)[0]
 
 
@@ -616,8 +391,8 @@ def date_range(bind: sa.Engine | sa.Connection,
         When the transactions table or its required columns are missing, or it
         has no dated rows.
     """
-    with _connected(bind) as conn:
-        tx = _transactions(_find_tables(conn, table_names), table_names)
+    with connected(bind) as conn:
+        tx = transactions_source(resolve_tables(conn, table_names), table_names)
         date = tx.c("date")
         first, last = conn.execute(
             sa.select(sa.func.min(day_of(date)), sa.func.max(day_of(date)))
@@ -625,7 +400,7 @@ def date_range(bind: sa.Engine | sa.Connection,
     if first is None or last is None:
         raise DataError([Problem("transactions", "view_no_dates", "error",
                                  params={"name": tx.name})])
-    return _as_day(first), _as_day(last)
+    return as_day(first), as_day(last)
 
 
 def data_as_of(bind: sa.Engine | sa.Connection,
@@ -637,14 +412,14 @@ def data_as_of(bind: sa.Engine | sa.Connection,
     DataError
         As :func:`date_range`.
     """
-    with _connected(bind) as conn:
-        tx = _transactions(_find_tables(conn, table_names), table_names)
+    with connected(bind) as conn:
+        tx = transactions_source(resolve_tables(conn, table_names), table_names)
         last = conn.execute(sa.select(sa.func.max(day_of(tx.c("date"))))
                             .select_from(tx.table)).scalar()
     if last is None:
         raise DataError([Problem("transactions", "view_no_dates", "error",
                                  params={"name": tx.name})])
-    return _as_day(last)
+    return as_day(last)
 
 
 # --------------------------------------------------------------------------- fetch & finish
@@ -655,84 +430,6 @@ def data_as_of(bind: sa.Engine | sa.Connection,
 # of a second.
 
 Columns = dict[str, "np.ndarray | pd.api.extensions.ExtensionArray"]
-
-
-def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        frame = _fetch_postgres_copy(conn, query)
-        if frame is not None:
-            return frame
-    result = conn.execute(query)
-    if conn.dialect.name == "duckdb":
-        # columnar fetch straight from DuckDB: no Python tuple per row
-        return result.cursor.fetch_df()
-    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
-
-
-#: PostgreSQL type OIDs that ``COPY ... TO STDOUT (FORMAT csv)`` writes in a form
-#: Arrow's CSV reader parses exactly (anything else takes the row-by-row path)
-_PG_ARROW_TYPES = {
-    16: pa.bool_(), 20: pa.int64(), 21: pa.int64(), 23: pa.int64(), 26: pa.int64(),
-    700: pa.float64(), 701: pa.float64(), 1700: pa.float64(),
-    25: pa.string(), 1042: pa.string(), 1043: pa.string(), 19: pa.string(),
-    1082: pa.date32(), 1114: pa.timestamp("us"),
-}
-
-
-def _fetch_postgres_copy(conn: sa.Connection, query: sa.Select) -> pd.DataFrame | None:
-    """The result of ``query`` streamed by ``COPY (query) TO STDOUT`` and parsed by Arrow.
-
-    About twice as fast as fetching a million rows as Python tuples, and without
-    a Python object per value. ``COPY TO`` only reads: it runs in read-only
-    sessions and needs nothing beyond ``SELECT``. Returns ``None`` (caller
-    fetches row by row) when a result column has a type this path does not
-    parse exactly.
-    """
-    import io
-
-    import pyarrow.csv as pa_csv
-
-    compiled = query.compile(dialect=conn.dialect,
-                             compile_kwargs={"render_postcompile": True})
-    sql, params = str(compiled), compiled.params
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0", params)
-        names = [d.name for d in cur.description]
-        types = [_PG_ARROW_TYPES.get(d.type_code) for d in cur.description]
-        if any(t is None for t in types) or len(set(names)) != len(names):
-            return None
-        buffer = io.BytesIO()
-        with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-            for block in copy:
-                buffer.write(block)
-    if not buffer.getbuffer().nbytes:        # no rows: Arrow reads no empty file
-        return pa.table({n: pa.array([], type=t) for n, t in zip(names, types, strict=True)}
-                        ).to_pandas(date_as_object=False)
-    buffer.seek(0)
-    table = pa_csv.read_csv(
-        buffer,
-        read_options=pa_csv.ReadOptions(column_names=names),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(
-            column_types=dict(zip(names, types, strict=True)),
-            null_values=[""], strings_can_be_null=True,     # NULL is an unquoted empty field,
-            quoted_strings_can_be_null=False,               # an empty text is ""
-            true_values=["t"], false_values=["f"]))
-    return table.to_pandas(date_as_object=False)
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Text as pandas' ``str`` dtype (ids that are numbers become their decimal text)."""
-    return values if values.dtype == "str" else values.astype("str")
-
-
-def _positions(values: pd.Series | pd.Index, lookup: pd.Series | pd.Index) -> np.ndarray:
-    """For each of ``values``, its first position in ``lookup`` (-1 when absent)."""
-    value_set = pa.array(_text(pd.Series(lookup, copy=False)), type=pa.large_string())
-    wanted = pa.array(_text(pd.Series(values, copy=False)), type=pa.large_string())
-    found = pc.index_in(wanted, value_set=value_set)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
 
 
 def _take(values: np.ndarray | pd.api.extensions.ExtensionArray, positions: np.ndarray,
@@ -816,9 +513,9 @@ def _home_branch(raw: pd.DataFrame, ids: pd.Index) -> pd.api.extensions.Extensio
     "First" is text (code point) order, decided here rather than by a database
     collation.
     """
-    rows = _positions(raw["customer_id"], ids)
+    rows = positions_in(raw["customer_id"], ids)
     keep = rows >= 0
-    codes, names = pd.factorize(_text(raw["branch"]), sort=True)
+    codes, names = pd.factorize(as_text(raw["branch"]), sort=True)
     rows, codes, n = rows[keep], codes[keep], _counts(raw["n"])[keep]
     # one score orders (count, then name) per row: more rows first, then the smaller code
     n_names = max(len(names), 1)
@@ -830,18 +527,18 @@ def _home_branch(raw: pd.DataFrame, ids: pd.Index) -> pd.api.extensions.Extensio
 
 def _attributes(raw: pd.DataFrame, ids: pd.Index) -> Columns:
     """Customer attributes for ``ids``; a duplicated customer id keeps its first row."""
-    rows = _positions(ids, raw["customer_id"])
+    rows = positions_in(ids, raw["customer_id"])
     out: Columns = {}
     for column in ATTRIBUTE_COLUMNS:
         if column in raw:
             values = (_days(raw[column]) if column == "signup_date"
-                      else _text(raw[column]).array)
+                      else as_text(raw[column]).array)
             out[column] = _take(values, rows, np.datetime64("NaT", "ns"))
     return out
 
 
 def _survey_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
-    rows = _positions(ids, raw["customer_id"])
+    rows = positions_in(ids, raw["customer_id"])
     n, n_recent, n_prior, n_last = (_take(_counts(raw[c]), rows, 0) for c in
                                     ("n_surveys", "n_recent", "n_prior", "n_last"))
     sums = {c: _take(np.nan_to_num(_floats(raw[c])), rows, 0.0) for c in
@@ -856,7 +553,7 @@ def _survey_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
 
 
 def _complaint_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
-    rows = _positions(ids, raw["customer_id"])
+    rows = positions_in(ids, raw["customer_id"])
     return {c: _take(_counts(raw[c]), rows, 0)
             for c in ("n_complaints", "complaints_recent", "complaints_open") if c in raw}
 
@@ -1008,18 +705,18 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
     ``max(date)`` when ``as_of`` is ``None``; everything after that is
     proportional to the number of customers.
     """
-    with _connected(bind) as conn:
-        day = data_as_of(conn, table_names) if as_of is None else _as_day(as_of)
+    with connected(bind) as conn:
+        day = data_as_of(conn, table_names) if as_of is None else as_day(as_of)
         queries, shares = _build(conn, day, window_days, table_names, scope)
-        raws = {name: _fetch(conn, query) for name, query in queries.items()
+        raws = {name: fetch(conn, query) for name, query in queries.items()
                 if name != "branches"}
         tx = raws["transactions"]
-        ids = pd.Index(_text(tx["customer_id"]), name="customer_id")
+        ids = pd.Index(as_text(tx["customer_id"]), name="customer_id")
         attrs = _attributes(raws["customers"], ids) if "customers" in raws else {}
         known = attrs.get("branch")
         # the customer x branch counts only matter where the customers table has no branch
         if "branches" in queries and (known is None or known.isna().any()):
-            home = _home_branch(_fetch(conn, queries["branches"]), ids)
+            home = _home_branch(fetch(conn, queries["branches"]), ids)
             attrs["branch"] = home if known is None else known.fillna(home)
 
     order = None if ids.is_monotonic_increasing else ids.argsort()

@@ -16,9 +16,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .access import Scope
-from .features import TableNames, day_of, find_tables, is_purchase
 from .filters import FILTER_COLUMNS, Filters, apply_filters
 from .scoping import is_limited, scope_tables
+from .sql import TableNames, day_of, find_tables, is_purchase
 
 CUBE_KEYS: tuple[str, ...] = ("day",) + FILTER_COLUMNS
 

@@ -88,20 +88,20 @@ from sklearn.linear_model import LinearRegression
 
 from . import i18n
 from .access import Scope
-from .features import (
-    _connected,
-    _count_if,
-    _fetch,
-    _find_tables,
-    _positions,
-    _scope_sources,
-    _text,
-    _transactions,
-    is_purchase,
-)
 from .filters import FILTER_COLUMNS, Filters, apply_filters, normalize_filters
 from .schema import SURVEY_DIMENSIONS
 from .scoping import is_limited
+from .sql import (
+    as_text,
+    connected,
+    count_if,
+    fetch,
+    is_purchase,
+    positions_in,
+    resolve_tables,
+    scope_sources,
+    transactions_source,
+)
 
 __all__ = [
     "CURRENT",
@@ -452,10 +452,10 @@ def customer_attributes(view: pd.DataFrame, tiers: pd.Series | None = None,
     """
     cols = [c for c in (*FILTER_COLUMNS, *extra) if c in view.columns]
     out = view[cols].copy()
-    out.index = pd.Index(_text(pd.Series(out.index)), name="customer_id")
+    out.index = pd.Index(as_text(pd.Series(out.index)), name="customer_id")
     if customers is not None and "customer_id" in customers.columns:
         known = customers.dropna(subset=["customer_id"])
-        known = known.assign(customer_id=_text(known["customer_id"].astype("string")))
+        known = known.assign(customer_id=as_text(known["customer_id"].astype("string")))
         known = known.drop_duplicates("customer_id").set_index("customer_id")
         rest = known[~known.index.isin(out.index)]
         more = [c for c in FILTER_COLUMNS if c in known.columns]
@@ -464,7 +464,7 @@ def customer_attributes(view: pd.DataFrame, tiers: pd.Series | None = None,
         out.index.name = "customer_id"
     if tiers is not None:
         t = tiers.copy()
-        t.index = pd.Index(_text(pd.Series(t.index)))
+        t.index = pd.Index(as_text(pd.Series(t.index)))
         t = t.reindex(out.index)
         out.insert(0, "tier", np.where(t.isna().to_numpy(), None, t.astype(object).to_numpy()))
     return out
@@ -475,7 +475,7 @@ def _lookup(series: pd.Series, ids: pd.Series | pd.Index) -> np.ndarray:
 
     A hash lookup through Arrow, much faster than ``reindex`` on millions of text ids.
     """
-    pos = _positions(pd.Series(ids, copy=False).fillna(""), series.index)
+    pos = positions_in(pd.Series(ids, copy=False).fillna(""), series.index)
     values = series.to_numpy(dtype=object)
     if not len(values):
         return np.full(len(pos), None, dtype=object)
@@ -592,14 +592,15 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
     DataFrame indexed by ``customer_id`` (text) with one int32 column per
     window label; customers without a shipment in any window are absent.
     """
-    with _connected(bind) as conn:
-        tx = _transactions(_scope_sources(_find_tables(conn, table_names), scope), table_names)
+    with connected(bind) as conn:
+        found = scope_sources(resolve_tables(conn, table_names), scope)
+        tx = transactions_source(found, table_names)
         cid, day, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
         cols = [cid.label("customer_id")]
         for i, (start, end) in enumerate(windows.values()):
             lo = sa.bindparam(f"w{i}_start", _day(start).date(), type_=sa.Date())
             hi = sa.bindparam(f"w{i}_end", _day(end).date(), type_=sa.Date())
-            cols.append(_count_if(sa.and_(is_purchase(amount), day >= lo, day < hi)).label(f"w{i}"))
+            cols.append(count_if(sa.and_(is_purchase(amount), day >= lo, day < hi)).label(f"w{i}"))
         first = min(_day(s) for s, _ in windows.values()).date()
         last = max(_day(e) for _, e in windows.values()).date()
         query = (sa.select(*cols).select_from(tx.table)
@@ -607,12 +608,12 @@ def shipment_counts(bind: sa.Engine | sa.Connection,
                         day >= sa.bindparam("all_start", first, type_=sa.Date()),
                         day < sa.bindparam("all_end", last, type_=sa.Date()))
                  .group_by(cid))
-        raw = _fetch(conn, query)
+        raw = fetch(conn, query)
     labels = list(windows)
     # int32: one column per month for every customer, kept compact at a million customers
     out = pd.DataFrame({label: pd.to_numeric(raw[f"w{i}"]).fillna(0).astype("int32").to_numpy()
                         for i, label in enumerate(labels)},
-                       index=pd.Index(_text(raw["customer_id"]), name="customer_id"))
+                       index=pd.Index(as_text(raw["customer_id"]), name="customer_id"))
     return out.sort_index()
 
 
@@ -629,8 +630,8 @@ def read_table(bind: sa.Engine | sa.Connection,
     not exist. ``scope``: only the rows of customers who may be in it (a ``WHERE``, see
     :mod:`segmentation.scoping`); a table without ``customer_id`` is read whole.
     """
-    with _connected(bind) as conn:
-        found = _scope_sources(_find_tables(conn, table_names), scope).get(table)
+    with connected(bind) as conn:
+        found = scope_sources(resolve_tables(conn, table_names), scope).get(table)
         if found is None:
             return None
         wanted = [c for c in (columns or found.columns) if c in found.columns]
@@ -638,13 +639,13 @@ def read_table(bind: sa.Engine | sa.Connection,
         if as_of is not None and found.has("date"):
             query = query.where(found.c("date") < sa.bindparam(
                 "end_excl", (_day(as_of) + pd.Timedelta(days=1)).date(), type_=sa.Date()))
-        frame = _fetch(conn, query)
+        frame = fetch(conn, query)
     for col in ("date", "resolved_date"):
         if col in frame.columns:
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     if "customer_id" in frame.columns:
         ids = frame["customer_id"]
-        frame["customer_id"] = ids.where(ids.isna(), _text(ids.astype("string")))
+        frame["customer_id"] = ids.where(ids.isna(), as_text(ids.astype("string")))
     return frame
 
 
@@ -728,10 +729,10 @@ class SatisfactionData:
             if "customer_id" not in frame.columns:
                 return frame.iloc[:0]
             ids = _ids(frame["customer_id"]).fillna("")
-            return frame[_positions(ids, keep) >= 0]
+            return frame[positions_in(ids, keep) >= 0]
 
         shipments = None if self.shipments is None else self.shipments[
-            _positions(self.shipments.index, keep) >= 0]
+            positions_in(self.shipments.index, keep) >= 0]
         return replace(self, surveys=_rows(self.surveys), complaints=_rows(self.complaints),
                        shipments=shipments, attributes=attrs, selected=True)
 
@@ -744,7 +745,7 @@ class SatisfactionData:
         attrs = self.attributes.drop(columns="tier", errors="ignore")
         if tiers is not None:
             t = pd.Series(tiers.astype(object).to_numpy(),
-                          index=pd.Index(_text(pd.Series(tiers.index))))
+                          index=pd.Index(as_text(pd.Series(tiers.index))))
             values = _lookup(t, attrs.index)
             values[pd.isna(values)] = None
             attrs.insert(0, "tier", values)
@@ -1527,7 +1528,7 @@ def churn_groups(view: pd.DataFrame, *, threshold: float = 0.5) -> pd.Series | N
         flag = pd.to_numeric(view["churn_risk"], errors="coerce").ge(threshold).fillna(False)
     out = pd.Series(np.where(flag.to_numpy(), "warning", "other"), index=view.index,
                     dtype="object")[~lost.to_numpy()]
-    out.index = pd.Index(_text(pd.Series(out.index)), name="customer_id")
+    out.index = pd.Index(as_text(pd.Series(out.index)), name="customer_id")
     return out
 
 
@@ -1552,7 +1553,7 @@ def segment_summary(data: SatisfactionData, groups: pd.Series, *, period_days: i
     shipments in the period) and ``open`` (open complaints now).
     """
     groups = pd.Series(groups.astype(object).to_numpy(),
-                       index=pd.Index(_text(pd.Series(groups.index))))
+                       index=pd.Index(as_text(pd.Series(groups.index))))
     groups = pd.Series(_lookup(groups, data.attributes.index),
                        index=data.attributes.index).dropna()
     found = sorted(groups.unique(), key=str)

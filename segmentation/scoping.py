@@ -46,7 +46,7 @@ def candidates(tables: Mapping[str, sa.FromClause], scope: Scope) -> sa.SelectBa
     """The customer ids that may be in ``scope``: a ``SELECT customer_id`` (or a ``UNION``).
 
     ``tables`` maps canonical table names to selectables with canonical column
-    names (see :func:`segmentation.features.find_tables`). When neither the
+    names (see :func:`segmentation.sql.find_tables`). When neither the
     customers table nor the transactions carry a column the scope can use, no
     customer is a candidate (the query returns no row): a limited scope never
     falls back to everything.

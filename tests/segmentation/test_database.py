@@ -4,6 +4,7 @@ backend and the file path, checks with clear messages, saved connections, read-o
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import stat
@@ -192,7 +193,7 @@ def test_aggregation_compiles_for_other_dialects(dialect_name):
 
         dialect = Dialect()
     else:
-        dialect = getattr(sa.dialects, dialect_name).dialect()
+        dialect = importlib.import_module(f"sqlalchemy.dialects.{dialect_name}").dialect()
     mapping = DatabaseMapping({
         "transactions": TableChoice(table="sales.orders", columns=RENAMES["transactions"]),
         "surveys": TableChoice(table="sales.csat", columns=RENAMES["surveys"])})
@@ -405,7 +406,7 @@ def test_mapping_json_round_trip_and_fingerprint():
 def test_postgres_columnar_fetch_keeps_every_value(postgres_engine):
     """PostgreSQL results come through COPY + Arrow: text with separators, quotes,
     line breaks, empty text vs NULL, Chinese, numbers, dates and times all survive."""
-    from segmentation.features import _fetch, _fetch_postgres_copy
+    from segmentation.sql import fetch, fetch_postgres_copy
 
     texts = ["a,b", 'say "hi"', "two\nlines", "", None, "华东-湖州网点", " padded "]
     with postgres_engine.begin() as conn:
@@ -420,10 +421,10 @@ def test_postgres_columnar_fetch_keeps_every_value(postgres_engine):
     odd = sa.table("odd", *(sa.column(c) for c in ("k", "n", "x", "f", "d", "ts", "b")))
     query = sa.select(odd).where(odd.c.f <= sa.bindparam("top", 0.0)).order_by(odd.c.f.desc())
     with postgres_engine.connect() as conn:
-        fast = _fetch_postgres_copy(conn, query)
+        fast = fetch_postgres_copy(conn, query)
         slow = pd.DataFrame.from_records(conn.execute(query).fetchall(),
                                          columns=list(query.selected_columns.keys()))
-        assert _fetch(conn, query).equals(fast)          # the path _fetch takes
+        assert fetch(conn, query).equals(fast)          # the path fetch takes
     assert fast is not None and len(fast) == len(texts)
     assert fast["k"].tolist()[:4] == texts[:4] and pd.isna(fast["k"][4])
     assert fast["k"].tolist()[5:] == texts[5:]
@@ -438,8 +439,8 @@ def test_postgres_columnar_fetch_keeps_every_value(postgres_engine):
 
     # an empty result keeps its columns; a type the fast path does not parse falls back
     with postgres_engine.connect() as conn:
-        empty = _fetch_postgres_copy(conn, query.where(odd.c.f > 1))
+        empty = fetch_postgres_copy(conn, query.where(odd.c.f > 1))
         assert list(empty.columns) == list(fast.columns) and empty.empty
         interval = sa.select(sa.literal_column("interval '2 days'").label("gap"))
-        assert _fetch_postgres_copy(conn, interval) is None
-        assert _fetch(conn, interval)["gap"].tolist() == [pd.Timedelta(days=2)]
+        assert fetch_postgres_copy(conn, interval) is None
+        assert fetch(conn, interval)["gap"].tolist() == [pd.Timedelta(days=2)]
