@@ -1,19 +1,124 @@
-"""Session state that survives page switches."""
+"""The session's state: one typed object instead of loose ``st.session_state`` keys.
+
+Everything the app remembers between reruns and page switches lives on one
+:class:`AppState` (``state()``), grouped by topic: the sidebar's choices, the
+data source, each page's own values. Pages and ``ui`` modules read and write
+its attributes; nothing else is kept under a raw session key except the
+widgets' own (``_w_*``), which Streamlit owns.
+
+A widget that edits an attribute is bound to it with :func:`bind`: Streamlit
+drops a widget's state when the widget is not rendered in a run (another page
+is open), so the value lives on the state object; the widget is seeded from it
+on every run and copies changes back before ``on_change(*args)`` runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 import streamlit as st
+
+from segmentation import i18n
+
+_KEY = "_app_state"
+
+
+@dataclass
+class SidebarState:
+    """The language, the analysis date and the filters: shared by every page."""
+
+    lang: str = i18n.DEFAULT_LANG
+    as_of: date | None = None
+    #: filter column -> chosen values (``[]``: everyone)
+    filters: dict[str, list] = field(default_factory=dict)
+    #: the dataset and family the date and filters were last reset for
+    dataset: str | None = None
+    family: str | None = None
+
+
+@dataclass
+class SourceState:
+    """Which data source the session reads (the workspace's dataset or a database)."""
+
+
+@dataclass
+class DataState:
+    """The Data page: the last load's outcome and the upload form's working values."""
+
+
+@dataclass
+class DatabaseState:
+    """The database form: the saved connection picked, the connection being set up."""
+
+
+@dataclass
+class AuthState:
+    """Sign-in bookkeeping: last activity, the notice and error shown on the sign-in form."""
+
+
+@dataclass
+class TiersState:
+    """The Tiers page: the settings (stored whole) and the page's own choices."""
+
+
+@dataclass
+class ClustersState:
+    """The Clusters page: k, the features and the persona names being edited."""
+
+
+@dataclass
+class ChurnState:
+    """The Churn page: horizon, lost-after days, call capacity, the customer opened."""
+
+
+@dataclass
+class SatisfactionState:
+    """The Satisfaction page's own choices."""
+
+
+@dataclass
+class AppState:
+    sidebar: SidebarState = field(default_factory=SidebarState)
+    source: SourceState = field(default_factory=SourceState)
+    data: DataState = field(default_factory=DataState)
+    database: DatabaseState = field(default_factory=DatabaseState)
+    auth: AuthState = field(default_factory=AuthState)
+    tiers: TiersState = field(default_factory=TiersState)
+    clusters: ClustersState = field(default_factory=ClustersState)
+    churn: ChurnState = field(default_factory=ChurnState)
+    satisfaction: SatisfactionState = field(default_factory=SatisfactionState)
+
+
+def state() -> AppState:
+    """This session's :class:`AppState` (created on first use)."""
+    current = st.session_state.get(_KEY)
+    if not isinstance(current, AppState):
+        current = st.session_state[_KEY] = AppState()
+    return current
+
+
+def bind(owner: Any, name: str, *, key: str, on_change: Callable | None = None,
+         args: tuple = ()) -> dict:
+    """Widget kwargs that edit ``owner.<name>`` (e.g. ``bind(state().churn, "calls",
+    key="churn_calls")``); the widget's own key is ``_w_<key>``."""
+    widget_key = f"_w_{key}"
+    st.session_state[widget_key] = getattr(owner, name)
+
+    def _copy_back() -> None:
+        setattr(owner, name, st.session_state[widget_key])
+        if on_change is not None:
+            on_change(*args)
+
+    return {"key": widget_key, "on_change": _copy_back}
 
 
 def persisted(key: str, *, on_change: Callable | None = None, args: tuple = ()) -> dict:
     """Widget kwargs that keep ``st.session_state[key]`` across pages and reruns.
 
-    Streamlit drops a widget's state when the widget is not rendered in a run
-    (another page is open). The value therefore lives under the plain ``key``;
-    the widget (key ``_w_<key>``) is seeded from it on every run and copies
-    changes back before ``on_change(*args)`` runs.
+    Kept while the pages move to :func:`bind`; new code binds to the state object.
     """
     widget_key = f"_w_{key}"
     st.session_state[widget_key] = st.session_state.get(key)
