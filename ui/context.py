@@ -33,6 +33,7 @@ from segmentation.tiers import (
 from segmentation.workspace import Snapshot, Workspace
 from ui import identity
 from ui import source as sources
+from ui.state import state
 
 PERIOD_DAYS = 90
 #: months of survey / complaint trends read for the satisfaction page
@@ -221,6 +222,15 @@ def _churn_defaults(dataset_id: str, as_of: date) -> tuple[int, dict[int, int]]:
 
 
 @dataclass(frozen=True)
+class CurrentChurn:
+    """Churn scores of the scope's filtered customers and the definition they follow."""
+
+    scores: pd.DataFrame
+    horizon: int
+    lost_after: int
+
+
+@dataclass(frozen=True)
 class Context:
     """What a page needs: language, dataset, analysis date, filters, and who is looking.
 
@@ -327,6 +337,27 @@ class Context:
             out = mask_frame(out, None)
         out.attrs.update(scores.attrs)  # which ranking, why: the page says it
         return out
+
+    def churn_definition(self) -> tuple[int, int]:
+        """The session's churn definition ``(horizon, lost_after)``: the Churn page's choice,
+        the dataset's defaults until the user changes them."""
+        default_h, default_lost = self.churn_defaults()
+        chosen = state().churn
+        horizon = chosen.horizon or default_h
+        return horizon, chosen.lost_after.get(horizon, default_lost[horizon])
+
+    def current_churn(self) -> CurrentChurn | None:
+        """The churn scores under the session's definition, for any page (the Overview's
+        customers at risk, the satisfaction links); ``None`` when the data cannot be scored
+        (the Churn page says why)."""
+        from segmentation.churn import ChurnUnavailable
+
+        horizon, lost_after = self.churn_definition()
+        try:
+            scores = self.churn_scores(horizon, lost_after)
+        except (ChurnUnavailable, ValueError):
+            return None
+        return CurrentChurn(scores, horizon, lost_after)
 
     def lifecycle(self, lost_after: int):
         """Lifecycle stages (network-wide) counted for the scope's customers."""

@@ -73,6 +73,11 @@ class ClustersState:
 class ChurnState:
     """The Churn page: horizon, lost-after days, call capacity, the customer opened."""
 
+    #: days ahead the warnings look (``None``: the dataset's default)
+    horizon: int | None = None
+    #: horizon -> days without a purchase after which a customer counts as lost
+    lost_after: dict[int, int] = field(default_factory=dict)
+
 
 @dataclass
 class SatisfactionState:
