@@ -23,8 +23,6 @@ from segmentation.churn import (
     Calibration,
     ChurnModel,
     ChurnUnavailable,
-    _choose,
-    _grade,
     backtest,
     call_list,
     churn_labels,
@@ -41,6 +39,7 @@ from segmentation.churn import (
     training_set,
     warning_list,
 )
+from segmentation.churn.backtesting import _grade, choose
 from segmentation.clv import BetaGeoModel, CLVWarning
 from segmentation.features import customer_view
 from segmentation.workspace import SAMPLE_FOLDER, Workspace, load_sample
@@ -715,7 +714,7 @@ def _metrics_frame(rows: dict[str, tuple[float, float]]) -> pd.DataFrame:
     ({"gbm": (0.90, 0.5), "recency": (0.70, 0.6)}, "recency", "no_better"),
 ], ids=["best-auc", "skip-worse-top10", "tie-is-not-better", "nothing-beats-recency"])
 def test_choice_never_ranks_worse_than_recency(rows, chosen, why):
-    got, reason, figures = _choose(_metrics_frame(rows))
+    got, reason, figures = choose(_metrics_frame(rows))
     assert (got, reason) == (chosen, why)
     assert figures["auc_base"] == rows["recency"][0]
 
