@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
 from segmentation.churn import (
     DEFAULT_CALLS_PER_BRANCH,
-    STAGES,
+    HORIZON_OPTIONS,
     ChurnUnavailable,
-    call_list,
+    call_sheet,
     ranking_explanation,
-    warning_list,
 )
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.tiers import assign
 from ui import auth, context
+from ui.churn_panels import draw_lifecycle, draw_trust
 from ui.scoping import customer_rows, scope_caption
-from ui.state import persisted, relabel
+from ui.state import bind, relabel, state
+from ui.strings_churn import COLUMN_KEYS
 from ui.tier_state import current_tier_settings
 
 ctx = context.current()
 lang, t = ctx.lang, ctx.t
-HORIZONS = [30, 60, 90, 180]
+chosen = state().churn
 
 view = ctx.view()
 if view.empty:
@@ -33,19 +32,19 @@ if view.empty:
     st.warning(t("common.no_customers"))
     st.stop()
 
-default_h, default_lost = ctx.churn_defaults()
-st.session_state.setdefault("churn_h", default_h)
+# the session's definition (the dataset's defaults until the user changes them) seeds both
+chosen.horizon, lost_default = ctx.churn_definition()
+chosen.lost_after.setdefault(chosen.horizon, lost_default)
 c1, c2 = st.columns([3, 2])
 with c2:
-    st.segmented_control(t("cp.horizon"), HORIZONS, required=True,
-                         format_func=lambda d: t("cp.horizon.days", d=d),
-                         help=t("cp.horizon.help", d=default_h), **persisted("churn_h"))
-    horizon = int(st.session_state["churn_h"])
-    lost_key = f"churn_lost_{horizon}"
-    st.session_state.setdefault(lost_key, default_lost[horizon])
-    st.number_input(t("cp.lost"), min_value=horizon, max_value=1095, step=30,
-                    help=t("cp.lost.help"), **persisted(lost_key))
-    lost_after = int(st.session_state[lost_key])
+    horizon = int(st.segmented_control(
+        t("cp.horizon"), list(HORIZON_OPTIONS), required=True,
+        format_func=lambda d: t("cp.horizon.days", d=d),
+        help=t("cp.horizon.help", d=ctx.churn_defaults()[0]),
+        **bind(chosen, "horizon", key="churn_h")))
+    lost_after = int(st.number_input(t("cp.lost"), min_value=horizon, max_value=1095, step=30,
+                                     help=t("cp.lost.help"),
+                                     **bind(chosen, "lost", key=f"churn_lost_{horizon}")))
 with c1:
     st.title(t("cp.title"))
     st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
@@ -62,24 +61,22 @@ with st.spinner(t("cp.running")):
         st.warning(t("cp.too_short", h=horizon, detail=str(err)))
         st.stop()
 
-st.session_state["churn_ready"] = (ctx.snap.dataset_id, ctx.as_of, horizon, lost_after)
 settings = current_tier_settings(lang)
-tiers = assign(ctx.scoring_base(), settings).scored["tier"]
 labels = settings.tier_labels(lang)
-scored = scores.join(tiers.rename("tier"), how="left")
-warned = scored[scored["status"] == "warning"]
-
+sheet = call_sheet(scores, tiers=assign(ctx.scoring_base(), settings).scored["tier"],
+                   tier_labels=labels, actions={k: settings.actions(k, lang)
+                                                for k in settings.tiers},
+                   names=view["name"] if "name" in view.columns else None)
+summary = sheet.summary
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("cp.metric.warnings"), i18n.fmt_int(len(warned), lang), border=True,
+m1.metric(t("cp.metric.warnings"), i18n.fmt_int(summary.warnings, lang), border=True,
           help=t("cp.metric.warnings.help"))
-m2.metric(t("cp.metric.value"), i18n.fmt_money(warned["value_at_risk"].sum(), lang),
-          border=True, help=t("cp.metric.value.help"))
-m3.metric(t("cp.metric.lost"), i18n.fmt_int(int((scored["status"] == "lost").sum()), lang),
-          border=True, help=t("cp.lost.help"))
-live = scored[scored["status"] != "lost"]
-m4.metric(t("cp.metric.avg"), i18n.fmt_pct(live["churn_risk"].mean(), lang), border=True)
+m2.metric(t("cp.metric.value"), i18n.fmt_money(summary.value_at_risk, lang), border=True,
+          help=t("cp.metric.value.help"))
+m3.metric(t("cp.metric.lost"), i18n.fmt_int(summary.lost, lang), border=True,
+          help=t("cp.lost.help"))
+m4.metric(t("cp.metric.avg"), i18n.fmt_pct(summary.avg_risk, lang), border=True)
 
-bt = result.backtest
 checked = scores.attrs.get("ranked_why") == "best"
 (st.success if checked else st.warning)(ranking_explanation(scores.attrs, lang))
 
@@ -88,68 +85,50 @@ tab_list, tab_trust, tab_life = st.tabs([t("cp.tab.list"), t("cp.tab.trust"),
 
 with tab_list:
     store = PresetStore.for_workspace(context.workspace())
-    if "churn_calls" not in st.session_state:
-        st.session_state["churn_calls"] = (store.default_calls_per_branch()
-                                           or DEFAULT_CALLS_PER_BRANCH)
+    if chosen.calls is None:
+        chosen.calls = store.default_calls_per_branch() or DEFAULT_CALLS_PER_BRANCH
     f1, f2, f3, f4 = st.columns(4)
     relabel("churn_f_tier", "churn_f_reason")
     pick_tiers = f1.multiselect(t("cp.filter.tier"), list(settings.tiers),
                                 format_func=lambda k: labels[k], key="churn_f_tier",
                                 placeholder=i18n.t("filter.all", lang))
     min_risk = f2.slider(t("cp.filter.min_risk"), 50, 100, 50, step=5, key="churn_f_risk")
-    codes = sorted({c for cs in warned["reason_codes"].astype(str) for c in cs.split(",") if c})
-    pick_codes = f3.multiselect(t("cp.filter.reason"), codes, key="churn_f_reason",
+    pick_codes = f3.multiselect(t("cp.filter.reason"), sheet.reason_codes, key="churn_f_reason",
                                 format_func=lambda c: i18n.t(f"churn.reason_label.{c}", lang),
                                 placeholder=i18n.t("filter.all", lang))
-    f4.number_input(t("cp.calls"), min_value=1, max_value=MAX_CALLS_PER_BRANCH, step=5,
-                    help=t("cp.calls.help"), **persisted("churn_calls"))
-    calls = int(st.session_state["churn_calls"])
-    shown = call_list(warning_list(scored, tiers=pick_tiers or None, min_risk=min_risk / 100,
-                                   reason_codes=pick_codes or None), calls_per_branch=calls)
-    shown = shown.assign(
-        tier_label=shown["tier"].map(labels),
-        action=shown["tier"].map(lambda k: settings.actions(k, lang)[0]
-                                 if isinstance(k, str) and settings.actions(k, lang) else ""),
-    )
-    this_week = shown["call_this_week"].to_numpy()
-    n_branches = shown.loc[this_week, "branch"].nunique() if "branch" in shown else 1
-    st.subheader(t("cp.list.one" if n_branches == 1 else "cp.list",
-                   n=i18n.fmt_int(int(this_week.sum()), lang),
-                   branches=i18n.fmt_int(n_branches, lang), cap=i18n.fmt_int(calls, lang)))
-    if shown.empty:
+    calls = int(f4.number_input(t("cp.calls"), min_value=1, max_value=MAX_CALLS_PER_BRANCH,
+                                step=5, help=t("cp.calls.help"),
+                                **bind(chosen, "calls", key="churn_calls")))
+    shown = sheet.calls(pick_tiers=pick_tiers, min_risk=min_risk / 100,
+                        pick_reasons=pick_codes, calls_per_branch=calls)
+    st.subheader(t("cp.list.one" if shown.n_branches == 1 else "cp.list",
+                   n=i18n.fmt_int(len(shown.week), lang),
+                   branches=i18n.fmt_int(shown.n_branches, lang), cap=i18n.fmt_int(calls, lang)))
+    if shown.table.empty:
         st.info(t("cp.list.empty"))
     rows_allowed = customer_rows(ctx)
-    table = shown.reset_index()
-    name_col = ["name"] if "name" in view.columns else []
-    if name_col:
-        table = table.join(view["name"], on="customer_id")
-    columns = ["customer_id", *name_col, "branch", "branch_rank", "tier_label", "churn_risk",
-               "value_at_risk", "clv_12m", "recency_days", "risk_reasons", "action"]
-    columns = [c for c in columns if c in table.columns]
+    headers = {c: t(key) for c, key in COLUMN_KEYS.items()}
     column_config = {
-        "customer_id": t("cp.col.customer"), "name": t("cp.col.name"),
-        "branch": t("cp.col.branch"), "tier_label": t("cp.col.tier"),
-        "branch_rank": st.column_config.NumberColumn(t("cp.col.branch_rank"), format="%d"),
+        **headers,
+        "branch_rank": st.column_config.NumberColumn(headers["branch_rank"], format="%d"),
         "churn_risk": st.column_config.ProgressColumn(
-            t("cp.col.risk"), format="percent", min_value=0.0, max_value=1.0),
-        "value_at_risk": st.column_config.NumberColumn(t("cp.col.value_at_risk"),
+            headers["churn_risk"], format="percent", min_value=0.0, max_value=1.0),
+        "value_at_risk": st.column_config.NumberColumn(headers["value_at_risk"],
                                                        format="%.0f"),
-        "clv_12m": st.column_config.NumberColumn(t("cp.col.clv"), format="%.0f"),
-        "recency_days": st.column_config.NumberColumn(t("cp.col.recency"), format="%d"),
-        "risk_reasons": st.column_config.TextColumn(t("cp.col.reasons"), width="large"),
-        "action": st.column_config.TextColumn(t("cp.col.action"), width="medium"),
+        "clv_12m": st.column_config.NumberColumn(headers["clv_12m"], format="%.0f"),
+        "recency_days": st.column_config.NumberColumn(headers["recency_days"], format="%d"),
+        "risk_reasons": st.column_config.TextColumn(headers["risk_reasons"], width="large"),
+        "action": st.column_config.TextColumn(headers["action"], width="medium"),
     }
-    week_table = table[table["call_this_week"].to_numpy(dtype=bool)]
-    rest_table = table[~table["call_this_week"].to_numpy(dtype=bool)]
     event = None if not rows_allowed else st.dataframe(
-        week_table[columns], hide_index=True, key="churn_list", on_select="rerun",
+        shown.week[shown.columns], hide_index=True, key="churn_list", on_select="rerun",
         selection_mode="single-row", height=420, column_config=column_config)
-    if not shown.empty and rows_allowed:
-        st.markdown(f"**{t('cp.list.rest', n=i18n.fmt_int(len(rest_table), lang))}**")
-        if rest_table.empty:
+    if not shown.table.empty and rows_allowed:
+        st.markdown(f"**{t('cp.list.rest', n=i18n.fmt_int(len(shown.rest), lang))}**")
+        if shown.rest.empty:
             st.caption(t("cp.list.rest.none"))
         else:
-            st.dataframe(rest_table[columns], hide_index=True, key="churn_list_rest",
+            st.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
                          height=300, column_config=column_config)
     names = store.list()
     if names:
@@ -164,15 +143,9 @@ with tab_list:
             st.success(t("cp.calls.saved", n=calls, name=preset))
     else:
         st.caption(t("cp.calls.no_preset"))
-    headers = {"customer_id": t("cp.col.customer"), "name": t("cp.col.name"),
-               "branch": t("cp.col.branch"), "branch_rank": t("cp.col.branch_rank"),
-               "call_this_week": t("cp.col.week"), "tier_label": t("cp.col.tier"),
-               "churn_risk": t("cp.col.risk"), "value_at_risk": t("cp.col.value_at_risk"),
-               "clv_12m": t("cp.col.clv"), "recency_days": t("cp.col.recency"),
-               "risk_reasons": t("cp.col.reasons"), "action": t("cp.col.action")}
-    export = table[["call_this_week", *columns]]
-    d1, d2 = st.columns(2) if rows_allowed else (None, None)
+    export = shown.export
     if rows_allowed:
+        d1, d2 = st.columns(2)
         auth.download_button(d1, t("cp.download.csv"),
                              lambda: to_csv_bytes(export, headers=headers),
                              file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
@@ -183,25 +156,23 @@ with tab_list:
                              key="churn_download_xlsx", on_click="ignore", rows=len(export),
                              mime="application/vnd.openxmlformats-officedocument."
                                   "spreadsheetml.sheet")
-
-    if rows_allowed:
         st.subheader(t("cp.detail"))
     rows = event.selection.rows if event is not None else []
-    options = week_table["customer_id"].astype(str).tolist()[:500] if rows_allowed else []
-    selected = options[rows[0]] if rows and rows[0] < len(options) else None
-    if selected is not None:
-        st.session_state["churn_detail"] = selected
+    options = shown.week["customer_id"].astype(str).tolist()[:500] if rows_allowed else []
+    if rows and rows[0] < len(options):
+        chosen.detail = options[rows[0]]
     if options:
-        if st.session_state.get("churn_detail") not in options:
-            st.session_state["churn_detail"] = options[0]
-        customer = st.selectbox(t("cp.detail.pick"), options, key="churn_detail")
+        if chosen.detail not in options:
+            chosen.detail = options[0]
+        customer = st.selectbox(t("cp.detail.pick"), options,
+                                **bind(chosen, "detail", key="churn_detail"))
         history = ctx.customer_history(customer)
     if options and history is not None:  # None: not a customer of the scope (tampered)
         tx = history["transactions"]
         monthly = (tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum().rename_axis("month")
                    .reset_index())
         monthly["month"] = monthly["month"].dt.to_timestamp()
-        row = shown.loc[customer] if customer in shown.index else None
+        row = shown.row(customer)
         if row is not None:
             st.markdown(f"**{customer}** · {row['tier_label']} · "
                         f"{t('cp.col.risk')} {i18n.fmt_pct(row['churn_risk'], lang)}  \n"
@@ -214,44 +185,6 @@ with tab_list:
             key="churn_timeline")
 
 with tab_trust:
-    if bt is not None:
-        st.markdown(bt.design_sentence(lang))
-        st.markdown(f"**{t('cp.trust.candidates')}**")
-        metrics = bt.metrics.T.rename(index=lambda m: t(f"cp.trust.{m}"))
-
-        def _candidate(c: str) -> str:
-            name = i18n.t(f"churn.candidate.{c}", lang)
-            return t("cp.trust.chosen", name=name) if c == scores.attrs["ranked_by"] else name
-
-        metrics.columns = [_candidate(c) for c in metrics.columns]
-        st.dataframe(metrics.style.format("{:.3f}"), key="churn_metrics")
-        for note in bt.unused_sentences(lang):
-            st.caption(note)
-        st.markdown(bt.calibration_sentence(lang))
-        st.plotly_chart(charts.reliability(
-            bt.reliability, title=t("cp.trust.reliability"), x_label=t("cp.trust.predicted"),
-            y_label=t("cp.trust.observed")), key="churn_reliability")
-    else:
-        st.info(t("cp.trust.none"))
-
+    draw_trust(result.backtest, scores.attrs, lang)
 with tab_life:
-    life = ctx.lifecycle(lost_after)
-    counts = life.counts.reset_index()
-    stage_labels = {s: i18n.t(f"churn.stage.{s}", lang) for s in (*STAGES, "not_yet")}
-    st.plotly_chart(charts.stacked_area(
-        counts, x=counts.columns[0], columns=list(STAGES), labels=stage_labels,
-        title=t("cp.lifecycle.chart"), x_label=t("cp.lifecycle.month"),
-        y_label=t("cp.lifecycle.customers")), key="churn_lifecycle_area")
-    st.caption(" · ".join(f"**{stage_labels[s]}**: {i18n.t(f'churn.stage_help.{s}', lang)}"
-                          for s in STAGES))
-    flows = life.flows
-    last = flows["month_end"].max()
-    part = flows[flows["month_end"] == last]
-    previous = sorted(flows["month_end"].unique())
-    start = previous[-2] if len(previous) > 1 else last
-    st.plotly_chart(charts.sankey(
-        part, source="from_stage", target="to_stage", value="customers",
-        source_labels=stage_labels, target_labels=stage_labels,
-        source_order=["not_yet", *STAGES], target_order=list(STAGES),
-        title=t("cp.lifecycle.flows", start=str(pd.Timestamp(start).date()),
-                end=str(pd.Timestamp(last).date()))), key="churn_lifecycle_sankey")
+    draw_lifecycle(ctx.lifecycle(lost_after), lang)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from segmentation import charts, i18n
+from segmentation.churn import summarize
 from segmentation.overview import breakdown, headline, monthly_trend
 from ui import context
 from ui.scoping import scope_caption
@@ -34,17 +35,15 @@ FORMATS = {
     "shipments": lambda v: i18n.fmt_int(v, lang),
     "avg_satisfaction": lambda v: i18n.fmt_float(v, lang),
 }
-ready = st.session_state.get("churn_ready")
-at_risk = None
-if ready and ready[:2] == (ctx.snap.dataset_id, ctx.as_of):
-    at_risk = int((ctx.churn_scores(ready[2], ready[3])["status"] == "warning").sum())
 cols = [c for _ in range(2) for c in st.columns(3)]  # two rows of three, labels in full
-with cols[-1]:
+with cols[-1], st.spinner(t("ov.metric.at_risk.running")):
+    churn = ctx.current_churn()  # the session's churn definition; None: cannot be scored
+    at_risk = None if churn is None else summarize(churn.scores).warnings
     st.metric(t("ov.metric.at_risk"), "–" if at_risk is None else i18n.fmt_int(at_risk, lang),
               border=True, help=t("ov.metric.at_risk.help" if at_risk is not None
-                                  else "ov.metric.at_risk.pending"))
+                                  else "ov.metric.at_risk.unavailable"))
     if at_risk is None:
-        st.page_link("pages/churn.py", label=t("ov.metric.at_risk.open"),
+        st.page_link("pages/churn.py", label=t("ov.metric.at_risk.why"),
                      icon=":material/arrow_forward:")
 for col, metric in zip(cols, FORMATS, strict=False):
     with col:

@@ -77,6 +77,19 @@ class ChurnState:
     horizon: int | None = None
     #: horizon -> days without a purchase after which a customer counts as lost
     lost_after: dict[int, int] = field(default_factory=dict)
+    #: calls a branch makes per week (``None``: the default preset's, else the library's)
+    calls: int | None = None
+    #: the customer whose detail is open
+    detail: str | None = None
+
+    @property
+    def lost(self) -> int | None:
+        """The lost cutoff of the current horizon (what the page's number input edits)."""
+        return self.lost_after.get(self.horizon)
+
+    @lost.setter
+    def lost(self, days: int) -> None:
+        self.lost_after[self.horizon] = int(days)
 
 
 @dataclass

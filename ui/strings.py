@@ -90,12 +90,15 @@ i18n.register({
         "en": "Customers with a churn warning (risk 50% or more), as on the Churn warnings page.",
         "zh": "流失风险不低于 50% 的预警客户，与“流失预警”页面一致。",
     },
-    "ov.metric.at_risk.open": {"en": "Compute on the Churn warnings page",
-                               "zh": "在“流失预警”页面计算"},
-    "ov.metric.at_risk.pending": {
-        "en": "Open the Churn warnings page once to train the model; the figure then shows here.",
-        "zh": "打开一次“流失预警”页面训练模型后，此处将显示该数字。",
+    "ov.metric.at_risk.running": {"en": "Checking the churn warnings…",
+                                  "zh": "正在计算流失预警…"},
+    "ov.metric.at_risk.unavailable": {
+        "en": "Churn warnings cannot be computed from this data; the Churn warnings page says "
+              "what is missing.",
+        "zh": "当前数据无法计算流失预警；“流失预警”页面会说明缺少什么。",
     },
+    "ov.metric.at_risk.why": {"en": "Why: see the Churn warnings page",
+                              "zh": "原因：查看“流失预警”页面"},
     "ov.no_surveys": {
         "en": "Upload a surveys table on the Data page to see satisfaction here.",
         "zh": "在“数据管理”页面上传满意度调查表后，此处将显示满意度。",

@@ -134,3 +134,13 @@ i18n.register({
     "cp.tab.trust": {"en": "Model check", "zh": "模型检验"},
     "cp.tab.lifecycle": {"en": "Lifecycle", "zh": "生命周期"},
 })
+
+#: The call list's columns and their header keys (tables and downloads).
+COLUMN_KEYS = {
+    "customer_id": "cp.col.customer", "name": "cp.col.name", "branch": "cp.col.branch",
+    "branch_rank": "cp.col.branch_rank", "call_this_week": "cp.col.week",
+    "tier_label": "cp.col.tier", "churn_risk": "cp.col.risk",
+    "value_at_risk": "cp.col.value_at_risk", "clv_12m": "cp.col.clv",
+    "recency_days": "cp.col.recency", "risk_reasons": "cp.col.reasons",
+    "action": "cp.col.action",
+}

@@ -135,7 +135,8 @@ def test_chinese_reasons(churn):
 
 def test_language_switch_computes_no_score_again(churn, monkeypatch):
     """Switching the language only re-words the reasons: no fit, no view, no extra SQL."""
-    import segmentation.churn as churn_module
+    import sys
+
     import ui.context as context
 
     calls: dict[str, int] = {}
@@ -146,9 +147,24 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
             return fn(*args, **kwargs)
         return wrapper
 
+    # every module of the churn package looks these up in its own namespace (the package
+    # for ui.context's imports, pipeline / backtesting / labels / model / features inside):
+    # patch each one that holds the name, so that no call escapes the count
+    patched: dict[str, set[str]] = {}
+    churn_modules = [m for n, m in sorted(sys.modules.items())
+                     if n == "segmentation.churn" or n.startswith("segmentation.churn.")]
     for name in ("score_churn", "churn_features", "customer_view", "score_clv",
                  "render_reasons"):
-        monkeypatch.setattr(churn_module, name, counting(name, getattr(churn_module, name)))
+        holders = [m for m in churn_modules if name in vars(m)]
+        wrapped = counting(name, getattr(holders[0], name))
+        for module in holders:
+            monkeypatch.setattr(module, name, wrapped)
+        patched[name] = {m.__name__.removeprefix("segmentation.churn") for m in holders}
+    # the places that call them (a patch elsewhere would count nothing)
+    assert {".pipeline", ".backtesting", ".labels", ".model"} <= patched["churn_features"]
+    assert {".pipeline", ".backtesting", ".features"} <= patched["customer_view"]
+    assert ".features" in patched["score_clv"] and "" in patched["score_churn"]
+    assert {"", ".pipeline", ".model"} <= patched["render_reasons"]
     monkeypatch.setattr(context, "customer_view", counting("view", context.customer_view))
     statements: list[str] = []
 
@@ -245,7 +261,7 @@ def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace,
         everyone = _all_warned(at)
         assert len(everyone) > 0 and everyone["churn_risk"].between(0.5, 1).all()
         if tables is nine_months:  # the default horizon fits the 269 days of history
-            assert at.session_state["churn_h"] == 90
+            assert at.session_state["_app_state"].churn.horizon == 90
             assert "The default (90 days) comes from how often your customers usually ship " \
                 "and how much history" in at.button_group(key="_w_churn_h").help
         if tables is one_branch_file:

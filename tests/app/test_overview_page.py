@@ -85,3 +85,27 @@ def test_filters_and_language_persist_across_pages(app, sample_tables):
     assert app.session_state["flt_branch"] == [branch]
     expected = _expected(sample_tables, as_of, branch)
     assert _metrics(app)["客户数"] == i18n.fmt_int(expected["customers"], "zh")
+
+
+def test_customers_at_risk_show_on_a_fresh_session(app, sample_workspace):
+    """No visit to the Churn page first: the Overview scores under the session's (default)
+    definition and shows the library's count of warnings."""
+    from segmentation.churn import (
+        default_horizon,
+        default_lost_after,
+        history_days,
+        score_churn,
+        summarize,
+    )
+    from segmentation.features import customer_view
+    from segmentation.workspace import Workspace
+
+    shown = _metrics(app)["Customers at risk"]
+    assert shown not in ("", "–")
+    engine = Workspace().engine()
+    as_of = pd.Timestamp(sample_workspace.date_max)
+    view = customer_view(engine, as_of=as_of)
+    horizon = default_horizon(view, history=history_days(view))
+    result = score_churn(engine, as_of=as_of, view=view, horizon_days=horizon,
+                         lost_after_days=default_lost_after(view, horizon), lang=None)
+    assert shown == i18n.fmt_int(summarize(result.scores).warnings, "en")

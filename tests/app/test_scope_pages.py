@@ -194,7 +194,7 @@ def test_tampered_session_state_and_url_do_not_widen_the_scope(sample_workspace,
                         if r != network.loc[network["branch"] == branch, "region"].iloc[0])
     foreign = sorted(set(network.index[network["branch"] == other]))
     at = _app(User("li", Role.BRANCH, branch=branch),
-              flt_branch=[other], flt_region=[other_region], churn_detail=foreign[0])
+              flt_branch=[other], flt_region=[other_region], _w_churn_detail=foreign[0])
     at.query_params["flt_branch"] = other
     at.query_params["branch"] = other
     at.run()
@@ -207,8 +207,9 @@ def test_tampered_session_state_and_url_do_not_widen_the_scope(sample_workspace,
     text = _shown(at, downloads)
     assert _ids(text) <= mine
     assert other not in text
-    if page == "pages/churn.py":
-        assert at.session_state["churn_detail"] in mine
+    if page == "pages/churn.py":  # the detail picker, the widget a browser could set
+        assert at.session_state["_w_churn_detail"] in mine
+        assert at.session_state["_app_state"].churn.detail in mine
 
 
 def test_open_mode_shows_every_branch(sample_workspace, network, downloads):
