@@ -25,6 +25,7 @@ from segmentation.churn import (
     ChurnUnavailable,
     backtest,
     call_list,
+    call_sheet,
     churn_labels,
     churn_signals,
     default_horizon,
@@ -35,6 +36,7 @@ from segmentation.churn import (
     reasons,
     render_reasons,
     score_churn,
+    summarize,
     top_share_metrics,
     training_set,
     warning_list,
@@ -790,6 +792,40 @@ def test_call_list_caps_each_branch():
     assert len(call_list(warned, calls_per_branch=20)) == 7
     with pytest.raises(ValueError, match="calls_per_branch"):
         call_list(warned, calls_per_branch=0)
+
+
+def test_call_sheet_figures_and_filtered_lists():
+    scores = pd.DataFrame({
+        "status": ["warning", "warning", "warning", "ok", "lost", "warning"],
+        "branch": ["A", "A", "B", "B", "A", "B"],
+        "churn_risk": [0.9, 0.6, 0.8, 0.2, 0.95, 0.55],
+        "value_at_risk": [50.0, 40, 30, 5, 0, 20],
+        "reason_codes": ["overdue,spend_down", "quiet", "overdue", "recent", "lost",
+                         "ticket_down"],
+        "risk_reasons": ["a", "b", "c", "d", "e", "f"],
+    }, index=pd.Index(list("pqrstu"), name="customer_id"))
+    sheet = call_sheet(scores, tiers=pd.Series({"p": "vip", "q": "std", "r": "vip"}),
+                       tier_labels={"vip": "VIP", "std": "Standard"},
+                       actions={"vip": ["call", "visit"], "std": []},
+                       names=pd.Series({"p": "Li", "r": "Wu"}))
+    assert sheet.summary == summarize(scores)
+    assert sheet.summary.warnings == 4 and sheet.summary.lost == 1
+    assert sheet.summary.value_at_risk == 140.0
+    assert sheet.summary.avg_risk == pytest.approx(np.mean([0.9, 0.6, 0.8, 0.2, 0.55]))
+    assert sheet.reason_codes == ["overdue", "quiet", "spend_down", "ticket_down"]
+    shown = sheet.calls(calls_per_branch=1)
+    assert shown.week["customer_id"].tolist() == ["p", "r"] and shown.n_branches == 2
+    assert shown.rest["customer_id"].tolist() == ["q", "u"]
+    assert shown.columns == ["customer_id", "name", "branch", "branch_rank", "tier_label",
+                             "churn_risk", "value_at_risk", "risk_reasons", "action"]
+    assert shown.export.columns[0] == "call_this_week" and len(shown.export) == 4
+    p = shown.row("p")
+    assert (p["name"], p["tier_label"], p["action"]) == ("Li", "VIP", "call")
+    assert shown.row("q")["action"] == "" and shown.row("t") is None
+    vip = sheet.calls(pick_tiers=["vip"], min_risk=0.85)
+    assert vip.table["customer_id"].tolist() == ["p"]
+    assert sheet.calls(pick_reasons=["overdue"]).table["customer_id"].tolist() == ["p", "r"]
+    assert sheet.calls(pick_tiers=["std"], min_risk=0.9).table.empty
 
 
 def test_reason_words_come_from_codes_and_values_only(sample_scores):
