@@ -109,7 +109,7 @@ from .history import (
     movement_summary,
     tier_history,
 )
-from .migration import migration, migration_flows, migration_sentences
+from .migration import migration, migration_flows, migration_sentences, moved_customers
 from .notes import Note, segment_label
 from .playbook import CUSTOMER_LIST_COLUMNS, customer_list, playbook_frame
 from .scoring import (
@@ -121,8 +121,22 @@ from .scoring import (
     rfm_segments,
     value_scores,
 )
-from .settings import SettingsError, Threshold, TierSettings, segment_grid
-from .summaries import available_breakdowns, pareto, rfm_grid, tier_mix, tier_summary, top_share
+from .settings import (
+    SettingsError,
+    Threshold,
+    TierSettings,
+    default_tier_label,
+    segment_grid,
+)
+from .summaries import (
+    available_breakdowns,
+    pareto,
+    rfm_grid,
+    rfm_grid_text,
+    tier_mix,
+    tier_summary,
+    top_share,
+)
 
 __all__ = [
     "BREAKDOWN_COLUMNS",
@@ -157,12 +171,14 @@ __all__ = [
     "assign_tiers_by_threshold",
     "available_breakdowns",
     "customer_list",
+    "default_tier_label",
     "history_counts",
     "history_flows",
     "migration",
     "migration_flows",
     "migration_sentences",
     "month_ends",
+    "moved_customers",
     "movement_summary",
     "pareto",
     "percentile_ranks",
@@ -170,6 +186,7 @@ __all__ = [
     "prepare_scoring",
     "restrict_scoring",
     "rfm_grid",
+    "rfm_grid_text",
     "rfm_scores",
     "rfm_segments",
     "score_customers",

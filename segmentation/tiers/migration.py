@@ -63,6 +63,12 @@ def migration(before: pd.Series, after: pd.Series, revenue: pd.Series | None = N
             pd.DataFrame(money, index=index, columns=columns))
 
 
+def moved_customers(counts: pd.DataFrame) -> int:
+    """Customers whose tier changes in a :func:`migration` count matrix (off the diagonal)."""
+    stayed = sum(int(counts.at[k, k]) for k in counts.index if k in counts.columns)
+    return int(counts.to_numpy().sum()) - stayed
+
+
 def migration_flows(counts: pd.DataFrame, revenue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Links for a Sankey diagram: ``from_tier``, ``to_tier``, ``customers``, ``revenue``.
 

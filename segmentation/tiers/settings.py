@@ -116,6 +116,17 @@ def _sequence(value: Any, field_name: str) -> Sequence:
     return value
 
 
+def default_tier_label(tier: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Display name of a tier key without overrides: ``tier.<key>`` from the catalogue,
+    the flow pseudo tiers :data:`NEW` / :data:`GONE`, else the key itself."""
+    if tier == NEW:
+        return i18n.t("tiers.flow.new", lang)
+    if tier == GONE:
+        return i18n.t("tiers.flow.gone", lang)
+    key = f"tier.{tier}"
+    return i18n.t(key, lang) if i18n.has(key) else str(tier)
+
+
 @dataclass(frozen=True)
 class TierSettings:
     """Everything that decides tiers and segments; validated, JSON round-trip safe.
@@ -422,15 +433,7 @@ class TierSettings:
 
     def label(self, tier: str, lang: str = i18n.DEFAULT_LANG) -> str:
         """Display name of a tier key (override, else ``tier.<key>``, else the key)."""
-        override = self.labels.get(tier, {}).get(lang)
-        if override:
-            return override
-        if tier == NEW:
-            return i18n.t("tiers.flow.new", lang)
-        if tier == GONE:
-            return i18n.t("tiers.flow.gone", lang)
-        key = f"tier.{tier}"
-        return i18n.t(key, lang) if i18n.has(key) else str(tier)
+        return self.labels.get(tier, {}).get(lang) or default_tier_label(tier, lang)
 
     def tier_labels(self, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
         """``{tier key: display name}`` in tier order."""

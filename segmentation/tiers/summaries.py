@@ -9,8 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from .arrays import clean, codes_and_categories, float_column
 from .constants import BREAKDOWN_COLUMNS, REVENUE, RFM_SEGMENT_RULES
+from .notes import segment_label
 from .settings import TierSettings, segment_grid
 
 
@@ -224,3 +226,17 @@ def rfm_grid(scored: pd.DataFrame,
 
 
 # --------------------------------------------------------------------------- what-if
+
+
+def rfm_grid_text(grid: pd.DataFrame, value: str = "customers",
+                  lang: str = i18n.DEFAULT_LANG) -> list[list[str]]:
+    """Cell texts of the RFM heatmap from :func:`rfm_grid`: rows r 1..5, columns f 1..5.
+
+    Each text is the segment's name and the cell's ``customers`` (a count) or
+    ``revenue`` (money), separated by ``<br>``.
+    """
+    pivot = grid.pivot(index="r_score", columns="f_score").sort_index()
+    fmt = i18n.fmt_int if value == "customers" else i18n.fmt_money
+    return [[f"{segment_label(pivot.loc[r, ('segment', f)], lang)}<br>"
+             f"{fmt(pivot.loc[r, (value, f)], lang)}" for f in pivot["segment"].columns]
+            for r in pivot.index]
