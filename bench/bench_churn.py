@@ -30,6 +30,7 @@ repeated runs skip the generation.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 import warnings
