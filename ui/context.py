@@ -8,6 +8,7 @@ pages or languages therefore recomputes nothing heavy.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,10 +19,12 @@ import streamlit as st
 import ui.strings  # noqa: F401  (registers the UI strings)
 from segmentation import i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User, mask_frame
-from segmentation.connections import ConnectionError_, classify_error
+from segmentation.connections import ConnectionError_, ConnectionSpec, classify_error, role_risks
 from segmentation.features import customer_view
 from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
 from segmentation.overview import activity_cube, survey_cube
+from segmentation.schema import DataError
+from segmentation.sources import read_any, read_excel_sheets
 from segmentation.tiers import (
     ScoringBase,
     TierSettings,
@@ -40,8 +43,10 @@ PERIOD_DAYS = 90
 SATISFACTION_MONTHS = 24
 
 
+@st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    return sources.workspace()
+    """The process's workspace (one per server; :func:`ui.source.workspace` reads it)."""
+    return Workspace()
 
 
 def snapshot() -> Snapshot:
@@ -447,3 +452,46 @@ def value_label(value: object, lang_: str) -> str:
     """Display text for a categorical value (customer type, area type) in ``lang_``."""
     key = f"value.{value}"
     return i18n.t(key, lang_) if i18n.has(key) else str(value)
+
+
+# --------------------------------------------------------------------------- data sources
+# The connected databases' engines and role checks, and the reads of uploaded files.
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def db_engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
+    """One pooled read-only engine per connection and login (``key``: the keyed hash of
+    the settings and the password made by :mod:`ui.source`, never shown)."""
+    return sources.open_source_engine(_spec)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=32)
+def db_risks(key: str, _spec: ConnectionSpec) -> tuple[str, ...]:
+    """``"superuser"`` / ``"can_write"`` when the login may do more than read."""
+    return role_risks(sources.engine_for(_spec))
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    buffer = io.BytesIO(data)
+    buffer.name = name
+    return buffer
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def read_upload(digest: str, name: str, _data: bytes, encoding: str | None):
+    """A CSV / Parquet upload read once per content (refusals are cached too):
+    ``(raw frame or None, problems)``."""
+    try:
+        return read_any(_named(_data, name), filename=name, encoding=encoding), []
+    except DataError as err:
+        return None, err.problems
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def read_upload_sheets(digest: str, name: str, _data: bytes):
+    """Every sheet of a workbook upload, read once per content: the sheet list, the chosen
+    sheet and the one-sheet-per-table mode all come from this one read."""
+    try:
+        return read_excel_sheets(_named(_data, name)), []
+    except DataError as err:
+        return None, err.problems

@@ -43,10 +43,34 @@ class SidebarState:
 class SourceState:
     """Which data source the session reads (the workspace's dataset or a database)."""
 
+    #: dataset id of the connected database (``None``: the workspace dataset)
+    source_id: str | None = None
+    #: how to reconnect it after a restart: ``{"origin", "name", "refresh"}``
+    ref: dict | None = None
+    #: name of a connection that could not be restored (the sidebar warns)
+    lost: str | None = None
+    #: the workspace dataset another session's load switched this one to, for one run
+    replaced: str | None = None
+    #: the lease on the workspace dataset read (a ``segmentation.workspace`` lease)
+    lease: Any = None
+    #: the run (``_frame_run_id``) the lease was last checked in
+    lease_run: int | None = None
+    #: dataset id of the last load this session made itself (no "replaced" notice)
+    own_load: str | None = None
+
 
 @dataclass
 class DataState:
     """The Data page: the last load's outcome and the upload form's working values."""
+
+    #: the last file load: ``{"dataset_id", "problems", "restored"}``
+    result: dict | None = None
+    #: the last database connect: ``{"dataset_id", "saved"}``
+    db_result: dict | None = None
+    #: fatal problems of the last failed load
+    errors: list | None = None
+    #: upload file id -> content digest (a few recent uploads)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

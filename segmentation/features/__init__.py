@@ -29,14 +29,13 @@ queries it runs so that a page can show their SQL (:func:`query_sql`).
 
 from __future__ import annotations
 
+from .dates import data_as_of, date_range
 from .queries import (
     ATTRIBUTE_COLUMNS,
     MAX_SHARE_VALUES,
     OPEN_STATUS,
     complaint_view_query,
     customer_view_query,
-    data_as_of,
-    date_range,
     query_sql,
     survey_view_query,
     view_queries,

@@ -14,7 +14,6 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..access import Scope
-from ..schema import DataError, Problem
 from ..sql import (
     Source,
     TableNames,
@@ -320,45 +319,3 @@ def query_sql(query: sa.Select, bind: sa.Engine | sa.Connection | sa.Dialect) ->
     """The SQL text of ``query`` in the dialect of ``bind``, with parameters inlined."""
     dialect = bind if isinstance(bind, sa.Dialect) else bind.dialect
     return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-
-def date_range(bind: sa.Engine | sa.Connection,
-               table_names: TableNames | None = None
-               ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last transaction day (``SELECT min(date), max(date)``).
-
-    Raises
-    ------
-    DataError
-        When the transactions table or its required columns are missing, or it
-        has no dated rows.
-    """
-    with connected(bind) as conn:
-        tx = transactions_source(resolve_tables(conn, table_names), table_names)
-        date = tx.c("date")
-        first, last = conn.execute(
-            sa.select(sa.func.min(day_of(date)), sa.func.max(day_of(date)))
-            .select_from(tx.table)).one()
-    if first is None or last is None:
-        raise DataError([Problem("transactions", "view_no_dates", "error",
-                                 params={"name": tx.name})])
-    return as_day(first), as_day(last)
-
-
-def data_as_of(bind: sa.Engine | sa.Connection,
-               table_names: TableNames | None = None) -> pd.Timestamp:
-    """The last transaction day: the default analysis date (``SELECT max(date)``).
-
-    Raises
-    ------
-    DataError
-        As :func:`date_range`.
-    """
-    with connected(bind) as conn:
-        tx = transactions_source(resolve_tables(conn, table_names), table_names)
-        last = conn.execute(sa.select(sa.func.max(day_of(tx.c("date"))))
-                            .select_from(tx.table)).scalar()
-    if last is None:
-        raise DataError([Problem("transactions", "view_no_dates", "error",
-                                 params={"name": tx.name})])
-    return as_day(last)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..access import Scope
 from ..scoping import is_limited
 from ..sql import TableNames, as_day, as_text, connected, fetch
+from .dates import data_as_of
 from .finish import (
     Columns,
     attributes,
@@ -18,7 +19,7 @@ from .finish import (
     home_branch,
     survey_measures,
 )
-from .queries import ATTRIBUTE_COLUMNS, build_queries, data_as_of
+from .queries import ATTRIBUTE_COLUMNS, build_queries
 
 
 def customer_view(bind: sa.Engine | sa.Connection, *,
