@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 import ui.strings_satisfaction  # noqa: F401  (registers the page strings)
-from segmentation import charts_satisfaction as charts
 from segmentation import i18n
 from segmentation import satisfaction as sat
+from segmentation.satisfaction import charts
 from segmentation.tiers import assign
 from ui import context
 from ui.scoping import customer_rows, scope_caption
