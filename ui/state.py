@@ -83,6 +83,19 @@ class ChurnState:
 class SatisfactionState:
     """The Satisfaction page's own choices."""
 
+    #: tiers the page is narrowed to (``[]``: every tier)
+    tiers: list[str] = field(default_factory=list)
+    #: the survey scale (``"auto"``: the detected one)
+    scale: str = "auto"
+    #: days within which a complaint should be resolved
+    sla: int = 7
+    #: the group column the trends tab compares by (``None``: the first available)
+    compare_by: str | None = None
+    #: the column the complaints are broken down by (``None``: the first available)
+    complaints_by: str | None = None
+    #: the drivers tab's group (``"_all"`` or a tier)
+    driver_group: str = "_all"
+
 
 @dataclass
 class AppState:

@@ -93,6 +93,17 @@ from .data import (
 )
 from .drivers import key_drivers
 from .indices import index_estimates, mean_interval, wilson_interval
+from .report import (
+    ComplaintRanking,
+    Kpi,
+    complaint_options,
+    complaint_ranking,
+    display_points,
+    driver_highlights,
+    headline_cards,
+    low_score_choices,
+    top_tier_groups,
+)
 from .scales import (
     COMPLAINT_TEXT_COLUMNS,
     CURRENT,
@@ -154,4 +165,14 @@ __all__ = [
     "tokenize",
     "top_terms",
     "wilson_interval",
+    # page-ready pieces (report.py)
+    "ComplaintRanking",
+    "Kpi",
+    "complaint_options",
+    "complaint_ranking",
+    "display_points",
+    "driver_highlights",
+    "headline_cards",
+    "low_score_choices",
+    "top_tier_groups",
 ]
