@@ -68,6 +68,19 @@ class TiersState:
 class ClustersState:
     """The Clusters page: k, the features and the persona names being edited."""
 
+    #: number of clusters (the slider)
+    k: int = 6  # segmentation.clusters.K_DEFAULT (not imported: it loads scikit-learn)
+    #: the ticked feature keys (``None``: not chosen yet, the dataset's defaults)
+    features: list[str] | None = None
+    #: silhouette cache key -> the suggested k, once computed (for the settings row)
+    suggested: dict[tuple, int] = field(default_factory=dict)
+    #: why the last rename was refused (shown once, with what the user typed kept)
+    names_error: str | None = None
+    #: a rename or reset was just saved (a toast, once)
+    names_saved: bool = False
+    #: the cluster whose z-score bars are shown
+    profile_pick: int | None = None
+
 
 @dataclass
 class ChurnState:

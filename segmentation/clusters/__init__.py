@@ -106,6 +106,23 @@ from .personas import (
 )
 from .profiles import cluster_profiles, cluster_tier_mix, cluster_top_branches, cluster_zscores
 from .projection import projection
+from .results import (
+    K_DEFAULT,
+    K_MAX,
+    K_MIN,
+    Clustering,
+    assignment_table,
+    cluster_view,
+    feature_columns,
+    is_share_column,
+    named_personas,
+    ordered_features,
+    profile_table,
+    rounded_money,
+    starting_features,
+    tier_mix_long,
+    top_branch_table,
+)
 from .specs import DEFAULT_FEATURES, FEATURE_GROUPS, FeatureSpec, column_label, feature_label
 from .suggest import suggest_k
 
@@ -135,4 +152,20 @@ __all__ = [
     "persona_names",
     "projection",
     "suggest_k",
+    # page-ready results (results.py)
+    "K_DEFAULT",
+    "K_MAX",
+    "K_MIN",
+    "Clustering",
+    "assignment_table",
+    "cluster_view",
+    "feature_columns",
+    "is_share_column",
+    "named_personas",
+    "ordered_features",
+    "profile_table",
+    "rounded_money",
+    "starting_features",
+    "tier_mix_long",
+    "top_branch_table",
 ]
