@@ -69,7 +69,7 @@ class ClustersState:
     """The Clusters page: k, the features and the persona names being edited."""
 
     #: number of clusters (the slider)
-    k: int = 6  # segmentation.clusters.K_DEFAULT (not imported: it loads scikit-learn)
+    k: int = 6
     #: the ticked feature keys (``None``: not chosen yet, the dataset's defaults)
     features: list[str] | None = None
     #: silhouette cache key -> the suggested k, once computed (for the settings row)

@@ -107,7 +107,6 @@ from .personas import (
 from .profiles import cluster_profiles, cluster_tier_mix, cluster_top_branches, cluster_zscores
 from .projection import projection
 from .results import (
-    K_DEFAULT,
     K_MAX,
     K_MIN,
     Clustering,
@@ -153,7 +152,6 @@ __all__ = [
     "projection",
     "suggest_k",
     # page-ready results (results.py)
-    "K_DEFAULT",
     "K_MAX",
     "K_MIN",
     "Clustering",

@@ -20,8 +20,8 @@ from .profiles import cluster_profiles, cluster_tier_mix, cluster_top_branches, 
 from .projection import projection
 from .specs import DEFAULT_FEATURES, FEATURE_GROUPS, feature_of_column
 
-#: The page's range of k (the slider and the silhouette chart) and its default.
-K_MIN, K_MAX, K_DEFAULT = 2, 10, 6
+#: The page's range of k (the slider and the silhouette chart).
+K_MIN, K_MAX = 2, 10
 #: Profile columns in yuan (shown as whole yuan).
 MONEY_COLUMNS: tuple[str, ...] = ("monetary_total", "monetary_avg")
 #: Profile columns that are not feature values.

@@ -10,15 +10,8 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
+from . import preprocessing as prep
 from .notes import ClusterError, ClusterWarning
-from .preprocessing import (
-    in_id_order,
-    prepare,
-    preprocessor,
-    sample_positions,
-    take_rows,
-    thread_limit,
-)
 
 
 def suggest_k(view: pd.DataFrame, features: Sequence[str] | None = None,
@@ -58,13 +51,13 @@ def suggest_k(view: pd.DataFrame, features: Sequence[str] | None = None,
     ks = sorted({int(k) for k in k_range})
     if len(view) == 0:
         raise ClusterError("no_customers")
-    view = in_id_order(view)
-    sample = take_rows(view, sample_positions(len(view), sample_size, random_state))
+    view = prep.in_id_order(view)
+    sample = prep.take_rows(view, prep.sample_positions(len(view), sample_size, random_state))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ClusterWarning)  # fit() warns about the same things
-        prepared = prepare(sample, features)
-    with thread_limit(n_threads):
-        scaled = preprocessor(prepared.matrix.columns).fit_transform(prepared.matrix)
+        prepared = prep.prepare(sample, features)
+    with prep.thread_limit(n_threads):
+        scaled = prep.preprocessor(prepared.matrix.columns).fit_transform(prepared.matrix)
         rows = []
         for k in ks:
             silhouette = inertia = np.nan

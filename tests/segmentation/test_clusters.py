@@ -511,47 +511,33 @@ def test_estimator_params():
 
 
 def test_page_results_on_hand_data():
-    from segmentation.clusters import (
-        assignment_table,
-        cluster_view,
-        feature_columns,
-        is_share_column,
-        named_personas,
-        ordered_features,
-        profile_table,
-        rounded_money,
-        starting_features,
-        tier_mix_long,
-        top_branch_table,
-    )
-
     view = hand_view()
     options = available_features(view)
-    assert starting_features(None, options) == [k for k in DEFAULT_FEATURES if k in options]
-    assert starting_features(["satisfaction", "spend"], options) == ["spend"]
-    assert ordered_features(["spend", "frequency"]) == ("frequency", "spend")
-    assert ordered_features(None) == ()
-    assert is_share_column("service_share_express") and is_share_column("customer_type_x")
-    assert not is_share_column("monetary_total") and not is_share_column("unknown")
+    assert cl.starting_features(None, options) == [k for k in DEFAULT_FEATURES if k in options]
+    assert cl.starting_features(["satisfaction", "spend"], options) == ["spend"]
+    assert cl.ordered_features(["spend", "frequency"]) == ("frequency", "spend")
+    assert cl.ordered_features(None) == ()
+    assert cl.is_share_column("service_share_express") and cl.is_share_column("customer_type_x")
+    assert not cl.is_share_column("monetary_total") and not cl.is_share_column("unknown")
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", ClusterWarning)  # the notes hold the adjustments
-        result = cluster_view(view, 2, ("frequency", "spend", "service_mix"))
+        result = cl.cluster_view(view, 2, ("frequency", "spend", "service_mix"))
     assert result.labels.tolist() == [0, 0, 1, 1, 1, 1]
-    assert feature_columns(result.profiles) == list(result.model.feature_names_)
-    names, auto = named_personas(result, "en", {"1": "Small senders"})
+    assert cl.feature_columns(result.profiles) == list(result.model.feature_names_)
+    names, auto = cl.named_personas(result, "en", {"1": "Small senders"})
     assert names.at[1, "name"] == "Small senders" and auto.at[1, "name"] != "Small senders"
-    table = profile_table(result.profiles, names, descriptions=True)
+    table = cl.profile_table(result.profiles, names, descriptions=True)
     assert list(table.columns[:3]) == ["cluster", "persona", "description"]
-    assert rounded_money(table)["monetary_total"].tolist() == \
+    assert cl.rounded_money(table)["monetary_total"].tolist() == \
         table["monetary_total"].round(0).tolist()
 
     tiers = pd.Series(["A", "B", "B", "B", "C", "C"], index=view.index)
-    long = tier_mix_long(tiers, result.labels)
+    long = cl.tier_mix_long(tiers, result.labels)
     assert long.groupby("cluster")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
-    top = top_branch_table(view, result.labels, {0: "zero", 1: "one"}, n=1)
+    top = cl.top_branch_table(view, result.labels, {0: "zero", 1: "one"}, n=1)
     assert top["persona"].tolist() == ["zero", "one"] and top["rank"].tolist() == [1, 1]
-    frame = assignment_table(view, result, names, tiers, {"A": "Gold", "B": "Silver"})
+    frame = cl.assignment_table(view, result, names, tiers, {"A": "Gold", "B": "Silver"})
     assert frame.columns.tolist() == ["customer_id", "cluster", "persona", "branch", "tier"]
     assert frame["persona"].tolist()[2:] == ["Small senders"] * 4
     assert frame["tier"].tolist()[:2] == ["Gold", "Silver"] and pd.isna(frame["tier"].iloc[-1])
