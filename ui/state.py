@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from segmentation import i18n
+
+if TYPE_CHECKING:
+    from segmentation.tiers import TierSettings
 
 _KEY = "_app_state"
 
@@ -62,6 +65,22 @@ class AuthState:
 @dataclass
 class TiersState:
     """The Tiers page: the settings (stored whole) and the page's own choices."""
+
+    #: the last valid grading (``None``: the page not opened yet; the default preset applies)
+    settings: TierSettings | None = None
+    #: the widgets' values (``TierSettings.to_dict`` form) while they describe invalid
+    #: settings; ``None`` when they are :attr:`settings`
+    draft: dict | None = None
+    #: why :attr:`draft` is invalid
+    error: Exception | None = None
+    #: bumped when the settings are replaced, so the rules table widget starts afresh
+    rules_version: int = 0
+    #: the file id of the preset upload already imported
+    imported: str | None = None
+    #: a preset just loaded (its name, confirmed once)
+    loaded: str | None = None
+    #: the inputs the tier history was last run for (rerun only on request)
+    history_key: tuple | None = None
 
 
 @dataclass
