@@ -488,3 +488,41 @@ def value_label(value: object, lang_: str) -> str:
     """Display text for a categorical value (customer type, area type) in ``lang_``."""
     key = f"value.{value}"
     return i18n.t(key, lang_) if i18n.has(key) else str(value)
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _clustering(dataset_id: str, as_of: date, filters: tuple, k: int,
+                features: tuple[str, ...], _view: pd.DataFrame):
+    """Fit on (a seeded sample of) the view, assign everyone, profile: once per key."""
+    from segmentation.clusters import cluster_view
+
+    return cluster_view(_view, k, features)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _silhouettes(dataset_id: str, as_of: date, filters: tuple, features: tuple[str, ...],
+                 _view: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Silhouette score per k on a sample, and the suggested k."""
+    from segmentation.clusters import K_MAX, K_MIN, suggest_k
+
+    return suggest_k(_view, features, k_range=range(K_MIN, K_MAX + 1))
+
+
+def silhouette_key(ctx: Context, features: tuple[str, ...]) -> tuple:
+    """What the silhouettes of the filtered view depend on (their cache key)."""
+    return (ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, features)
+
+
+def clustering(ctx: Context, k: int, features: tuple[str, ...]):
+    """The clustering (:class:`segmentation.clusters.Clustering`) of the scope's filtered
+    customers with ``k`` clusters on ``features``."""
+    return _clustering(ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, k, features,
+                       ctx.view())
+
+
+def silhouettes(ctx: Context, features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """Silhouette scores per k of the filtered customers, and the suggested k."""
+    return _silhouettes(*silhouette_key(ctx, features), ctx.view())
