@@ -111,6 +111,19 @@ class TiersState:
 class ClustersState:
     """The Clusters page: k, the features and the persona names being edited."""
 
+    #: number of clusters (the slider)
+    k: int = 6
+    #: the ticked feature keys (``None``: not chosen yet, the dataset's defaults)
+    features: list[str] | None = None
+    #: silhouette cache key -> the suggested k, once computed (for the settings row)
+    suggested: dict[tuple, int] = field(default_factory=dict)
+    #: why the last rename was refused (shown once, with what the user typed kept)
+    names_error: str | None = None
+    #: a rename or reset was just saved (a toast, once)
+    names_saved: bool = False
+    #: the cluster whose z-score bars are shown
+    profile_pick: int | None = None
+
 
 @dataclass
 class ChurnState:
@@ -125,6 +138,19 @@ class ChurnState:
 @dataclass
 class SatisfactionState:
     """The Satisfaction page's own choices."""
+
+    #: tiers the page is narrowed to (``[]``: every tier)
+    tiers: list[str] = field(default_factory=list)
+    #: the survey scale (``"auto"``: the detected one)
+    scale: str = "auto"
+    #: days within which a complaint should be resolved
+    sla: int = 7
+    #: the group column the trends tab compares by (``None``: the first available)
+    compare_by: str | None = None
+    #: the column the complaints are broken down by (``None``: the first available)
+    complaints_by: str | None = None
+    #: the drivers tab's group (``"_all"`` or a tier)
+    driver_group: str = "_all"
 
 
 @dataclass
