@@ -34,7 +34,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import i18n
-from .cleaning import _zh_name
+from .cleaning import zh_name as _zh_name
 from .connections import (
     DEFAULT_ROW_LIMIT,
     ConnectionError_,

@@ -8,6 +8,7 @@ pages or languages therefore recomputes nothing heavy.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,10 +19,12 @@ import streamlit as st
 import ui.strings  # noqa: F401  (registers the UI strings)
 from segmentation import i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User, mask_frame
-from segmentation.connections import ConnectionError_, classify_error
+from segmentation.connections import ConnectionError_, ConnectionSpec, classify_error, role_risks
 from segmentation.features import customer_view
 from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
 from segmentation.overview import activity_cube, survey_cube
+from segmentation.schema import DataError
+from segmentation.sources import read_any, read_excel_sheets
 from segmentation.tiers import (
     ScoringBase,
     TierSettings,
@@ -40,8 +43,10 @@ PERIOD_DAYS = 90
 SATISFACTION_MONTHS = 24
 
 
+@st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    return sources.workspace()
+    """The process's workspace (one per server; :func:`ui.source.workspace` reads it)."""
+    return Workspace()
 
 
 def snapshot() -> Snapshot:
@@ -164,6 +169,25 @@ def _satisfaction(dataset_id: str, as_of: date, with_surveys: bool,
                     as_of=as_of, period_days=PERIOD_DAYS, months=SATISFACTION_MONTHS,
                     with_surveys=with_surveys, table_names=source.table_names,
                     check_rows=check, scope=_scope(scope_key))
+
+
+# ---------------------------------------------------------------- satisfaction page caches
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _satisfaction_graded(dataset_id: str, as_of: date, with_surveys: bool, filters: tuple,
+                         settings_json: str, scope_key: tuple, _all, _tiers: pd.Series):
+    """The customers of the sidebar filters (within the user's scope, which ``_all``
+    already is), with the tiers of the current grading."""
+    return _all.select(dict(filters)).with_tiers(_tiers)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _satisfaction_summary(*key, _data, _groups: pd.Series, order: tuple) -> pd.DataFrame:
+    """Segment summaries do not depend on the page's tier choice or deadline: cache them."""
+    from segmentation.satisfaction import segment_summary
+
+    return segment_summary(_data, _groups, period_days=PERIOD_DAYS, order=list(order))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -374,6 +398,28 @@ class Context:
         return self.guarded(_satisfaction, self.snap.dataset_id, self.as_of, with_surveys,
                             self.scope_key)
 
+    def satisfaction_graded(self, settings: TierSettings, with_surveys: bool = True):
+        """:meth:`satisfaction` of the sidebar filters, graded as on the Tiers and Churn
+        pages (the current ``settings``, ranked within the filters)."""
+        from segmentation.tiers import assign
+
+        return _satisfaction_graded(
+            self.snap.dataset_id, self.as_of, with_surveys, self.filters, settings.to_json(),
+            self.scope_key, self.satisfaction(with_surveys),
+            assign(self.scoring_base(), settings).scored["tier"])
+
+    def satisfaction_summary(self, graded, settings: TierSettings, scale_key: str,
+                             with_surveys: bool, name: str, groups: pd.Series, order: tuple,
+                             *source):
+        """:func:`~segmentation.satisfaction.segment_summary` of ``groups`` (named ``name``,
+        built from ``source``) over ``graded`` (:meth:`satisfaction_graded`) read on
+        ``scale_key``; cached by dataset, date, filters, scope, grading and scale."""
+        return _satisfaction_summary(
+            self.snap.dataset_id, self.as_of, with_surveys, self.filters, self.scope_key,
+            settings.to_json(), scale_key, name, *source,
+            _data=graded.with_scale(None if scale_key == "auto" else scale_key),
+            _groups=groups, order=tuple(order))
+
     def customer_history(self, customer_id: str) -> dict[str, pd.DataFrame] | None:
         """One customer's records, or ``None`` for a customer outside the scope."""
         if not self.see_customers or str(customer_id) not in self.full_view().index:
@@ -447,3 +493,84 @@ def value_label(value: object, lang_: str) -> str:
     """Display text for a categorical value (customer type, area type) in ``lang_``."""
     key = f"value.{value}"
     return i18n.t(key, lang_) if i18n.has(key) else str(value)
+
+
+# --------------------------------------------------------------------------- data sources
+# The connected databases' engines and role checks, and the reads of uploaded files.
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def db_engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
+    """One pooled read-only engine per connection and login (``key``: the keyed hash of
+    the settings and the password made by :mod:`ui.source`, never shown)."""
+    return sources.open_source_engine(_spec)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=32)
+def db_risks(key: str, _spec: ConnectionSpec) -> tuple[str, ...]:
+    """``"superuser"`` / ``"can_write"`` when the login may do more than read."""
+    return role_risks(sources.engine_for(_spec))
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    buffer = io.BytesIO(data)
+    buffer.name = name
+    return buffer
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def read_upload(digest: str, name: str, _data: bytes, encoding: str | None):
+    """A CSV / Parquet upload read once per content (refusals are cached too):
+    ``(raw frame or None, problems)``."""
+    try:
+        return read_any(_named(_data, name), filename=name, encoding=encoding), []
+    except DataError as err:
+        return None, err.problems
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def read_upload_sheets(digest: str, name: str, _data: bytes):
+    """Every sheet of a workbook upload, read once per content: the sheet list, the chosen
+    sheet and the one-sheet-per-table mode all come from this one read."""
+    try:
+        return read_excel_sheets(_named(_data, name)), []
+    except DataError as err:
+        return None, err.problems
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _clustering(dataset_id: str, as_of: date, filters: tuple, k: int,
+                features: tuple[str, ...], _view: pd.DataFrame):
+    """Fit on (a seeded sample of) the view, assign everyone, profile: once per key."""
+    from segmentation.clusters import cluster_view
+
+    return cluster_view(_view, k, features)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _silhouettes(dataset_id: str, as_of: date, filters: tuple, features: tuple[str, ...],
+                 _view: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Silhouette score per k on a sample, and the suggested k."""
+    from segmentation.clusters import K_MAX, K_MIN, suggest_k
+
+    return suggest_k(_view, features, k_range=range(K_MIN, K_MAX + 1))
+
+
+def silhouette_key(ctx: Context, features: tuple[str, ...]) -> tuple:
+    """What the silhouettes of the filtered view depend on (their cache key)."""
+    return (ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, features)
+
+
+def clustering(ctx: Context, k: int, features: tuple[str, ...]):
+    """The clustering (:class:`segmentation.clusters.Clustering`) of the scope's filtered
+    customers with ``k`` clusters on ``features``."""
+    return _clustering(ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, k, features,
+                       ctx.view())
+
+
+def silhouettes(ctx: Context, features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """Silhouette scores per k of the filtered customers, and the suggested k."""
+    return _silhouettes(*silhouette_key(ctx, features), ctx.view())

@@ -31,6 +31,7 @@ from ui import auth, query_cancel
 from ui import source as sources
 from ui.context import Context, show_database_error
 from ui.mapping import column_choices, examples
+from ui.state import state
 from ui.strings import COLUMN_LABELS
 
 NONE, QUERY = "__none__", "__query__"
@@ -275,8 +276,8 @@ def render_connect(ctx: Context) -> None:
                 saved=bool(save), tables=sorted(choices))
     sources.activate(source)
     st.session_state.pop("db_conn", None)
-    st.session_state["db_result"] = {"dataset_id": source.snap.dataset_id,
-                                     "saved": save_name if save and origin != "secrets" else ""}
+    state().data.db_result = {"dataset_id": source.snap.dataset_id,
+                              "saved": save_name if save and origin != "secrets" else ""}
     st.rerun()
 
 

@@ -73,15 +73,15 @@ def _source_options() -> list[str]:
     the connection in use when it was entered for this session only."""
     options = ["workspace"] + [f"secrets:{n}" for n in sources.secrets_connections()]
     options += [f"saved:{n}" for n in sources.store().names()]
-    ref = st.session_state.get("source_ref")
+    ref = sources.current_ref()
     if ref and ref.get("origin") == "session":
         options.append("session")
     return options
 
 
 def _current_option() -> str:
-    ref = st.session_state.get("source_ref")
-    if not ref or "source_id" not in st.session_state:
+    ref = sources.current_ref()
+    if not ref or sources.connected_id() is None:
         return "workspace"
     return "session" if ref["origin"] == "session" else f"{ref['origin']}:{ref['name']}"
 
@@ -141,10 +141,10 @@ def render() -> None:
     _reset_for_new_dataset(snap)
     bar = st.sidebar
     bar.subheader(i18n.t("side.source", lang))
-    lost = st.session_state.get("source_lost")
+    lost = sources.lost_source()
     if lost:
         bar.warning(i18n.t("db.lost", lang, name=lost))
-    if st.session_state.get("ws_replaced") == snap.dataset_id:  # another session's load
+    if sources.replaced_by() == snap.dataset_id:  # another session's load
         bar.info(i18n.t("side.replaced", lang, time=clock(snap.loaded_at, st.context.timezone),
                         label=_source_label(snap, lang),
                         customers=i18n.fmt_int(

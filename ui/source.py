@@ -11,10 +11,14 @@ passwords apart (so a wrong password never borrows another session's login).
 The sources in use are kept in a process-wide registry, so the cached
 functions find the engine and the mapped tables from the id alone.
 
-A session reading the workspace holds a lease on its dataset (session-state key
-``ws_lease``), so another session's load never removes the file under it; it
-looks at the workspace pointer once per run and, when another session loaded
-new data, switches on that run and says so in the sidebar (``ws_replaced``).
+A session reading the workspace holds a lease on its dataset
+(``state().source.lease``), so another session's load never removes the file
+under it; it looks at the workspace pointer once per run and, when another
+session loaded new data, switches on that run and says so in the sidebar
+(:func:`replaced_by`).
+
+The session's choice lives on ``state().source`` (:class:`ui.state.SourceState`);
+the caches (the workspace, the engines, the role check) live in :mod:`ui.context`.
 """
 
 from __future__ import annotations
@@ -35,7 +39,6 @@ from segmentation.connections import (
     ConnectionSpec,
     allowed_folders,
     open_engine,
-    role_risks,
 )
 from segmentation.database import (
     ConnectionStore,
@@ -44,6 +47,7 @@ from segmentation.database import (
 )
 from segmentation.workspace import Snapshot, Workspace, ensure_dataset
 from ui import query_cancel
+from ui.state import state
 
 #: statement time limit on connected databases, seconds
 STATEMENT_TIMEOUT_S = 120
@@ -70,9 +74,11 @@ _LOCK = threading.Lock()
 _SOURCES: dict[str, ActiveSource] = {}
 
 
-@st.cache_resource(show_spinner=False)
 def workspace() -> Workspace:
-    return Workspace()
+    """The process's workspace (cached in :mod:`ui.context`)."""
+    from ui import context
+
+    return context.workspace()
 
 
 def store() -> ConnectionStore:
@@ -155,16 +161,18 @@ def refused_folders() -> tuple:
     return (workspace().folder,)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _engine(key: str, _spec: ConnectionSpec) -> sa.Engine:
-    """One pooled read-only engine per connection (``key`` from :func:`_engine_key`)."""
-    engine = open_engine(_spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders(),
+def open_source_engine(spec: ConnectionSpec) -> sa.Engine:
+    """A new pooled read-only engine for ``spec`` (cached per login by :mod:`ui.context`)."""
+    engine = open_engine(spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders(),
                          refused=refused_folders())
     return query_cancel.attach(engine)  # Stop / Cancel reach the running query
 
 
 def engine_for(spec: ConnectionSpec) -> sa.Engine:
-    return _engine(_engine_key(spec), spec)
+    """The session's engine for ``spec``: one per connection and password."""
+    from ui import context
+
+    return context.db_engine(_engine_key(spec), spec)
 
 
 def sample_key(spec: ConnectionSpec) -> str:
@@ -172,14 +180,11 @@ def sample_key(spec: ConnectionSpec) -> str:
     return _engine_key(spec)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=32)
-def _risks(key: str, _spec: ConnectionSpec) -> tuple[str, ...]:
-    return role_risks(engine_for(_spec))
-
-
 def risks(spec: ConnectionSpec) -> tuple[str, ...]:
     """``"superuser"`` / ``"can_write"`` when the connected user may do more than read."""
-    return _risks(_engine_key(spec), spec)
+    from ui import context
+
+    return context.db_risks(_engine_key(spec), spec)
 
 
 def display_name(spec: ConnectionSpec) -> str:
@@ -212,21 +217,42 @@ def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, name: str, origin
 
 def activate(source: ActiveSource, *, refresh: int = 0) -> None:
     """Make ``source`` the session's source (pages rerun against it)."""
-    st.session_state["source_id"] = source.snap.dataset_id
-    st.session_state["source_ref"] = {"origin": source.origin, "name": source.name,
-                                      "refresh": refresh}
-    st.session_state.pop("source_lost", None)
+    chosen = state().source
+    chosen.source_id = source.snap.dataset_id
+    chosen.ref = {"origin": source.origin, "name": source.name, "refresh": refresh}
+    chosen.lost = None
 
 
 def deactivate() -> None:
     """Back to the workspace dataset."""
-    st.session_state.pop("source_id", None)
-    st.session_state.pop("source_ref", None)
+    chosen = state().source
+    chosen.source_id = chosen.ref = None
+
+
+def connected_id() -> str | None:
+    """The dataset id of the connected database; ``None`` while the workspace is read."""
+    return state().source.source_id
+
+
+def current_ref() -> dict | None:
+    """How the connected database was chosen: ``{"origin", "name", "refresh"}`` (``origin``
+    ``"secrets"``, ``"saved"`` or ``"session"``); ``None`` while the workspace is read."""
+    return state().source.ref
+
+
+def lost_source() -> str | None:
+    """The name of a connection that could not be restored after a restart, if any."""
+    return state().source.lost
+
+
+def replaced_by() -> str | None:
+    """On the run another session's load switched this one: the new dataset id."""
+    return state().source.replaced
 
 
 def refresh(source: ActiveSource) -> ActiveSource:
     """Re-check the database and start fresh caches (a new dataset id)."""
-    count = int((st.session_state.get("source_ref") or {}).get("refresh", 0)) + 1
+    count = int((current_ref() or {}).get("refresh", 0)) + 1
     new = connect(source.spec, source.mapping, name=source.name, origin=source.origin,
                   refresh=count)
     activate(new, refresh=count)
@@ -259,13 +285,13 @@ def connect_named(origin: str, name: str) -> ActiveSource:
 
 def active() -> ActiveSource:
     """The session's source; the workspace dataset unless a database is connected."""
-    source_id = st.session_state.get("source_id")
+    source_id = connected_id()
     if source_id is not None:
         with _LOCK:
             source = _SOURCES.get(source_id)
         if source is not None:
             return source
-        ref = st.session_state.get("source_ref") or {}
+        ref = current_ref() or {}
         try:  # the server restarted: reconnect a named connection silently
             if ref.get("origin") in ("secrets", "saved"):
                 source = connect_named(ref["origin"], ref["name"])
@@ -274,23 +300,23 @@ def active() -> ActiveSource:
         except ConnectionError_:
             pass
         deactivate()
-        st.session_state["source_lost"] = ref.get("name") or "?"
+        state().source.lost = ref.get("name") or "?"
     return _workspace_source()
 
 
 def loaded_here(snap: Snapshot) -> None:
     """This session loaded ``snap`` (an upload, the sample): it reads it from now on,
     and switching to it needs no "replaced by another user" notice."""
-    st.session_state["ws_own_load"] = snap.dataset_id
+    chosen = state().source
+    chosen.own_load = snap.dataset_id
     try:
         lease = workspace().lease(snap)
     except LookupError:  # already replaced by others' loads: the next run switches
         return
-    held = st.session_state.get("ws_lease")
-    if held is not None:
-        held.release()
-    st.session_state["ws_lease"] = lease
-    st.session_state.pop("ws_replaced", None)
+    if chosen.lease is not None:
+        chosen.lease.release()
+    chosen.lease = lease
+    chosen.replaced = None
 
 
 def _workspace_source() -> ActiveSource:
@@ -300,16 +326,17 @@ def _workspace_source() -> ActiveSource:
     so every page part of one run reads the same dataset, and the lease keeps
     its file while the session reads it. When the pointer names another dataset,
     the session switches on this run, releases the old lease, and sets
-    ``ws_replaced`` (the new id) for the sidebar notice unless this session made
+    ``replaced`` (the new id) for the sidebar notice unless this session made
     the load itself (:func:`loaded_here`). The notice lasts that one run.
     """
     ws = workspace()
+    chosen = state().source
     run = st.session_state.get("_frame_run_id")
-    held = st.session_state.get("ws_lease")
+    held = chosen.lease
     if held is not None and held.released:
         held = None
-    if held is None or run is None or st.session_state.get("ws_lease_run") != run:
-        st.session_state.pop("ws_replaced", None)
+    if held is None or run is None or chosen.lease_run != run:
+        chosen.replaced = None
         current = ensure_dataset(ws)
         if held is None or held.snapshot.dataset_id != current.dataset_id:
             try:
@@ -318,10 +345,10 @@ def _workspace_source() -> ActiveSource:
                 lease = ws.lease()
             if held is not None:
                 held.release()
-                if lease.snapshot.dataset_id != st.session_state.get("ws_own_load"):
-                    st.session_state["ws_replaced"] = lease.snapshot.dataset_id
-            st.session_state["ws_lease"] = held = lease
-        st.session_state["ws_lease_run"] = run
+                if lease.snapshot.dataset_id != chosen.own_load:
+                    chosen.replaced = lease.snapshot.dataset_id
+            chosen.lease = held = lease
+        chosen.lease_run = run
     snap = held.snapshot
     with _LOCK:
         source = _SOURCES.get(snap.dataset_id)

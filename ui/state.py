@@ -46,10 +46,34 @@ class SidebarState:
 class SourceState:
     """Which data source the session reads (the workspace's dataset or a database)."""
 
+    #: dataset id of the connected database (``None``: the workspace dataset)
+    source_id: str | None = None
+    #: how to reconnect it after a restart: ``{"origin", "name", "refresh"}``
+    ref: dict | None = None
+    #: name of a connection that could not be restored (the sidebar warns)
+    lost: str | None = None
+    #: the workspace dataset another session's load switched this one to, for one run
+    replaced: str | None = None
+    #: the lease on the workspace dataset read (a ``segmentation.workspace`` lease)
+    lease: Any = None
+    #: the run (``_frame_run_id``) the lease was last checked in
+    lease_run: int | None = None
+    #: dataset id of the last load this session made itself (no "replaced" notice)
+    own_load: str | None = None
+
 
 @dataclass
 class DataState:
     """The Data page: the last load's outcome and the upload form's working values."""
+
+    #: the last file load: ``{"dataset_id", "problems", "restored"}``
+    result: dict | None = None
+    #: the last database connect: ``{"dataset_id", "saved"}``
+    db_result: dict | None = None
+    #: fatal problems of the last failed load
+    errors: list | None = None
+    #: upload file id -> content digest (a few recent uploads)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +111,19 @@ class TiersState:
 class ClustersState:
     """The Clusters page: k, the features and the persona names being edited."""
 
+    #: number of clusters (the slider)
+    k: int = 6
+    #: the ticked feature keys (``None``: not chosen yet, the dataset's defaults)
+    features: list[str] | None = None
+    #: silhouette cache key -> the suggested k, once computed (for the settings row)
+    suggested: dict[tuple, int] = field(default_factory=dict)
+    #: why the last rename was refused (shown once, with what the user typed kept)
+    names_error: str | None = None
+    #: a rename or reset was just saved (a toast, once)
+    names_saved: bool = False
+    #: the cluster whose z-score bars are shown
+    profile_pick: int | None = None
+
 
 @dataclass
 class ChurnState:
@@ -114,6 +151,19 @@ class ChurnState:
 @dataclass
 class SatisfactionState:
     """The Satisfaction page's own choices."""
+
+    #: tiers the page is narrowed to (``[]``: every tier)
+    tiers: list[str] = field(default_factory=list)
+    #: the survey scale (``"auto"``: the detected one)
+    scale: str = "auto"
+    #: days within which a complaint should be resolved
+    sla: int = 7
+    #: the group column the trends tab compares by (``None``: the first available)
+    compare_by: str | None = None
+    #: the column the complaints are broken down by (``None``: the first available)
+    complaints_by: str | None = None
+    #: the drivers tab's group (``"_all"`` or a tier)
+    driver_group: str = "_all"
 
 
 @dataclass

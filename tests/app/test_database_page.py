@@ -148,7 +148,7 @@ def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplo
     app.button(key="db_disconnect").click().run()
     assert not app.exception
     assert "loaded" in app.dataframe[0].value["status"].tolist()
-    assert "source_id" not in app.session_state
+    assert app.session_state["_app_state"].source.source_id is None
 
 
 def test_refresh_brings_new_rows_and_caches_until_then(app, company_pg, fresh):
@@ -231,7 +231,7 @@ def test_secrets_connection_in_the_sidebar(company_pg, fresh, sample_workspace):
     assert picker.options == ["Workspace data (Sample branch network)", "ops (from secrets.toml)"]
     picker.set_value("secrets:ops").run()
     assert not at.exception, at.exception
-    assert at.session_state["source_ref"]["origin"] == "secrets"
+    assert at.session_state["_app_state"].source.ref["origin"] == "secrets"
     at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in at.metric}["Customers"] == i18n_int(
         sample_workspace.n_customers)
@@ -241,7 +241,7 @@ def test_secrets_connection_in_the_sidebar(company_pg, fresh, sample_workspace):
         at.info[0].value
     assert PASSWORD not in page_text(at)
     at.button(key="db_disconnect").click().run()
-    assert "source_id" not in at.session_state
+    assert at.session_state["_app_state"].source.source_id is None
 
 
 def i18n_int(n: int) -> str:
@@ -349,14 +349,15 @@ def test_column_of_the_wrong_type(app, company_pg, fresh):
     text = _error_text(app)
     assert "列“amount”" in text and "文本" in text and "数字" in text
     assert "CAST(amount AS DECIMAL(18, 2))" in text
-    assert "source_id" not in app.session_state  # the workspace data stays in use
+    assert app.session_state["_app_state"].source.source_id is None  # workspace data in use
 
 
 def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
+    from ui import context
     from ui import source as sources
 
-    monkeypatch.setattr(sources, "STATEMENT_TIMEOUT_S", 0.5)
-    sources._engine.clear()
+    monkeypatch.setattr(sources, "STATEMENT_TIMEOUT_S", 0.5)  # read by open_source_engine
+    context.db_engine.clear()
     try:
         _open_form(app)
         _fill(app)
@@ -369,7 +370,7 @@ def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
         assert "took longer than the time limit and was stopped" in text
         assert "index" in text and PASSWORD not in page_text(app)
     finally:
-        sources._engine.clear()
+        context.db_engine.clear()
 
 
 def test_raw_rows_above_the_limit_are_not_read(app, company_pg, fresh, monkeypatch):

@@ -299,7 +299,7 @@ def test_pages_on_postgres(sample_workspace, sample_tables, sample_pg, network, 
     at.run()
     at.sidebar.selectbox(key="side_source").set_value("secrets:ops").run()  # as HQ (open)
     assert not at.exception, at.exception
-    assert at.session_state["source_ref"]["origin"] == "secrets"
+    assert at.session_state["_app_state"].source.ref["origin"] == "secrets"
     user = (User("li", Role.BRANCH, branch=branch) if role == "branch"
             else User("zhao", Role.VIEWER))
     at.session_state["_signed_in_user"] = user
@@ -316,7 +316,7 @@ def test_pages_on_postgres(sample_workspace, sample_tables, sample_pg, network, 
             assert not [p for p in phones if p in text], page
         elif page in ("pages/tiers.py", "pages/churn.py"):
             assert _ids(text), page
-    assert at.session_state["source_ref"]["origin"] == "secrets"  # still on PostgreSQL
+    assert at.session_state["_app_state"].source.ref["origin"] == "secrets"  # still on PostgreSQL
 
 
 def test_scope_descriptions():

@@ -25,11 +25,12 @@ def small_tables() -> dict[str, pd.DataFrame]:
 @pytest.fixture
 def own_workspace(tmp_path, monkeypatch, sample_workspace, small_tables):
     """The app reads a workspace of this test's own (the shared sample stays as it is)."""
-    from ui import source
+    from ui import context
 
     ws = Workspace(tmp_path)
     ws.replace(small_tables, source="upload", label="first.csv")
-    monkeypatch.setattr(source, "workspace", lambda: ws)
+    # the cached workspace: ui.source.workspace() and every page read it from here
+    monkeypatch.setattr(context, "workspace", lambda: ws)
     return ws
 
 
@@ -60,7 +61,7 @@ def test_switch_by_another_session_is_announced(own_workspace, small_tables):
     # another session loads four times; this one has not rerun: it still holds its dataset
     other = _other_user_loads(ws, small_tables, "other.csv", n=4)
     assert first.dataset_id in ws.dataset_ids()  # leased: kept past KEEP_PREVIOUS loads
-    assert at.session_state["ws_lease"].snapshot == first
+    assert at.session_state["_app_state"].source.lease.snapshot == first
 
     at.run()  # the next interaction
     assert not at.exception
@@ -99,7 +100,7 @@ def test_own_upload_is_not_announced(own_workspace):
     mine = ws.current()
     assert mine.label == "mine.csv" and mine.n_customers == 2
     assert at.session_state["sidebar_dataset"] == mine.dataset_id
-    assert at.session_state["ws_lease"].snapshot == mine
+    assert at.session_state["_app_state"].source.lease.snapshot == mine
     assert _notices(at) == []
 
 

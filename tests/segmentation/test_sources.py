@@ -13,6 +13,7 @@ import pytest
 
 from segmentation import sources
 from segmentation.schema import DataError
+from segmentation.sources import excel
 
 STR = pd.StringDtype(na_value=np.nan)
 
@@ -444,7 +445,7 @@ def test_zip_bomb_is_refused_from_the_zip_directory(monkeypatch):
     """Regression: a 2.6 MB workbook unpacking to 331 MB took 47 s to show the mapping."""
     data = zip_bomb(24)
     assert len(data) < 200_000
-    monkeypatch.setattr(sources.pd, "ExcelFile", None)  # proof that nothing is parsed
+    monkeypatch.setattr(excel.pd, "ExcelFile", None)  # proof that nothing is parsed
     with pytest.raises(DataError) as err:
         sources.read_any(data, filename="bomb.xlsx")
     problem = err.value.problems[0]
@@ -455,7 +456,7 @@ def test_zip_bomb_is_refused_from_the_zip_directory(monkeypatch):
 
 
 def test_workbook_beyond_the_unpacked_size_limit(monkeypatch):
-    monkeypatch.setattr(sources, "MAX_WORKBOOK_MB", 1)
+    monkeypatch.setattr(excel, "MAX_WORKBOOK_MB", 1)  # read by check_workbook
     data = _workbook({"orders": [["customer_id", "amount"]] + [[f"C{i}", i] for i in range(
         40_000)]})
     with pytest.raises(DataError) as err:
@@ -520,7 +521,7 @@ def test_control_characters_in_headers_are_removed():
 
 @pytest.mark.parametrize("chunk", [64, 97, 1000, 4 * 2**20])
 def test_formula_cells_are_counted_once_across_scan_chunks(monkeypatch, chunk):
-    monkeypatch.setattr(sources, "_SCAN_CHUNK", chunk)
+    monkeypatch.setattr(excel, "_SCAN_CHUNK", chunk)  # read by _formula_cells
     rows = b"".join(b'<row r="%d"><c r="A%d"><f>1+1</f><v></v></c><c r="B%d" t="s"><v>0</v>'
                     b'</c><c r="C%d"><f>2+2</f><v>4</v></c></row>' % (i, i, i, i)
                     for i in range(2, 302))
@@ -528,7 +529,7 @@ def test_formula_cells_are_counted_once_across_scan_chunks(monkeypatch, chunk):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml",
                          b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>")
-    found = sources._formula_cells(buffer.getvalue(), "xl/worksheets/sheet1.xml")
+    found = excel._formula_cells(buffer.getvalue(), "xl/worksheets/sheet1.xml")
     assert list(found) == [0]  # column A only: C's formulas have their value saved
     count, cells = found[0]
     assert count == 300 and [ref for _, ref in cells] == ["A2", "A3", "A4", "A5", "A6"]

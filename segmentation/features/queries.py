@@ -1,0 +1,321 @@
+"""The SQL side of the customer view: window bounds, the per-table aggregates, and the
+public query builders (:func:`view_queries` and friends), plus the date range helpers.
+
+See :mod:`segmentation.features` for the portability rules the queries follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from ..access import Scope
+from ..sql import (
+    Source,
+    TableNames,
+    as_day,
+    connected,
+    count_distinct_if,
+    count_if,
+    day_of,
+    is_purchase,
+    max_if,
+    min_if,
+    resolve_tables,
+    scope_sources,
+    sum_if,
+    transactions_source,
+)
+from . import messages  # noqa: F401  (registers the problem messages)
+
+#: Attributes copied from the ``customers`` table, in output order.
+ATTRIBUTE_COLUMNS: tuple[str, ...] = ("name", "phone", "customer_type", "branch", "region",
+                                      "area_type", "signup_date", "account_manager")
+#: Transaction columns whose per-customer mix becomes ``<column>_share_<value>`` columns.
+SHARE_COLUMNS: tuple[str, ...] = ("service", "channel")
+#: At most this many values (the most frequent ones) get a share column each.
+MAX_SHARE_VALUES = 50
+#: ``complaints.status`` value (compared lower-case) that marks an open complaint.
+OPEN_STATUS = "open"
+
+TX_DATES = ("first_date", "last_date", "first_purchase_date", "last_purchase_date")
+TX_COUNTS = ("frequency", "n_transactions", "refund_count", "frequency_recent",
+             "frequency_prior")
+TX_SUMS = ("monetary_total", "refund_amount", "spend_recent", "spend_prior")
+TX_OPTIONAL_SUMS = {"quantity": "quantity_total", "weight_kg": "weight_total"}
+
+# --------------------------------------------------------------------------- SQL pieces
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Window boundaries as half-open day intervals, all as bound DATE parameters."""
+
+    as_of: pd.Timestamp
+    window_days: int
+
+    def _param(self, name: str, offset_days: int) -> sa.BindParameter:
+        day = (self.as_of + pd.Timedelta(days=offset_days)).date()
+        return sa.bindparam(name, day, type_=sa.Date())
+
+    @property
+    def end(self) -> sa.BindParameter:
+        """First day after as_of: every row must be dated before it."""
+        return self._param("end_excl", 1)
+
+    @property
+    def recent_start(self) -> sa.BindParameter:
+        """First day of the recent window (as_of - W, as_of]."""
+        return self._param("recent_start", 1 - self.window_days)
+
+    @property
+    def prior_start(self) -> sa.BindParameter:
+        """First day of the prior window (as_of - 2W, as_of - W]."""
+        return self._param("prior_start", 1 - 2 * self.window_days)
+
+    def recent(self, date: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return date >= self.recent_start
+
+    def prior(self, date: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return sa.and_(date >= self.prior_start, date < self.recent_start)
+
+
+def _share_values(conn: sa.Connection, tx: Source, columns: list[str],
+                  bounds: _Bounds) -> dict[str, list]:
+    """Per share column, its most frequent non-null values among purchases up to as_of.
+
+    One small ``GROUP BY`` over all share columns together (one scan), totalled
+    per column here; ties go to the value first in text order.
+    """
+    if not columns:
+        return {}
+    cols = [tx.c(c) for c in columns]
+    query = (sa.select(*cols, sa.func.count()).select_from(tx.table)
+             .where(tx.c("date") < bounds.end, tx.c("customer_id").is_not(None),
+                    is_purchase(tx.c("amount")))
+             .group_by(*cols))
+    totals: dict[str, dict] = {c: {} for c in columns}
+    for *values, n in conn.execute(query):
+        for column, value in zip(columns, values, strict=True):
+            if value is not None:
+                totals[column][value] = totals[column].get(value, 0) + int(n)
+    return {column: sorted(counts, key=lambda v: (-counts[v], str(v)))[:MAX_SHARE_VALUES]
+            for column, counts in totals.items()}
+
+
+def _transactions_query(tx: Source, bounds: _Bounds,
+                        shares: Mapping[str, list] | None = None) -> sa.Select:
+    cid, date, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
+    day = day_of(date)
+    purchase = is_purchase(amount)
+    recent = sa.and_(purchase, bounds.recent(date))
+    prior = sa.and_(purchase, bounds.prior(date))
+    cols: list[sa.ColumnElement] = [
+        cid.label("customer_id"),
+        sa.func.min(day).label("first_date"),
+        sa.func.max(day).label("last_date"),
+        min_if(day, purchase).label("first_purchase_date"),
+        max_if(day, purchase).label("last_purchase_date"),
+        count_distinct_if(day, purchase).label("frequency"),
+        count_if(purchase).label("n_transactions"),
+        sa.func.sum(amount).label("monetary_total"),
+        count_if(amount < 0).label("refund_count"),
+        sum_if(-amount, amount < 0).label("refund_amount"),
+        count_distinct_if(day, recent).label("frequency_recent"),
+        count_distinct_if(day, prior).label("frequency_prior"),
+        sum_if(amount, bounds.recent(date)).label("spend_recent"),
+        sum_if(amount, bounds.prior(date)).label("spend_prior"),
+    ]
+    for column, label in TX_OPTIONAL_SUMS.items():
+        if tx.has(column):
+            cols.append(sa.func.sum(tx.c(column)).label(label))
+    for column, values in (shares or {}).items():
+        col = tx.c(column)
+        for i, value in enumerate(values):
+            cols.append(count_if(sa.and_(purchase, col == value)).label(f"{column}_n_{i}"))
+    # ORDER BY: DuckDB sorts in code point order, as the view is sorted, at almost no
+    # cost; other collations get sorted again in pandas
+    return (sa.select(*cols).select_from(tx.table)
+            .where(date < bounds.end, cid.is_not(None))
+            .group_by(cid)
+            .order_by(cid))
+
+
+def _branch_query(tx: Source, bounds: _Bounds) -> sa.Select:
+    cid, branch = tx.c("customer_id"), tx.c("branch")
+    return (sa.select(cid.label("customer_id"), branch.label("branch"),
+                      sa.func.count().label("n"))
+            .select_from(tx.table)
+            .where(tx.c("date") < bounds.end, cid.is_not(None), branch.is_not(None))
+            .group_by(cid, branch))
+
+
+def _customers_query(customers: Source) -> sa.Select | None:
+    if not customers.has("customer_id"):
+        return None
+    attrs = [c for c in ATTRIBUTE_COLUMNS if customers.has(c)]
+    cid = customers.c("customer_id")
+    return (sa.select(cid.label("customer_id"), *(customers.c(c).label(c) for c in attrs))
+            .select_from(customers.table).where(cid.is_not(None)))
+
+
+def _surveys_query(surveys: Source, bounds: _Bounds) -> sa.Select | None:
+    if not surveys.has("customer_id", "date", "score"):
+        return None
+    cid, date, score = surveys.c("customer_id"), surveys.c("date"), surveys.c("score")
+    scored = sa.and_(date < bounds.end, cid.is_not(None), score.is_not(None))
+    agg = (sa.select(
+        cid.label("customer_id"),
+        sa.func.count(score).label("n_surveys"),
+        sa.func.sum(score).label("score_sum"),
+        count_if(bounds.recent(date)).label("n_recent"),
+        sum_if(score, bounds.recent(date)).label("score_sum_recent"),
+        count_if(bounds.prior(date)).label("n_prior"),
+        sum_if(score, bounds.prior(date)).label("score_sum_prior"),
+    ).select_from(surveys.table).where(scored).group_by(cid).subquery("agg"))
+    # the scores of the last survey day (all of them: a day has no order inside it)
+    last_day = (sa.select(cid.label("customer_id"), sa.func.max(day_of(date)).label("day"))
+                .select_from(surveys.table).where(scored).group_by(cid).subquery("last_day"))
+    latest = (sa.select(last_day.c.customer_id, sa.func.count(score).label("n_last"),
+                        sa.func.sum(score).label("score_sum_last"))
+              .select_from(surveys.table.join(
+                  last_day, sa.and_(cid == last_day.c.customer_id,
+                                    day_of(date) == last_day.c.day)))
+              .where(scored)
+              .group_by(last_day.c.customer_id)
+              .subquery("latest"))
+    return (sa.select(agg.c.customer_id, agg.c.n_surveys, agg.c.score_sum, agg.c.n_recent,
+                      agg.c.score_sum_recent, agg.c.n_prior, agg.c.score_sum_prior,
+                      latest.c.n_last, latest.c.score_sum_last)
+            .select_from(agg.join(latest, agg.c.customer_id == latest.c.customer_id)))
+
+
+def _complaints_query(complaints: Source, bounds: _Bounds) -> sa.Select | None:
+    if not complaints.has("customer_id", "date"):
+        return None
+    cid, date = complaints.c("customer_id"), complaints.c("date")
+    cols = [cid.label("customer_id"), sa.func.count().label("n_complaints"),
+            count_if(bounds.recent(date)).label("complaints_recent")]
+    has_status, has_resolved = complaints.has("status"), complaints.has("resolved_date")
+    if has_status or has_resolved:
+        whens = []
+        if has_resolved:
+            resolved = complaints.c("resolved_date")
+            whens += [(resolved >= bounds.end, 1), (resolved.is_not(None), 0)]
+        if has_status:
+            status = complaints.c("status")
+            whens += [(sa.or_(status.is_(None), sa.func.lower(status) == OPEN_STATUS), 1)]
+            open_flag = sa.case(*whens, else_=0)
+        else:
+            open_flag = sa.case(*whens, else_=1)
+        cols.append(sa.func.sum(open_flag).label("complaints_open"))
+    return (sa.select(*cols).select_from(complaints.table)
+            .where(date < bounds.end, cid.is_not(None)).group_by(cid))
+
+
+# --------------------------------------------------------------------------- public queries
+
+
+def build_queries(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_days: int,
+           table_names: TableNames | None, scope: Scope | None = None
+           ) -> tuple[dict[str, sa.Select], dict]:
+    if int(window_days) != window_days or window_days < 1:
+        raise ValueError(f"window_days must be a positive whole number, got {window_days!r}")
+    found = scope_sources(resolve_tables(conn, table_names), scope)
+    tx = transactions_source(found, table_names)
+    bounds = _Bounds(as_day(as_of), int(window_days))
+    shares = ({} if conn is None else
+              _share_values(conn, tx, [c for c in SHARE_COLUMNS if tx.has(c)], bounds))
+    queries: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
+    if tx.has("branch"):
+        queries["branches"] = _branch_query(tx, bounds)
+    builders = {"customers": lambda s: _customers_query(s),
+                "surveys": lambda s: _surveys_query(s, bounds),
+                "complaints": lambda s: _complaints_query(s, bounds)}
+    for name, build in builders.items():
+        if name in found and (query := build(found[name])) is not None:
+            queries[name] = query
+    return queries, shares
+
+
+def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.Timestamp,
+                 window_days: int = 90, table_names: TableNames | None = None,
+                 scope: Scope | None = None) -> dict[str, sa.Select]:
+    """Every query :func:`customer_view` runs, by name, for showing or auditing the SQL.
+
+    Parameters
+    ----------
+    bind : engine or connection holding the canonical tables.
+    as_of : analysis day; rows dated after it are ignored.
+    window_days : length W of the recent and prior windows, in days.
+    table_names : canonical table -> actual (optionally ``schema.table``) name,
+        or a selectable with canonical column names.
+    scope : read only the customers that may be in this scope (see
+        :func:`customer_view`); ``None``: everyone.
+
+    With ``bind=None`` nothing connects: every table must then be given as a
+    selectable, and the service / channel mix columns are left out (their
+    values are learnt from the data). This compiles the aggregation for any
+    SQLAlchemy dialect, e.g. a warehouse the app has no connection to.
+
+    Returns
+    -------
+    dict
+        ``"transactions"`` (the one aggregation over transactions, always),
+        ``"branches"`` (customer x branch counts, when ``transactions.branch``
+        exists), ``"customers"``, ``"surveys"``, ``"complaints"`` (when the table
+        and the columns each one needs exist).
+    """
+    if bind is None:
+        return build_queries(None, as_of, window_days, table_names, scope)[0]
+    with connected(bind) as conn:
+        return build_queries(conn, as_of, window_days, table_names, scope)[0]
+
+
+def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                        window_days: int = 90,
+                        table_names: TableNames | None = None) -> sa.Select:
+    """The single ``GROUP BY customer_id`` query over transactions behind :func:`customer_view`.
+
+    One pass with conditional aggregates; its columns are the raw material of
+    the view (``first_date`` ... ``spend_prior``, ``quantity_total``,
+    ``weight_total``, and ``service_n_<i>`` / ``channel_n_<i>`` purchase counts
+    for the i-th most frequent service / channel). When ``service`` or
+    ``channel`` exists, one small ``GROUP BY service, channel`` query runs first
+    to learn their values. Parameters as in :func:`view_queries`.
+    """
+    return view_queries(bind, as_of=as_of, window_days=window_days,
+                        table_names=table_names)["transactions"]
+
+
+def survey_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                      window_days: int = 90,
+                      table_names: TableNames | None = None) -> sa.Select | None:
+    """The per-customer surveys aggregate, or ``None`` without a usable surveys table.
+
+    Usable means ``surveys`` exists with ``customer_id``, ``date`` and ``score``.
+    Parameters as in :func:`view_queries`.
+    """
+    return view_queries(bind, as_of=as_of, window_days=window_days,
+                        table_names=table_names).get("surveys")
+
+
+def complaint_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
+                         window_days: int = 90,
+                         table_names: TableNames | None = None) -> sa.Select | None:
+    """The per-customer complaints aggregate, or ``None`` without a complaints table.
+
+    Parameters as in :func:`view_queries`.
+    """
+    return view_queries(bind, as_of=as_of, window_days=window_days,
+                        table_names=table_names).get("complaints")
+
+
+def query_sql(query: sa.Select, bind: sa.Engine | sa.Connection | sa.Dialect) -> str:
+    """The SQL text of ``query`` in the dialect of ``bind``, with parameters inlined."""
+    dialect = bind if isinstance(bind, sa.Dialect) else bind.dialect
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))

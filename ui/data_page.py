@@ -1,0 +1,98 @@
+"""The Data page's upper half: the dataset in use, the outcome of the last load, the
+way back to the sample."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from segmentation import i18n
+from segmentation.schema import TABLES, Problem
+from segmentation.workspace import load_sample
+from ui import auth, context, db_page
+from ui.context import Context
+from ui.state import state
+
+
+def md_escape(text: str) -> str:
+    """Escape what Streamlit markdown would interpret inside a data message."""
+    for ch in ("\\", "$", "*", "_", "`", "[", "]", "<", ">"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def bullets(problems: list[Problem], lang: str) -> str:
+    """The problems' messages as a markdown list."""
+    return "\n".join(f"- {md_escape(p.message(lang))}" for p in problems)
+
+
+def table_name(ctx: Context, table: str) -> str:
+    return ctx.t(f"table.{table}")
+
+
+def _figures(ctx: Context) -> tuple[int, int, int]:
+    """Customers, shipments and branches: the network's, or a limited scope's own."""
+    snap = ctx.snap
+    if ctx.scope.is_all:
+        return snap.n_customers, snap.rows.get("transactions", 0), snap.n_branches
+    mine = ctx.full_view()
+    return (len(mine), int(ctx.cubes()[0]["shipments"].sum()),
+            int(mine["branch"].nunique()) if "branch" in mine else 0)
+
+
+def render_current(ctx: Context) -> None:
+    """The dataset in use: its figures and, per table, rows, status and what it unlocks."""
+    lang, t, snap = ctx.lang, ctx.t, ctx.snap
+    st.subheader(t("data.current"))
+    n_customers, n_shipments, n_branches = _figures(ctx)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 2.3])
+    c1.metric(t("data.summary.customers"), i18n.fmt_int(n_customers, lang), border=True)
+    c2.metric(t("data.summary.shipments"), i18n.fmt_int(n_shipments, lang), border=True)
+    c3.metric(t("data.summary.branches"), i18n.fmt_int(n_branches, lang), border=True)
+    c4.metric(t("data.summary.range"), f"{snap.date_min} – {snap.date_max}", border=True)
+    st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ").removesuffix("+00:00")))
+    loaded = t("db.status.mapped") if ctx.source.is_database else t("data.loaded")
+    st.dataframe(
+        pd.DataFrame({
+            "table": [table_name(ctx, tb) for tb in TABLES],
+            "rows": [i18n.fmt_int(snap.rows[tb], lang) if tb in snap.rows and ctx.scope.is_all
+                     else "–" for tb in TABLES],
+            "status": [loaded if tb in snap.rows else t("data.missing") for tb in TABLES],
+            "unlocks": [t(f"data.unlock.{tb}") for tb in TABLES],
+        }),
+        hide_index=True, key="data_tables",
+        column_config={
+            "table": t("data.table"), "status": t("data.status"), "unlocks": t("data.unlocks"),
+            "rows": t("data.rows"),
+        },
+    )
+
+
+def render_outcome(ctx: Context, can_load: bool, why_not: str | None) -> None:
+    """The last load's or connect's outcome for the dataset in use; the database in use,
+    or the button back to the sample."""
+    t, snap, data = ctx.t, ctx.snap, state().data
+    result = data.result
+    if result and result.get("dataset_id") == snap.dataset_id:
+        st.success(t("data.success"))
+        if result["problems"]:
+            with st.expander(t("data.warnings", n=len(result["problems"])), expanded=True):
+                st.markdown(bullets(result["problems"], ctx.lang))
+        if result.get("restored"):
+            st.info(t("data.restored"))
+    db_result = data.db_result
+    if db_result and db_result.get("dataset_id") == snap.dataset_id:
+        st.success(t("db.in_use", name=ctx.source.name))
+        if db_result.get("saved"):
+            st.caption(t("db.saved", name=db_result["saved"]))
+    if ctx.source.is_database:
+        db_page.render_current(ctx)
+    elif snap.source != "sample":
+        if st.button(t("data.restore_sample"), key="data_restore_sample", disabled=not can_load,
+                     help=why_not) and auth.allowed("load_data"):
+            new = load_sample(context.workspace())
+            auth.record("load", source="sample", rows=sum(new.rows.values()),
+                        customers=new.n_customers)
+            context.sources.loaded_here(new)
+            data.result = {"dataset_id": new.dataset_id, "problems": [], "restored": True}
+            st.rerun()
