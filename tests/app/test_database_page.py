@@ -373,12 +373,12 @@ def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
 
 
 def test_raw_rows_above_the_limit_are_not_read(app, company_pg, fresh, monkeypatch):
-    from segmentation import database
+    from segmentation.database import checks  # where the limit is read
 
     _open_form(app)
     _fill(app)
     _use(app)
-    monkeypatch.setattr(database, "RAW_ROW_LIMIT", 1000)
+    monkeypatch.setattr(checks, "RAW_ROW_LIMIT", 1000)
     app.button(key="db_refresh").click().run()  # fresh caches: earlier tests read this data
     app.switch_page("pages/satisfaction.py").run()
     assert not app.exception
