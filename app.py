@@ -17,6 +17,7 @@ import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
 import ui.strings_tiers  # noqa: E402,F401
 from segmentation import i18n  # noqa: E402
 from ui import auth, sidebar  # noqa: E402
+from ui.state import state  # noqa: E402
 
 st.set_page_config(page_title="Customer tiering · 客户分层",
                    page_icon=":material/local_shipping:", layout="wide")
@@ -24,8 +25,7 @@ st.set_page_config(page_title="Customer tiering · 客户分层",
 # Navigation first (its titles follow the language of the session), then the
 # shared sidebar widgets below it.
 st.session_state["_frame_run_id"] = st.session_state.get("_frame_run_id", 0) + 1
-st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
-lang = st.session_state["lang"]
+lang = state().sidebar.lang
 
 
 def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:
