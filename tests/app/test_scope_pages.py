@@ -117,6 +117,8 @@ def _app(user: User | None, **state):
     for key, value in state.items():
         if key.startswith("flt_"):  # the sidebar's filters
             app_state(at).sidebar.filters[key.removeprefix("flt_")] = value
+        elif key == "lang":
+            app_state(at).sidebar.lang = value
         else:
             at.session_state[key] = value
     return at
