@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:  # `streamlit run` from another folder
-    sys.path.insert(0, str(ROOT))
+import ui.strings_churn  # noqa: F401  (page titles)
+import ui.strings_clusters  # noqa: F401
+import ui.strings_satisfaction  # noqa: F401  (page titles)
+import ui.strings_tiers  # noqa: F401
+from segmentation import i18n
+from ui import auth, sidebar
+from ui.state import state
 
-import ui.strings_churn  # noqa: E402,F401  (page titles)
-import ui.strings_clusters  # noqa: E402,F401
-import ui.strings_satisfaction  # noqa: E402,F401  (page titles)
-import ui.strings_tiers  # noqa: E402,F401
-from segmentation import i18n  # noqa: E402
-from ui import auth, sidebar  # noqa: E402
-from ui.state import state  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Customer tiering · 客户分层",
                    page_icon=":material/local_shipping:", layout="wide")

@@ -30,17 +30,15 @@ repeated runs skip the generation.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 import warnings
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench._workspace import peak_mb
 
-from bench._workspace import peak_mb  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _workspace(folder: Path, customers: int):

@@ -25,15 +25,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench._workspace import peak_mb
 
-from bench._workspace import peak_mb  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class _Timer:

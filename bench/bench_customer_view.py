@@ -24,10 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench._workspace import peak_mb
 
-from bench._workspace import peak_mb  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 WINDOW = 90
 CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]

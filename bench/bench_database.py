@@ -33,11 +33,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench._workspace import peak_mb
+from bench.bench_customer_view import WINDOW, core_agree, core_groupby, save_core
 
-from bench._workspace import peak_mb  # noqa: E402
-from bench.bench_customer_view import WINDOW, core_agree, core_groupby, save_core  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_URL = os.environ.get("SEG_TEST_POSTGRES_URL",
                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")

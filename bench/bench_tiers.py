@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -32,10 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from segmentation.tiers import (  # noqa: E402
+from segmentation.tiers import (
     Threshold,
     TierSettings,
     assign,
@@ -49,6 +45,8 @@ from segmentation.tiers import (  # noqa: E402
     tier_summary,
     top_share,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def synthetic_view(n: int, *, seed: int = 7, filler: int = 30) -> pd.DataFrame:
