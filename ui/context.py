@@ -166,6 +166,25 @@ def _satisfaction(dataset_id: str, as_of: date, with_surveys: bool,
                     check_rows=check, scope=_scope(scope_key))
 
 
+# ---------------------------------------------------------------- satisfaction page caches
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _satisfaction_graded(dataset_id: str, as_of: date, with_surveys: bool, filters: tuple,
+                         settings_json: str, scope_key: tuple, _all, _tiers: pd.Series):
+    """The customers of the sidebar filters (within the user's scope, which ``_all``
+    already is), with the tiers of the current grading."""
+    return _all.select(dict(filters)).with_tiers(_tiers)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _satisfaction_summary(*key, _data, _groups: pd.Series, order: tuple) -> pd.DataFrame:
+    """Segment summaries do not depend on the page's tier choice or deadline: cache them."""
+    from segmentation.satisfaction import segment_summary
+
+    return segment_summary(_data, _groups, period_days=PERIOD_DAYS, order=list(order))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
     """Backtest, choose, fit and score once per dataset, date and definition (all customers);
@@ -374,6 +393,28 @@ class Context:
         return self.guarded(_satisfaction, self.snap.dataset_id, self.as_of, with_surveys,
                             self.scope_key)
 
+    def satisfaction_graded(self, settings: TierSettings, with_surveys: bool = True):
+        """:meth:`satisfaction` of the sidebar filters, graded as on the Tiers and Churn
+        pages (the current ``settings``, ranked within the filters)."""
+        from segmentation.tiers import assign
+
+        return _satisfaction_graded(
+            self.snap.dataset_id, self.as_of, with_surveys, self.filters, settings.to_json(),
+            self.scope_key, self.satisfaction(with_surveys),
+            assign(self.scoring_base(), settings).scored["tier"])
+
+    def satisfaction_summary(self, graded, settings: TierSettings, scale_key: str,
+                             with_surveys: bool, name: str, groups: pd.Series, order: tuple,
+                             *source):
+        """:func:`~segmentation.satisfaction.segment_summary` of ``groups`` (named ``name``,
+        built from ``source``) over ``graded`` (:meth:`satisfaction_graded`) read on
+        ``scale_key``; cached by dataset, date, filters, scope, grading and scale."""
+        return _satisfaction_summary(
+            self.snap.dataset_id, self.as_of, with_surveys, self.filters, self.scope_key,
+            settings.to_json(), scale_key, name, *source,
+            _data=graded.with_scale(None if scale_key == "auto" else scale_key),
+            _groups=groups, order=tuple(order))
+
     def customer_history(self, customer_id: str) -> dict[str, pd.DataFrame] | None:
         """One customer's records, or ``None`` for a customer outside the scope."""
         if not self.see_customers or str(customer_id) not in self.full_view().index:
@@ -448,6 +489,44 @@ def value_label(value: object, lang_: str) -> str:
     """Display text for a categorical value (customer type, area type) in ``lang_``."""
     key = f"value.{value}"
     return i18n.t(key, lang_) if i18n.has(key) else str(value)
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _clustering(dataset_id: str, as_of: date, filters: tuple, k: int,
+                features: tuple[str, ...], _view: pd.DataFrame):
+    """Fit on (a seeded sample of) the view, assign everyone, profile: once per key."""
+    from segmentation.clusters import cluster_view
+
+    return cluster_view(_view, k, features)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _silhouettes(dataset_id: str, as_of: date, filters: tuple, features: tuple[str, ...],
+                 _view: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Silhouette score per k on a sample, and the suggested k."""
+    from segmentation.clusters import K_MAX, K_MIN, suggest_k
+
+    return suggest_k(_view, features, k_range=range(K_MIN, K_MAX + 1))
+
+
+def silhouette_key(ctx: Context, features: tuple[str, ...]) -> tuple:
+    """What the silhouettes of the filtered view depend on (their cache key)."""
+    return (ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, features)
+
+
+def clustering(ctx: Context, k: int, features: tuple[str, ...]):
+    """The clustering (:class:`segmentation.clusters.Clustering`) of the scope's filtered
+    customers with ``k`` clusters on ``features``."""
+    return _clustering(ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, k, features,
+                       ctx.view())
+
+
+def silhouettes(ctx: Context, features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """Silhouette scores per k of the filtered customers, and the suggested k."""
+    return _silhouettes(*silhouette_key(ctx, features), ctx.view())
 
 
 # --------------------------------------------------------------------------- the database form

@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from segmentation import i18n
+
+if TYPE_CHECKING:
+    from segmentation.tiers import TierSettings
 
 _KEY = "_app_state"
 
@@ -92,10 +95,39 @@ class AuthState:
 class TiersState:
     """The Tiers page: the settings (stored whole) and the page's own choices."""
 
+    #: the last valid grading (``None``: the page not opened yet; the default preset applies)
+    settings: TierSettings | None = None
+    #: the widgets' values (``TierSettings.to_dict`` form) while they describe invalid
+    #: settings; ``None`` when they are :attr:`settings`
+    draft: dict | None = None
+    #: why :attr:`draft` is invalid
+    error: Exception | None = None
+    #: bumped when the settings are replaced, so the rules table widget starts afresh
+    rules_version: int = 0
+    #: the file id of the preset upload already imported
+    imported: str | None = None
+    #: a preset just loaded (its name, confirmed once)
+    loaded: str | None = None
+    #: the inputs the tier history was last run for (rerun only on request)
+    history_key: tuple | None = None
+
 
 @dataclass
 class ClustersState:
     """The Clusters page: k, the features and the persona names being edited."""
+
+    #: number of clusters (the slider)
+    k: int = 6
+    #: the ticked feature keys (``None``: not chosen yet, the dataset's defaults)
+    features: list[str] | None = None
+    #: silhouette cache key -> the suggested k, once computed (for the settings row)
+    suggested: dict[tuple, int] = field(default_factory=dict)
+    #: why the last rename was refused (shown once, with what the user typed kept)
+    names_error: str | None = None
+    #: a rename or reset was just saved (a toast, once)
+    names_saved: bool = False
+    #: the cluster whose z-score bars are shown
+    profile_pick: int | None = None
 
 
 @dataclass
@@ -111,6 +143,19 @@ class ChurnState:
 @dataclass
 class SatisfactionState:
     """The Satisfaction page's own choices."""
+
+    #: tiers the page is narrowed to (``[]``: every tier)
+    tiers: list[str] = field(default_factory=list)
+    #: the survey scale (``"auto"``: the detected one)
+    scale: str = "auto"
+    #: days within which a complaint should be resolved
+    sla: int = 7
+    #: the group column the trends tab compares by (``None``: the first available)
+    compare_by: str | None = None
+    #: the column the complaints are broken down by (``None``: the first available)
+    complaints_by: str | None = None
+    #: the drivers tab's group (``"_all"`` or a tier)
+    driver_group: str = "_all"
 
 
 @dataclass

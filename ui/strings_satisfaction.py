@@ -272,10 +272,10 @@ i18n.register({
     "sat.links.churn.header": {"en": "Churn warnings against the others",
                                "zh": "流失预警客户与其他客户对比"},
     "sat.links.churn.pending": {
-        "en": "This comparison appears once churn warnings exist for the customers: open the "
-              "Churn warnings page once for this dataset and analysis date.",
-        "zh": "客户流失预警生成后，此处将显示该对比：请先为当前数据和分析日期打开一次"
-              "“流失预警”页面。",
+        "en": "This comparison appears once churn warnings exist for the customers; the "
+              "Churn warnings page says what the data lacks for them.",
+        "zh": "客户流失预警生成后，此处将显示该对比；如无法生成，“流失预警”页面会说明"
+              "数据缺少什么。",
     },
     "sat.links.churn.caption": {
         "en": "Churn warnings from the Churn warnings page ({h}-day horizon); customers "

@@ -76,6 +76,11 @@ i18n.register({
                        "zh": "该规则未生效：{message}"},
     "tp.settings.invalid": {"en": "These settings cannot be used: {message}",
                             "zh": "该设置无法使用：{message}"},
+    "tp.last_valid": {
+        "en": "The grading settings on the Tiers page are invalid ({message}); this page uses "
+              "the last valid settings.",
+        "zh": "“客户分级”页面的分级设置无效（{message}），本页沿用上一次有效的设置。",
+    },
     # presets
     "tp.preset.name": {"en": "Preset name", "zh": "方案名称"},
     "tp.preset.save": {"en": "Save current settings", "zh": "保存当前设置"},

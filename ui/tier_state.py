@@ -1,165 +1,127 @@
-"""The tiers page's settings in session state: plain keys <-> :class:`TierSettings`.
+"""The tiers page's settings in session state: one :class:`TierSettings` on ``state().tiers``.
 
-The widgets on the page edit plain session keys (``tiers_*``, kept across page
-switches by :func:`ui.state.persisted`); :func:`settings_from_state` turns them
-into a validated :class:`TierSettings`, :func:`load_into_state` does the reverse
-(defaults, presets, a changed tier count).
+``state().tiers.settings`` holds the last VALID settings, whole. The page's
+widgets edit a draft of it (the ``TierSettings.to_dict`` form): each change goes
+through :func:`submit`, which keeps the draft as the new settings when it is
+valid and otherwise keeps it aside with its error (``state().tiers.draft`` /
+``.error``) while every other page goes on with the last valid settings and
+says so (:func:`current_tier_settings`).
 """
 
 from __future__ import annotations
 
-import pandas as pd
+import copy
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
+import ui.strings_tiers  # noqa: F401  (registers the notice)
 from segmentation import i18n
 from segmentation.tiers import SettingsError, Threshold, TierSettings
-from ui.state import persisted
+from ui.state import TiersState, state
 
-__all__ = ["actions_editor", "change_tier_count", "current_tier_settings", "load_into_state",
-           "persisted",
-           "rules_editor", "settings_from_state", "use_suggested_thresholds"]
-
-
-def load_into_state(settings: TierSettings, lang: str) -> None:
-    """Write ``settings`` into the plain session keys the page's widgets read."""
-    state = st.session_state
-    state["tiers_keys"] = list(settings.tiers)
-    state["tiers_n"] = len(settings.tiers)
-    state["tiers_mode"] = settings.mode
-    for key in ("r", "f", "m", "t"):
-        state[f"tiers_w_{key}"] = float(settings.weights.get(key, 0.0))
-    for i, share in enumerate(settings.shares[:-1]):
-        state[f"tiers_share_{i}"] = max(1, round(share * 100))
-    for i, rule in enumerate(settings.thresholds):
-        state[f"tiers_spend_{i}"] = float(rule.min_spend or 0.0)
-        state[f"tiers_ships_{i}"] = float(rule.min_shipments or 0.0)
-    state["tiers_freq_high"] = float(settings.frequency_classes["high"])
-    state["tiers_freq_medium"] = float(settings.frequency_classes["medium"])
-    state["tiers_annualize"] = settings.annualize_min_days
-    for tier in settings.tiers:
-        for code in i18n.LANGS:
-            state[f"tiers_label_{tier}_{code}"] = settings.label(tier, code)
-        state[f"tiers_actions_{tier}"] = (list(settings.playbook[tier])
-                                          if tier in settings.playbook else None)
-    state["tiers_rules"] = [dict(r) for r in settings.rfm_rules]
-    state["tiers_rules_version"] = state.get("tiers_rules_version", 0) + 1
+__all__ = ["change_tier_count", "current_tier_settings", "draft", "edit", "field",
+           "invalid_notice", "load", "page_settings", "submit", "tiers_state",
+           "use_suggested_thresholds"]
 
 
-def settings_from_state(lang: str, *, strict: bool = True) -> TierSettings:
-    """The settings the widgets describe.
+def tiers_state() -> TiersState:
+    return state().tiers
 
-    Raises :class:`SettingsError` when they are inconsistent (e.g. shares over
-    100 %); with ``strict=False`` falls back to the tier structure alone, so the
-    widgets can still be drawn.
-    """
-    state = st.session_state
-    tiers = tuple(state["tiers_keys"])
-    n = len(tiers)
-    labels = {}
-    for tier in tiers:
-        names = {}
-        for code in i18n.LANGS:
-            text = (state.get(f"tiers_label_{tier}_{code}") or "").strip()
-            default = i18n.t(f"tier.{tier}", code) if i18n.has(f"tier.{tier}") else tier
-            if text and text != default:
-                names[code] = text
-        if names:
-            labels[tier] = names
-    shares = [state[f"tiers_share_{i}"] / 100 for i in range(n - 1)]
-    shares.append(round(1 - sum(shares), 6))
-    data = {
-        "tiers": list(tiers), "mode": state["tiers_mode"], "labels": labels,
-        "weights": {k: float(state[f"tiers_w_{k}"]) for k in ("r", "f", "m", "t")},
-        "shares": shares,
-        "thresholds": [Threshold(state[f"tiers_spend_{i}"] or None,
-                                 state[f"tiers_ships_{i}"] or None).to_dict()
-                       for i in range(n - 1)],
-        "annualize_min_days": state["tiers_annualize"],
-        "frequency_classes": {"high": float(state["tiers_freq_high"]),
-                              "medium": float(state["tiers_freq_medium"])},
-        "rfm_rules": state["tiers_rules"],
-        "playbook": {tier: state[f"tiers_actions_{tier}"] for tier in tiers
-                     if state.get(f"tiers_actions_{tier}") is not None},
-    }
+
+def load(settings: TierSettings) -> None:
+    """Replace the settings (defaults, a preset, a new tier count); drop any draft."""
+    tiers = tiers_state()
+    tiers.settings, tiers.draft, tiers.error = settings, None, None
+    tiers.rules_version += 1
+
+
+def page_settings(default: Callable[[], TierSettings]) -> TierSettings:
+    """The last valid settings, first loading ``default()`` when there are none yet."""
+    if tiers_state().settings is None:
+        load(default())
+    return tiers_state().settings
+
+
+def draft() -> dict[str, Any]:
+    """A fresh copy of what the widgets describe (the draft, else the settings as a dict)."""
+    tiers = tiers_state()
+    return copy.deepcopy(tiers.draft) if tiers.draft is not None else tiers.settings.to_dict()
+
+
+def submit(data: dict[str, Any]) -> None:
+    """Keep ``data`` as the settings when valid, else as the draft with its error."""
+    tiers = tiers_state()
     try:
-        return TierSettings.from_dict(data)
-    except SettingsError:
-        if strict:
-            raise
-        return TierSettings.default(n)
-
-
-def change_tier_count(lang: str) -> None:
-    """After the tier count changes: keep weights and rules, reset the per-tier parts."""
-    state = st.session_state
-    n = int(state["tiers_n"])
-    old = settings_from_state(lang, strict=False)
-    if len(old.tiers) == n:
-        return
-    new = TierSettings.default(n)
-    kept = TierSettings.from_dict({**new.to_dict(), "weights": dict(old.weights),
-                                   "mode": old.mode, "rfm_rules": [dict(r) for r in
-                                                                   old.rfm_rules],
-                                   "frequency_classes": dict(old.frequency_classes)})
-    load_into_state(kept, lang)
-
-
-def use_suggested_thresholds(suggest, base, lang: str) -> None:
-    """Fill the threshold inputs with values matching the current shares."""
-    settings = settings_from_state(lang, strict=False)
-    for i, rule in enumerate(suggest(base, settings)):
-        st.session_state[f"tiers_spend_{i}"] = float(rule.min_spend or 0.0)
-        st.session_state[f"tiers_ships_{i}"] = float(rule.min_shipments or 0.0)
-
-
-def actions_editor(tier: str, settings: TierSettings, lang: str, label: str) -> None:
-    """A text area of the tier's actions; an edit becomes an override for every language."""
-    key = f"tiers_actions_{tier}"
-    widget = f"_w_{key}_{lang}"
-    st.session_state[widget] = "\n".join(settings.actions(tier, lang))
-
-    def _store() -> None:
-        lines = [line.strip() for line in st.session_state[widget].splitlines()]
-        st.session_state[key] = [line for line in lines if line][:8]
-
-    st.text_area(label, key=widget, on_change=_store, height=140)
-
-
-def rules_editor(settings: TierSettings, lang: str, t) -> None:
-    """The RFM rules table; invalid edits are reported and not used."""
-    frame = pd.DataFrame(st.session_state["tiers_rules"])
-    frame.insert(1, "label", [i18n.t(f"segment.{s}", lang) if i18n.has(f"segment.{s}") else s
-                              for s in frame["segment"]])
-    score = {"min_value": 1, "max_value": 5, "step": 1, "required": True}
-    edited = st.data_editor(
-        frame, hide_index=True, disabled=["segment", "label"],
-        key=f"tiers_rules_editor_{st.session_state['tiers_rules_version']}_{lang}",
-        column_order=["label", "r_min", "r_max", "f_min", "f_max"],
-        column_config={
-            "label": t("tp.rfm.segment"),
-            "r_min": st.column_config.NumberColumn("R min", **score),
-            "r_max": st.column_config.NumberColumn("R max", **score),
-            "f_min": st.column_config.NumberColumn("F min", **score),
-            "f_max": st.column_config.NumberColumn("F max", **score),
-        },
-    )
-    records = edited.drop(columns=["label"]).to_dict("records")
-    records = [{k: (int(v) if k != "segment" else v) for k, v in r.items()} for r in records]
-    if records == st.session_state["tiers_rules"]:
-        return
-    try:
-        TierSettings.from_dict({**settings.to_dict(), "rfm_rules": records})
+        tiers.settings, tiers.draft, tiers.error = TierSettings.from_dict(data), None, None
     except SettingsError as err:
-        st.error(t("tp.rfm.invalid", message=err.message(lang)))
+        tiers.draft, tiers.error = data, err
+
+
+def edit(change: Callable[[dict[str, Any]], None]) -> None:
+    """Apply ``change`` to a copy of the draft and :func:`submit` it."""
+    data = draft()
+    change(data)
+    submit(data)
+
+
+def field(key: str, get: Callable[[dict], Any], put: Callable[[dict, Any], None]) -> dict:
+    """Widget kwargs for one value of the draft: seeded by ``get(draft)``, a change is
+    ``put(draft, value)`` and submitted. The widget's own key is ``_w_<key>``."""
+    widget = f"_w_{key}"
+    st.session_state[widget] = get(draft())
+
+    def _changed() -> None:
+        edit(lambda data: put(data, st.session_state[widget]))
+
+    return {"key": widget, "on_change": _changed}
+
+
+def change_tier_count(widget: str) -> None:
+    """After the tier count changes: keep weights, mode, classes and rules; reset the rest."""
+    n = int(st.session_state[widget])
+    old = draft()
+    if len(old["tiers"]) == n:
         return
-    st.session_state["tiers_rules"] = records
+    new = TierSettings.default(n).to_dict()
+    kept = ("weights", "mode", "rfm_rules", "frequency_classes")
+    try:
+        settings = TierSettings.from_dict({**new, **{k: old[k] for k in kept}})
+    except SettingsError:  # the draft's own values are invalid: take the last valid ones
+        valid = tiers_state().settings.to_dict()
+        settings = TierSettings.from_dict({**new, **{k: valid[k] for k in kept}})
+    load(settings)
+
+
+def use_suggested_thresholds(suggest, base) -> None:
+    """Fill the thresholds with values matching the current shares."""
+    tiers = tiers_state()
+    try:
+        settings = TierSettings.from_dict(draft())
+    except SettingsError:
+        settings = tiers.settings
+    rules = [Threshold(r.min_spend or None, r.min_shipments or None).to_dict()
+             for r in suggest(base, settings)]
+    edit(lambda data: data.update(thresholds=rules))
+
+
+def invalid_notice(lang: str) -> None:
+    """Say that the Tiers page's settings are invalid and the last valid ones apply."""
+    error = tiers_state().error
+    if error is not None:
+        message = error.message(lang) if hasattr(error, "message") else str(error)
+        st.warning(i18n.t("tp.last_valid", lang, message=message), icon=":material/history:")
 
 
 def current_tier_settings(lang: str) -> TierSettings:
-    """The tier settings other pages use: the tiers page's current ones, else the default
-    preset of the workspace, else the built-in default."""
-    if "tiers_keys" in st.session_state:
-        return settings_from_state(lang, strict=False)
+    """The tier settings other pages use: the tiers page's last valid ones (with a notice
+    while its widgets describe invalid settings), else the default preset of the
+    workspace, else the built-in default."""
+    settings = tiers_state().settings
+    if settings is not None:
+        invalid_notice(lang)
+        return settings
     from segmentation.presets import PresetStore
     from ui import context
 

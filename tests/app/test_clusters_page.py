@@ -84,7 +84,7 @@ def test_changing_k_changes_the_number_of_clusters(clusters, view, k):
     assert table["cluster"].tolist() == list(range(k))
     assert table["size"].sum() == len(view)
     assert len(clusters.metric) == k
-    assert clusters.session_state["clusters_k"] == k
+    assert clusters.session_state["_app_state"].clusters.k == k
 
 
 def test_changing_features_changes_the_columns(clusters, view):
@@ -130,7 +130,7 @@ def test_use_suggested_k(clusters, view):
     _, expected = suggest_k(view, DEFAULT_FEATURES)
     clusters.button(key="clusters_use_suggested").click().run()
     assert not clusters.exception, clusters.exception
-    assert clusters.session_state["clusters_k"] == expected
+    assert clusters.session_state["_app_state"].clusters.k == expected
     assert len(_profile(clusters)) == expected
     assert f"Suggested by the silhouette score: {expected} clusters." in [
         c.value for c in clusters.caption]

@@ -95,20 +95,26 @@ def test_drivers_recover_the_planted_order(page):
     assert "Fix first: Speed" in summary[0]
 
 
-def test_churn_comparison_once_the_churn_page_has_scored(app):
-    app.switch_page(PAGE).run()
-    assert any("once churn warnings exist" in i for i in _texts(app.info))
-    app.switch_page("pages/churn.py").run()
-    assert not app.exception, app.exception
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    assert not any("once churn warnings exist" in i for i in _texts(app.info))
-    tables = [d.value for d in app.dataframe]
+def test_churn_comparison_without_a_visit_to_the_churn_page(page):
+    """The link reads the churn scores under the session's definition itself."""
+    assert not any("once churn warnings exist" in i for i in _texts(page.info))
+    assert any("-day horizon" in c for c in _texts(page.caption))
+    tables = [d.value for d in page.dataframe]
     labels = {label for frame in tables if "label" in frame for label in frame["label"]}
     assert {"Churn warning", "No warning", "Other tiers"} <= labels
 
 
-def test_alerts_and_churn_placeholder(page):
+@pytest.fixture
+def no_churn(monkeypatch):
+    """Churn cannot be scored (the Churn page would say why)."""
+    from ui.context import Context
+
+    monkeypatch.setattr(Context, "current_churn", lambda self: None)
+
+
+def test_alerts_and_churn_placeholder(app, no_churn):
+    page = app.switch_page(PAGE).run()
+    assert not page.exception, page.exception
     infos = _texts(page.info)
     assert any("once churn warnings exist" in i for i in infos)
     assert any("complaints carry no text" in i for i in infos)
@@ -131,7 +137,7 @@ def test_branch_filter_shows_that_branch(app, sample_tables):
 
 def test_tier_filter_on_the_page(page, sample_tables, grade):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
-    page.multiselect(key="sat_tier").set_value(["vip"]).run()
+    page.multiselect(key="_w_sat_tier").set_value(["vip"]).run()
     assert not page.exception, page.exception
     tiers = grade()
     ids = pd.Index(tiers.index[tiers == "vip"])
@@ -144,7 +150,7 @@ def test_branch_and_tier_together(app, sample_tables, grade):
     branch = sorted(customers["branch"].unique())[0]
     app_state(app).sidebar.filters["branch"] = [branch]
     app.switch_page(PAGE).run()
-    app.multiselect(key="sat_tier").set_value(["vip", "high"]).run()
+    app.multiselect(key="_w_sat_tier").set_value(["vip", "high"]).run()
     assert not app.exception, app.exception
     tiers = grade({"branch": [branch]})  # ranked within the branch, as on the tiers page
     ids = pd.Index(tiers.index[tiers.isin(["vip", "high"])])
@@ -153,7 +159,7 @@ def test_branch_and_tier_together(app, sample_tables, grade):
 
 def test_sla_input_changes_the_breaches(page, sample_tables):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
-    page.number_input(key="sat_sla").set_value(30).run()
+    page.number_input(key="_w_sat_sla").set_value(30).run()
     cp = sample_tables["complaints"]
     is_open = cp["resolved_date"].gt(as_of) | (cp["resolved_date"].isna()
                                                 & cp["status"].eq("open"))
@@ -161,7 +167,7 @@ def test_sla_input_changes_the_breaches(page, sample_tables):
     assert _metrics(page)["Open past deadline"] == i18n.fmt_int(expected, "en")
 
 
-def test_chinese(app, sample_tables):
+def test_chinese(app, sample_tables, no_churn):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     app_state(app).sidebar.lang = "zh"
     app.switch_page(PAGE).run()
@@ -176,7 +182,7 @@ def test_chinese(app, sample_tables):
 
 
 def test_nps_reading_by_hand(page, sample_tables):
-    page.selectbox(key="sat_scale").set_value("0-10").run()
+    page.selectbox(key="_w_sat_scale").set_value("0-10").run()
     assert not page.exception, page.exception
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     sv = sample_tables["surveys"]
@@ -235,10 +241,10 @@ def test_without_complaints_in_chinese(app, sample_tables, restore_sample):
 
 
 def test_compare_by_branch_keeps_its_choice(page, sample_tables):
-    page.segmented_control(key="sat_compare_by").set_value("branch").run()
+    page.segmented_control(key="_w_sat_compare_by").set_value("branch").run()
     page.run()  # and on the next rerun
     assert not page.exception, page.exception
-    assert page.session_state["sat_compare_by"] == "branch"
+    assert page.session_state["_app_state"].satisfaction.compare_by == "branch"
     table = next(d.value for d in page.dataframe if "branch" in d.value.columns)
     assert set(table["branch"]) <= set(sample_tables["customers"]["branch"])
     assert table["responses"].sum() == _expected(

@@ -38,12 +38,13 @@ def test_default_shares(tiers, view):
 
 
 def test_share_slider_regrades_without_recomputing_the_view(tiers, view, monkeypatch):
-    import segmentation.features as features
+    import ui.context
 
     def fail(*args, **kwargs):
         raise AssertionError("the customer view was recomputed")
 
-    monkeypatch.setattr(features, "customer_view", fail)
+    # where the app looks it up: ui.context calls its own ``customer_view`` name
+    monkeypatch.setattr(ui.context, "customer_view", fail)
     tiers.slider(key="_w_tiers_share_0").set_value(5).run()
     assert not tiers.exception, tiers.exception
     n = len(view)
@@ -55,8 +56,7 @@ def test_share_slider_regrades_without_recomputing_the_view(tiers, view, monkeyp
 
 def test_spend_only_weights_put_the_biggest_spenders_in_vip(tiers, view):
     for key, value in (("r", 0.0), ("f", 0.0), ("m", 1.0)):
-        tiers.session_state[f"tiers_w_{key}"] = value
-    tiers.run()
+        tiers.slider(key=f"_w_tiers_w_{key}").set_value(value).run()
     assert not tiers.exception
     n_vip = _counts(tiers)[0]
     cutoff = view["monetary_total"].sort_values(ascending=False).iloc[n_vip - 1]
@@ -146,7 +146,10 @@ def test_suggested_thresholds_and_preset_load(tiers):
     tiers.radio(key="_w_tiers_mode").set_value("threshold").run()
     tiers.button(key="tiers_suggest").click().run()
     assert not tiers.exception, tiers.exception
-    assert tiers.session_state["tiers_spend_0"] > tiers.session_state["tiers_spend_1"] > 0
+    spend = [tiers.number_input(key=f"_w_tiers_spend_{i}").value for i in (0, 1)]
+    assert spend[0] > spend[1] > 0
+    rules = tiers.session_state["_app_state"].tiers.settings.thresholds
+    assert [r.min_spend for r in rules[:2]] == spend
     store = PresetStore.for_workspace(Workspace())
     store.save("three", TierSettings.default(3))
     tiers.run()
@@ -155,3 +158,27 @@ def test_suggested_thresholds_and_preset_load(tiers):
     assert not tiers.exception, tiers.exception
     assert len([h for h in tiers.markdown if h.value.startswith("#### ")]) == 3
     store.delete("three")
+
+
+def test_invalid_settings_keep_the_last_valid_ones_with_a_notice(tiers):
+    tiers.button_group(key="_w_tiers_n").set_value(3).run()  # valid: High, Medium, Low
+    tiers.slider(key="_w_tiers_share_0").set_value(60).run()
+    tiers.slider(key="_w_tiers_share_1").set_value(60).run()  # 120 %: invalid
+    assert not tiers.exception, tiers.exception
+    assert any("These settings cannot be used" in e.value for e in tiers.error)
+    state = tiers.session_state["_app_state"].tiers
+    assert state.settings.tiers == ("high", "medium", "low")
+    assert state.settings.shares == (0.6, 0.3, 0.1)  # the last valid shares
+
+    tiers.switch_page("pages/churn.py").run()
+    assert not tiers.exception, tiers.exception
+    notices = [w.value for w in tiers.warning if "last valid settings" in w.value]
+    assert notices and "Tiers page are invalid" in notices[0]
+    assert tiers.multiselect(key="churn_f_tier").options == ["High", "Medium", "Low"]
+
+    tiers.switch_page("pages/tiers.py").run()  # the invalid draft is still being edited
+    assert tiers.slider(key="_w_tiers_share_1").value == 60
+    assert any("These settings cannot be used" in e.value for e in tiers.error)
+    tiers.slider(key="_w_tiers_share_1").set_value(20).run()  # valid again: no notice
+    tiers.switch_page("pages/churn.py").run()
+    assert not [w for w in tiers.warning if "last valid settings" in w.value]

@@ -505,3 +505,39 @@ def test_estimator_params():
     fitted = model.fit(hand_view())
     assert fitted is model and not hasattr(model, "labels_")  # no copy of the data
     assert model.cluster_centers_.shape == (3, 1)
+
+
+# --------------------------------------------------------------------------- page-ready results
+
+
+def test_page_results_on_hand_data():
+    view = hand_view()
+    options = available_features(view)
+    assert cl.starting_features(None, options) == [k for k in DEFAULT_FEATURES if k in options]
+    assert cl.starting_features(["satisfaction", "spend"], options) == ["spend"]
+    assert cl.ordered_features(["spend", "frequency"]) == ("frequency", "spend")
+    assert cl.ordered_features(None) == ()
+    assert cl.is_share_column("service_share_express") and cl.is_share_column("customer_type_x")
+    assert not cl.is_share_column("monetary_total") and not cl.is_share_column("unknown")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClusterWarning)  # the notes hold the adjustments
+        result = cl.cluster_view(view, 2, ("frequency", "spend", "service_mix"))
+    assert result.labels.tolist() == [0, 0, 1, 1, 1, 1]
+    assert cl.feature_columns(result.profiles) == list(result.model.feature_names_)
+    names, auto = cl.named_personas(result, "en", {"1": "Small senders"})
+    assert names.at[1, "name"] == "Small senders" and auto.at[1, "name"] != "Small senders"
+    table = cl.profile_table(result.profiles, names, descriptions=True)
+    assert list(table.columns[:3]) == ["cluster", "persona", "description"]
+    assert cl.rounded_money(table)["monetary_total"].tolist() == \
+        table["monetary_total"].round(0).tolist()
+
+    tiers = pd.Series(["A", "B", "B", "B", "C", "C"], index=view.index)
+    long = cl.tier_mix_long(tiers, result.labels)
+    assert long.groupby("cluster")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+    top = cl.top_branch_table(view, result.labels, {0: "zero", 1: "one"}, n=1)
+    assert top["persona"].tolist() == ["zero", "one"] and top["rank"].tolist() == [1, 1]
+    frame = cl.assignment_table(view, result, names, tiers, {"A": "Gold", "B": "Silver"})
+    assert frame.columns.tolist() == ["customer_id", "cluster", "persona", "branch", "tier"]
+    assert frame["persona"].tolist()[2:] == ["Small senders"] * 4
+    assert frame["tier"].tolist()[:2] == ["Gold", "Silver"] and pd.isna(frame["tier"].iloc[-1])

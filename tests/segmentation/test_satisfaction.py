@@ -522,3 +522,72 @@ def test_with_tiers_replaces_the_grading():
     assert graded.select(tiers=["vip"]).surveys["score"].tolist() == [5]
     regraded = graded.with_tiers(pd.Series(["low"], index=["a"]))
     assert regraded.surveys["tier"].iloc[0] == "low" and pd.isna(regraded.surveys["tier"].iloc[1])
+
+
+# --------------------------------------------------------------------------- page-ready pieces
+
+
+def test_headline_cards_carry_change_band_and_counts():
+    attrs = pd.DataFrame({"branch": ["X", "X", "Y"]},
+                         index=pd.Index(["a", "b", "c"], name="customer_id"))
+    surveys = _surveys([5, 4, 2, 5], dates=[AS_OF, AS_OF, AS_OF, AS_OF - pd.Timedelta(days=100)],
+                       customer_id=["a", "b", "c", "a"])
+    data = _data(surveys, _complaints(), attrs, _shipments())
+    cards = sat.headline_cards(data, period_days=90, sla_days=7)
+    head = sat.headline(data, period_days=90, sla_days=7)
+    assert cards["index"].value == pytest.approx(2 / 3)
+    assert cards["index"].change == pytest.approx(2 / 3 - 1.0)
+    assert (cards["index"].lo, cards["index"].hi) == (head.loc["index", "lo"],
+                                                      head.loc["index", "hi"])
+    assert cards["index"].count == 3
+    assert (cards["responses"].value, cards["responses"].change) == (3, 2)
+    rate = cards["complaint_rate"]
+    assert (rate.value, rate.count, rate.base) == (pytest.approx(5.0), 5, 1000)
+    assert rate.change == pytest.approx(5.0 - 5.0)
+    assert (cards["open_past_sla"].value, cards["open_past_sla"].count) == (2, 3)
+    only_complaints = sat.headline_cards(_data(complaints=_complaints()))
+    assert only_complaints["index"] is None and only_complaints["responses"] is None
+    assert math.isnan(only_complaints["complaint_rate"].value)  # no shipments
+
+
+def test_display_points_scale_nps_and_differences_only():
+    frame = pd.DataFrame({"index": [0.25], "change": [-0.05], "responses": [10]})
+    nps = sat.display_points(frame, "nps", ["index"], ("change",))
+    csat = sat.display_points(frame, "csat", ["index"], ("change",))
+    assert nps.iloc[0].tolist() == pytest.approx([25, -5, 10])
+    assert csat.iloc[0].tolist() == pytest.approx([0.25, -5, 10])
+    assert frame.iloc[0, 0] == 0.25  # the input is left alone
+
+
+def test_complaint_ranking_by_rate_or_by_count():
+    attrs = pd.DataFrame({"branch": ["X", "X", "Y"]},
+                         index=pd.Index(["a", "b", "c"], name="customer_id"))
+    data = _data(complaints=_complaints(), attributes=attrs, shipments=_shipments())
+    by_branch = sat.complaint_ranking(data, "branch", period_days=90, sla_days=7, top=1)
+    assert by_branch.by_rate and by_branch.value == "per_1000"
+    assert by_branch.top["branch"].tolist() == ["X"]  # 10 per 1,000 against 1.7
+    assert set(by_branch.table["branch"]) == {"X", "Y"}
+    plain = sat.complaint_ranking(_data(complaints=_complaints()), "category", period_days=90,
+                                  sla_days=7)
+    assert not plain.by_rate and plain.value == "complaints"
+    assert plain.top["category"].iloc[0] == "delay"
+    assert sat.complaint_ranking(data, "category", period_days=1, sla_days=7) is None
+    assert sat.complaint_options(data) == ["category", "severity", "branch"]
+
+
+def test_driver_highlights_and_low_score_choices():
+    drivers = pd.DataFrame({"dimension": ["speed", "price", "attitude", "accuracy"],
+                            "share": [0.5, 0.3, 0.15, 0.05],
+                            "quadrant": ["fix", "keep", "fix", "low_priority"]})
+    top, fix = sat.driver_highlights(drivers)
+    assert top == [("speed", 0.5), ("price", 0.3), ("attitude", 0.15)]
+    assert fix == ["speed", "attitude"]
+    assert sat.low_score_choices(sat.SCALES["1-5"]) == ([1, 2, 3], 2)
+    assert sat.low_score_choices(sat.SCALES["0-10"]) == (list(range(9)), 6)
+    assert sat.low_score_choices(sat.SCALES["0-100"]) == (list(range(0, 80, 5)), 50)
+
+
+def test_top_tier_groups_leave_customers_without_a_tier_out():
+    attrs = pd.DataFrame({"tier": ["vip", "low", None]},
+                         index=pd.Index(["a", "b", "c"], name="customer_id"))
+    assert sat.top_tier_groups(attrs, "vip").to_dict() == {"a": "top", "b": "rest"}

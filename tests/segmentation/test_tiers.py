@@ -21,18 +21,21 @@ from segmentation.tiers import (
     assign_tiers_by_threshold,
     available_breakdowns,
     customer_list,
+    default_tier_label,
     history_counts,
     history_flows,
     migration,
     migration_flows,
     migration_sentences,
     month_ends,
+    moved_customers,
     movement_summary,
     pareto,
     percentile_ranks,
     playbook_frame,
     prepare_scoring,
     rfm_grid,
+    rfm_grid_text,
     rfm_scores,
     rfm_segments,
     score_customers,
@@ -528,6 +531,11 @@ def test_rfm_grid_counts_and_revenue():
     top = grid[(grid["r_score"] == 5) & (grid["f_score"] == 5)].iloc[0]
     assert (top["segment"], top["customers"], top["revenue"]) == ("champions", 2, 1900.0)
     assert rfm_grid(scored, TierSettings()).equals(grid)
+    text = rfm_grid_text(grid, "customers", "en")
+    assert len(text) == 5 and all(len(row) == 5 for row in text)
+    assert text[4][4] == "Champions<br>2"  # r 5, f 5
+    money = i18n.fmt_money(1900.0, "en")
+    assert rfm_grid_text(grid, "revenue", "en")[4][4] == f"Champions<br>{money}"
 
 
 # --------------------------------------------------------------------------- summaries
@@ -601,6 +609,9 @@ def test_migration_matrix_sums():
     assert counts.to_numpy().sum() == n
     assert revenue.to_numpy().sum() == pytest.approx(before["monetary_total"].sum())
     assert counts.at["vip", "high"] == 5 and counts.at["vip", "vip"] == 5
+    diagonal = sum(counts.at[k, k] for k in counts.index)
+    assert moved_customers(counts) == n - diagonal > 0
+    assert moved_customers(migration(before["tier"], before["tier"])[0]) == 0
     flows = migration_flows(counts, revenue)
     assert flows["customers"].sum() == n and (flows["customers"] > 0).all()
     assert list(flows.columns) == ["from_tier", "to_tier", "customers", "revenue"]
@@ -739,3 +750,11 @@ def test_cached_summaries_equal_the_plain_functions():
     pd.testing.assert_frame_equal(result.grid(), rfm_grid(scored))
     with pytest.raises(ValueError, match="no 'area_type' column"):
         result.mix("area_type")
+
+
+def test_default_tier_label_ignores_overrides():
+    settings = TierSettings(labels={"vip": {"en": "Gold"}})
+    assert settings.label("vip", "en") == "Gold"
+    assert default_tier_label("vip", "en") == "VIP" and default_tier_label("vip", "zh") == "钻石"
+    assert default_tier_label(NEW, "en") == settings.label(NEW, "en")
+    assert default_tier_label("custom", "en") == "custom"

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .charts import _LAYOUT, PALETTE
+from ..charts import _LAYOUT, PALETTE
 
 BAND = "rgba(59, 111, 182, 0.18)"
 BAR_GREY = "rgba(122, 138, 153, 0.35)"
