@@ -12,6 +12,7 @@ import ui.strings_satisfaction  # noqa: F401  (page titles)
 import ui.strings_tiers  # noqa: F401
 from segmentation import i18n
 from ui import auth, sidebar
+from ui.state import state
 
 ROOT = Path(__file__).resolve().parent
 
@@ -21,8 +22,7 @@ st.set_page_config(page_title="Customer tiering · 客户分层",
 # Navigation first (its titles follow the language of the session), then the
 # shared sidebar widgets below it.
 st.session_state["_frame_run_id"] = st.session_state.get("_frame_run_id", 0) + 1
-st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
-lang = st.session_state["lang"]
+lang = state().sidebar.lang
 
 
 def _page(file: str, key: str, icon: str, **kwargs) -> st.Page:

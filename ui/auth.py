@@ -33,16 +33,11 @@ from segmentation.export import to_csv_bytes
 from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
 from ui import identity
 from ui import source as sources
-
-#: session-state keys no widget uses (the browser cannot set them)
-_SEEN = "_auth_last_seen"
-_NOTICE = "_auth_notice"
-_ERROR = "_auth_error"
-_OIDC_FAILED = "_auth_oidc_failed"
+from ui.state import state
 
 
 def _lang() -> str:
-    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+    return state().sidebar.lang
 
 
 def store() -> UserStore:
@@ -248,9 +243,8 @@ def _client() -> str:
 
 def _signed_in(user: User, method: str) -> None:
     identity.sign_in(user)
-    st.session_state[_SEEN] = time.time()
-    st.session_state.pop(_ERROR, None)
-    st.session_state.pop(_NOTICE, None)
+    auth = state().auth
+    auth.last_seen, auth.error, auth.notice = time.time(), None, None
     record("sign_in", user, method=method)
 
 
@@ -258,31 +252,30 @@ def sign_out(notice: str = "signed_out", reason: str = "button") -> None:
     """Sign the session out (and say why on the sign-in page)."""
     user = identity.current_user() if identity.is_signed_in() else None
     identity.sign_out()
-    st.session_state.pop(_SEEN, None)
-    st.session_state[_NOTICE] = notice
+    state().auth.last_seen, state().auth.notice = None, notice
     if user is not None:
         record("sign_out", user, reason=reason)
 
 
 def _try_password() -> None:
     """Form callback: check the name and password, then forget the typed password."""
-    state = st.session_state
-    name = str(state.get("auth_name") or "").strip()
-    password = str(state.get("auth_password") or "")
-    state["auth_password"] = ""
+    widgets = st.session_state
+    name = str(widgets.get("auth_name") or "").strip()
+    password = str(widgets.get("auth_password") or "")
+    widgets["auth_password"] = ""
     if not name or not password:
-        state[_ERROR] = {"key": "auth.empty"}
+        state().auth.error = {"key": "auth.empty"}
         return
     result = store().authenticate(name, password, now=time.time(), client=_client())
     if result.ok:
         _signed_in(result.user, "password")
         return
-    state[_ERROR] = {"result": result}
+    state().auth.error = {"result": result}
     record("sign_in_failed", name, reason=result.reason)
 
 
 def _notice(lang: str) -> None:
-    notice = st.session_state.get(_NOTICE)
+    notice = state().auth.notice
     if notice == "idle":
         st.info(i18n.t("auth.idle", lang, minutes=round(idle_timeout_s() / 60)),
                 icon=":material/schedule:")
@@ -306,7 +299,7 @@ def _password_page() -> None:
                       max_chars=256, autocomplete="current-password")
         st.form_submit_button(i18n.t("auth.submit", lang), type="primary", key="auth_submit",
                               on_click=_try_password)
-    error = st.session_state.get(_ERROR)
+    error = state().auth.error
     if error:
         text = error["result"].message(lang) if "result" in error else i18n.t(error["key"], lang)
         st.error(text, icon=":material/lock:")
@@ -347,16 +340,16 @@ def _oidc_page() -> None:
             _notice(lang)
             if st.button(i18n.t("auth.oidc.button", lang), key="auth_oidc_again",
                          type="primary"):
-                st.session_state.pop(_NOTICE, None)
+                state().auth.notice = None
                 st.rerun()
             return
         st.error(i18n.t(problem, lang, email=email), icon=":material/lock:")
-        if not st.session_state.get(_OIDC_FAILED):
-            st.session_state[_OIDC_FAILED] = True
+        if not state().auth.oidc_failed:
+            state().auth.oidc_failed = True
             record("sign_in_failed", email or "?", reason=problem.rsplit(".", 1)[-1],
                    method="oidc")
         if st.button(i18n.t("auth.oidc.other_account", lang), key="auth_oidc_logout"):
-            st.session_state.pop(_OIDC_FAILED, None)
+            state().auth.oidc_failed = False
             st.logout()
         return
     st.caption(i18n.t("auth.oidc.intro", lang))
@@ -408,7 +401,7 @@ def gate(pages) -> User:
     now = time.time()
     if identity.is_signed_in():
         user = identity.current_user()
-        if session_expired(st.session_state.get(_SEEN), now, idle_timeout_s()):
+        if session_expired(state().auth.last_seen, now, idle_timeout_s()):
             sign_out("idle", reason="idle")
             if current_mode == "oidc":
                 st.logout()
@@ -419,10 +412,10 @@ def gate(pages) -> User:
             else:
                 if fresh != user:
                     identity.sign_in(fresh)
-                st.session_state[_SEEN] = now
+                state().auth.last_seen = now
                 return fresh
     if current_mode == "oidc":
-        if st.user.get("is_logged_in") and not st.session_state.get(_NOTICE):
+        if st.user.get("is_logged_in") and not state().auth.notice:
             user, _, _ = _oidc_user()
             if user is not None:
                 _signed_in(user, "oidc")

@@ -442,7 +442,7 @@ def show_database_error(err: ConnectionError_, lang_: str) -> None:
 
 
 def lang() -> str:
-    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+    return state().sidebar.lang
 
 
 def _require_frame() -> None:
@@ -472,10 +472,11 @@ def current() -> Context:
     _require_frame()
     user = identity.current_user()  # stops the run: sign-in required, nobody signed in
     snap = snapshot()
-    as_of = st.session_state.get("as_of") or pd.Timestamp(snap.date_max).date()
+    side = state().sidebar
+    as_of = side.as_of or pd.Timestamp(snap.date_max).date()
     scope = user.scope
     filters = scope.restrict(normalize_filters(
-        {c: _selection(st.session_state.get(f"flt_{c}")) for c in FILTER_COLUMNS}))
+        {c: _selection(side.filters.get(c)) for c in FILTER_COLUMNS}))
     return Context(lang=lang(), snap=snap, as_of=as_of, filters=filters, scope=scope,
                    user=user)
 
@@ -574,3 +575,28 @@ def clustering(ctx: Context, k: int, features: tuple[str, ...]):
 def silhouettes(ctx: Context, features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
     """Silhouette scores per k of the filtered customers, and the suggested k."""
     return _silhouettes(*silhouette_key(ctx, features), ctx.view())
+
+
+# --------------------------------------------------------------------------- the database form
+# (ui/db_page.py)
+
+
+@st.cache_data(show_spinner=False, ttl=300, max_entries=32)
+def database_sample(login_key: str, table: str | None, query: str | None, _spec):
+    """First rows of a table or SELECT (cached for five minutes per connection and login:
+    ``login_key`` is :func:`ui.source.sample_key`, so a different password never reads
+    another session's cached rows)."""
+    from segmentation.database import TableChoice, source_columns
+
+    choice = TableChoice(table=table) if table is not None else TableChoice(query=query)
+    return source_columns(sources.engine_for(_spec), choice, _spec, rows=50)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def database_sql(dataset_id: str, as_of) -> dict[str, str]:
+    """The SQL the customer view runs in the connected database, per query."""
+    from segmentation.features import query_sql, view_queries
+
+    source = sources.get(dataset_id)
+    queries = view_queries(source.engine, as_of=as_of, table_names=source.table_names)
+    return {name: query_sql(query, source.engine) for name, query in queries.items()}

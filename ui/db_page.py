@@ -21,15 +21,14 @@ from segmentation.database import (
     DatabaseMapping,
     TableChoice,
     reuse_password,
-    source_columns,
     suggest_columns,
 )
 from segmentation.database import suggest_tables as _suggest_tables
-from segmentation.features import query_sql, view_queries
 from segmentation.schema import TABLES
 from ui import auth, query_cancel
 from ui import source as sources
-from ui.context import Context, show_database_error
+from ui.context import Context, database_sample, database_sql, show_database_error
+from ui.context import lang as session_lang
 from ui.mapping import column_choices, examples
 from ui.state import state
 from ui.strings import COLUMN_LABELS
@@ -50,22 +49,6 @@ def _risk_warnings(spec: ConnectionSpec, t) -> None:
         st.warning(t(f"conn.risk.{code}", user=spec.user or "?"), icon=":material/warning:")
 
 
-@st.cache_data(show_spinner=False, ttl=300, max_entries=32)
-def _sample(login_key: str, table: str | None, query: str | None, _spec: ConnectionSpec):
-    """First rows of a table or SELECT (cached for five minutes per connection and login:
-    ``login_key`` is :func:`ui.source.sample_key`, so a different password never reads
-    another session's cached rows)."""
-    choice = TableChoice(table=table) if table is not None else TableChoice(query=query)
-    return source_columns(sources.engine_for(_spec), choice, _spec, rows=50)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _sql(dataset_id: str, as_of) -> dict[str, str]:
-    source = sources.get(dataset_id)
-    queries = view_queries(source.engine, as_of=as_of, table_names=source.table_names)
-    return {name: query_sql(query, source.engine) for name, query in queries.items()}
-
-
 # --------------------------------------------------------------------------- the source in use
 
 
@@ -75,7 +58,9 @@ def render_current(ctx: Context) -> None:
     st.info(t("db.current", name=source.name, target=source.spec.safe_label()),
             icon=":material/database:")
     _risk_warnings(source.spec, t)
-    if st.session_state.pop("db_refreshed", False):
+    db = state().database
+    if db.refreshed:
+        db.refreshed = False
         st.success(t("db.refreshed"))
     c1, c2, _ = st.columns([1, 1, 2])
     if query_cancel.was_cancelled("db_cancel_refresh"):
@@ -88,14 +73,14 @@ def render_current(ctx: Context) -> None:
             except ConnectionError_ as err:
                 show_database_error(err, ctx.lang)
             else:
-                st.session_state["db_refreshed"] = True
+                db.refreshed = True
                 st.rerun()
     if c2.button(t("db.disconnect"), key="db_disconnect", icon=":material/link_off:"):
         sources.deactivate()
         st.rerun()
     with st.expander(t("db.sql")):
         st.caption(t("db.sql.help"))
-        for name, sql in ctx.guarded(_sql, source.snap.dataset_id, ctx.as_of).items():
+        for name, sql in ctx.guarded(database_sql, source.snap.dataset_id, ctx.as_of).items():
             st.markdown(f"**{t('db.sql.' + name)}**")
             st.code(sql, language="sql", wrap_lines=True)
 
@@ -113,15 +98,17 @@ def _pick_label(option: str, t) -> str:
 def _form(pick: str, saved_spec: ConnectionSpec | None, t,
           why_not: str | None = None) -> ConnectionSpec | None:
     """The connection form; the spec when "Connect" was pressed with valid settings."""
-    if st.session_state.get("db_form_for") != pick:  # fill the form from the saved connection
-        st.session_state["db_form_for"] = pick
+    db = state().database
+    if db.form_for != pick:  # fill the form from the saved connection
+        db.form_for = pick
         spec = saved_spec
         st.session_state["db_f_driver"] = spec.driver if spec else "postgresql"
         for field in ("host", "database", "user", "schema"):
             st.session_state[f"db_f_{field}"] = (getattr(spec, field) or "") if spec else ""
         st.session_state["db_f_port"] = (spec.port if spec and spec.port else None)
         st.session_state["db_f_password"] = ""
-    if st.session_state.pop("db_clear_password", False):
+    if db.clear_password:
+        db.clear_password = False
         st.session_state["db_f_password"] = ""
     driver = st.selectbox(t("db.driver"), DRIVERS, key="db_f_driver",
                           format_func=lambda d: t(f"db.driver.{d}"))
@@ -149,26 +136,27 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t,
                                           disabled=why_not is not None, help=why_not)
     if not submitted:
         return None
-    state = st.session_state
+    values = st.session_state
     try:
         if is_file:
-            return ConnectionSpec(driver, database=state["db_f_database"].strip() or None)
-        typed = ConnectionSpec(driver, host=state["db_f_host"].strip() or None,
-                               port=state["db_f_port"] or _PORTS[driver],
-                               database=state["db_f_database"].strip() or None,
-                               user=state["db_f_user"].strip() or None,
-                               password=state.get("db_f_password") or None,
-                               schema=state["db_f_schema"].strip() or None)
+            return ConnectionSpec(driver, database=values["db_f_database"].strip() or None)
+        typed = ConnectionSpec(driver, host=values["db_f_host"].strip() or None,
+                               port=values["db_f_port"] or _PORTS[driver],
+                               database=values["db_f_database"].strip() or None,
+                               user=values["db_f_user"].strip() or None,
+                               password=values.get("db_f_password") or None,
+                               schema=values["db_f_schema"].strip() or None)
         # a saved password goes only to the exact server, port, database and user it was for
         return reuse_password(saved_spec, typed, name=pick.partition(":")[2])
     except ConnectionError_ as err:
-        st.error(err.message(st.session_state.get("lang", i18n.DEFAULT_LANG)))
+        st.error(err.message(session_lang()))
         return None
 
 
 def render_connect(ctx: Context) -> None:
     """Choose or enter a connection, map the tables, check and use it."""
     lang, t = ctx.lang, ctx.t
+    db = state().database
     st.caption(t("db.intro"))
     can_connect, why_not = auth.permission("connect_db")
     if not can_connect:
@@ -209,25 +197,24 @@ def render_connect(ctx: Context) -> None:
         st.info(t("db.cancelled", seconds=sources.STATEMENT_TIMEOUT_S), icon=":material/cancel:")
     if spec is not None:
         # the typed password leaves the form either way: it is not kept in the page
-        st.session_state["db_clear_password"] = True
+        db.clear_password = True
         with st.spinner(t("db.connecting")):
             query_cancel.cancel_button(t("db.cancel"), key="db_cancel_connect")
             try:
                 tables = check_connection(spec, folders=sources.db_folders(),
                                           refused=sources.refused_folders())
             except ConnectionError_ as err:
-                st.session_state.pop("db_conn", None)
-                st.session_state["db_error"] = err
+                db.conn, db.error = None, err
                 st.rerun()
         # widget keys come from the settings without the password (see ui.source)
-        st.session_state["db_conn"] = {"pick": pick, "spec": spec, "tables": tables,
-                                       "key": sources.connection_key(spec)}
+        db.conn = {"pick": pick, "spec": spec, "tables": tables,
+                   "key": sources.connection_key(spec)}
         st.rerun()
-    error = st.session_state.pop("db_error", None)
+    error, db.error = db.error, None
     if error is not None:
         show_database_error(error, lang)
 
-    conn = st.session_state.get("db_conn")
+    conn = db.conn
     if not conn or conn["pick"] != pick:
         return
     spec, tables = conn["spec"], conn["tables"]
@@ -275,7 +262,7 @@ def render_connect(ctx: Context) -> None:
     auth.record("connect", target=spec.safe_label(), name=label or "", origin=kind,
                 saved=bool(save), tables=sorted(choices))
     sources.activate(source)
-    st.session_state.pop("db_conn", None)
+    db.conn = None
     state().data.db_result = {"dataset_id": source.snap.dataset_id,
                               "saved": save_name if save and origin != "secrets" else ""}
     st.rerun()
@@ -330,7 +317,7 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
                 problems = True
                 continue
         try:
-            sample = _sample(sources.sample_key(spec), base.table, base.query, spec)
+            sample = database_sample(sources.sample_key(spec), base.table, base.query, spec)
         except ConnectionError_ as err:
             show_database_error(err, lang)
             problems = True

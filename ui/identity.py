@@ -1,7 +1,8 @@
 """The signed-in user of this browser session.
 
-The user lives under a session-state key that no widget uses, so the browser
-cannot set it; only the sign-in code (``ui/auth.py``) calls :func:`sign_in`.
+The user lives on the session's state object (``state().auth.user``), which no
+widget edits, so the browser cannot set it; only the sign-in code (``ui/auth.py``)
+calls :func:`sign_in`.
 With no users configured the app runs open: :func:`current_user` is the
 open-mode HQ user and every page shows a banner saying so.
 """
@@ -11,8 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from segmentation.access import OPEN_USER, User
-
-_KEY = "_signed_in_user"
+from ui.state import state
 
 
 def current_user() -> User:
@@ -23,11 +23,12 @@ def current_user() -> User:
     and nobody is signed in (a page run outside the ``app.py`` gate), the run
     stops here: no page draws data for nobody.
     """
-    user = st.session_state.get(_KEY)
+    signed_in = state().auth
+    user = signed_in.user
     if isinstance(user, User):
         return user
     if user is not None:
-        st.session_state.pop(_KEY, None)
+        signed_in.user = None
     from ui import auth  # late: auth builds on this module
 
     if auth.required():  # fail closed: nobody signed in while sign-in is required
@@ -36,12 +37,12 @@ def current_user() -> User:
 
 
 def sign_in(user: User) -> None:
-    st.session_state[_KEY] = user
+    state().auth.user = user
 
 
 def sign_out() -> None:
-    st.session_state.pop(_KEY, None)
+    state().auth.user = None
 
 
 def is_signed_in() -> bool:
-    return isinstance(st.session_state.get(_KEY), User)
+    return isinstance(state().auth.user, User)

@@ -17,17 +17,18 @@ from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options
 from ui import auth, context, identity
 from ui import source as sources
-from ui.state import persisted
+from ui.state import bind, state
 
 
 def language_switch() -> str:
     """The English / 简体中文 switch."""
-    st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
+    side = state().sidebar
     st.sidebar.radio(
         i18n.t("app.language", "en"), options=list(i18n.LANGS), horizontal=True,
-        format_func=lambda code: {"en": "English", "zh": "简体中文"}[code], **persisted("lang"),
+        format_func=lambda code: {"en": "English", "zh": "简体中文"}[code],
+        **bind(side, "lang", key="lang"),
     )
-    return st.session_state["lang"]
+    return side.lang
 
 
 def _source_label(snap, lang: str) -> str:
@@ -58,14 +59,14 @@ def _reset_for_new_dataset(snap) -> None:
     A database refresh (same connection and mapping, newer rows) keeps the
     filters and moves the analysis date to the newest day.
     """
-    if st.session_state.get("sidebar_dataset") != snap.dataset_id:
+    side = state().sidebar
+    if side.dataset != snap.dataset_id:
         family = snap.dataset_id.rsplit("-", 1)[0] if snap.source == "database" else None
-        st.session_state["sidebar_dataset"] = snap.dataset_id
-        st.session_state["as_of"] = pd.Timestamp(snap.date_max).date()
-        if family is None or st.session_state.get("sidebar_family") != family:
-            for column in FILTER_COLUMNS:
-                st.session_state[f"flt_{column}"] = []
-        st.session_state["sidebar_family"] = family
+        side.dataset = snap.dataset_id
+        side.as_of = pd.Timestamp(snap.date_max).date()
+        if family is None or side.family != family:
+            _clear_filters()
+        side.family = family
 
 
 def _source_options() -> list[str]:
@@ -89,7 +90,7 @@ def _current_option() -> str:
 def _switch_source() -> None:
     """Callback of the source picker: connect the chosen connection, or go back."""
     choice = st.session_state.get("side_source", "workspace")
-    st.session_state.pop("side_source_error", None)
+    state().sidebar.source_error = None
     if choice == "workspace":
         sources.deactivate()
         return
@@ -102,7 +103,7 @@ def _switch_source() -> None:
         auth.record("connect", target=source.spec.safe_label(), name=name, origin=origin,
                     via="sidebar")
     except ConnectionError_ as err:
-        st.session_state["side_source_error"] = err
+        state().sidebar.source_error = err
         st.session_state["side_source"] = _current_option()
 
 
@@ -124,14 +125,15 @@ def _source_picker(snap, lang: str) -> None:
 
     st.sidebar.selectbox(i18n.t("side.source.pick", lang), options, key="side_source",
                          format_func=label, on_change=_switch_source)
-    err = st.session_state.get("side_source_error")
+    err = state().sidebar.source_error
     if err is not None:
         st.sidebar.error(err.message(lang))
 
 
 def _clear_filters() -> None:
-    for column in FILTER_COLUMNS:
-        st.session_state[f"flt_{column}"] = []
+    filters = state().sidebar.filters  # emptied in place: the filter widgets edit this dict
+    filters.clear()
+    filters.update({column: [] for column in FILTER_COLUMNS})
 
 
 def render() -> None:
@@ -164,31 +166,30 @@ def render() -> None:
                          start=snap.date_min, end=snap.date_max)
     bar.markdown(f"**{_source_label(snap, lang)}**  \n" + summary)
     lo, hi = pd.Timestamp(snap.date_min).date(), pd.Timestamp(snap.date_max).date()
-    current = st.session_state.get("as_of")
-    if current is None or not lo <= current <= hi:
-        st.session_state["as_of"] = hi
+    side = state().sidebar
+    if side.as_of is None or not lo <= side.as_of <= hi:
+        side.as_of = hi
     bar.date_input(i18n.t("side.as_of", lang), min_value=lo, max_value=hi,
                    help=i18n.t("side.as_of.help", lang), format="YYYY-MM-DD",
-                   **persisted("as_of"))
+                   **bind(side, "as_of", key="as_of"))
 
     ctx = context.current()
     full = ctx.full_view()
     bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
-    selected = {c: st.session_state.get(f"flt_{c}", []) for c in FILTER_COLUMNS}
+    filters = side.filters
+    selected = {c: filters.get(c) or [] for c in FILTER_COLUMNS}
     options = filter_options(full, selected)
     for column in FILTER_COLUMNS:
-        key = f"flt_{column}"
         if column not in options:
-            st.session_state[key] = []
+            filters[column] = []
             continue
         # drop selections that the data (or the region choice) no longer offers
-        valid = [v for v in st.session_state.get(key, []) if v in options[column]]
-        if valid != st.session_state.get(key, []):
-            st.session_state[key] = valid
+        filters[column] = [v for v in selected[column] if v in options[column]]
         bar.multiselect(
             i18n.t(f"filter.{column}", lang), options=options[column],
             format_func=lambda v: context.value_label(v, lang),
-            placeholder=i18n.t("filter.all", lang), **persisted(key),
+            placeholder=i18n.t("filter.all", lang),
+            **bind(filters, column, key=f"flt_{column}"),
         )
     ctx = context.current()
     if ctx.filters:

@@ -40,6 +40,8 @@ class SidebarState:
     #: the dataset and family the date and filters were last reset for
     dataset: str | None = None
     family: str | None = None
+    #: why the last pick of the sidebar's source picker failed (shown below it)
+    source_error: Any = None
 
 
 @dataclass
@@ -80,10 +82,37 @@ class DataState:
 class DatabaseState:
     """The database form: the saved connection picked, the connection being set up."""
 
+    #: the connection being set up: ``pick``, ``spec`` (with the typed password),
+    #: ``tables`` it sees and ``key`` (widget keys, from the settings without the password)
+    conn: dict | None = None
+    #: the connection error to show once after the rerun
+    error: Any = None
+    #: the form was last filled for this pick (``new``, ``secrets:<name>``, ``saved:<name>``)
+    form_for: str | None = None
+    #: empty the form's password field on the next run
+    clear_password: bool = False
+    #: say "refreshed" once after a refresh of the database in use
+    refreshed: bool = False
+
 
 @dataclass
 class AuthState:
-    """Sign-in bookkeeping: last activity, the notice and error shown on the sign-in form."""
+    """Sign-in bookkeeping: last activity, the notice and error shown on the sign-in form.
+
+    Nothing here is a widget's value: the browser cannot set any of it. Only the
+    sign-in code (``ui/auth.py`` through :mod:`ui.identity`) sets ``user``.
+    """
+
+    #: the signed-in :class:`~segmentation.access.User` (anything else counts as signed out)
+    user: Any = None
+    #: ``time.time()`` of the last run of the signed-in session (for the idle timeout)
+    last_seen: float | None = None
+    #: why the session was signed out: ``idle``, ``revoked`` or ``signed_out``
+    notice: str | None = None
+    #: the sign-in form's error: ``{"key": message key}`` or ``{"result": the refusal}``
+    error: dict | None = None
+    #: a refused identity-provider account was recorded in the audit log already
+    oidc_failed: bool = False
 
 
 @dataclass
@@ -190,12 +219,18 @@ def state() -> AppState:
 def bind(owner: Any, name: str, *, key: str, on_change: Callable | None = None,
          args: tuple = ()) -> dict:
     """Widget kwargs that edit ``owner.<name>`` (e.g. ``bind(state().churn, "calls",
-    key="churn_calls")``); the widget's own key is ``_w_<key>``."""
+    key="churn_calls")``), or ``owner[name]`` when ``owner`` is a dict (e.g.
+    ``bind(state().sidebar.filters, "branch", key="flt_branch")``); the widget's own key
+    is ``_w_<key>``."""
     widget_key = f"_w_{key}"
-    st.session_state[widget_key] = getattr(owner, name)
+    is_dict = isinstance(owner, dict)
+    st.session_state[widget_key] = owner.get(name) if is_dict else getattr(owner, name)
 
     def _copy_back() -> None:
-        setattr(owner, name, st.session_state[widget_key])
+        if is_dict:
+            owner[name] = st.session_state[widget_key]
+        else:
+            setattr(owner, name, st.session_state[widget_key])
         if on_change is not None:
             on_change(*args)
 

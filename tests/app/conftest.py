@@ -74,3 +74,15 @@ def page_text(at) -> str:
 
     walk(at._tree)
     return "\n".join(out)
+
+
+def app_state(at):
+    """The :class:`ui.state.AppState` of an AppTest session (made before its first run
+    if need be), to set or read what the app keeps between runs."""
+    from ui.state import _KEY, AppState
+
+    current = at.session_state[_KEY] if _KEY in at.session_state else None
+    if not isinstance(current, AppState):
+        current = AppState()
+        at.session_state[_KEY] = current
+    return current

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from segmentation.access import Role, User
 from segmentation.audit import AUDIT_FILE, AuditLog
 from segmentation.users import FAILURES_FILE, USERS_FILE, UserStore
+from tests.app.conftest import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -77,8 +78,8 @@ def sign_in(at, name: str, password: str):
 
 def as_user(at, user: User):
     """Sign in without the form (the form itself is tested below)."""
-    at.session_state["_signed_in_user"] = user
-    at.session_state["_auth_last_seen"] = time.time()
+    app_state(at).auth.user = user
+    app_state(at).auth.last_seen = time.time()
     at.run()
     assert not at.exception, at.exception
     return at
@@ -105,7 +106,7 @@ def test_open_mode_shows_the_banner(app):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "zh"
+    app_state(at).sidebar.lang = "zh"
     at.run()
     assert any("开放模式" in m and "任何打开本应用的人都能看到全部数据" in m
                for m in _texts(at.markdown))
@@ -177,7 +178,7 @@ def test_sign_out(users, folder):
 
 def test_idle_session_is_signed_out_with_a_message(users, folder):
     at = sign_in(new_app(), "li", "branch-pass-1")
-    at.session_state["_auth_last_seen"] = time.time() - 31 * 60
+    app_state(at).auth.last_seen = time.time() - 31 * 60
     at.run()
     assert at.title[0].value == "Sign in"
     assert ("You were signed out after 30 minutes without activity. Sign in again."
@@ -204,7 +205,7 @@ def test_role_change_applies_to_a_signed_in_session(users):
 
 def test_a_tampered_session_value_is_not_a_user(users):
     at = new_app()
-    at.session_state["_signed_in_user"] = "wang"  # not a User object
+    app_state(at).auth.user = "wang"  # not a User object
     at.run()
     assert at.title[0].value == "Sign in" and not at.metric
 
@@ -489,8 +490,8 @@ def test_a_sidebar_connection_is_recorded(users, folder, demo_pg):
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["connections"] = {"ops": {"url": demo_pg.render_as_string(hide_password=False),
                                          "schema": "auth_demo"}}
-    at.session_state["_signed_in_user"] = users.user("li")  # any role may pick a source
-    at.session_state["_auth_last_seen"] = time.time()
+    app_state(at).auth.user = users.user("li")  # any role may pick a source
+    app_state(at).auth.last_seen = time.time()
     at.run()
     at.sidebar.selectbox(key="side_source").set_value("secrets:ops").run()
     assert not at.exception, at.exception
@@ -546,11 +547,11 @@ def test_idle_minutes_come_from_secrets(users):
 
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["access"] = {"idle_minutes": 5}
-    at.session_state["_signed_in_user"] = users.user("li")
-    at.session_state["_auth_last_seen"] = time.time() - 4 * 60
+    app_state(at).auth.user = users.user("li")
+    app_state(at).auth.last_seen = time.time() - 4 * 60
     at.run()
     assert "Signed in as **li** · Branch manager" in _texts(at.sidebar.markdown)
-    at.session_state["_auth_last_seen"] = time.time() - 6 * 60
+    app_state(at).auth.last_seen = time.time() - 6 * 60
     at.run()
     assert "You were signed out after 5 minutes without activity. Sign in again." \
         in _texts(at.info)
@@ -608,7 +609,7 @@ def test_oidc_with_named_providers_shows_one_button_each(users):
     assert not at.exception, at.exception
     assert at.button(key="auth_login_microsoft").label == "Sign in with microsoft"
     assert at.button(key="auth_login_okta").label == "Sign in with okta"
-    at.session_state["lang"] = "zh"
+    app_state(at).sidebar.lang = "zh"
     at.run()
     assert at.button(key="auth_login_okta").label == "使用 okta 登录"
     assert "请使用公司账号登录" in _texts(at.caption)[0]
@@ -621,7 +622,7 @@ def test_a_damaged_user_file_lets_nobody_in(users, folder):
                                  "in. An administrator can check it with: python -m "
                                  "segmentation users list")
     assert not at.metric and str(folder) not in at.error[0].value
-    at.session_state["lang"] = "zh"
+    app_state(at).sidebar.lang = "zh"
     at.run()
     assert at.error[0].value.startswith("无法读取本看板的用户列表")
 

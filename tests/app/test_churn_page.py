@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from segmentation import i18n
-from tests.app.conftest import APP, SAMPLE
+from tests.app.conftest import APP, SAMPLE, app_state
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_capacity_changes_the_list_and_is_saved_with_the_preset(churn, sample_wo
         # saving the tiers again keeps the capacity
         store.save("weekly", TierSettings())
         assert store.calls_per_branch("weekly") == 5
-        churn.session_state["lang"] = "zh"
+        app_state(churn).sidebar.lang = "zh"
         churn.run()
         assert "每个网点最多 5 位" in next(h.value for h in churn.subheader
                                      if h.value.startswith("本周需联系的客户"))
@@ -116,14 +116,14 @@ def test_horizon_changes_the_definition(churn):
 
 def test_branch_filter_restricts_the_list(churn, sample_tables):
     branch = sorted(sample_tables["customers"]["branch"].unique())[5]
-    churn.session_state["flt_branch"] = [branch]
+    app_state(churn).sidebar.filters["branch"] = [branch]
     churn.run()
     table = _all_warned(churn)
     assert len(table) > 0 and set(table["branch"]) == {branch}
 
 
 def test_chinese_reasons(churn):
-    churn.session_state["lang"] = "zh"
+    app_state(churn).sidebar.lang = "zh"
     churn.run()
     assert not churn.exception
     table = _all_warned(churn)
@@ -178,7 +178,7 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
         plain = len(statements)
         statements.clear()
         calls.clear()
-        churn.session_state["lang"] = "zh"
+        app_state(churn).sidebar.lang = "zh"
         churn.run()
         assert not churn.exception, churn.exception
         assert _list_table(churn)["risk_reasons"].str.contains("[\u4e00-\u9fff]").all()
@@ -267,7 +267,7 @@ def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace,
         if tables is one_branch_file:
             assert "The time-shifted model was not trained: only" in explanation
             assert len(_list_table(at)) == min(20, len(everyone))
-        at.session_state["lang"] = "zh"
+        app_state(at).sidebar.lang = "zh"
         at.run()
         assert "排序" in (at.success or at.warning)[0].value
     finally:
@@ -287,7 +287,7 @@ def test_too_little_data_says_what_is_missing(sample_workspace):
         at = _run_on({"transactions": few}, "tiny.csv")
         assert ("Churn warnings need at least 20 customers with a purchase; the data have 5."
                 in at.warning[0].value)
-        at.session_state["lang"] = "zh"
+        app_state(at).sidebar.lang = "zh"
         at.run()
         assert "流失预警至少需要 20 位有购买记录的客户；当前数据只有 5 位" in at.warning[0].value
         at = _run_on({"transactions": short}, "short.csv")
@@ -299,7 +299,7 @@ def test_too_little_data_says_what_is_missing(sample_workspace):
 
 def test_one_branch_call_list_says_branch_in_the_singular(app):
     branch = "华东-上海浦东网点"
-    app.session_state["flt_branch"] = [branch]
+    app_state(app).sidebar.filters["branch"] = [branch]
     app.switch_page("pages/churn.py").run()
     assert not app.exception, app.exception
     week = _list_table(app)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from segmentation import i18n
+from tests.app.conftest import app_state
 
 FRAME_COLUMNS = ["cluster", "persona", "size", "share", "revenue", "revenue_share"]
 
@@ -191,7 +192,7 @@ def test_both_languages(clusters, view):
         persona_names,
     )
 
-    clusters.session_state["lang"] = "zh"
+    app_state(clusters).sidebar.lang = "zh"
     clusters.run()
     assert not clusters.exception, clusters.exception
     assert clusters.title[0].value == "客户聚类与画像"
@@ -214,7 +215,7 @@ def test_both_languages(clusters, view):
 
 def test_branch_filter_reduces_sizes(clusters, view):
     branch = view["branch"].value_counts().index[0]
-    clusters.session_state["flt_branch"] = [branch]
+    app_state(clusters).sidebar.filters["branch"] = [branch]
     clusters.run()
     assert not clusters.exception, clusters.exception
     table = _profile(clusters)
@@ -249,12 +250,12 @@ def test_renaming_persists_and_stays_with_the_dataset(clusters, view):
         again.switch_page("pages/clusters.py").run()
         assert _card_names(again)[2] == "农村包裹客户"
         assert _profile(again)["persona"].tolist()[2] == "农村包裹客户"
-        again.session_state["lang"] = "zh"
+        app_state(again).sidebar.lang = "zh"
         again.run()
         assert _card_names(again)[2] == "农村包裹客户"
         # clusters learned on one branch are another clustering: automatic names there
-        again.session_state["lang"] = "en"
-        again.session_state["flt_branch"] = [view["branch"].value_counts().index[0]]
+        app_state(again).sidebar.lang = "en"
+        app_state(again).sidebar.filters["branch"] = [view["branch"].value_counts().index[0]]
         again.run()
         assert "农村包裹客户" not in _card_names(again)
         # two clusters may not share a name: refused, nothing stored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from segmentation import i18n
+from tests.app.conftest import app_state
 
 
 def test_data_page_summarises_the_dataset(app, sample_workspace):
@@ -23,7 +24,7 @@ def test_data_page_summarises_the_dataset(app, sample_workspace):
 def test_data_page_in_chinese(app):
     app.sidebar.radio(key="_w_lang").set_value("zh").run()
     app.switch_page("pages/data.py").run()
-    assert app.session_state["lang"] == "zh"
+    assert app_state(app).sidebar.lang == "zh"
     assert not app.exception
     assert app.title[0].value == "数据管理"
     assert app.dataframe[0].value["status"].tolist()[0] == "已加载"
@@ -51,7 +52,7 @@ def _selectbox(app, label: str):
 
 
 def test_unknown_headers_are_refused_then_mapped_by_hand(app, restore_sample):
-    before = app.session_state["sidebar_dataset"]
+    before = app_state(app).sidebar.dataset
     app.switch_page("pages/data.py").run()
     app.file_uploader[0].set_value(("orders.csv", BAD_HEADERS.encode(), "text/csv"))
     app.run()
@@ -65,7 +66,7 @@ def test_unknown_headers_are_refused_then_mapped_by_hand(app, restore_sample):
     assert "'client'" in message  # the closest header is offered
     assert {m.label: m.value for m in app.metric}["Customers"] == i18n.fmt_int(
         sample_workspace_customers(app), "en")
-    assert app.session_state["sidebar_dataset"] == before
+    assert app_state(app).sidebar.dataset == before
     # the manager maps the two columns by hand and loads again
     _selectbox(app, "customer ID (required)").set_value("client")
     _selectbox(app, "date (required)").set_value("when")
@@ -125,7 +126,7 @@ def test_workbook_with_one_sheet_per_table(app, restore_sample):
 
 
 def test_failed_load_message_in_chinese(app):
-    app.session_state["lang"] = "zh"
+    app_state(app).sidebar.lang = "zh"
     app.switch_page("pages/data.py").run()
     app.file_uploader[0].set_value(("orders.csv", b"a,b\n1,2\n", "text/csv")).run()
     app.button(key="data_load").click().run()
@@ -159,7 +160,7 @@ def _upload(app, table: str, name: str, data: bytes) -> None:
 def test_data_page_hostile_corpus(app, restore_sample, case, lang):
     if lang == "zh":
         app.sidebar.radio(key="_w_lang").set_value("zh").run()
-    before = app.session_state["sidebar_dataset"]
+    before = app_state(app).sidebar.dataset
     app.switch_page("pages/data.py").run()
     for table, (name, data) in case.files.items():
         _upload(app, table, name, data)
@@ -169,7 +170,7 @@ def test_data_page_hostile_corpus(app, restore_sample, case, lang):
         errors = [_plain(e.value) for e in app.error]
         assert any(fragment in e for e in errors), errors
         assert app.button(key="data_load").disabled  # nothing to load
-        assert app.session_state["sidebar_dataset"] == before
+        assert app_state(app).sidebar.dataset == before
         return
     app.button(key="data_load").click().run()
     assert not app.exception, app.exception
@@ -177,7 +178,7 @@ def test_data_page_hostile_corpus(app, restore_sample, case, lang):
         message = _plain(app.error[-1].value)
         assert ("Nothing was loaded" if lang == "en" else "未导入任何数据") in message
         assert fragment in message
-        assert app.session_state["sidebar_dataset"] == before  # the data in use is kept
+        assert app_state(app).sidebar.dataset == before  # the data in use is kept
         return
     customers = {m.label: m.value for m in app.metric}
     assert list(customers.values())[0] == str(case.customers)
@@ -190,7 +191,7 @@ def test_data_page_hostile_corpus(app, restore_sample, case, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_uploader_accepts_xls_and_says_why(app, lang):
-    app.session_state["lang"] = lang
+    app_state(app).sidebar.lang = lang
     app.switch_page("pages/data.py").run()
     for uploader in app.get("file_uploader"):
         assert ".xls" in list(uploader.proto.type)
@@ -244,7 +245,7 @@ def test_a_malformed_secrets_file_is_shown(app, tmp_path):
                                   "available: the file")
         assert "is not valid TOML (line 3, column 20)" in message
         assert "hunter2" not in message
-        app.session_state["lang"] = "zh"
+        app_state(app).sidebar.lang = "zh"
         app.run()
         message = _plain(app.error[0].value)
         assert "密钥文件中的数据库连接不可用" in message and "第 3 行第 20 列" in message
@@ -268,7 +269,7 @@ def test_upload_of_a_text_file_saved_as_xls_in_workbook_mode(app, restore_sample
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_date_order_is_asked_when_nothing_settles_it(app, restore_sample, lang):
-    app.session_state["lang"] = lang
+    app_state(app).sidebar.lang = lang
     app.switch_page("pages/data.py").run()
     data = csv_bytes([["customer_id", "date", "amount"], ["C1", "01/03/2024", 5],
                       ["C2", "02/01/2024", 6], ["C1", "2024-02-15", 7]])

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tests.app.conftest import page_text
+from tests.app.conftest import app_state, page_text
 from tests.conftest import MARIADB_ENV, POSTGRES_ENV, copy_into_postgres
 
 PASSWORD = "Tr1cky-pw:%/@s3cret"
@@ -65,7 +65,7 @@ def fresh(sample_workspace):
 
 
 def _open_form(at, lang: str = "en"):
-    at.session_state["lang"] = lang
+    app_state(at).sidebar.lang = lang
     at.switch_page("pages/data.py").run()
     at.radio(key="data_mode").set_value("database").run()
     assert not at.exception
@@ -96,7 +96,7 @@ def _first_labels(at) -> dict[str, str]:
 
 
 def _src_key(at, table: str = "transactions") -> str:
-    return f"db_src_{at.session_state['db_conn']['key']}_{table}"
+    return f"db_src_{app_state(at).database.conn['key']}_{table}"
 
 
 def _use(at):
@@ -329,7 +329,7 @@ def test_missing_table_in_a_select(app, company_pg, fresh):
     from ui.db_page import _short
 
     sql = app.text_area(key=sql_key).value
-    conn_key = app.session_state["db_conn"]["key"]
+    conn_key = app_state(app).database.conn["key"]
     prefix = f"db_map_{conn_key}_transactions_{_short('__query__' + sql)}"
     for field, column in (("customer_id", "cid"), ("date", "day"), ("amount", "amt")):
         app.selectbox(key=f"{prefix}_{field}").set_value(column).run()
@@ -374,12 +374,12 @@ def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
 
 
 def test_raw_rows_above_the_limit_are_not_read(app, company_pg, fresh, monkeypatch):
-    from segmentation import database
+    from segmentation.database import checks  # where the limit is read
 
     _open_form(app)
     _fill(app)
     _use(app)
-    monkeypatch.setattr(database, "RAW_ROW_LIMIT", 1000)
+    monkeypatch.setattr(checks, "RAW_ROW_LIMIT", 1000)
     app.button(key="db_refresh").click().run()  # fresh caches: earlier tests read this data
     app.switch_page("pages/satisfaction.py").run()
     assert not app.exception
@@ -501,9 +501,9 @@ def test_widget_keys_do_not_depend_on_the_password(app, company_pg, fresh):
         _open_form(app)
         app.selectbox(key="db_pick").set_value("new").run()
         _fill(app, password=password)
-        assert app.session_state["db_conn"]["spec"].password == password
+        assert app_state(app).database.conn["spec"].password == password
         keys.append(_widget_keys(app))
-        spec = app.session_state["db_conn"]["spec"]
+        spec = app_state(app).database.conn["spec"]
         old = hashlib.sha256((repr(spec) + password).encode()).hexdigest()[:8]
         assert not any(old in k for k in keys[-1])
     assert keys[0] == keys[1]
@@ -519,7 +519,7 @@ def test_a_superuser_connection_is_warned_about(app, company_pg, fresh):
     _use(app)
     app.switch_page("pages/data.py").run()  # the connected source keeps saying it
     assert any("database superuser" in w.value for w in app.warning)
-    app.session_state["lang"] = "zh"
+    app_state(app).sidebar.lang = "zh"
     app.run()
     assert any("超级用户" in w.value for w in app.warning)
     app.button(key="db_disconnect").click().run()
@@ -534,7 +534,7 @@ def test_database_files_outside_the_allowed_folders_are_refused(app, fresh, path
     _open_form(app)
     _fill(app, driver="duckdb", database=path)
     assert text in _error_text(app)
-    assert "db_conn" not in app.session_state
+    assert app_state(app).database.conn is None
     _open_form(app, "zh")
     _fill(app, driver="duckdb", database=path)
     assert "系统路径" in _error_text(app) or "不在本应用允许" in _error_text(app)
@@ -584,7 +584,7 @@ def test_a_saved_connection_with_an_injected_schema_is_refused(app, fresh):
     app.selectbox(key="db_pick").set_value("saved:old").run()
     assert not app.exception
     assert "is not a valid schema name" in _error_text(app)
-    assert "db_conn" not in app.session_state
+    assert app_state(app).database.conn is None
 
 
 def test_the_file_form_names_the_allowed_folders(app, fresh, monkeypatch, tmp_path):
@@ -596,10 +596,10 @@ def test_the_file_form_names_the_allowed_folders(app, fresh, monkeypatch, tmp_pa
     assert any(f"Files are opened only from: `{tmp_path.resolve()}`" in c.value
                for c in app.caption)
     monkeypatch.delenv(DB_FOLDERS_ENV)
-    app.session_state["lang"] = "zh"
+    app_state(app).sidebar.lang = "zh"
     app.run()
     assert any("尚未允许任何存放数据库文件的文件夹" in c.value for c in app.caption)
-    app.session_state["lang"] = "en"
+    app_state(app).sidebar.lang = "en"
     app.run()
     assert any("No folder is allowed for database files yet" in c.value for c in app.caption)
 
@@ -613,4 +613,4 @@ def test_the_workspace_files_cannot_be_connected(app, fresh, sample_workspace):
     _open_form(app)
     _fill(app, driver="duckdb", database=str(files[0]))
     assert "is inside the app's own workspace folder" in _error_text(app)
-    assert "db_conn" not in app.session_state
+    assert app_state(app).database.conn is None

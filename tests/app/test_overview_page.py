@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from segmentation import i18n
+from tests.app.conftest import app_state
 
 
 def _metrics(at) -> dict[str, str]:
@@ -78,11 +79,11 @@ def test_filters_and_language_persist_across_pages(app, sample_tables):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     branch = sorted(sample_tables["customers"]["branch"].unique())[7]
     app.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
-    app.session_state["lang"] = "zh"
+    app_state(app).sidebar.lang = "zh"
     app.switch_page("pages/tiers.py").run()
     assert not app.exception
     app.switch_page("pages/overview.py").run()
-    assert app.session_state["flt_branch"] == [branch]
+    assert app_state(app).sidebar.filters["branch"] == [branch]
     expected = _expected(sample_tables, as_of, branch)
     assert _metrics(app)["客户数"] == i18n.fmt_int(expected["customers"], "zh")
 

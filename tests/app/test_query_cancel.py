@@ -19,6 +19,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import SCRIPT_RUN_C
 
 from segmentation import i18n
 from segmentation.connections import ConnectionSpec, classify_error, open_engine
+from tests.app.conftest import app_state
 from tests.conftest import MARIADB_ENV, POSTGRES_ENV
 from ui import query_cancel
 
@@ -142,7 +143,7 @@ def test_queries_outside_a_session_are_not_watched(engine_for):
 def test_the_page_says_the_query_was_cancelled(app, monkeypatch, lang, text):
     """After Cancel was pressed (its button's value is true in the run it starts)."""
     monkeypatch.setattr(query_cancel, "was_cancelled", lambda *keys: "db_cancel_connect" in keys)
-    app.session_state["lang"] = lang
+    app_state(app).sidebar.lang = lang
     app.switch_page("pages/data.py").run()
     app.radio(key="data_mode").set_value("database").run()
     assert not app.exception

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from segmentation import i18n
+from tests.app.conftest import app_state
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "satisfaction.py")
 DAYS = 90
@@ -125,7 +126,7 @@ def test_branch_filter_shows_that_branch(app, sample_tables):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     customers = sample_tables["customers"]
     branch = sorted(customers["branch"].unique())[3]
-    app.session_state["flt_branch"] = [branch]
+    app_state(app).sidebar.filters["branch"] = [branch]
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     ids = pd.Index(customers.loc[customers["branch"] == branch, "customer_id"])
@@ -147,7 +148,7 @@ def test_branch_and_tier_together(app, sample_tables, grade):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     customers = sample_tables["customers"]
     branch = sorted(customers["branch"].unique())[0]
-    app.session_state["flt_branch"] = [branch]
+    app_state(app).sidebar.filters["branch"] = [branch]
     app.switch_page(PAGE).run()
     app.multiselect(key="_w_sat_tier").set_value(["vip", "high"]).run()
     assert not app.exception, app.exception
@@ -168,7 +169,7 @@ def test_sla_input_changes_the_breaches(page, sample_tables):
 
 def test_chinese(app, sample_tables, no_churn):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
-    app.session_state["lang"] = "zh"
+    app_state(app).sidebar.lang = "zh"
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     assert app.title[0].value == "满意度与投诉"
@@ -230,7 +231,7 @@ def test_without_surveys_complaints_still_work(app, sample_tables, restore_sampl
 
 def test_without_complaints_in_chinese(app, sample_tables, restore_sample):
     _with_tables(sample_tables, ("transactions", "customers", "surveys"))
-    app.session_state["lang"] = "zh"
+    app_state(app).sidebar.lang = "zh"
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     shown = _metrics(app)

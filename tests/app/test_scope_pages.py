@@ -19,7 +19,7 @@ import pytest
 from segmentation import i18n
 from segmentation.access import Role, User
 
-from .conftest import APP, page_text
+from .conftest import APP, app_state, page_text
 
 PAGES = ["pages/overview.py", "pages/tiers.py", "pages/clusters.py", "pages/satisfaction.py",
          "pages/churn.py", "pages/data.py"]
@@ -113,9 +113,14 @@ def _app(user: User | None, **state):
 
     at = AppTest.from_file(APP, default_timeout=300)
     if user is not None:
-        at.session_state["_signed_in_user"] = user  # the key the sign-in code sets
+        app_state(at).auth.user = user  # where the sign-in code puts it
     for key, value in state.items():
-        at.session_state[key] = value
+        if key.startswith("flt_"):  # the sidebar's filters
+            app_state(at).sidebar.filters[key.removeprefix("flt_")] = value
+        elif key == "lang":
+            app_state(at).sidebar.lang = value
+        else:
+            at.session_state[key] = value
     return at
 
 
@@ -200,7 +205,8 @@ def test_tampered_session_state_and_url_do_not_widen_the_scope(sample_workspace,
     at.run()
     downloads.clear()
     at.switch_page(page)
-    at.session_state["flt_branch"] = [other, branch]  # set again just before the page runs
+    # set again just before the page runs
+    app_state(at).sidebar.filters["branch"] = [other, branch]
     at.session_state["_w_flt_branch"] = [other]
     at.run()
     assert not at.exception, at.exception
@@ -302,7 +308,7 @@ def test_pages_on_postgres(sample_workspace, sample_tables, sample_pg, network, 
     assert at.session_state["_app_state"].source.ref["origin"] == "secrets"
     user = (User("li", Role.BRANCH, branch=branch) if role == "branch"
             else User("zhao", Role.VIEWER))
-    at.session_state["_signed_in_user"] = user
+    app_state(at).auth.user = user
     mine = _own(network, sample_tables["customers"], branch) if role == "branch" else set()
     phones = set(sample_tables["customers"]["phone"].dropna().astype(str))
     for page in PAGES:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from segmentation import i18n
+from tests.app.conftest import app_state
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_preset_save_and_what_if_sentence(tiers, view, sample_workspace):
 
 
 def test_tiers_page_in_chinese(tiers):
-    tiers.session_state["lang"] = "zh"
+    app_state(tiers).sidebar.lang = "zh"
     tiers.run()
     assert not tiers.exception
     assert tiers.title[0].value == "客户分级"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from segmentation.cleaning import prepare_dataset
 from segmentation.workspace import Workspace
-from tests.app.conftest import APP, SAMPLE
+from tests.app.conftest import APP, SAMPLE, app_state
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_switch_by_another_session_is_announced(own_workspace, small_tables):
     at = AppTest.from_file(APP, default_timeout=120)
     at.switch_page("pages/data.py").run()
     assert not at.exception
-    assert at.session_state["sidebar_dataset"] == first.dataset_id
+    assert app_state(at).sidebar.dataset == first.dataset_id
     assert _notices(at) == []
 
     # another session loads four times; this one has not rerun: it still holds its dataset
@@ -65,7 +65,7 @@ def test_switch_by_another_session_is_announced(own_workspace, small_tables):
 
     at.run()  # the next interaction
     assert not at.exception
-    assert at.session_state["sidebar_dataset"] == other.dataset_id
+    assert app_state(at).sidebar.dataset == other.dataset_id
     hhmm = pd.Timestamp(other.loaded_at).strftime("%H:%M")
     assert _notices(at) == [
         f"The data were replaced by another user at {hhmm} UTC; you now see "
@@ -78,7 +78,7 @@ def test_switch_by_another_session_is_announced(own_workspace, small_tables):
     _other_user_loads(ws, small_tables, "again.csv")
     assert first.dataset_id not in ws.dataset_ids()
 
-    at.session_state["lang"] = "zh"
+    app_state(at).sidebar.lang = "zh"
     sample_like = ws.replace(small_tables, source="sample", label="sample")
     at.run()
     hhmm = pd.Timestamp(sample_like.loaded_at).strftime("%H:%M")
@@ -99,8 +99,8 @@ def test_own_upload_is_not_announced(own_workspace):
     assert at.success[0].value == "Loaded. Every page now uses the new data."
     mine = ws.current()
     assert mine.label == "mine.csv" and mine.n_customers == 2
-    assert at.session_state["sidebar_dataset"] == mine.dataset_id
-    assert at.session_state["_app_state"].source.lease.snapshot == mine
+    assert app_state(at).sidebar.dataset == mine.dataset_id
+    assert app_state(at).source.lease.snapshot == mine
     assert _notices(at) == []
 
 
@@ -126,7 +126,7 @@ def test_one_run_reads_one_dataset(own_workspace, small_tables, monkeypatch):
     assert not at.exception
     assert calls and ws.current() == calls[0]
     # the whole run, sidebar and page, still showed the dataset it started with
-    assert at.session_state["sidebar_dataset"] == first.dataset_id
+    assert app_state(at).sidebar.dataset == first.dataset_id
     assert first.n_customers == 40
     assert {m.label: m.value for m in at.metric}["Customers"] == "40"
 

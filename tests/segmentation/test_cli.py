@@ -242,7 +242,7 @@ def test_cli_too_little_data_says_what_is_missing(tmp_path):
 # The corpus of tests/hostile.py through the CLI, in-process (main() returns the exit code;
 # an exception escaping it would be the traceback a user sees).
 
-from segmentation.__main__ import main  # noqa: E402
+from segmentation.cli import main  # noqa: E402
 from tests.hostile import CASES, TODAY, csv_bytes  # noqa: E402
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from segmentation.__main__ import CliError, scoped_output
 from segmentation.access import Role, Scope, can
+from segmentation.cli import CliError, scoped_output
 from tests.conftest import POSTGRES_ENV, copy_into_postgres
 from tests.segmentation.test_scoping import EXPECTED, tables
 
@@ -195,13 +195,13 @@ def test_viewer_output_is_refused_in_the_library():
 
 
 def test_as_user_without_a_users_store(monkeypatch):
-    import segmentation.__main__ as cli
+    import segmentation.cli as cli
 
     monkeypatch.setitem(sys.modules, "segmentation.users", None)  # import fails
     with pytest.raises(CliError, match=r"^--as-user li: this installation keeps no users$"):
-        cli._lookup_user("li", "en")
+        cli.lookup_user("li", "en")
     with pytest.raises(CliError, match=r"^--as-user li：本安装未保存任何用户$"):
-        cli._lookup_user("li", "zh")
+        cli.lookup_user("li", "zh")
 
 
 @pytest.mark.parametrize(("flags", "role", "scope"), [
@@ -211,9 +211,10 @@ def test_as_user_without_a_users_store(monkeypatch):
     ([], None, None),
 ], ids=["branch", "region", "two-branches", "none"])
 def test_scope_flags_make_a_user(flags, role, scope):
-    from segmentation.__main__ import _parser, cli_user
+    from segmentation.cli import build_parser, cli_user
 
-    args = _parser().parse_args(["score", "--transactions", "t.csv", "--out", "o.csv", *flags])
+    args = build_parser().parse_args(["score", "--transactions", "t.csv", "--out", "o.csv",
+                                      *flags])
     user = cli_user(args)
     if role is None:
         assert user is None

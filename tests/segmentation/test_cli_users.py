@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from segmentation.__main__ import CliError, _read_password
+from segmentation.cli import CliError, read_password
 from segmentation.users import USERS_FILE, UserStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,10 +110,10 @@ def test_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch):
     prompts = []
     monkeypatch.setattr("getpass.getpass", lambda p: (prompts.append(p), next(answers))[1])
     with pytest.raises(CliError, match="the two passwords differ; nothing changed"):
-        _read_password(_args())
+        read_password(_args())
     assert prompts == ["Password for li: ", "Repeat the password: "]
     monkeypatch.setattr("getpass.getpass", lambda p: "same-password")
-    assert _read_password(_args()) == "same-password"
+    assert read_password(_args()) == "same-password"
 
 
 def test_users_file_lists_no_secret_in_public_records(tmp_path):

@@ -316,7 +316,7 @@ def test_raw_row_guard():
 
 def test_customer_id_mapped_to_a_shipment_number_is_caught(duckdb_engine, canonical,
                                                          monkeypatch):
-    from segmentation import database
+    from segmentation.database import checks  # where the limit is read
 
     tx = company_tables(canonical)["shipments"].copy()
     tx["waybill"] = [f"W{i:07d}" for i in range(len(tx))]
@@ -324,7 +324,7 @@ def test_customer_id_mapped_to_a_shipment_number_is_caught(duckdb_engine, canoni
     spec = ConnectionSpec("duckdb", database=duckdb_engine.url.database)
     duckdb_engine.dispose()
     engine = open_engine(spec)
-    monkeypatch.setattr(database, "MAX_CUSTOMERS", 1000)
+    monkeypatch.setattr(checks, "MAX_CUSTOMERS", 1000)
     wrong = DatabaseMapping({"transactions": TableChoice(table="shipments", columns={
         "customer_id": "waybill", "date": "ship_day", "amount": "fee"})})
     with pytest.raises(ConnectionError_) as info:

@@ -1,0 +1,62 @@
+"""``score --database NAME``: the view and churn computed inside a company database."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import i18n
+from .errors import CliError
+from .pipeline import view_and_churn
+
+
+def from_database(args: argparse.Namespace, as_of):
+    """``--database NAME``: the view and churn computed inside the named database.
+
+    Resolves NAME in the secrets file first, then among the connections saved in
+    the workspace; checks the mapping like the app does. Every connection or
+    mapping problem becomes a one-line :class:`CliError` in ``--lang``, without
+    the password.
+    """
+    import sqlalchemy as sa
+
+    from ..connections import ConnectionError_, allowed_folders, classify_error, open_engine
+    from ..database import (
+        ConnectionStore,
+        check_mapping,
+        guess_mapping,
+        named_connection,
+        read_allowed_folders,
+        read_secrets_file,
+    )
+    from ..workspace import default_folder
+
+    name = args.database
+    try:
+        secrets = read_secrets_file(args.secrets)
+        store = ConnectionStore(default_folder())
+        if name in secrets:
+            origin = "secrets"
+        elif name in store.names():
+            origin = "saved"
+        else:
+            raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
+                                  folder=store.path.parent))
+        spec, mapping = named_connection(origin, name, store=store, secrets=secrets)
+        if spec is None:  # saved in the app without its password
+            raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
+                                  secrets=args.secrets))
+        engine = open_engine(spec, statement_timeout_s=args.timeout,
+                             folders=allowed_folders(read_allowed_folders(args.secrets)),
+                             refused=(store.path.parent,))
+        try:
+            if not mapping.tables:
+                mapping = guess_mapping(engine, spec)
+            check_mapping(engine, spec, mapping)
+            return view_and_churn(engine, args, as_of, table_names=mapping.table_names())
+        except sa.exc.SQLAlchemyError as exc:
+            raise classify_error(exc, spec) from None
+        finally:
+            engine.dispose()
+    except ConnectionError_ as err:
+        raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
+                              message=" ".join(err.message(args.lang).split()))) from None

@@ -1,0 +1,31 @@
+"""The customer view and the churn scores of a ``score`` run, from any engine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
+    """The customer view and (unless ``--no-churn``) the churn scores, from ``engine``."""
+    from ..churn import ChurnUnavailable, render_reasons, score_churn
+    from ..features import customer_view
+
+    view = customer_view(engine, as_of=as_of, table_names=table_names)
+    churn = None
+    if args.churn:
+        try:
+            result = score_churn(engine, as_of=as_of, view=view, lang=None,
+                                 horizon_days=args.horizon, lost_after_days=args.lost_after,
+                                 table_names=table_names)
+        except ChurnUnavailable as err:  # too little data: say what is missing
+            print(f"warning: churn columns left empty: {err.message(args.lang)}",
+                  file=sys.stderr)
+        except ValueError as err:
+            print(f"warning: churn columns left empty: {err}", file=sys.stderr)
+        else:
+            # the words come last, in the language asked for (scoring has none)
+            churn = result.scores.assign(risk_reasons=render_reasons(result.scores,
+                                                                     args.lang))
+            print(f"churn: {result.explanation(args.lang)}", file=sys.stderr)
+    return view, churn

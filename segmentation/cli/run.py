@@ -1,0 +1,57 @@
+"""``main()``: parse the arguments, run the command, one line on stderr for any problem."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from .. import i18n
+from .errors import CliError
+from .output import calls_path, write_output
+from .parser import build_parser
+from .score import audit_export, score_and_calls
+from .users import run_users
+
+
+def one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Library warnings as ``warning: ...`` lines, without source file and code line."""
+    print("warning: " + " ".join(str(message).split()), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ..schema import DataError
+
+    args = build_parser().parse_args(argv)
+    if args.command == "users":
+        return run_users(args)
+    import warnings
+
+    warnings.showwarning = one_line_warning
+    try:
+        frame, calls = score_and_calls(args)
+        write_output(frame, args.out)
+        if calls is not None:
+            write_output(calls, calls_path(args.out))
+            week = int(calls["call_this_week"].sum()) if len(calls) else 0
+            print(f"call list: {week:,} calls this week (up to {args.calls_per_branch} per "
+                  f"branch), {len(calls) - week:,} further warnings -> {calls_path(args.out)}")
+        if args.as_user:
+            audit_export(args, frame, calls)
+    except CliError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except DataError as err:
+        lines = err.message(args.lang).splitlines()
+        print("error: " + " | ".join(lines), file=sys.stderr)
+        return 2
+    except OSError as err:  # the output cannot be written: no file is left behind
+        print("error: " + i18n.t("cli.write_failed", args.lang, path=args.out,
+                                 reason=err.strerror or type(err).__name__), file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback
+        reason = " ".join(str(err).split())[:300] or type(err).__name__
+        print("error: " + i18n.t("cli.internal", args.lang, kind=type(err).__name__,
+                                 reason=reason), file=sys.stderr)
+        return 1
+    print(f"scored {len(frame):,} customers -> {args.out}")
+    return 0

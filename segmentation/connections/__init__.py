@@ -1,0 +1,65 @@
+"""Connections to the company's own database: specs, read-only engines, error messages.
+
+Groundwork for the "connect the company database" page, UI-free:
+
+- :class:`ConnectionSpec` describes a connection (the password never shows in
+  its ``repr`` or :meth:`~ConnectionSpec.safe_label`); :func:`spec_from_secrets`
+  reads a ``[connections.<name>]`` block of ``secrets.toml`` the way
+  ``st.connection(type="sql")`` does.
+- :func:`open_engine` opens a SQLAlchemy engine that is read-only wherever the
+  dialect allows it and that stops long statements.
+- :func:`check_connection` lists the tables and views a connection sees;
+  :func:`classify_error` turns any driver exception into a
+  :class:`ConnectionError_` with a bilingual message that says what is wrong and
+  what to do, and never contains the password.
+- :func:`is_read_only_query` and :func:`guard_row_count` vet a user's own
+  ``SELECT`` before it runs.
+
+The read-only session (PostgreSQL ``default_transaction_read_only``, MariaDB /
+MySQL ``SET SESSION TRANSACTION READ ONLY``, SQLite ``mode=ro``, DuckDB
+``read_only`` with external access disabled) is the real guard;
+:func:`vet_user_query` is a friendly first check that rejects anything that is
+not one plain ``SELECT`` and the functions that act on the server (locks, files,
+other sessions): defence in depth, not a sandbox. Connections returning to the
+pool are reset (PostgreSQL ``DISCARD ALL``, MariaDB / MySQL ``RELEASE_ALL_LOCKS()``),
+so nothing a query left behind reaches the next one.
+
+Files (SQLite, DuckDB) are opened only from the folders an administrator
+configured (:func:`allowed_folders`: ``SEG_DB_FOLDERS`` and ``[database]
+allowed_folders`` of ``secrets.toml``), never from ``/proc``, ``/dev`` or ``/sys``.
+"""
+
+from __future__ import annotations
+
+from .engines import check_connection, open_engine
+from .errors import ConnectionError_, classify_error
+from .files import DB_FOLDERS_ENV, allowed_folders, check_database_file
+from .queries import (
+    DEFAULT_ROW_LIMIT,
+    guard_row_count,
+    is_read_only_query,
+    user_select,
+    vet_user_query,
+)
+from .roles import role_risks
+from .spec import DRIVERS, ConnectionSpec, spec_from_secrets, validate_identifier
+
+__all__ = [
+    "DB_FOLDERS_ENV",
+    "DEFAULT_ROW_LIMIT",
+    "DRIVERS",
+    "ConnectionError_",
+    "ConnectionSpec",
+    "allowed_folders",
+    "check_connection",
+    "check_database_file",
+    "classify_error",
+    "guard_row_count",
+    "is_read_only_query",
+    "open_engine",
+    "role_risks",
+    "spec_from_secrets",
+    "user_select",
+    "validate_identifier",
+    "vet_user_query",
+]

@@ -1,0 +1,176 @@
+"""Read-only engines with a statement time limit (:func:`open_engine`) and
+:func:`check_connection`, which lists the tables and views a connection sees.
+
+The read-only session (PostgreSQL ``default_transaction_read_only``, MariaDB /
+MySQL ``SET SESSION TRANSACTION READ ONLY``, SQLite ``mode=ro``, DuckDB
+``read_only`` with external access disabled) is the real guard. Connections
+returning to the pool are reset (PostgreSQL ``DISCARD ALL``, MariaDB / MySQL
+``RELEASE_ALL_LOCKS()``), so nothing a query left behind reaches the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from .errors import ConnectionError_, classify_error
+from .files import allowed_folders, check_database_file
+from .spec import ConnectionSpec, validate_identifier
+
+_CONNECT_TIMEOUT_S = 10
+
+
+def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
+                folders: Sequence[Path] | None = None,
+                refused: Sequence[Path] = ()) -> sa.Engine:
+    """A read-only engine (where the dialect allows) with a statement time limit.
+
+    PostgreSQL: ``default_transaction_read_only`` and ``statement_timeout`` as
+    connection options, the schema set with ``set_config('search_path', %s)`` (a
+    bound parameter); a connection returning to the pool is rolled back and reset
+    with ``DISCARD ALL`` (advisory locks, settings, prepared statements, temporary
+    tables), then the search path is set again. MariaDB / MySQL: ``SET SESSION
+    TRANSACTION READ ONLY`` and ``max_statement_time`` (MariaDB, seconds) /
+    ``max_execution_time`` (MySQL, milliseconds, SELECT only) on every new
+    connection, ``RELEASE_ALL_LOCKS()`` on return to the pool. SQLite: opened with
+    ``mode=ro``; DuckDB: ``read_only`` with ``enable_external_access=false`` and a
+    locked configuration (no ``read_text``, ``glob``, ``ATTACH``, ``COPY``,
+    extensions). Files are opened only from ``folders`` (default: the
+    ``SEG_DB_FOLDERS`` environment variable), never from ``refused`` (the
+    workspace); see :func:`check_database_file`.
+    Connections are checked before use (``pool_pre_ping``). Nothing connects
+    until first use.
+
+    Raises
+    ------
+    ConnectionError_
+        ``dialect_missing``, or a ``file_*`` code for a file that may not be opened.
+    """
+    timeout_ms = max(1, int(round(statement_timeout_s * 1000)))
+    if spec.driver == "other":
+        try:
+            return sa.create_engine(spec.url(), pool_pre_ping=True)
+        except (sa.exc.NoSuchModuleError, ImportError):
+            raise ConnectionError_("dialect_missing",
+                                   dialect=spec.url().get_backend_name()) from None
+    if spec.driver == "postgresql":
+        return _postgres_engine(spec, timeout_ms)
+    if spec.driver in ("mysql", "mariadb"):
+        return _mysql_engine(spec, timeout_ms)
+    try:
+        path = check_database_file(spec.database,
+                                   allowed_folders() if folders is None else tuple(folders),
+                                   refused=refused)
+    except ConnectionError_ as err:
+        if err.code != "file_missing":
+            raise
+        raise ConnectionError_("unknown_database", database=err.params["path"],
+                               target=spec.safe_label()) from None
+    if spec.driver == "sqlite":
+        # a URI with the path percent-encoded: a "?" or "#" in the name cannot add parameters
+        url = sa.URL.create("sqlite", database="file:" + quote(str(path), safe="/"),
+                            query={"mode": "ro", "uri": "true"})
+        return sa.create_engine(url, pool_pre_ping=True)
+    # duckdb: no file, network or extension access besides the database itself
+    connect_args: dict[str, Any] = {"read_only": True, "config": {
+        "enable_external_access": False, "lock_configuration": True}}
+    engine = sa.create_engine(sa.URL.create("duckdb", database=str(path)), pool_pre_ping=True,
+                              connect_args=connect_args)
+    if spec.schema:
+        schema = validate_identifier(spec.schema, "schema")
+
+        @event.listens_for(engine, "connect")
+        def _schema(dbapi_conn, _record) -> None:
+            dbapi_conn.execute("SET schema = ?", [schema])
+
+    return engine
+
+
+def _postgres_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
+    # the options hold only fixed text and a number: nothing the user typed
+    options = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout_ms)}"
+    engine = sa.create_engine(spec.url(), pool_pre_ping=True, connect_args={
+        "options": options, "connect_timeout": _CONNECT_TIMEOUT_S})
+    search_path = None
+    if spec.schema:
+        search_path = engine.dialect.identifier_preparer.quote_identifier(
+            validate_identifier(spec.schema, "schema"))
+
+    def _set_search_path(dbapi_conn) -> None:
+        if search_path is not None:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT set_config('search_path', %s, false)", (search_path,))
+            dbapi_conn.commit()
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        _set_search_path(dbapi_conn)
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(dbapi_conn, _record, state) -> None:
+        if state.terminate_only:
+            return
+        dbapi_conn.rollback()
+        dbapi_conn.autocommit = True
+        try:
+            with dbapi_conn.cursor() as cur:  # session advisory locks, settings, temp tables
+                cur.execute("DISCARD ALL")
+        finally:
+            dbapi_conn.autocommit = False
+        _set_search_path(dbapi_conn)
+
+    return engine
+
+
+def _mysql_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
+    engine = sa.create_engine(spec.url(), pool_pre_ping=True,
+                              connect_args={"connect_timeout": _CONNECT_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_conn, _record) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT VERSION()")
+            mariadb = "mariadb" in str(cur.fetchone()[0]).lower()
+            cur.execute("SET SESSION TRANSACTION READ ONLY")
+            if mariadb:
+                cur.execute("SET SESSION max_statement_time = %s", (timeout_ms / 1000,))
+            else:
+                cur.execute("SET SESSION max_execution_time = %s", (int(timeout_ms),))
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(dbapi_conn, _record, state) -> None:
+        if state.terminate_only:
+            return
+        dbapi_conn.rollback()
+        with dbapi_conn.cursor() as cur:  # GET_LOCK() locks outlive the transaction
+            cur.execute("SELECT RELEASE_ALL_LOCKS()")
+
+    return engine
+
+
+def check_connection(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
+                     folders: Sequence[Path] | None = None,
+                     refused: Sequence[Path] = ()) -> list[str]:
+    """The tables and views the connection sees (in ``spec.schema`` if set), sorted.
+
+    Raises :class:`ConnectionError_` (see :func:`classify_error`) when it cannot connect.
+    """
+    engine = open_engine(spec, statement_timeout_s=statement_timeout_s, folders=folders,
+                         refused=refused)
+    try:
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            names = set(inspector.get_table_names(schema=spec.schema))
+            names.update(inspector.get_view_names(schema=spec.schema))
+        return sorted(names)
+    except ConnectionError_:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
+        raise classify_error(exc, spec) from None
+    finally:
+        engine.dispose()

@@ -1,0 +1,157 @@
+"""The messages of connection and query problems (``conn.error.*``) and of risky
+database users (``conn.risk.*``), in English and Simplified Chinese."""
+
+from __future__ import annotations
+
+from .. import i18n
+
+i18n.register({
+    "conn.error.unreachable": {
+        "en": "Cannot reach the database server {target}: the host name is unknown or nothing "
+              "answers on that port. Check host and port, and that the server runs and accepts "
+              "connections from this machine (firewall, VPN).",
+        "zh": "无法连接数据库服务器 {target}：主机名无法解析，或该端口无人应答。请检查主机和端口，"
+              "并确认服务器正在运行且允许本机连接（防火墙、VPN）。",
+    },
+    "conn.error.auth": {
+        "en": "The database {target} refused the login of user “{user}”: wrong user name or "
+              "password, or the user may not connect from this machine. Check the credentials "
+              "with your database administrator.",
+        "zh": "数据库 {target} 拒绝了用户“{user}”的登录：用户名或密码错误，"
+              "或该用户不允许从本机连接。"
+              "请与数据库管理员核对账号信息。",
+    },
+    "conn.error.unknown_database": {
+        "en": "The database “{database}” does not exist on {target}. Check the database name "
+              "(or the file path) for typing errors.",
+        "zh": "{target} 上不存在数据库“{database}”。请检查数据库名称（或文件路径）是否拼写正确。",
+    },
+    "conn.error.table_missing": {
+        "en": "A table or view the query needs does not exist in {target}, or this user cannot "
+              "see it. Check the table names (and the schema) in the table mapping.",
+        "zh": "查询所需的表或视图在 {target} 中不存在，或当前用户无权查看。"
+              "请检查表映射中的表名（及 schema）。",
+    },
+    "conn.error.timeout": {
+        "en": "The query on {target} took longer than the time limit and was stopped. Narrow "
+              "it (fewer rows, a shorter date range) or ask for an index or a prepared view.",
+        "zh": "{target} 上的查询超过时间限制，已被终止。"
+              "请缩小查询范围（更少的行、更短的日期区间），"
+              "或请管理员建立索引或准备好的视图。",
+    },
+    "conn.error.cancelled": {
+        "en": "The query on {target} was cancelled. Nothing was changed; start it again when "
+              "you are ready, or narrow it (fewer rows, a shorter date range).",
+        "zh": "{target} 上的查询已取消，没有任何改动；准备好后可重新开始，"
+              "或缩小查询范围（更少的行、更短的日期区间）。",
+    },
+    "conn.error.permission": {
+        "en": "The database {target} refused the statement: the connection is read-only or the "
+              "user lacks the privilege. This app only reads; use a plain SELECT and ask for "
+              "read access (SELECT) to the tables you need.",
+        "zh": "数据库 {target} 拒绝执行该语句：连接为只读，或用户缺少相应权限。本应用只读取数据；"
+              "请只使用 SELECT 查询，并为所需的表申请读取（SELECT）权限。",
+    },
+    "conn.error.not_read_only": {
+        "en": "Only one plain SELECT (or WITH … SELECT) statement is allowed: no changes to "
+              "data or tables, no SELECT … INTO, no FOR UPDATE, no second statement.",
+        "zh": "只允许单条普通 SELECT（或 WITH … SELECT）语句：不得修改数据或表结构，"
+              "不得使用 SELECT … INTO、FOR UPDATE，也不得包含第二条语句。",
+    },
+    "conn.error.too_many_rows": {
+        "en": "The query returns {rows:,} rows, more than the limit of {limit:,}. Aggregate in "
+              "SQL or add a WHERE condition to bring fewer rows.",
+        "zh": "该查询返回 {rows:,} 行，超过上限 {limit:,} 行。"
+              "请在 SQL 中先汇总，或添加 WHERE 条件减少行数。",
+    },
+    "conn.error.type_mismatch": {
+        "en": "The database {target} cannot compute with one of the mapped columns: a column "
+              "has the wrong type (for example amounts stored as text, or customer ids that "
+              "are numbers in one table and text in another). Check the mapped columns. "
+              "Database says: {detail}",
+        "zh": "数据库 {target} 无法对某个已映射的列进行计算：列的类型不对（例如金额存为文本，"
+              "或客户编号在一张表中是数字、在另一张表中是文本）。请检查列映射。数据库提示：{detail}",
+    },
+    "conn.error.dialect_missing": {
+        "en": "The SQLAlchemy dialect for “{dialect}” is not installed. Install it into the "
+              "app's environment (for example .venv/bin/pip install trino[sqlalchemy] for Trino, "
+              "snowflake-sqlalchemy for Snowflake) and restart the app.",
+        "zh": "未安装“{dialect}”的 SQLAlchemy 方言。请将其安装到本应用的运行环境中"
+              "（例如 Trino 使用 .venv/bin/pip install trino[sqlalchemy]，"
+              "Snowflake 使用 snowflake-sqlalchemy），然后重启应用。",
+    },
+    "conn.error.bad_spec": {
+        "en": "The connection settings are incomplete or invalid: {detail}.",
+        "zh": "连接设置不完整或无效：{detail}。",
+    },
+    "conn.error.bad_identifier": {
+        "en": "“{name}” is not a valid {what} name: use letters, digits and _ only (it must not "
+              "start with a digit; no spaces, quotes or other signs; at most 63 characters). "
+              "Check the name with your database administrator.",
+        "zh": "“{name}”不是有效的{what_zh}名称：只能使用字母、数字和下划线"
+              "（不能以数字开头；不能包含空格、引号或其他符号；最多 63 个字符）。"
+              "请与数据库管理员核对该名称。",
+    },
+    "conn.error.file_no_folders": {
+        "en": "Database files cannot be opened here yet: no folder is allowed for them. Ask the "
+              "administrator to add the folder that holds {path} to [database] allowed_folders "
+              "in .streamlit/secrets.toml (or to the SEG_DB_FOLDERS environment variable) and "
+              "restart the app.",
+        "zh": "目前不能在这里打开数据库文件：尚未允许任何文件夹。请管理员将存放 {path} 的文件夹"
+              "加入 .streamlit/secrets.toml 的 [database] allowed_folders"
+              "（或环境变量 SEG_DB_FOLDERS），然后重启应用。",
+    },
+    "conn.error.file_not_allowed": {
+        "en": "The file {path} is outside the folders this app may open database files from "
+              "({folders}). Put the file into one of them, or ask the administrator to add its "
+              "folder to [database] allowed_folders in .streamlit/secrets.toml (or to "
+              "SEG_DB_FOLDERS).",
+        "zh": "文件 {path} 不在本应用允许打开数据库文件的文件夹中（{folders}）。"
+              "请将文件放入其中一个文件夹，或请管理员将其所在文件夹加入 .streamlit/secrets.toml 的 "
+              "[database] allowed_folders（或 SEG_DB_FOLDERS）。",
+    },
+    "conn.error.file_system": {
+        "en": "{path} is a system path (/proc, /dev, /sys): database files are never opened from "
+              "there. Enter the path of a SQLite or DuckDB file in an allowed folder.",
+        "zh": "{path} 是系统路径（/proc、/dev、/sys）：数据库文件绝不会从这些位置打开。"
+              "请输入位于允许文件夹中的 SQLite 或 DuckDB 文件路径。",
+    },
+    "conn.error.file_workspace": {
+        "en": "{path} is inside the app's own workspace folder, which holds its settings and "
+              "saved connections: it is never opened as a company database. Choose the "
+              "company's own database file.",
+        "zh": "{path} 位于本应用自己的工作区文件夹中，其中存放着应用的设置和已保存的连接："
+              "它不会被当作公司数据库打开。请选择公司自己的数据库文件。",
+    },
+    "conn.error.file_missing": {
+        "en": "There is no database file at {path}. Check the path for typing errors.",
+        "zh": "路径 {path} 处没有数据库文件。请检查路径是否拼写正确。",
+    },
+    "conn.error.forbidden_function": {
+        "en": "The SELECT calls {function}(), which this app does not allow: it acts on the "
+              "server (locks, files, other sessions or settings) instead of reading data. "
+              "Remove it from the query.",
+        "zh": "该 SELECT 调用了 {function}()，本应用不允许使用：它会作用于服务器"
+              "（锁、文件、其他会话或设置），而不是读取数据。请从查询中删除它。",
+    },
+    "conn.risk.superuser": {
+        "en": "Careful: the user “{user}” is a database superuser (or may read the server's "
+              "files). The app keeps its sessions read-only and refuses dangerous functions, "
+              "but a superuser can get around such limits. Connect as a user that may only "
+              "SELECT the tables the dashboard needs.",
+        "zh": "注意：用户“{user}”是数据库超级用户（或可以读取服务器上的文件）。"
+              "本应用的会话保持只读并拒绝危险函数，但超级用户可以绕过这些限制。"
+              "请改用只能对仪表板所需的表执行 SELECT 的用户连接。",
+    },
+    "conn.risk.can_write": {
+        "en": "Careful: the user “{user}” may change data or tables in this database. The app "
+              "only reads (its sessions are read-only), but a user that may only SELECT is "
+              "the safer choice: ask your database administrator for one.",
+        "zh": "注意：用户“{user}”可以修改该数据库中的数据或表结构。本应用只读取数据"
+              "（会话为只读），但只能执行 SELECT 的用户更安全：请向数据库管理员申请这样的用户。",
+    },
+    "conn.error.other": {
+        "en": "The database {target} reported an error: {detail}",
+        "zh": "数据库 {target} 报告了一个错误：{detail}",
+    },
+})
