@@ -44,7 +44,8 @@ with c2:
         **bind(chosen, "horizon", key="churn_h")))
     lost_after = int(st.number_input(t("cp.lost"), min_value=horizon, max_value=1095, step=30,
                                      help=t("cp.lost.help"),
-                                     **bind(chosen, "lost", key=f"churn_lost_{horizon}")))
+                                     **bind(chosen.lost_after, horizon,
+                                            key=f"churn_lost_{horizon}")))
 with c1:
     st.title(t("cp.title"))
     st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))

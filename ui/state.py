@@ -167,15 +167,6 @@ class ChurnState:
     #: the customer whose detail is open
     detail: str | None = None
 
-    @property
-    def lost(self) -> int | None:
-        """The lost cutoff of the current horizon (what the page's number input edits)."""
-        return self.lost_after.get(self.horizon)
-
-    @lost.setter
-    def lost(self, days: int) -> None:
-        self.lost_after[self.horizon] = int(days)
-
 
 @dataclass
 class SatisfactionState:
