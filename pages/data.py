@@ -6,7 +6,6 @@ import streamlit as st
 
 from segmentation.sources import check_secrets_files
 from ui import auth, context, data_page, db_page, upload
-from ui.state import relabel
 
 ctx = context.current()
 t = ctx.t
@@ -27,11 +26,7 @@ st.subheader(t("data.new"))
 st.caption(t("data.new.help", mb=int(st.get_option("server.maxUploadSize"))))
 if not can_load:
     st.info(why_not, icon=":material/lock:")
-relabel("data_mode")
-if "data_mode" not in st.session_state and ctx.source.is_database:
-    st.session_state["data_mode"] = "database"  # back on this page: stay with the database
-mode = st.radio(t("data.mode"), ["files", "workbook", "database"], key="data_mode",
-                horizontal=True, format_func=lambda m: t(f"data.mode.{m}"))
+mode = data_page.choose_mode(ctx)
 if mode == "database":
     db_page.render_connect(ctx)
     st.stop()

@@ -11,7 +11,7 @@ from segmentation.schema import TABLES, Problem
 from segmentation.workspace import load_sample
 from ui import auth, context, db_page
 from ui.context import Context
-from ui.state import state
+from ui.state import relabel, state
 
 
 def md_escape(text: str) -> str:
@@ -96,3 +96,12 @@ def render_outcome(ctx: Context, can_load: bool, why_not: str | None) -> None:
             context.sources.loaded_here(new)
             data.result = {"dataset_id": new.dataset_id, "problems": [], "restored": True}
             st.rerun()
+
+
+def choose_mode(ctx: Context) -> str:
+    """The way new data comes in: files, one workbook or the company database."""
+    relabel("data_mode")
+    if "data_mode" not in st.session_state and ctx.source.is_database:
+        st.session_state["data_mode"] = "database"  # back on this page: stay with the database
+    return st.radio(ctx.t("data.mode"), ["files", "workbook", "database"], key="data_mode",
+                    horizontal=True, format_func=lambda m: ctx.t(f"data.mode.{m}"))
