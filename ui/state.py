@@ -228,22 +228,6 @@ def bind(owner: Any, name: str, *, key: str, on_change: Callable | None = None,
     return {"key": widget_key, "on_change": _copy_back}
 
 
-def persisted(key: str, *, on_change: Callable | None = None, args: tuple = ()) -> dict:
-    """Widget kwargs that keep ``st.session_state[key]`` across pages and reruns.
-
-    Kept while the pages move to :func:`bind`; new code binds to the state object.
-    """
-    widget_key = f"_w_{key}"
-    st.session_state[widget_key] = st.session_state.get(key)
-
-    def _copy_back() -> None:
-        st.session_state[key] = st.session_state[widget_key]
-        if on_change is not None:
-            on_change(*args)
-
-    return {"key": widget_key, "on_change": _copy_back}
-
-
 def relabel(*keys: str) -> None:
     """Re-set keyed choice widgets so that their option labels follow a language switch.
 
