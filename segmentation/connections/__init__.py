@@ -12,15 +12,17 @@ Groundwork for the "connect the company database" page, UI-free:
   :func:`classify_error` turns any driver exception into a
   :class:`ConnectionError_` with a bilingual message that says what is wrong and
   what to do, and never contains the password.
-- :func:`is_read_only_query` and :func:`guard_row_count` vet a user's own
-  ``SELECT`` before it runs.
+- :func:`checked_for` parses a user's own ``SELECT`` in the connection's dialect
+  (sqlglot), checks the tree against an allowlist (functions, tables of the
+  schema) and returns the SQL regenerated from it; :func:`user_select` puts a
+  SELECT into a statement so that only that regenerated SQL ever runs;
+  :func:`guard_row_count` counts its rows.
 
 The read-only session (PostgreSQL ``default_transaction_read_only``, MariaDB /
 MySQL ``SET SESSION TRANSACTION READ ONLY``, SQLite ``mode=ro``, DuckDB
-``read_only`` with external access disabled) is the real guard;
-:func:`vet_user_query` is a friendly first check that rejects anything that is
-not one plain ``SELECT`` and the functions that act on the server (locks, files,
-other sessions): defence in depth, not a sandbox. Connections returning to the
+``read_only`` with external access disabled) is the guard behind
+the SELECT check; custom SELECTs are refused outright on a login that is a
+superuser or holds file or signal rights (:func:`select_rights`). Connections returning to the
 pool are reset (PostgreSQL ``DISCARD ALL``, MariaDB / MySQL ``RELEASE_ALL_LOCKS()``),
 so nothing a query left behind reaches the next one.
 
@@ -36,12 +38,14 @@ from .errors import ConnectionError_, classify_error
 from .files import DB_FOLDERS_ENV, allowed_folders, check_database_file
 from .queries import (
     DEFAULT_ROW_LIMIT,
+    checked_for,
+    checked_select,
     guard_row_count,
     is_read_only_query,
     user_select,
     vet_user_query,
 )
-from .roles import role_risks
+from .roles import readonly_grants, role_risks, select_rights
 from .spec import DRIVERS, ConnectionSpec, spec_from_secrets, validate_identifier
 
 __all__ = [
@@ -52,12 +56,16 @@ __all__ = [
     "ConnectionSpec",
     "allowed_folders",
     "check_connection",
+    "checked_for",
+    "checked_select",
     "check_database_file",
     "classify_error",
     "guard_row_count",
     "is_read_only_query",
     "open_engine",
+    "readonly_grants",
     "role_risks",
+    "select_rights",
     "spec_from_secrets",
     "user_select",
     "validate_identifier",

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 class ConnectionError_(i18n.LocalizedError):  # noqa: N801 (the builtin name is taken)
     """A connection or query problem; ``code`` is one of ``unreachable``, ``auth``,
     ``unknown_database``, ``table_missing``, ``timeout``, ``cancelled``, ``permission``,
-    ``type_mismatch``, ``not_read_only``, ``forbidden_function``, ``too_many_rows``,
+    ``type_mismatch``, ``not_read_only``, ``forbidden_function``, ``forbidden_table``,
+    ``forbidden_sql``, ``custom_select_unsupported``, ``custom_select_privileged``,
+    ``too_many_rows``,
     ``bad_spec``, ``bad_identifier``, ``file_no_folders``, ``file_not_allowed``,
     ``file_workspace``,
     ``file_system``, ``file_missing``, ``dialect_missing``, ``other``.

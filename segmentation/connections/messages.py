@@ -53,10 +53,11 @@ i18n.register({
               "请只使用 SELECT 查询，并为所需的表申请读取（SELECT）权限。",
     },
     "conn.error.not_read_only": {
-        "en": "Only one plain SELECT (or WITH … SELECT) statement is allowed: no changes to "
-              "data or tables, no SELECT … INTO, no FOR UPDATE, no second statement.",
-        "zh": "只允许单条普通 SELECT（或 WITH … SELECT）语句：不得修改数据或表结构，"
-              "不得使用 SELECT … INTO、FOR UPDATE，也不得包含第二条语句。",
+        "en": "Only one plain SELECT (or WITH … SELECT) statement is allowed, written so that "
+              "it can be checked: no changes to data or tables, no SELECT … INTO, no FOR "
+              "UPDATE, no second statement.",
+        "zh": "只允许单条普通 SELECT（或 WITH … SELECT）语句，且须能被检查："
+              "不得修改数据或表结构，不得使用 SELECT … INTO、FOR UPDATE，也不得包含第二条语句。",
     },
     "conn.error.too_many_rows": {
         "en": "The query returns {rows:,} rows, more than the limit of {limit:,}. Aggregate in "
@@ -128,11 +129,49 @@ i18n.register({
         "zh": "路径 {path} 处没有数据库文件。请检查路径是否拼写正确。",
     },
     "conn.error.forbidden_function": {
-        "en": "The SELECT calls {function}(), which this app does not allow: it acts on the "
-              "server (locks, files, other sessions or settings) instead of reading data. "
-              "Remove it from the query.",
-        "zh": "该 SELECT 调用了 {function}()，本应用不允许使用：它会作用于服务器"
-              "（锁、文件、其他会话或设置），而不是读取数据。请从查询中删除它。",
+        "en": "The SELECT calls {function}(), which this app does not allow: a custom SELECT "
+              "may only use aggregate, date, text, math, conditional and cast functions "
+              "(sum, count, date_trunc, lower, round, coalesce, CAST …), nothing that acts "
+              "on the server (locks, files, other sessions or settings). Remove it from the "
+              "query.",
+        "zh": "该 SELECT 调用了 {function}()，本应用不允许使用：自定义 SELECT 只能使用聚合、日期、"
+              "文本、数学、条件和类型转换函数（sum、count、date_trunc、lower、round、coalesce、"
+              "CAST 等），不能使用作用于服务器的函数（锁、文件、其他会话或设置）。请从查询中删除它。",
+    },
+    "conn.error.forbidden_table": {
+        "en": "The SELECT reads “{table}”, which is not a table or view of the connected "
+              "schema: a custom SELECT may only read the schema's own tables, never the "
+              "server's catalogs (pg_catalog, information_schema, mysql …). Choose a table "
+              "of the list.",
+        "zh": "该 SELECT 读取了“{table}”，它不是所连接 schema 中的表或视图：自定义 SELECT "
+              "只能读取该 schema 自己的表，不能读取服务器的系统目录"
+              "（pg_catalog、information_schema、mysql 等）。请选择列表中的表。",
+    },
+    "conn.error.forbidden_sql": {
+        "en": "The SELECT uses “{what}”, which a custom SELECT may not contain: no user "
+              "variables (@x, :=), parameters, INTO, FOR UPDATE, nested WITH, table "
+              "functions or catalog types. Write it as a plain SELECT over the schema's "
+              "tables.",
+        "zh": "该 SELECT 使用了“{what}”，自定义 SELECT 不允许包含它：不得使用用户变量"
+              "（@x、:=）、参数、INTO、FOR UPDATE、嵌套 WITH、表函数或系统类型。"
+              "请改写为对该 schema 中的表的普通 SELECT。",
+    },
+    "conn.error.custom_select_unsupported": {
+        "en": "Custom SELECTs cannot be checked for a {dialect} database: choose tables or "
+              "views, or ask the database administrator for a view that holds the rows.",
+        "zh": "无法检查 {dialect} 数据库的自定义 SELECT：请选择表或视图，"
+              "或请数据库管理员建立包含这些数据的视图。",
+    },
+    "conn.error.custom_select_privileged": {
+        "en": "Custom SELECTs are refused for the database user “{user}”: it holds {rights} "
+              "(a superuser, or may read or write the server's files or stop other "
+              "sessions), so a SELECT could reach beyond the data. Choose tables or views "
+              "instead, or have the database administrator create a read-only user and "
+              "connect as it: {grants} (see “A read-only database user” in the README).",
+        "zh": "数据库用户“{user}”不能使用自定义 SELECT：它拥有 {rights}"
+              "（超级用户，或可以读写服务器上的文件、终止其他会话），SELECT 可能越出数据范围。"
+              "请改为选择表或视图，或请数据库管理员创建只读用户并用它连接：{grants}"
+              "（见 README 的“A read-only database user”一节）。",
     },
     "conn.risk.superuser": {
         "en": "Careful: the user “{user}” is a database superuser (or may read the server's "

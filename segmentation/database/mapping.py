@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ..connections import (
     ConnectionError_,
     ConnectionSpec,
+    checked_for,
     classify_error,
     user_select,
     validate_identifier,
@@ -66,7 +67,10 @@ def usable_table_name(name: str) -> bool:
 class TableChoice:
     """Where one canonical table comes from: a table / view, or one read-only SELECT.
 
-    ``columns`` maps canonical columns to the source's columns; canonical
+    A SELECT is checked when the choice is made (it must pass the allowlist of
+    :func:`vet_user_query` in some dialect) and again, fully, on the database by
+    :func:`source_columns`; whatever runs it compiles it as the SQL regenerated from
+    its checked tree in the engine's dialect (:func:`user_select`). ``columns`` maps canonical columns to the source's columns; canonical
     columns left out are absent. ``table`` may be schema-qualified.
     """
 
@@ -142,6 +146,8 @@ def source_columns(engine: sa.Engine, choice: TableChoice, spec: ConnectionSpec,
     """The first ``rows`` rows of a table or SELECT, with all its columns (for a preview,
     the mapping choices and the type check).
 
+    A SELECT is checked on the database first (:func:`checked_for`: the login's rights,
+    the schema's tables) and runs as the SQL regenerated from its checked tree.
     Raises :class:`ConnectionError_` with a clear message on any database error.
     """
     if choice.table is not None:
@@ -152,6 +158,8 @@ def source_columns(engine: sa.Engine, choice: TableChoice, spec: ConnectionSpec,
     query = sa.select(sa.text("*")).select_from(source).limit(rows)
     try:
         with engine.connect() as conn:
+            if choice.query is not None:  # rights and tables: known only on the database
+                checked_for(conn, choice.query, schema=spec.schema, user=spec.user)
             result = conn.execute(query)
             return pd.DataFrame(result.fetchall(), columns=[str(k) for k in result.keys()])
     except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
