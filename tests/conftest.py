@@ -217,3 +217,73 @@ def copy_into_postgres(url: str | sa.URL, schema: str, tables: Mapping[str, pd.D
                 conn.exec_driver_sql(f"ANALYZE {target}")
     finally:
         engine.dispose()
+
+
+# --- a login that may only read ------------------------------------------------------------
+
+READER_PASSWORD = "reader-pw"
+
+
+def _reader_name() -> str:
+    return f"seg_reader_{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_reader() -> Iterator[str]:
+    """A PostgreSQL login role without superuser or file / signal rights (one per pid)."""
+    url, role = _server_url(POSTGRES_ENV), _reader_name()
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                    (role,)).scalar():
+            conn.exec_driver_sql(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{READER_PASSWORD}' "
+                                 "NOSUPERUSER NOCREATEDB NOCREATEROLE")
+    yield role
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+        conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _mariadb_reader() -> Iterator[str]:
+    """A MariaDB / MySQL user without FILE or SUPER (one per pid)."""
+    url, user = _server_url(MARIADB_ENV), _reader_name()
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE USER IF NOT EXISTS '{user}'@'%%' "
+                             f"IDENTIFIED BY '{READER_PASSWORD}'")
+    yield user
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP USER IF EXISTS '{user}'@'%%'")
+    admin.dispose()
+
+
+@pytest.fixture
+def read_only_login(request):
+    """``login(spec)``: ``spec`` logged in as a user that may only SELECT the tables now in
+    its schema (PostgreSQL) or database (MariaDB); call it after writing the tables.
+    SQLite / DuckDB specs come back unchanged (files are opened read-only)."""
+    import dataclasses
+
+    def login(spec):
+        if spec.driver == "postgresql":
+            role = request.getfixturevalue("_postgres_reader")
+            schema = spec.schema or "public"
+            admin = sa.create_engine(os.environ[POSTGRES_ENV])
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+                conn.exec_driver_sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" '
+                                     f'TO "{role}"')
+            admin.dispose()
+            return dataclasses.replace(spec, user=role, password=READER_PASSWORD)
+        if spec.driver in ("mysql", "mariadb"):
+            user = request.getfixturevalue("_mariadb_reader")
+            admin = sa.create_engine(os.environ[MARIADB_ENV])
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f"GRANT SELECT ON `{spec.database}`.* TO '{user}'@'%%'")
+            admin.dispose()
+            return dataclasses.replace(spec, user=user, password=READER_PASSWORD)
+        return spec
+
+    return login

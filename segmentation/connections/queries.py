@@ -36,6 +36,7 @@ from .errors import ConnectionError_
 DEFAULT_ROW_LIMIT = 1_000_000
 #: Longer SELECTs are refused (the parser's work grows with the text).
 MAX_QUERY_CHARS = 20_000
+_ALLOWED = allow.FUNCTIONS | allow.NODES
 
 
 def _dialect(name: str) -> str:
@@ -111,17 +112,18 @@ def _check_tables(tree: exp.Expression, dialect: str, tables: Collection[str] | 
 
 def _check_tree(tree: exp.Expression, dialect: str, tables: Collection[str] | None,
                 schema: str | None) -> None:
-    for node in tree.walk():
-        if isinstance(node, exp.With) and node is not (
-                tree.args.get("with_") or tree.args.get("with")):
-            raise _refuse_node(node, dialect)  # a WITH inside: its names would hide tables
+    nodes = list(tree.walk())
+    for node in nodes:  # functions first: their names make the clearest message
         if isinstance(node, exp.Anonymous):
             if not isinstance(node.this, str) or node.this.lower() not in allow.ANONYMOUS:
                 raise _refuse_node(node, dialect)
-        elif isinstance(node, exp.Func):
-            if type(node) not in allow.FUNCTIONS:
-                raise _refuse_node(node, dialect)
-        elif type(node) not in allow.NODES and type(node) not in allow.FUNCTIONS:
+        elif isinstance(node, exp.Func) and type(node) not in allow.FUNCTIONS:
+            raise _refuse_node(node, dialect)
+    for node in nodes:
+        if isinstance(node, exp.With) and node is not (
+                tree.args.get("with_") or tree.args.get("with")):
+            raise _refuse_node(node, dialect)  # a WITH inside: its names would hide tables
+        if not isinstance(node, exp.Func) and type(node) not in allow.NODES:
             raise _refuse_node(node, dialect)
         if isinstance(node, exp.Var) and (node.name.lower() not in allow.UNITS
                                           or not isinstance(node.parent, exp.Expression)):
@@ -182,17 +184,17 @@ def vet_user_query(sql: str, dialect: str | None = None, *,
                    tables: Collection[str] | None = None, schema: str | None = None) -> str:
     """:func:`checked_select` in ``dialect``; without one, the statement must pass in at
     least one of the checked dialects (an early check before the database is known), and
-    the first one's SQL is returned. Raises like :func:`checked_select`."""
+    the first one's SQL is returned. Raises like :func:`checked_select` (a named function,
+    table or construct rather than ``not_read_only`` where a dialect names one)."""
     if dialect is not None:
         return checked_select(sql, dialect, tables=tables, schema=schema)
-    first: ConnectionError_ | None = None
+    errors: list[ConnectionError_] = []
     for name in ("postgresql", "mysql", "duckdb", "sqlite"):
         try:
             return checked_select(sql, name, tables=tables, schema=schema)
         except ConnectionError_ as err:
-            first = first or err
-    assert first is not None
-    raise first
+            errors.append(err)
+    raise next((e for e in errors if e.code != "not_read_only"), errors[0])
 
 
 def is_read_only_query(sql: str, dialect: str | None = None) -> bool:

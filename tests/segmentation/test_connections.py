@@ -325,9 +325,6 @@ REJECTED = [
     "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d",
     "SELECT 'unterminated",
     "SELECT 1 /* open comment",
-    "SELECT 1 /*! ; DROP TABLE t */",
-    "SELECT 'a\\' , ' ; DELETE FROM t; -- '",   # MySQL reads the backslash as an escape
-    "SELECT $$'$$; DELETE FROM t; --'",           # PostgreSQL dollar quoting
     "EXPLAIN ANALYZE SELECT 1",
     "SHOW TABLES",
     "SELECT * FROM t INTO OUTFILE '/tmp/x'",
@@ -339,9 +336,34 @@ def test_read_only_query_accepted(sql):
     assert is_read_only_query(sql)
 
 
+#: Texts that a home-made tokenizer and the server read differently: in each dialect they
+#: are refused, or what runs is the checked statement regenerated without the attack.
+NEUTRALISED = [
+    "SELECT 1 /*! ; DROP TABLE t */",
+    "SELECT 'a\\' , ' ; DELETE FROM t; -- '",   # MySQL reads the backslash as an escape
+    "SELECT $$'$$; DELETE FROM t; --'",           # PostgreSQL dollar quoting
+]
+
+
 @pytest.mark.parametrize("sql", REJECTED)
 def test_read_only_query_rejected(sql):
     assert not is_read_only_query(sql)
+
+
+@pytest.mark.parametrize("sql", NEUTRALISED)
+def test_parser_tricks_are_refused_or_neutralised(sql, db_engine):
+    from segmentation.connections import user_select
+
+    write_tables(db_engine, {"t": pd.DataFrame({"a": [1, 2]})})
+    try:  # a writable session: the statement itself must not write
+        with db_engine.begin() as conn:
+            conn.execute(user_select(sql)).all()
+    except ConnectionError_:
+        pass  # refused before anything ran
+    except sa.exc.DBAPIError:
+        pass  # the regenerated statement reads a column "$$" that does not exist
+    with db_engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 2
 
 
 def test_guard_row_count(duckdb_engine):
@@ -362,9 +384,9 @@ def test_guard_row_count(duckdb_engine):
 
 
 @pytest.mark.db
-def test_guard_row_count_postgres(postgres_engine):
+def test_guard_row_count_postgres(postgres_engine, read_only_login):
     write_tables(postgres_engine, small_tables())
-    engine = open_engine(_pg_spec(postgres_engine))
+    engine = open_engine(read_only_login(_pg_spec(postgres_engine)))
     try:
         sql = "SELECT * FROM transactions WHERE customer_id LIKE '%' AND date > '2024-01-01'::date"
         assert guard_row_count(engine, sql) == 5
