@@ -169,9 +169,9 @@ def checked_select(sql: str, dialect: str, *, tables: Collection[str] | None = N
     """
     glot = _dialect(dialect)
     tree = _parse(sql, glot)
-    _check_tree(tree, glot, tables, schema)
     if glot == "postgres":  # unquoted names fold to lower case there; they are quoted below
         tree = normalize_identifiers(tree, dialect=glot)
+    _check_tree(tree, glot, tables, schema)
     out = _regenerate(tree, glot)
     again = _parse(out, glot)  # what the server will read, checked once more
     _check_tree(again, glot, tables, schema)
