@@ -277,7 +277,9 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
     choices: dict[str, TableChoice] = {}
     clashes: list[tuple[str, str, str, str]] = []
     problems = False
-    options = [NONE, QUERY, *tables]
+    # custom SELECTs: HQ analysts only (open mode included); the database checks the rest
+    may_query = auth.permission("connect_db")[0]
+    options = [NONE, QUERY, *tables] if may_query else [NONE, *tables]
     for table in TABLES:
         table_label = t(f"table.{table}")
         previous = saved.tables.get(table) if saved else None

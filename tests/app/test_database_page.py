@@ -308,15 +308,24 @@ def test_wrong_password(app, maria_user, fresh, caplog):
     assert PASSWORD not in page_text(app)
 
 
-def test_missing_table_in_a_select(app, company_pg, fresh):
+@pytest.fixture
+def pg_reader(company_pg, read_only_login):
+    """A login that may only read the company schema: custom SELECTs are refused for the
+    superuser the other tests connect with."""
+    from segmentation.connections import ConnectionSpec
+
+    return read_only_login(ConnectionSpec.from_url(company_pg, schema=SCHEMA))
+
+
+def test_missing_table_in_a_select(app, pg_reader, fresh):
     _open_form(app)
-    _fill(app)
+    _fill(app, user=pg_reader.user, password=pg_reader.password)
     key = _src_key(app)
     app.selectbox(key=key).set_value("__query__").run()
     sql_key = key.replace("db_src_", "db_sql_")
     app.text_area(key=sql_key).input("SELECT * FROM orders_2019").run()
     text = _error_text(app)
-    assert "does not exist" in text and "table mapping" in text
+    assert "not a table or view of the connected schema" in text and "orders_2019" in text
     assert app.button(key="db_use").disabled
     app.text_area(key=sql_key).input("DELETE FROM 运单").run()
     assert "Only one plain SELECT" in _error_text(app)
@@ -352,7 +361,7 @@ def test_column_of_the_wrong_type(app, company_pg, fresh):
     assert app.session_state["_app_state"].source.source_id is None  # workspace data in use
 
 
-def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
+def test_timeout_is_explained(app, pg_reader, fresh, monkeypatch):
     from ui import context
     from ui import source as sources
 
@@ -360,11 +369,12 @@ def test_timeout_is_explained(app, company_pg, fresh, monkeypatch):
     context.db_engine.clear()
     try:
         _open_form(app)
-        _fill(app)
+        _fill(app, user=pg_reader.user, password=pg_reader.password)
         key = _src_key(app)
         app.selectbox(key=key).set_value("__query__").run()
-        app.text_area(key=key.replace("db_src_", "db_sql_")).input(
-            'SELECT "客户编号", "寄件日期", "金额" FROM "运单" WHERE pg_sleep(1) IS NOT NULL'
+        app.text_area(key=key.replace("db_src_", "db_sql_")).input(  # a slow cross join
+            'SELECT a."客户编号", a."寄件日期", a."金额" FROM "运单" a, "运单" b '
+            'WHERE a."金额" + b."金额" < -1e9'
         ).run()
         text = _error_text(app)
         assert "took longer than the time limit and was stopped" in text
@@ -508,6 +518,31 @@ def test_widget_keys_do_not_depend_on_the_password(app, company_pg, fresh):
         assert not any(old in k for k in keys[-1])
     assert keys[0] == keys[1]
     assert any(k.startswith("db_src_") for k in keys[0])
+
+
+def test_custom_selects_are_refused_for_a_superuser_and_offered_to_hq_only(app, company_pg,
+                                                                          fresh):
+    _open_form(app)
+    _fill(app)
+    key = _src_key(app)
+    app.selectbox(key=key).set_value("__query__").run()
+    app.text_area(key=key.replace("db_src_", "db_sql_")).input(
+        'SELECT 1 AS a$$$, 1 # 0 AS b, "客户编号" AS x, 2 AS c$$$ FROM "运单"').run()
+    text = _error_text(app)
+    assert "Custom SELECTs are refused for the database user “postgres”" in text
+    assert "CREATE ROLE dashboard_reader" in text and "SUPERUSER" in text
+    assert app.button(key="db_use").disabled
+    app_state(app).sidebar.lang = "zh"
+    app.run()
+    assert "不能使用自定义 SELECT" in _error_text(app) and "dashboard_reader" in _error_text(app)
+    from segmentation.access import Role, User
+
+    assert "编写 SELECT…" in app.selectbox(key=key).options  # open mode: an HQ analyst
+    app_state(app).auth.user = User("li", Role.BRANCH, branch="华东-上海浦东网点")
+    app.run()
+    assert not app.exception, app.exception
+    assert "编写 SELECT…" not in app.selectbox(key=key).options
+    assert "运单" in app.selectbox(key=key).options  # tables are still offered
 
 
 def test_a_superuser_connection_is_warned_about(app, company_pg, fresh):
