@@ -136,7 +136,8 @@ i18n.register({
               "query.",
         "zh": "该 SELECT 调用了 {function}()，本应用不允许使用：自定义 SELECT 只能使用聚合、日期、"
               "文本、数学、条件和类型转换函数（sum、count、date_trunc、lower、round、coalesce、"
-              "CAST 等），不能使用作用于服务器的函数（锁、文件、其他会话或设置）。请从查询中删除它。",
+              "CAST 等），不能使用作用于服务器的函数（锁、文件、其他会话或设置）。"
+              "请从查询中删除它。",
     },
     "conn.error.forbidden_table": {
         "en": "The SELECT reads “{table}”, which is not a table or view of the connected "

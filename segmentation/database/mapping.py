@@ -70,7 +70,9 @@ class TableChoice:
     A SELECT is checked when the choice is made (it must pass the allowlist of
     :func:`vet_user_query` in some dialect) and again, fully, on the database by
     :func:`source_columns`; whatever runs it compiles it as the SQL regenerated from
-    its checked tree in the engine's dialect (:func:`user_select`). ``columns`` maps canonical columns to the source's columns; canonical
+    its checked tree in the engine's dialect (:func:`user_select`).
+
+    ``columns`` maps canonical columns to the source's columns; canonical
     columns left out are absent. ``table`` may be schema-qualified.
     """
 
