@@ -225,7 +225,7 @@ READER_PASSWORD = "reader-pw"
 
 
 def _reader_name() -> str:
-    return f"seg_reader_{os.getpid()}"
+    return f"seg_ro_login_{os.getpid()}"  # test_database_readonly has seg_reader_<pid>
 
 
 @pytest.fixture(scope="session")
