@@ -117,7 +117,7 @@ def _check_tree(tree: exp.Expression, dialect: str, tables: Collection[str] | No
         if isinstance(node, exp.Anonymous):
             if not isinstance(node.this, str) or node.this.lower() not in allow.ANONYMOUS:
                 raise _refuse_node(node, dialect)
-        elif isinstance(node, exp.Func) and type(node) not in allow.FUNCTIONS:
+        elif isinstance(node, exp.Func) and type(node) not in _ALLOWED:
             raise _refuse_node(node, dialect)
     for node in nodes:
         if isinstance(node, exp.With) and node is not (

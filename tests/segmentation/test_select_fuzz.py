@@ -44,7 +44,7 @@ EXPRS = ["n", "n + 1", "n * 2 - 1", "abs(n - 5)", "upper(s)", "lower(s)", "lengt
          "coalesce(s, 'z')", "CASE WHEN n > 2 THEN 'big' ELSE 'small' END", "round(n / 3.0, 2)",
          "'$$'", "'#'", "'--'", "'客户'", "n % 3", "greatest(n, 3)"]
 CONDS = ["n > 1", "s LIKE '%$%'", "s <> '--'", "n IN (1, 3)", "n BETWEEN 2 AND 10",
-         "s IS NOT NULL", "NOT (n = 2)"]
+         "s IS NOT NULL", "NOT (n = 2)", "n > 1 AND s <> 'b$$'", "n = 1 OR n = 10"]
 
 
 def _spec(driver: str, engine: sa.Engine) -> ConnectionSpec:
