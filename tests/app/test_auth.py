@@ -660,3 +660,89 @@ def test_branch_manager_cannot_overwrite_the_default_preset(users, folder):
         store.delete("network")
         if old_default is not None:
             store.set_default(old_default)
+
+
+# --------------------------------------------------------------------------- client address
+
+
+class Connection:
+    """What the web server tells the app about the browser's connection (settable)."""
+
+    def __init__(self, peer: str):
+        self.peer, self.forwarded_for = peer, []
+
+
+@pytest.fixture
+def connection(monkeypatch):
+    """``st.context.ip_address`` / ``headers`` as Streamlit's server (uvicorn, with its
+    default ``FORWARDED_ALLOW_IPS``) reports them for ``conn.peer`` sending
+    ``conn.forwarded_for``: uvicorn's own middleware decides what the app sees."""
+    from streamlit.runtime.context import ContextProxy, StreamlitHeaders
+    from uvicorn.middleware.proxy_headers import _TrustedHosts
+
+    conn = Connection("127.0.0.1")
+    hosts = _TrustedHosts("127.0.0.1,::1")
+
+    def ip_address(_self):
+        host = conn.peer
+        if host in hosts and conn.forwarded_for:
+            host = hosts.get_trusted_client_address(", ".join(conn.forwarded_for))[0] or host
+        return None if host in ("127.0.0.1", "::1") else host
+
+    def headers(_self):
+        return StreamlitHeaders([("X-Forwarded-For", v) for v in conn.forwarded_for])
+
+    monkeypatch.setattr(ContextProxy, "ip_address", property(ip_address))
+    monkeypatch.setattr(ContextProxy, "headers", property(headers))
+    return conn
+
+
+@pytest.mark.parametrize("peer", ["127.0.0.1", "198.51.100.7"], ids=["loopback", "remote"])
+def test_made_up_forwarded_addresses_all_count_against_the_peer(users, folder, connection,
+                                                                peer):
+    connection.peer = peer
+    at = new_app()
+    for i in range(20):  # another name each time: only the per-client limit can stop this
+        connection.forwarded_for = [f"10.{i}.0.{i + 1}"]
+        sign_in(at, f"guess{i}", "wrong-password")
+    connection.forwarded_for = ["10.99.0.1"]
+    sign_in(at, "wang", "hq-password-1")  # the right password, from the same peer
+    assert at.error and at.error[0].value.startswith("Too many failed sign-ins."), \
+        _texts(at.error)
+    assert at.title[0].value == "Sign in"
+
+
+def test_a_listed_proxy_forwards_each_client(users, folder, connection):
+    at = new_app()
+    at.secrets["access"] = {"trusted_proxies": ["127.0.0.1"]}
+    for i in range(20):
+        connection.forwarded_for = [f"6.6.6.6, 203.0.113.{i % 2}"]
+        sign_in(at, f"guess{i}", "wrong-password")  # 10 failures for each of 2 clients
+    connection.forwarded_for = ["203.0.113.9"]  # a third client is not stopped
+    sign_in(at, "wang", "hq-password-1")
+    assert not at.error and at.button(key="auth_sign_out")
+
+
+def test_lockout_time_is_local_and_the_last_attempt_is_announced(users, folder):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.context = {"timezone": "Asia/Shanghai", "timezone_offset": -480}
+    at.run()
+    for i in range(3):
+        sign_in(at, "li", f"wrong-password-{i}")
+        assert not at.warning
+    sign_in(at, "li", "wrong-password-3")
+    assert _texts(at.warning) == ["One attempt left before this name is locked for 15 "
+                                  "minutes."]
+    sign_in(at, "li", "wrong-password-4")
+    error = at.error[0].value
+    assert "UTC" not in error and error.endswith("(your time, in 15 min).")
+    expected = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=15)
+    shown = error.split("after ")[1][:5]
+    assert shown in {(expected - timedelta(minutes=d)).strftime("%H:%M") for d in (0, 1)}
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
+    assert at.error[0].value.startswith(f"登录失败次数过多。请在 {shown}（您的本地时间")
