@@ -746,3 +746,59 @@ def test_lockout_time_is_local_and_the_last_attempt_is_announced(users, folder):
     assert shown in {(expected - timedelta(minutes=d)).strftime("%H:%M") for d in (0, 1)}
     at.sidebar.radio(key="_w_lang").set_value("zh").run()
     assert at.error[0].value.startswith(f"登录失败次数过多。请在 {shown}（您的本地时间")
+
+
+# --------------------------------------------------------------------------- scope at the edges
+
+
+def test_a_branch_missing_from_the_data_is_said_not_widen_the_filters(users):
+    users.add("li2", role="branch", branch="不存在网点", password="branch-pass-2")  # the CLI
+    # refuses this name; the library keeps it (an override, or the branch left the data)
+    at = as_user(new_app(), users.user("li2"))
+    main = _texts(at.main.warning)
+    assert not [w for w in main if "Widen or clear the filters" in w]
+    expected = ("There are no customers of your branch 不存在网点 in the current data. The data "
+                "may spell it differently, or it may be missing since the last load. Ask an HQ "
+                "analyst to check your account or the data (they see this in `users list`).")
+    assert main == [expected]
+    assert expected in _texts(at.sidebar.warning)
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
+    assert _texts(at.main.warning) == [
+        "当前数据中没有您的网点“不存在网点”的客户：数据中的名称可能写法不同，或最近一次加载后已不存在。"
+        "请联系总部分析员核对您的账号或数据（总部可在 `users list` 中看到此情况）。"]
+
+
+def test_filters_still_say_widen_when_the_scope_has_customers(users):
+    at = as_user(new_app(), users.user("li"))
+    at.sidebar.multiselect(key="_w_flt_customer_type").set_value(["enterprise"]).run()
+    at.sidebar.multiselect(key="_w_flt_area_type").set_value(["rural"]).run()
+    if not at.metric:  # this branch has no rural enterprise customer: the filters' message
+        assert any("Widen or clear the filters" in w for w in _texts(at.main.warning))
+    assert not at.sidebar.warning
+
+
+def test_branch_manager_sees_the_fixed_branch_and_region(users):
+    at = as_user(new_app(), users.user("li"))
+    region = at.sidebar.multiselect(key="_w_flt_region")
+    branch = at.sidebar.multiselect(key="_w_flt_branch")
+    assert (region.value, region.options, region.disabled) == (["华东"], ["华东"], True)
+    assert (branch.value, branch.options, branch.disabled) == ([BRANCH], [BRANCH], True)
+    assert region.help == "Set by your role; only HQ sees other values."
+    assert not [b for b in at.sidebar.button if b.key == "side_clear_filters"]
+    assert at.metric  # the fixed values are not filters: the page shows the branch
+
+
+def test_regional_lead_sees_the_fixed_region_and_picks_branches(users):
+    users.add("zhou", role="regional", region="华东", password="region-pass-1")
+    at = as_user(new_app(), users.user("zhou"))
+    region = at.sidebar.multiselect(key="_w_flt_region")
+    assert (region.value, region.disabled) == (["华东"], True)
+    branch = at.sidebar.multiselect(key="_w_flt_branch")
+    assert not branch.disabled and BRANCH in branch.options and len(branch.options) > 1
+    assert all(b.startswith("华东-") for b in branch.options)
+
+
+def test_hq_filters_stay_open(users):
+    at = as_user(new_app(), users.user("wang"))
+    region = at.sidebar.multiselect(key="_w_flt_region")
+    assert region.value == [] and not region.disabled and len(region.options) == 5
