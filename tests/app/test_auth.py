@@ -802,3 +802,20 @@ def test_hq_filters_stay_open(users):
     at = as_user(new_app(), users.user("wang"))
     region = at.sidebar.multiselect(key="_w_flt_region")
     assert region.value == [] and not region.disabled and len(region.options) == 5
+
+
+def test_hq_is_told_which_users_see_a_scope_missing_from_the_data(users):
+    users.add("li2", role="branch", branch="不存在网点", password="branch-pass-2")
+    users.add("zhou", role="regional", region="华东", password="region-pass-1")
+    users.add("gone", role="regional", region="华中", password="region-pass-1")
+    users.disable("gone")  # a disabled account does not matter
+    at = as_user(new_app(), users.user("wang"))
+    at.switch_page("pages/data.py").run()
+    flagged = [w for w in _texts(at.warning) if "not in the current data" in w]
+    assert len(flagged) == 1, _texts(at.warning)
+    assert "- **li2**: branch “不存在网点” is not in the current data" in flagged[0]
+    assert "zhou" not in flagged[0] and "gone" not in flagged[0] and "**li**" not in flagged[0]
+    # a branch manager is not shown the list
+    at = as_user(new_app(), users.user("li"))
+    at.switch_page("pages/data.py").run()
+    assert not [w for w in _texts(at.warning) if "not in the current data" in w]
