@@ -29,6 +29,12 @@ i18n.register({
               "或最近一次加载后已不存在。"
               "请联系总部分析员核对您的账号或数据（总部可在 `users list` 中看到此情况）。",
     },
+    "scope.unassigned": {
+        "en": "No branch or region is assigned to your account, so there is nothing to show. "
+              "Ask an HQ analyst to assign one (`users set-role`).",
+        "zh": "您的账号尚未分配网点或区域，因此没有可显示的内容。请联系总部分析员分配"
+              "（`users set-role`）。",
+    },
     "side.filters.fixed": {"en": "Set by your role; only HQ sees other values.",
                            "zh": "由您的角色决定；只有总部可查看其他值。"},
     "scope.no_rows": {
@@ -69,11 +75,18 @@ def scope_absent(ctx) -> bool:
     return not ctx.scope.is_all and ctx.full_view().empty
 
 
+def absent_message(scope: Scope, lang: str) -> str:
+    """Why a limited scope shows nobody: no branch assigned, or one the data lacks."""
+    named = [v for v in (*scope.branches, *scope.regions) if v[:1] != "\x00"]
+    if not named:
+        return i18n.t("scope.unassigned", lang)
+    return i18n.t("scope.absent", lang, scope=describe(scope, lang))
+
+
 def no_customers(ctx) -> None:
     """The message for an empty page: the scope is missing from the data (the user cannot
     fix that with filters), or the filters match nobody."""
     if scope_absent(ctx):
-        st.warning(ctx.t("scope.absent", scope=describe(ctx.scope, ctx.lang)),
-                   icon=":material/location_off:")
+        st.warning(absent_message(ctx.scope, ctx.lang), icon=":material/location_off:")
     else:
         st.warning(ctx.t("common.no_customers"))

@@ -175,8 +175,7 @@ def render() -> None:
     ctx = context.current()
     full = ctx.full_view()
     if scoping.scope_absent(ctx):  # said on every page, not "widen the filters"
-        bar.warning(i18n.t("scope.absent", lang, scope=scoping.describe(ctx.scope, lang)),
-                    icon=":material/location_off:")
+        bar.warning(scoping.absent_message(ctx.scope, lang), icon=":material/location_off:")
     bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
     filters = side.filters
     selected = {c: filters.get(c) or [] for c in FILTER_COLUMNS}
