@@ -17,7 +17,7 @@ from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.tiers import assign
 from ui import auth, context
 from ui.churn_panels import draw_lifecycle, draw_trust
-from ui.scoping import customer_rows, scope_caption
+from ui.scoping import customer_rows, no_customers, scope_caption
 from ui.state import bind, relabel, state
 from ui.strings_churn import COLUMN_KEYS
 from ui.tier_state import current_tier_settings
@@ -29,7 +29,7 @@ chosen = state().churn
 view = ctx.view()
 if view.empty:
     st.title(t("cp.title"))
-    st.warning(t("common.no_customers"))
+    no_customers(ctx)
     st.stop()
 
 # the session's definition (the dataset's defaults until the user changes them) seeds both

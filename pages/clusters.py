@@ -16,7 +16,7 @@ from segmentation.personas_store import PersonaStore, scope_key
 from ui import clusters_settings as settings
 from ui import clusters_tabs as tabs
 from ui import context
-from ui.scoping import scope_caption
+from ui.scoping import no_customers, scope_caption
 from ui.state import state
 
 ctx = context.current()
@@ -28,7 +28,7 @@ scope_caption(ctx)
 
 view = ctx.view()
 if view.empty:
-    st.warning(t("common.no_customers"))
+    no_customers(ctx)
     st.stop()
 OPTIONS = available_features(view)
 if not OPTIONS:

@@ -18,6 +18,7 @@ for problem in check_secrets_files(st.get_option("secrets.files")):
 # -- the dataset in use ----------------------------------------------------------------------
 data_page.render_current(ctx)
 data_page.render_outcome(ctx, can_load, why_not)
+data_page.render_users_missing(ctx)
 auth.audit_panel()
 
 # -- loading new data ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from segmentation import charts, i18n
 from segmentation.churn import summarize
 from segmentation.overview import breakdown, headline, monthly_trend
 from ui import context
-from ui.scoping import scope_caption
+from ui.scoping import no_customers, scope_caption
 
 ctx = context.current()
 lang, t = ctx.lang, ctx.t
@@ -22,7 +22,7 @@ scope_caption(ctx)
 view = ctx.view()
 activity, surveys = ctx.cubes()
 if view.empty:
-    st.warning(t("common.no_customers"))
+    no_customers(ctx)
     st.stop()
 
 filters = dict(ctx.filters)

@@ -9,7 +9,7 @@ from segmentation import charts
 from segmentation.presets import PresetStore
 from segmentation.tiers import TierSettings, assign
 from ui import context, tiers_views
-from ui.scoping import scope_caption
+from ui.scoping import no_customers, scope_caption
 from ui.tier_state import page_settings, tiers_state
 from ui.tiers_editor import settings_panel
 
@@ -23,7 +23,7 @@ scope_caption(ctx)
 
 view = ctx.view()
 if view.empty:
-    st.warning(t("common.no_customers"))
+    no_customers(ctx)
     st.stop()
 base = ctx.scoring_base()
 page_settings(lambda: store.default_settings() or TierSettings.default(4))

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from .access import Scope
+
 FILTER_COLUMNS: tuple[str, ...] = ("region", "branch", "customer_type", "area_type")
 
 Filters = Mapping[str, Iterable[str]]
@@ -62,3 +64,26 @@ def filter_options(view: pd.DataFrame, filters: Filters | None = None) -> dict[s
         if values:
             options[column] = sorted(values)
     return options
+
+
+def fixed_filters(scope: Scope, view: pd.DataFrame) -> dict[str, list[str]]:
+    """Filter columns a limited ``scope`` fixes, with the values it fixes them to.
+
+    A branch manager's branch and the region it lies in, a regional lead's
+    region: the sidebar shows them as set and unchangeable instead of an "All"
+    that offers nothing else. ``view`` is the scope's customer view (the region
+    of a branch comes from its customers; sentinel scope names starting with NUL
+    are left out).
+    """
+    fixed: dict[str, list[str]] = {}
+    branches = [b for b in scope.branches if b[:1] != "\x00"]
+    regions = [r for r in scope.regions if r[:1] != "\x00"]
+    if branches and not scope.regions:
+        fixed["branch"] = sorted(branches)
+        if "region" in view.columns:
+            found = view["region"].dropna().astype(str).unique().tolist()
+            if found:
+                fixed["region"] = sorted(found)
+    if regions:
+        fixed["region"] = sorted(regions)
+    return fixed

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
+import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -102,6 +104,14 @@ i18n.register({
         "en": "Too many failed sign-ins. Try again after {time} UTC (in {minutes} min).",
         "zh": "登录失败次数过多。请在 UTC {time} 之后（{minutes} 分钟后）再试。",
     },
+    "users.signin.locked_local": {
+        "en": "Too many failed sign-ins. Try again after {time} (your time, in {minutes} min).",
+        "zh": "登录失败次数过多。请在 {time}（您的本地时间，{minutes} 分钟后）之后再试。",
+    },
+    "users.signin.last_attempt": {
+        "en": "One attempt left before this name is locked for {minutes} minutes.",
+        "zh": "再失败一次，该用户名将被锁定 {minutes} 分钟。",
+    },
 })
 
 
@@ -162,26 +172,66 @@ class AuthResult:
     ``reason`` is ``"ok"``, ``"invalid"`` (unknown name or wrong password: the two are
     not told apart), ``"disabled"`` (right password, disabled account) or ``"locked"``
     (throttled; ``retry_at`` says when to try again, seconds since the epoch).
+    ``attempts_left`` counts the failures the name may still have before it is
+    locked for ``lockout_s`` (``None`` when not counted).
     """
 
     reason: str
     user: User | None = None
     retry_at: float | None = None
     now: float | None = None
+    attempts_left: int | None = None
+    lockout_s: float | None = None
 
     @property
     def ok(self) -> bool:
         return self.reason == "ok"
 
-    def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        """What the sign-in form shows (empty on success)."""
+    def message(self, lang: str = i18n.DEFAULT_LANG, *, tz: str | None = None,
+                offset_minutes: int | None = None) -> str:
+        """What the sign-in form shows (empty on success).
+
+        ``tz`` (an IANA name, ``st.context.timezone``) or else ``offset_minutes``
+        (minutes *behind* UTC, as JavaScript's ``getTimezoneOffset`` and
+        ``st.context.timezone_offset``) give the viewer's local time for the
+        lockout's end; with neither, the time is given in UTC.
+        """
         if self.ok:
             return ""
         if self.reason == "locked" and self.retry_at is not None:
-            at = datetime.fromtimestamp(self.retry_at, UTC).strftime("%H:%M")
             minutes = max(1, -(-int(self.retry_at - (self.now or self.retry_at)) // 60))
-            return i18n.t("users.signin.locked", lang, time=at, minutes=minutes)
+            zone = viewer_zone(tz, offset_minutes)
+            if zone is None:
+                at = datetime.fromtimestamp(self.retry_at, UTC).strftime("%H:%M")
+                return i18n.t("users.signin.locked", lang, time=at, minutes=minutes)
+            at = datetime.fromtimestamp(self.retry_at, zone).strftime("%H:%M")
+            return i18n.t("users.signin.locked_local", lang, time=at, minutes=minutes)
         return i18n.t(f"users.signin.{self.reason}", lang)
+
+    def warning(self, lang: str = i18n.DEFAULT_LANG) -> str:
+        """The warning before the last attempt (empty unless exactly one is left)."""
+        if self.reason != "invalid" or self.attempts_left != 1:
+            return ""
+        minutes = round((self.lockout_s or ThrottlePolicy.lockout_s) / 60)
+        return i18n.t("users.signin.last_attempt", lang, minutes=minutes)
+
+
+def viewer_zone(tz: str | None, offset_minutes: int | None = None):
+    """The viewer's time zone from the browser's IANA name, else its UTC offset
+    (minutes behind UTC); ``None`` when neither is usable."""
+    if tz:
+        try:
+            return ZoneInfo(str(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    if offset_minutes is not None:
+        try:
+            minutes = int(offset_minutes)
+        except (TypeError, ValueError):
+            return None
+        if abs(minutes) <= 18 * 60:
+            return timezone(-timedelta(minutes=minutes))
+    return None
 
 
 def session_expired(last_seen: float | None, now: float,
@@ -194,6 +244,22 @@ def session_expired(last_seen: float | None, now: float,
     if last_seen is None or timeout <= 0:
         return False
     return now - last_seen > timeout
+
+
+_DUMMY_HASHES: dict[tuple, str] = {}
+_DUMMY_LOCK = threading.Lock()
+
+
+def dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random secret with ``hasher``'s parameters, made once per process and
+    parameter set; unknown and password-less names are checked against it, so that
+    they cost one verification, the same as a known name with a wrong password."""
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len,
+           hasher.salt_len, hasher.type)
+    with _DUMMY_LOCK:
+        if key not in _DUMMY_HASHES:
+            _DUMMY_HASHES[key] = hasher.hash(secrets.token_hex(16))
+        return _DUMMY_HASHES[key]
 
 
 def normalize_name(name: str) -> str:
@@ -266,7 +332,6 @@ class UserStore:
         self.failures_path = self.folder / FAILURES_FILE
         self.hasher = hasher or PasswordHasher()
         self.policy = policy or ThrottlePolicy()
-        self._dummy_hash: str | None = None
 
     # -- reading -------------------------------------------------------------
     def _read(self) -> dict[str, UserRecord]:
@@ -426,7 +491,10 @@ class UserStore:
                 retry = self._locked_until(failures, keys, now)
                 if retry is not None:
                     return AuthResult("locked", retry_at=retry, now=now)
-                return AuthResult("invalid", now=now)
+                recent = [t for t in failures[keys[0]] if now - t <= self.policy.window_s]
+                return AuthResult("invalid", now=now,
+                                  attempts_left=max(0, self.policy.max_failures - len(recent)),
+                                  lockout_s=self.policy.lockout_s)
             if failures.pop(f"user:{key}", None) is not None:
                 self._write_failures(failures)
         if record.disabled:
@@ -442,13 +510,16 @@ class UserStore:
         """Failed sign-ins of ``name`` within the window (for tests and the CLI)."""
         return len(self._read_failures(now).get(f"user:{normalize_name(name)}", []))
 
+    def warm_up(self) -> None:
+        """Compute the dummy hash now (the sign-in form calls this), so that not even the
+        first unknown name of a process costs more than a known one."""
+        dummy_hash(self.hasher)
+
     def _verify(self, record: UserRecord | None, password: str) -> bool:
         if record is None or not record.password_hash:
-            # the same work as a real check, so timing does not tell names apart
-            if self._dummy_hash is None:
-                self._dummy_hash = self.hasher.hash(uuid.uuid4().hex)
+            # one verification, as for a known name: timing does not tell names apart
             try:
-                self.hasher.verify(self._dummy_hash, password)
+                self.hasher.verify(dummy_hash(self.hasher), password)
             except (VerificationError, InvalidHashError):
                 pass
             return False

@@ -246,6 +246,31 @@ class Workspace:
                 frame[col] = pd.to_datetime(frame[col])
         return frame
 
+    def scope_values(self, snapshot: Snapshot | None = None) -> dict[str, frozenset[str]]:
+        """The branch and region names of the active (or given) dataset.
+
+        ``{"branch": ..., "region": ...}`` from ``customers.branch`` /
+        ``customers.region`` and ``transactions.branch``, read with ``SELECT
+        DISTINCT`` inside DuckDB (no rows travel). Raises ``LookupError`` when
+        nothing was loaded yet.
+        """
+        snap = snapshot or self.current()
+        if snap is None:
+            raise LookupError("the workspace holds no dataset yet")
+        out: dict[str, set[str]] = {"branch": set(), "region": set()}
+        with self.lease(snap), self.engine(snap).connect() as conn:
+            present = {(str(t), str(c)) for t, c in conn.execute(sa.text(
+                "SELECT table_name, column_name FROM information_schema.columns"))}
+            for table, column in (("customers", "branch"), ("customers", "region"),
+                                  ("transactions", "branch")):
+                if (table, column) not in present:
+                    continue
+                rows = conn.execute(sa.text(
+                    f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{table}" '
+                    f'WHERE "{column}" IS NOT NULL'))
+                out[column].update(str(value) for (value,) in rows)
+        return {column: frozenset(values) for column, values in out.items()}
+
     # -- writing -------------------------------------------------------------
     def replace(self, tables: Mapping[str, pd.DataFrame], *, source: str, label: str = "",
                 if_empty: bool = False) -> Snapshot:

@@ -30,6 +30,7 @@ from segmentation import i18n
 from segmentation.access import Role, User
 from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
+from segmentation.proxies import UVICORN_DEFAULT, TrustedProxies, client_address
 from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
 from ui import identity
 from ui import source as sources
@@ -233,12 +234,43 @@ def audit_panel() -> None:
 # --------------------------------------------------------------------------- signing in
 
 
-def _client() -> str:
-    """The client a failure is counted against: the connection's address."""
+def trusted_proxies() -> TrustedProxies:
+    """The proxies whose ``X-Forwarded-For`` is believed: ``[access] trusted_proxies`` in
+    secrets.toml (a list of addresses and CIDR networks), else ``SEG_TRUSTED_PROXIES``
+    (comma-separated); none by default."""
+    value = None
     try:
-        return st.context.ip_address or "local"
+        value = (st.secrets.get("access") or {}).get("trusted_proxies")
+    except Exception:  # noqa: BLE001 - no secrets file
+        value = None
+    if value is None:
+        value = os.environ.get("SEG_TRUSTED_PROXIES")
+    return TrustedProxies.parse(value)
+
+
+def _connection() -> tuple[str | None, list[str]]:
+    """``(address the server reports, X-Forwarded-For values)`` of this session."""
+    try:
+        return st.context.ip_address, list(st.context.headers.get_all("X-Forwarded-For"))
     except Exception:  # noqa: BLE001 - no client context (tests)
-        return "local"
+        return None, []
+
+
+def _client() -> str:
+    """The client a failure is counted against: the socket peer, or the client a listed
+    proxy forwarded (see :mod:`segmentation.proxies`)."""
+    reported, forwarded = _connection()
+    # uvicorn (Streamlit's server) trusts these hosts' X-Forwarded-For by itself
+    server = TrustedProxies.parse(os.environ.get("FORWARDED_ALLOW_IPS", UVICORN_DEFAULT))
+    return client_address(reported, forwarded, trusted=trusted_proxies(), server_trusted=server)
+
+
+def _viewer_zone() -> dict:
+    """The browser's time zone, for times shown on the sign-in form."""
+    try:
+        return {"tz": st.context.timezone, "offset_minutes": st.context.timezone_offset}
+    except Exception:  # noqa: BLE001 - no browser context
+        return {}
 
 
 def _signed_in(user: User, method: str) -> None:
@@ -289,6 +321,7 @@ def _password_page() -> None:
     from ui import sidebar
 
     lang = sidebar.language_switch()
+    store().warm_up()  # the dummy hash exists before the first unknown name is tried
     st.title(i18n.t("auth.title", lang))
     st.caption(i18n.t("auth.intro", lang))
     _notice(lang)
@@ -301,8 +334,12 @@ def _password_page() -> None:
                               on_click=_try_password)
     error = state().auth.error
     if error:
-        text = error["result"].message(lang) if "result" in error else i18n.t(error["key"], lang)
+        result = error.get("result")
+        text = (result.message(lang, **_viewer_zone()) if result is not None
+                else i18n.t(error["key"], lang))
         st.error(text, icon=":material/lock:")
+        if result is not None and result.warning(lang):
+            st.warning(result.warning(lang), icon=":material/warning:")
 
 
 def _providers(section: Mapping) -> list[str | None]:

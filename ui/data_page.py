@@ -8,8 +8,9 @@ import streamlit as st
 
 from segmentation import i18n
 from segmentation.schema import TABLES, Problem
+from segmentation.scope_names import missing_scope
 from segmentation.workspace import load_sample
-from ui import auth, context, db_page
+from ui import auth, context, db_page, identity
 from ui.context import Context
 from ui.state import relabel, state
 
@@ -105,3 +106,28 @@ def choose_mode(ctx: Context) -> str:
         st.session_state["data_mode"] = "database"  # back on this page: stay with the database
     return st.radio(ctx.t("data.mode"), ["files", "workbook", "database"], key="data_mode",
                     horizontal=True, format_func=lambda m: ctx.t(f"data.mode.{m}"))
+
+
+def render_users_missing(ctx: Context) -> None:
+    """For HQ: the users whose branch or region holds no customer in the data in use."""
+    user = identity.current_user()
+    if user.open_mode or not user.can("see_audit") or not ctx.scope.is_all:
+        return
+    view = ctx.full_view()
+    known = {c: frozenset(view[c].dropna().astype(str)) if c in view.columns else frozenset()
+             for c in ("branch", "region")}
+    label = ctx.snap.label or ctx.snap.source
+    lines = []
+    for record in auth.store().list():
+        if record.disabled:
+            continue
+        scope = record.to_user().scope
+        branch = next((b for b in scope.branches if b[:1] != "\x00"), None)
+        region = next((r for r in scope.regions if r[:1] != "\x00"), None)
+        problem = missing_scope(branch=branch, region=region, known=known)
+        if problem is not None:
+            lines.append(f"- **{md_escape(record.name)}**: "
+                         + md_escape(problem.message(ctx.lang, label)))
+    if lines:
+        st.warning(ctx.t("auth.scope_missing") + "\n" + "\n".join(lines),
+                   icon=":material/person_alert:")

@@ -21,6 +21,22 @@ i18n.register({
         "en": "{customers} customers in your scope  \n{start} – {end}",
         "zh": "您的范围内共 {customers} 位客户  \n{start} 至 {end}",
     },
+    "scope.absent": {
+        "en": "There are no customers of your {scope} in the current data. The data may "
+              "spell it differently, or it may be missing since the last load. Ask an HQ "
+              "analyst to check your account or the data (they see this in `users list`).",
+        "zh": "当前数据中没有您的{scope}的客户：数据中的名称可能写法不同，"
+              "或最近一次加载后已不存在。"
+              "请联系总部分析员核对您的账号或数据（总部可在 `users list` 中看到此情况）。",
+    },
+    "scope.unassigned": {
+        "en": "No branch or region is assigned to your account, so there is nothing to show. "
+              "Ask an HQ analyst to assign one (`users set-role`).",
+        "zh": "您的账号尚未分配网点或区域，因此没有可显示的内容。请联系总部分析员分配"
+              "（`users set-role`）。",
+    },
+    "side.filters.fixed": {"en": "Set by your role; only HQ sees other values.",
+                           "zh": "由您的角色决定；只有总部可查看其他值。"},
     "scope.no_rows": {
         "en": "Your role sees aggregates only: customer lists and customer downloads are not "
               "shown.",
@@ -51,3 +67,26 @@ def customer_rows(ctx) -> bool:
         return True
     st.info(ctx.t("scope.no_rows"), icon=":material/visibility_off:")
     return False
+
+
+def scope_absent(ctx) -> bool:
+    """Whether the user's limited scope holds no customer at all in the current data
+    (a misspelt branch or region, or one a load removed)."""
+    return not ctx.scope.is_all and ctx.full_view().empty
+
+
+def absent_message(scope: Scope, lang: str) -> str:
+    """Why a limited scope shows nobody: no branch assigned, or one the data lacks."""
+    named = [v for v in (*scope.branches, *scope.regions) if v[:1] != "\x00"]
+    if not named:
+        return i18n.t("scope.unassigned", lang)
+    return i18n.t("scope.absent", lang, scope=describe(scope, lang))
+
+
+def no_customers(ctx) -> None:
+    """The message for an empty page: the scope is missing from the data (the user cannot
+    fix that with filters), or the filters match nobody."""
+    if scope_absent(ctx):
+        st.warning(absent_message(ctx.scope, ctx.lang), icon=":material/location_off:")
+    else:
+        st.warning(ctx.t("common.no_customers"))

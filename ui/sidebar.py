@@ -9,13 +9,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-import ui.scoping  # noqa: F401  (registers the scope strings)
 import ui.strings_db  # noqa: F401  (registers the strings)
 import ui.strings_workspace  # noqa: F401
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
-from segmentation.filters import FILTER_COLUMNS, filter_options
-from ui import auth, context, identity
+from segmentation.filters import FILTER_COLUMNS, filter_options, fixed_filters
+from ui import auth, context, identity, scoping
 from ui import source as sources
 from ui.state import bind, state
 
@@ -175,11 +174,21 @@ def render() -> None:
 
     ctx = context.current()
     full = ctx.full_view()
+    if scoping.scope_absent(ctx):  # said on every page, not "widen the filters"
+        bar.warning(scoping.absent_message(ctx.scope, lang), icon=":material/location_off:")
     bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
     filters = side.filters
     selected = {c: filters.get(c) or [] for c in FILTER_COLUMNS}
     options = filter_options(full, selected)
+    fixed = fixed_filters(ctx.scope, full)
     for column in FILTER_COLUMNS:
+        if column in fixed:  # set by the role: shown with its value, not as an empty "All"
+            filters[column] = []
+            st.session_state[f"_w_flt_{column}"] = fixed[column]
+            bar.multiselect(i18n.t(f"filter.{column}", lang), options=fixed[column],
+                            format_func=lambda v: context.value_label(v, lang), disabled=True,
+                            help=i18n.t("side.filters.fixed", lang), key=f"_w_flt_{column}")
+            continue
         if column not in options:
             filters[column] = []
             continue

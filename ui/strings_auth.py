@@ -118,4 +118,12 @@ i18n.register({
     "audit.col.details": {"en": "Details", "zh": "详情"},
     "audit.download": {"en": "Download the audit log (CSV)", "zh": "下载审计日志（CSV）"},
     "audit.shown": {"en": "{n} of {total} records", "zh": "共 {total} 条，显示 {n} 条"},
+    # users whose scope the data lacks (Data page, HQ)
+    "auth.scope_missing": {
+        "en": "These users see a branch or region that is not in the current data, so their "
+              "pages are empty. Correct it with `python -m segmentation users set-role NAME "
+              "...` (or fix the data):",
+        "zh": "以下用户的网点或区域不在当前数据中，他们的页面为空。请用 "
+              "`python -m segmentation users set-role 用户名 ...` 修改（或修正数据）：",
+    },
 })

@@ -86,4 +86,21 @@ i18n.register({
                            "zh": "两次输入的密码不一致；未做任何修改"},
     "cli.users.no_input": {"en": "no password given (empty input); nothing changed",
                            "zh": "未输入密码（输入为空）；未做任何修改"},
+    "cli.users.unknown_scope": {
+        "en": "{problem}; nothing changed (check the spelling, or pass --allow-unknown to "
+              "keep it anyway)",
+        "zh": "{problem}；未做任何修改（请检查拼写，或加上 --allow-unknown 仍然保存）",
+    },
+    "cli.users.no_dataset": {
+        "en": "no dataset is loaded in {folder} yet, so {column} “{value}” cannot be checked; "
+              "nothing changed (load the data first, or pass --allow-unknown)",
+        "zh": "{folder} 中尚未加载数据，无法核对{column}“{value}”；未做任何修改"
+              "（请先加载数据，或加上 --allow-unknown）",
+    },
+    "cli.users.missing_note": {
+        "en": "! {n} user(s) see a branch or region that is not in the current data "
+              "(scope_in_data = no): fix with users set-role",
+        "zh": "! {n} 个用户的网点或区域不在当前数据中（scope_in_data = no）："
+              "请用 users set-role 修改",
+    },
 })

@@ -96,6 +96,10 @@ def _users_parser(sub) -> None:
     role.add_argument("--role", required=True, choices=roles)
     role.add_argument("--region")
     role.add_argument("--branch")
+    for p in (add, role):
+        p.add_argument("--allow-unknown", dest="allow_unknown", action="store_true",
+                       help="keep a --branch / --region that the workspace's current data "
+                            "does not hold (default: refuse, with the closest names)")
     passwd = actions.add_parser("passwd", help="set a user's password")
     passwd.add_argument("name")
     password_options(passwd)

@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from .. import i18n
+from .. import i18n, scope_names  # noqa: F401 - scope_names registers scope.missing.*
 from . import messages  # noqa: F401 - registers the cli.* messages
 from .errors import CliError
 
@@ -33,6 +33,74 @@ def _scope_text(record) -> str:
     return f", {where}" if where else ""
 
 
+def _scope_fields(role: str, region: str | None, branch: str | None
+                  ) -> tuple[str | None, str | None]:
+    """``(branch, region)`` that decide what a user of ``role`` sees (as ``User.scope``)."""
+    if role == "branch":
+        return branch, None
+    if role == "regional":
+        return None, region
+    if role == "viewer":
+        return branch, region
+    return None, None
+
+
+def _known_scope(folder):
+    """``(values per column, dataset label)`` of the workspace's current dataset, or
+    ``(None, None)`` when nothing was loaded yet."""
+    from ..workspace import Workspace
+
+    workspace = Workspace(folder)
+    snap = workspace.current()
+    if snap is None:
+        return None, None
+    try:
+        return workspace.scope_values(snap), snap.label or snap.source
+    except LookupError:  # replaced and collected meanwhile: read the new current one
+        snap = workspace.current()
+        return workspace.scope_values(snap), snap.label or snap.source
+
+
+def check_scope(args: argparse.Namespace, folder, role: str, region: str | None,
+                branch: str | None) -> None:
+    """Refuse (``CliError``) a branch / region the current data does not hold, unless
+    ``--allow-unknown``."""
+    from ..scope_names import missing_scope
+
+    branch, region = _scope_fields(role, region, branch)
+    if args.allow_unknown or not (branch or region):
+        return
+    lang = args.lang
+    known, dataset = _known_scope(folder)
+    if known is None:
+        column, value = ("branch", branch) if branch else ("region", region)
+        raise CliError(i18n.t("cli.users.no_dataset", lang, folder=folder, value=value,
+                              column=i18n.t(f"scope.missing.column.{column}", lang)))
+    problem = missing_scope(branch=branch, region=region, known=known)
+    if problem is not None:
+        raise CliError(i18n.t("cli.users.unknown_scope", lang,
+                              problem=problem.message(lang, dataset)))
+
+
+def _listing(records, folder, lang: str) -> tuple[pd.DataFrame, int]:
+    """The users as a table, with ``scope_in_data`` (yes / no; empty for HQ or when no
+    dataset is loaded), and how many are missing."""
+    from ..scope_names import missing_scope
+
+    frame = pd.DataFrame([r.public() for r in records]).fillna("")
+    known, _ = _known_scope(folder)
+    flags = []
+    for record in records:
+        branch, region = _scope_fields(record.role.value, record.region, record.branch)
+        if known is None or not (branch or region):
+            flags.append("")
+        else:
+            found = missing_scope(branch=branch, region=region, known=known) is None
+            flags.append("yes" if found else "no")
+    frame["scope_in_data"] = flags
+    return frame, flags.count("no")
+
+
 def run_users(args: argparse.Namespace) -> int:
     """The ``users`` command; exit 0, or 2 with one line on stderr."""
     from ..users import UserError, UserStore
@@ -43,6 +111,7 @@ def run_users(args: argparse.Namespace) -> int:
     try:
         command = args.users_command
         if command == "add":
+            check_scope(args, store.folder, args.role, args.region, args.branch)
             password = None if args.no_password else read_password(args)
             record = store.add(args.name, role=args.role, password=password, region=args.region,
                                branch=args.branch, display_name=args.display_name,
@@ -50,6 +119,11 @@ def run_users(args: argparse.Namespace) -> int:
             print(i18n.t("cli.users.added", lang, name=record.name, role=record.role.value,
                          scope=_scope_text(record)))
         elif command == "set-role":
+            current = store.get(args.name)
+            if current is not None:
+                check_scope(args, store.folder, args.role,
+                            args.region if args.region is not None else current.region,
+                            args.branch if args.branch is not None else current.branch)
             record = store.set_role(args.name, args.role, region=args.region,
                                     branch=args.branch)
             print(i18n.t("cli.users.role_set", lang, name=record.name, role=record.role.value,
@@ -71,8 +145,10 @@ def run_users(args: argparse.Namespace) -> int:
             if not records:
                 print(i18n.t("cli.users.none", lang, folder=store.folder))
                 return 0
-            frame = pd.DataFrame([r.public() for r in records]).fillna("")
+            frame, missing = _listing(records, store.folder, lang)
             print(frame.to_string(index=False))
+            if missing:
+                print(i18n.t("cli.users.missing_note", lang, n=missing))
     except CliError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

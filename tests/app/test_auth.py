@@ -660,3 +660,162 @@ def test_branch_manager_cannot_overwrite_the_default_preset(users, folder):
         store.delete("network")
         if old_default is not None:
             store.set_default(old_default)
+
+
+# --------------------------------------------------------------------------- client address
+
+
+class Connection:
+    """What the web server tells the app about the browser's connection (settable)."""
+
+    def __init__(self, peer: str):
+        self.peer, self.forwarded_for = peer, []
+
+
+@pytest.fixture
+def connection(monkeypatch):
+    """``st.context.ip_address`` / ``headers`` as Streamlit's server (uvicorn, with its
+    default ``FORWARDED_ALLOW_IPS``) reports them for ``conn.peer`` sending
+    ``conn.forwarded_for``: uvicorn's own middleware decides what the app sees."""
+    from streamlit.runtime.context import ContextProxy, StreamlitHeaders
+    from uvicorn.middleware.proxy_headers import _TrustedHosts
+
+    conn = Connection("127.0.0.1")
+    hosts = _TrustedHosts("127.0.0.1,::1")
+
+    def ip_address(_self):
+        host = conn.peer
+        if host in hosts and conn.forwarded_for:
+            host = hosts.get_trusted_client_address(", ".join(conn.forwarded_for))[0] or host
+        return None if host in ("127.0.0.1", "::1") else host
+
+    def headers(_self):
+        return StreamlitHeaders([("X-Forwarded-For", v) for v in conn.forwarded_for])
+
+    monkeypatch.setattr(ContextProxy, "ip_address", property(ip_address))
+    monkeypatch.setattr(ContextProxy, "headers", property(headers))
+    return conn
+
+
+@pytest.mark.parametrize("peer", ["127.0.0.1", "198.51.100.7"], ids=["loopback", "remote"])
+def test_made_up_forwarded_addresses_all_count_against_the_peer(users, folder, connection,
+                                                                peer):
+    connection.peer = peer
+    at = new_app()
+    for i in range(20):  # another name each time: only the per-client limit can stop this
+        connection.forwarded_for = [f"10.{i}.0.{i + 1}"]
+        sign_in(at, f"guess{i}", "wrong-password")
+    connection.forwarded_for = ["10.99.0.1"]
+    sign_in(at, "wang", "hq-password-1")  # the right password, from the same peer
+    assert at.error and at.error[0].value.startswith("Too many failed sign-ins."), \
+        _texts(at.error)
+    assert at.title[0].value == "Sign in"
+
+
+def test_a_listed_proxy_forwards_each_client(users, folder, connection):
+    at = new_app()
+    at.secrets["access"] = {"trusted_proxies": ["127.0.0.1"]}
+    for i in range(20):
+        connection.forwarded_for = [f"6.6.6.6, 203.0.113.{i % 2}"]
+        sign_in(at, f"guess{i}", "wrong-password")  # 10 failures for each of 2 clients
+    connection.forwarded_for = ["203.0.113.9"]  # a third client is not stopped
+    sign_in(at, "wang", "hq-password-1")
+    assert not at.error and at.button(key="auth_sign_out")
+
+
+def test_lockout_time_is_local_and_the_last_attempt_is_announced(users, folder):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.context = {"timezone": "Asia/Shanghai", "timezone_offset": -480}
+    at.run()
+    for i in range(3):
+        sign_in(at, "li", f"wrong-password-{i}")
+        assert not at.warning
+    sign_in(at, "li", "wrong-password-3")
+    assert _texts(at.warning) == ["One attempt left before this name is locked for 15 "
+                                  "minutes."]
+    sign_in(at, "li", "wrong-password-4")
+    error = at.error[0].value
+    assert "UTC" not in error and error.endswith("(your time, in 15 min).")
+    expected = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=15)
+    shown = error.split("after ")[1][:5]
+    assert shown in {(expected - timedelta(minutes=d)).strftime("%H:%M") for d in (0, 1)}
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
+    assert at.error[0].value.startswith(f"登录失败次数过多。请在 {shown}（您的本地时间")
+
+
+# --------------------------------------------------------------------------- scope at the edges
+
+
+def test_a_branch_missing_from_the_data_is_said_not_widen_the_filters(users):
+    users.add("li2", role="branch", branch="不存在网点", password="branch-pass-2")  # the CLI
+    # refuses this name; the library keeps it (an override, or the branch left the data)
+    at = as_user(new_app(), users.user("li2"))
+    main = _texts(at.main.warning)
+    assert not [w for w in main if "Widen or clear the filters" in w]
+    expected = ("There are no customers of your branch 不存在网点 in the current data. The data "
+                "may spell it differently, or it may be missing since the last load. Ask an HQ "
+                "analyst to check your account or the data (they see this in `users list`).")
+    assert main == [expected]
+    assert expected in _texts(at.sidebar.warning)
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
+    assert _texts(at.main.warning) == [
+        "当前数据中没有您的网点“不存在网点”的客户：数据中的名称可能写法不同，或最近一次加载后已不存在。"
+        "请联系总部分析员核对您的账号或数据（总部可在 `users list` 中看到此情况）。"]
+
+
+def test_filters_still_say_widen_when_the_scope_has_customers(users):
+    at = as_user(new_app(), users.user("li"))
+    at.sidebar.multiselect(key="_w_flt_customer_type").set_value(["enterprise"]).run()
+    at.sidebar.multiselect(key="_w_flt_area_type").set_value(["rural"]).run()
+    if not at.metric:  # this branch has no rural enterprise customer: the filters' message
+        assert any("Widen or clear the filters" in w for w in _texts(at.main.warning))
+    assert not at.sidebar.warning
+
+
+def test_branch_manager_sees_the_fixed_branch_and_region(users):
+    at = as_user(new_app(), users.user("li"))
+    region = at.sidebar.multiselect(key="_w_flt_region")
+    branch = at.sidebar.multiselect(key="_w_flt_branch")
+    assert (region.value, region.options, region.disabled) == (["华东"], ["华东"], True)
+    assert (branch.value, branch.options, branch.disabled) == ([BRANCH], [BRANCH], True)
+    assert region.help == "Set by your role; only HQ sees other values."
+    assert not [b for b in at.sidebar.button if b.key == "side_clear_filters"]
+    assert at.metric  # the fixed values are not filters: the page shows the branch
+
+
+def test_regional_lead_sees_the_fixed_region_and_picks_branches(users):
+    users.add("zhou", role="regional", region="华东", password="region-pass-1")
+    at = as_user(new_app(), users.user("zhou"))
+    region = at.sidebar.multiselect(key="_w_flt_region")
+    assert (region.value, region.disabled) == (["华东"], True)
+    branch = at.sidebar.multiselect(key="_w_flt_branch")
+    assert not branch.disabled and BRANCH in branch.options and len(branch.options) > 1
+    assert all(b.startswith("华东-") for b in branch.options)
+
+
+def test_hq_filters_stay_open(users):
+    at = as_user(new_app(), users.user("wang"))
+    region = at.sidebar.multiselect(key="_w_flt_region")
+    assert region.value == [] and not region.disabled and len(region.options) == 5
+
+
+def test_hq_is_told_which_users_see_a_scope_missing_from_the_data(users):
+    users.add("li2", role="branch", branch="不存在网点", password="branch-pass-2")
+    users.add("zhou", role="regional", region="华东", password="region-pass-1")
+    users.add("gone", role="regional", region="华中", password="region-pass-1")
+    users.disable("gone")  # a disabled account does not matter
+    at = as_user(new_app(), users.user("wang"))
+    at.switch_page("pages/data.py").run()
+    flagged = [w for w in _texts(at.warning) if "not in the current data" in w]
+    assert len(flagged) == 1, _texts(at.warning)
+    assert "- **li2**: branch “不存在网点” is not in the current data" in flagged[0]
+    assert "zhou" not in flagged[0] and "gone" not in flagged[0] and "**li**" not in flagged[0]
+    # a branch manager is not shown the list
+    at = as_user(new_app(), users.user("li"))
+    at.switch_page("pages/data.py").run()
+    assert not [w for w in _texts(at.warning) if "not in the current data" in w]

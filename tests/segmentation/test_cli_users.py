@@ -30,7 +30,7 @@ def test_add_list_and_sign_in(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "added user wang (hq)"
     proc = users(tmp_path, "add", "li", "--role", "branch", "--branch", "北京朝阳",
-                 "--password-stdin", stdin="branch-pass-1\n", lang="zh")
+                 "--allow-unknown", "--password-stdin", stdin="branch-pass-1\n", lang="zh")
     assert proc.stdout.strip() == "已添加用户 li（branch, 北京朝阳）"
     listing = users(tmp_path, "list")
     assert listing.returncode == 0
@@ -46,8 +46,9 @@ def test_add_list_and_sign_in(tmp_path):
 
 def test_set_role_passwd_disable_enable(tmp_path):
     users(tmp_path, "add", "li", "--role", "branch", "--branch", "A", "--password-stdin",
-          stdin="branch-pass-1\n")
-    proc = users(tmp_path, "set-role", "li", "--role", "regional", "--region", "华北")
+          "--allow-unknown", stdin="branch-pass-1\n")
+    proc = users(tmp_path, "set-role", "li", "--role", "regional", "--region", "华北",
+                 "--allow-unknown")
     assert (proc.returncode, proc.stdout.strip()) == (0, "user li is now regional, 华北")
     proc = users(tmp_path, "passwd", "li", "--password-stdin", stdin="new-password-2\n")
     assert (proc.returncode, proc.stdout.strip()) == (0, "password of li changed")
@@ -120,3 +121,67 @@ def test_users_file_lists_no_secret_in_public_records(tmp_path):
     store = UserStore(tmp_path)
     store.add("wang", role="hq", password="hq-password-1")
     assert "password_hash" not in json.dumps(store.get("wang").public())
+
+
+# --------------------------------------------------------------------------- scope in the data
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    """A workspace holding the bundled sample (5 regions, 40 branches)."""
+    from segmentation.workspace import Workspace, load_sample
+
+    folder = tmp_path_factory.mktemp("loaded")
+    load_sample(Workspace(folder))
+    return folder
+
+
+def test_a_branch_missing_from_the_data_is_refused_with_close_names(loaded):
+    proc = users(loaded, "add", "li2", "--role", "branch", "--branch", "不存在网点",
+                 "--no-password")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == (
+        "error: branch “不存在网点” is not in the current data (sample); nothing changed "
+        "(check the spelling, or pass --allow-unknown to keep it anyway)")
+    assert UserStore(loaded).get("li2") is None
+    proc = users(loaded, "add", "li2", "--role", "branch", "--branch", "华东-上海浦东",
+                 "--no-password", lang="zh")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "error: 当前数据（sample）中没有网点“华东-上海浦东”（是否指：华东-上海浦东网点、"
+        "华东-金华浦江网点？）；未做任何修改（请检查拼写，或加上 --allow-unknown 仍然保存）")
+    proc = users(loaded, "add", "li2", "--role", "branch", "--branch", "华东-上海浦东网点",
+                 "--no-password")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == "added user li2 (branch, 华东-上海浦东网点)"
+
+
+def test_set_role_checks_the_region_and_allow_unknown_keeps_it(loaded):
+    assert users(loaded, "add", "zhou", "--role", "regional", "--region", "华东",
+                 "--no-password").returncode == 0
+    proc = users(loaded, "set-role", "zhou", "--role", "regional", "--region", "华中")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: region “华中” is not in the current data (sample) "
+                                  "(did you mean: ")
+    assert UserStore(loaded).get("zhou").region == "华东"
+    proc = users(loaded, "set-role", "zhou", "--role", "regional", "--region", "华中",
+                 "--allow-unknown")
+    assert proc.returncode == 0 and UserStore(loaded).get("zhou").region == "华中"
+    listing = users(loaded, "list")
+    rows = {line.split()[0]: line.split()[-1] for line in listing.stdout.splitlines()[1:]
+            if not line.startswith("!")}
+    assert listing.stdout.splitlines()[0].split()[-1] == "scope_in_data"
+    assert rows["zhou"] == "no"
+    assert listing.stdout.splitlines()[-1] == (
+        "! 1 user(s) see a branch or region that is not in the current data "
+        "(scope_in_data = no): fix with users set-role")
+
+
+def test_without_a_dataset_the_check_says_so(tmp_path):
+    proc = users(tmp_path, "add", "li", "--role", "branch", "--branch", "A", "--no-password")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"error: no dataset is loaded in {tmp_path} yet, so branch “A” cannot be checked; "
+        "nothing changed (load the data first, or pass --allow-unknown)")
+    hq = users(tmp_path, "add", "wang", "--role", "hq", "--no-password")  # nothing to check
+    assert hq.returncode == 0, hq.stderr

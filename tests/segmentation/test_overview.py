@@ -121,3 +121,15 @@ def test_a_zero_amount_order_is_a_shipment_and_a_refund_is_not(tmp_path):
     counts = shipment_counts(ws.engine(), {"june": (pd.Timestamp("2024-06-01"),
                                                    pd.Timestamp("2024-07-01"))})
     assert counts["june"].to_dict() == {"a": 1, "b": 1}
+
+
+def test_fixed_filters_of_a_scope():
+    from segmentation.access import ALL, Scope
+    from segmentation.filters import fixed_filters
+
+    frame = pd.DataFrame({"region": ["n", "n", None], "branch": ["x", "x", "x"]})
+    assert fixed_filters(Scope(branches=("x",)), frame) == {"branch": ["x"], "region": ["n"]}
+    assert fixed_filters(Scope(regions=("n",)), frame) == {"region": ["n"]}
+    assert fixed_filters(Scope(branches=("x",)), frame.iloc[:0]) == {"branch": ["x"]}
+    assert fixed_filters(Scope(branches=("\x00none",)), frame) == {}
+    assert fixed_filters(ALL, frame) == {}

@@ -231,3 +231,93 @@ def test_result_message_for_locked_without_time():
 ], ids=["never-seen", "at-limit", "past-limit", "off"])
 def test_session_expired(last_seen, now, timeout, expired):
     assert session_expired(last_seen, now, timeout) is expired
+
+
+# --------------------------------------------------------------------------- timing oracle
+
+
+class CountingHasher(PasswordHasher):
+    """A PasswordHasher that counts its hash and verify calls."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls = {"hash": 0, "verify": 0}
+
+    def hash(self, password, *, salt=None):
+        self.calls["hash"] += 1
+        return super().hash(password, salt=salt)
+
+    def verify(self, hash, password):  # noqa: A002 - argon2's own parameter name
+        self.calls["verify"] += 1
+        return super().verify(hash, password)
+
+
+def test_an_unknown_name_costs_one_verification_like_a_known_one(tmp_path):
+    hasher = CountingHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    lenient = ThrottlePolicy(max_failures=1000, client_max_failures=1000)
+    setup = UserStore(tmp_path, hasher=hasher, policy=lenient)
+    setup.add("li", role="branch", branch="北京朝阳", password="branch-pass-1")
+    setup.add("chen", role="viewer", email="chen@example.com")  # OIDC only: no password
+    setup.authenticate("warm-up", "whatever-pass", now=T0)  # the dummy hash may be made once
+    for name in ("ghost", "nobody", "chen", "li"):
+        for i in range(3):
+            hasher.calls.update(hash=0, verify=0)
+            # the app opens a new store for every attempt
+            store = UserStore(tmp_path, hasher=hasher, policy=lenient)
+            assert store.authenticate(name, f"wrong-pass-{i}", now=T0 + i).reason == "invalid"
+            assert hasher.calls == {"hash": 0, "verify": 1}, (name, i)
+
+
+def test_unknown_and_known_names_take_the_same_time(tmp_path):
+    import statistics
+    import time
+
+    # costly enough that the hash dominates the bookkeeping (files, lock)
+    hasher = PasswordHasher(time_cost=2, memory_cost=16 * 1024, parallelism=1)
+    lenient = ThrottlePolicy(max_failures=1000, client_max_failures=1000)
+    UserStore(tmp_path, hasher=hasher, policy=lenient).add(
+        "li", role="branch", branch="北京朝阳", password="branch-pass-1")
+
+    def attempt(name: str, i: int) -> float:
+        store = UserStore(tmp_path, hasher=hasher, policy=lenient)
+        start = time.perf_counter()
+        assert store.authenticate(name, "wrong-password", now=T0 + i).reason == "invalid"
+        return time.perf_counter() - start
+
+    attempt("warm-up", 0)
+    known, unknown = [], []
+    for i in range(7):  # interleaved, so that machine load hits both alike
+        known.append(attempt("li", i))
+        unknown.append(attempt(f"ghost{i}", i))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.6 < ratio < 1.6, (ratio, known, unknown)
+
+
+def test_one_attempt_left_is_announced(store):
+    results = [store.authenticate("li", f"wrong-{i}-xxxx", now=T0 + i) for i in range(4)]
+    assert [r.attempts_left for r in results] == [4, 3, 2, 1]
+    assert [bool(r.warning("en")) for r in results] == [False, False, False, True]
+    assert results[-1].warning("en") == ("One attempt left before this name is locked for "
+                                         "15 minutes.")
+    assert results[-1].warning("zh") == "再失败一次，该用户名将被锁定 15 分钟。"
+    assert store.authenticate("li", "wrong-5-xxxx", now=T0 + 5).warning("en") == ""
+
+
+@pytest.mark.parametrize(("zone", "en", "zh"), [
+    ({"tz": "Asia/Shanghai"},
+     "Too many failed sign-ins. Try again after 23:21 (your time, in 15 min).",
+     "登录失败次数过多。请在 23:21（您的本地时间，15 分钟后）之后再试。"),
+    ({"tz": None, "offset_minutes": -480},  # JavaScript: minutes behind UTC
+     "Too many failed sign-ins. Try again after 23:21 (your time, in 15 min).",
+     "登录失败次数过多。请在 23:21（您的本地时间，15 分钟后）之后再试。"),
+    ({"tz": "America/New_York"},
+     "Too many failed sign-ins. Try again after 11:21 (your time, in 15 min).",
+     "登录失败次数过多。请在 11:21（您的本地时间，15 分钟后）之后再试。"),
+    ({"tz": "Not/AZone"},
+     "Too many failed sign-ins. Try again after 15:21 UTC (in 15 min).",
+     "登录失败次数过多。请在 UTC 15:21 之后（15 分钟后）再试。"),
+], ids=["shanghai", "offset-only", "new-york-dst", "unknown-zone-utc"])
+def test_lockout_time_in_the_viewers_zone(zone, en, zh):
+    locked = AuthResult("locked", retry_at=T0 + 4 + 15 * 60, now=T0 + 10)
+    assert locked.message("en", **zone) == en
+    assert locked.message("zh", **zone) == zh

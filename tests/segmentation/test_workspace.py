@@ -191,3 +191,20 @@ def test_first_start_of_two_sessions_loads_the_sample_once(tmp_path):
     assert len(ws.history()) == 1
     assert results == [ws.current()] * 3
     assert ws.dataset_ids() == [ws.current().dataset_id]
+
+
+def test_scope_values_are_the_distinct_branches_and_regions(tmp_path):
+    ws = Workspace(tmp_path)
+    with pytest.raises(LookupError):
+        ws.scope_values()
+    tables = _tables(3)
+    tables["customers"] = pd.DataFrame({
+        "customer_id": pd.array(["C0", "C1", "C2"], dtype="string"),
+        "branch": pd.array(["B2", None, "B2"], dtype="string"),
+        "region": pd.array(["华东", "华东", None], dtype="string"),
+    })
+    ws.replace(tables, source="upload")
+    assert ws.scope_values() == {"branch": frozenset({"B1", "B2"}),
+                                 "region": frozenset({"华东"})}
+    ws.replace(_tables(2), source="upload")  # no customers table: no regions
+    assert ws.scope_values() == {"branch": frozenset({"B1"}), "region": frozenset()}
