@@ -194,6 +194,13 @@ def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
         churn[live] = _keep_order(churn[live], candidates[chosen])
     if bt is None and chosen == "btyd":  # no backtest: lost customers keep their probability
         churn[lost] = features["p_no_purchase"].to_numpy(dtype="float64")[lost]
+    elif lost.any():
+        # lost customers are past the lost cutoff: the far end of the recency axis, so
+        # they rank above every live customer and, among themselves, by days since the
+        # last purchase (ties broken by less than one in a million)
+        top = max(float(churn[lost].max()), float(churn[live].max()) if live.any() else 0.0)
+        recency = features["recency_days"].to_numpy(dtype="float64")[lost]
+        churn[lost] = _keep_order(np.full(int(lost.sum()), top), recency)
     extra = {f"score_{c}": _spread(candidates[c], live) for c in candidates}
     out = assemble_scores(features, churn, lost, warning_threshold=config.warning_threshold,
                            extra=extra)
