@@ -92,7 +92,6 @@ from __future__ import annotations
 from . import messages  # noqa: F401  (registers the texts)
 from .backtesting import CANDIDATES, Backtest, backtest, window_cutoffs
 from .calibration import Calibration
-from .choice import choose, paired_differences
 from .calls import (
     DEFAULT_CALLS_PER_BRANCH,
     CallList,
@@ -103,6 +102,7 @@ from .calls import (
     summarize,
     warning_list,
 )
+from .choice import choose, paired_differences
 from .config import ChurnConfig
 from .defaults import (
     HORIZON_OPTIONS,

@@ -21,16 +21,20 @@ from segmentation.churn import (
     STAGES,
     STATUSES,
     Calibration,
+    ChurnConfig,
     ChurnModel,
     ChurnUnavailable,
+    Ranking,
     backtest,
     call_list,
     call_sheet,
+    choose,
     churn_labels,
     churn_signals,
     default_horizon,
     default_lost_after,
     lifecycle_stages,
+    paired_differences,
     ranking_metrics,
     reasons,
     render_reasons,
@@ -39,8 +43,8 @@ from segmentation.churn import (
     top_share_metrics,
     training_set,
     warning_list,
+    window_cutoffs,
 )
-from segmentation.churn import ChurnConfig, Ranking, choose, paired_differences, window_cutoffs
 from segmentation.churn.choice import WindowData
 from segmentation.clv import BetaGeoModel, CLVWarning
 from segmentation.features import customer_view
@@ -163,10 +167,11 @@ def test_model_fit_reads_only_up_to_as_of(tmp_path, small_tables):
     changed["transactions"] = tx.loc[tx["date"] <= as_of]
     first = _engine(tmp_path / "a", small_tables)
     second = _engine(tmp_path / "b", changed)
-    p1 = ChurnModel(60, config=ChurnConfig(max_iter=20)).fit(first, as_of=as_of).predict_proba_at(first,
-                                                                           as_of=as_of)
-    p2 = ChurnModel(60, config=ChurnConfig(max_iter=20)).fit(second, as_of=as_of).predict_proba_at(second,
-                                                                            as_of=as_of)
+    quick = ChurnConfig(max_iter=20)
+    p1 = ChurnModel(60, config=quick).fit(first, as_of=as_of).predict_proba_at(first,
+                                                                               as_of=as_of)
+    p2 = ChurnModel(60, config=quick).fit(second, as_of=as_of).predict_proba_at(second,
+                                                                                as_of=as_of)
     pd.testing.assert_series_equal(p1, p2)
 
 
@@ -998,3 +1003,27 @@ def test_nine_months_of_slow_shippers_no_longer_leave_churn_empty(tmp_path, samp
     _print_backtest(bt, "nine months, slow shippers")
     assert result.horizon_days == 90 and sc["churn_risk"].notna().all()
     assert bt.metrics.loc[bt.chosen, "roc_auc"] >= bt.metrics.loc["recency", "roc_auc"]
+
+
+def test_typed_contract():
+    """Domain errors are no ValueError; settings are one frozen object; the ranking lives on
+    the result, not on DataFrame.attrs."""
+    assert not issubclass(ChurnUnavailable, ValueError)
+    config = ChurnConfig()
+    with pytest.raises(AttributeError):
+        config.max_windows = 5  # frozen
+    assert config.with_(n_boot=50).n_boot == 50 and config.n_boot == 200
+    with pytest.raises(TypeError, match="unknown churn setting"):
+        config.with_(max_itre=3)
+    model = ChurnModel(60, config=config.with_(max_iter=20))
+    assert model.max_iter == 20 and model.window_days == 90
+    assert set(model.get_params()) == {"horizon_days", "lost_after_days", "config"}
+
+
+def test_result_carries_the_ranking_not_the_frame(nine_months):
+    result = score_churn(nine_months, horizon_days=180, lang=None)
+    assert not {"ranked_by", "ranked_why", "why_params", "calibration", "unused"} & set(
+        result.scores.attrs)
+    assert result.ranking.chosen == result.backtest.chosen
+    assert result.ranking.calibration is result.backtest.calibration
+    assert result.lost_after_days == result.backtest.lost_after_days
