@@ -644,6 +644,10 @@ def test_one_branch_file_of_60_customers(tmp_path, sample_tables):
     text = result.explanation("en")
     assert "The time-shifted model was not trained: only 60 customers to learn from" in text
     assert "只有 60 位" in result.explanation("zh")
+    # from 60 customers the figures are uncertain, and the text says so with the interval
+    assert bt.uncertain
+    assert "they are uncertain" in text and "interval of the top-10% difference" in text
+    assert "并不确定" in result.explanation("zh")
     assert sc["risk_reasons"].str.len().gt(0).all()
 
 
