@@ -350,7 +350,8 @@ def run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int 
         data = [w.data for w in judged if w.data is not None]
         comparison = paired_differences(data, list(candidates), n_boot=config.n_boot,
                                         confidence=confidence,
-                                        random_state=config.random_state)
+                                        random_state=config.random_state,
+                                        max_customers=config.boot_customers)
         metrics = _summary(windows)
         chosen, why, params = choose(metrics, comparison,
                                      min_windows_all=config.min_windows_all)

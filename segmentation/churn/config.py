@@ -27,6 +27,9 @@ class ChurnConfig:
         chosen only from this many windows on (fewer windows are judged by the
         bootstrap interval alone).
     n_boot : paired bootstrap replicates of every difference to the recency rule.
+    boot_customers : a larger window is resampled from a seeded subsample of this many,
+        the replicates' deviations scaled by ``sqrt(m / n)`` (see
+        :func:`segmentation.churn.choice.paired_differences`).
     confidence : two-sided level of the bootstrap intervals.
     few_customers, few_churners : below these (in the smallest window) the
         figures are called uncertain, with their interval.
@@ -52,6 +55,7 @@ class ChurnConfig:
     max_windows: int = 3
     min_windows_all: int = 3
     n_boot: int = 200
+    boot_customers: int | None = 20_000
     confidence: float = 0.9
     few_customers: int = 1000
     few_churners: int = 100

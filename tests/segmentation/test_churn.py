@@ -1031,3 +1031,14 @@ def test_result_carries_the_ranking_not_the_frame(nine_months):
     assert result.ranking.chosen == result.backtest.chosen
     assert result.ranking.calibration is result.backtest.calibration
     assert result.lost_after_days == result.backtest.lost_after_days
+
+
+def test_bootstrap_on_a_subsample_gives_the_same_interval():
+    """A large window resampled from a subsample, deviations scaled by sqrt(m / n)."""
+    win = _window(np.random.default_rng(7), 40_000, 0.5)
+    full = paired_differences([win], ["btyd", "recency"], max_customers=None)
+    sub = paired_differences([win], ["btyd", "recency"], max_customers=10_000)
+    for metric in ("roc_auc", "precision_top10"):
+        a, b = full.loc[("btyd", metric)], sub.loc[("btyd", metric)]
+        assert a["diff"] == b["diff"]
+        assert b["high"] - b["low"] == pytest.approx(a["high"] - a["low"], rel=0.3)
