@@ -5,12 +5,15 @@ about 10,000,000 transactions, with surveys and complaints), writes it to a
 DuckDB workspace, then times :func:`segmentation.churn.score_churn`, the call
 the page and the CLI make, end to end:
 
-* the **backtest**: churn features at ``as_of - H`` (customer view, BG/NBD and
-  Gamma-Gamma on a 200,000-customer sample, P(no purchase), signals), the
-  labels, the training set at ``as_of - 2H`` and the time-shifted gradient
-  boosting on a ``--sample`` of it, every candidate scored and judged, the
-  chosen one calibrated;
-* the **fit**: the time-shifted model trained on the backtest's window (its
+* the **backtest**: up to three rolling windows; in each, churn features at
+  the window's day (customer view, BG/NBD and Gamma-Gamma on a 200,000-customer
+  sample, P(no purchase), signals), the labels, the training set H days
+  earlier (shared with the next window's day when they coincide) and the
+  time-shifted gradient boosting on a ``--sample`` of it, every candidate
+  scored on a ``--backtest-sample`` of the customers (100,000 by default) and
+  judged, the paired bootstrap of each difference to the recency rule, the
+  chosen one calibrated on the latest window;
+* the **fit**: the time-shifted model trained on the latest window (its
   features and labels are reused, not recomputed), when it is chosen;
 * the **score**: features at ``as_of`` (the view given, as on the page), the
   chosen score calibrated, value at risk and reason codes for everyone;
@@ -96,6 +99,8 @@ def main() -> None:
                         help="H in days (default: from the purchase cycle and the history)")
     parser.add_argument("--sample", type=int, default=200_000,
                         help="training customers for the gradient boosting")
+    parser.add_argument("--backtest-sample", type=int, default=100_000,
+                        help="customers judged per backtest window")
     parser.add_argument("--workspace", help="workspace folder to reuse or fill")
     parser.add_argument("--lifecycle", action="store_true", help="also time the lifecycle")
     args = parser.parse_args()
@@ -117,11 +122,13 @@ def main() -> None:
 
     spent: dict[str, float] = defaultdict(float)
     _timed(["run_backtest", "churn_features", "training_set", "churn_labels",
-            "candidate_scores", "assemble_scores"], spent)
-    _timed(["_fit_frame"], spent, owners=[churn.ChurnModel])
+            "candidate_scores", "assemble_scores", "paired_differences"], spent)
+    _timed(["fit"], spent, owners=[churn.ChurnModel])
     t0 = time.perf_counter()
     result = churn.score_churn(engine, as_of=as_of, view=view, horizon_days=args.horizon,
-                               lang=None, sample_size=args.sample)
+                               lang=None, config=churn.ChurnConfig(
+                                   sample_size=args.sample,
+                                   backtest_sample=args.backtest_sample))
     t_total = time.perf_counter() - t0
     bt = result.backtest
     t_backtest = spent["run_backtest"]
@@ -137,11 +144,13 @@ def main() -> None:
     print(f"{'step':52}{'seconds':>10}")
     print(f"{'score_churn: backtest + fit + score':52}{t_total:>10.1f}")
     print(f"{'  backtest (every candidate, choice, calibration)':52}{t_backtest:>10.1f}")
-    print(f"{'    of which training set at as_of - 2H':52}{spent['training_set']:>10.1f}")
+    print(f"{'    of which training sets (H before each window)':52}"
+          f"{spent['training_set']:>10.1f}")
+    print(f"{'    of which paired bootstrap':52}{spent['paired_differences']:>10.1f}")
     print(f"{'  fit + score after the backtest':52}{t_total - t_backtest:>10.1f}")
     print(f"{'  (all churn_features calls: views, BTYD, signals)':52}"
           f"{spent['churn_features']:>10.1f}")
-    print(f"{'  (gradient boosting fits)':52}{spent['_fit_frame']:>10.1f}")
+    print(f"{'  (gradient boosting fits)':52}{spent['fit']:>10.1f}")
     print(f"{'  (candidate scores, both days)':52}{spent['candidate_scores']:>10.1f}")
     print(f"{'  (value at risk, statuses, reason codes)':52}{spent['assemble_scores']:>10.1f}")
     print(f"{'reasons in words, en + zh (a language switch)':52}{t_words:>10.1f}")
@@ -149,18 +158,19 @@ def main() -> None:
     if args.lifecycle:
         t0 = time.perf_counter()
         lc = churn.lifecycle_stages(engine, as_of=as_of,
-                                    horizon_days=result.scores.attrs["horizon_days"])
+                                    horizon_days=result.horizon_days)
         print(f"{'lifecycle (12 months)':52}{time.perf_counter() - t0:>10.1f}")
         print(lc.counts.tail(3).to_string())
     print(f"peak RSS {peak_mb():,.0f} MB")
     print()
-    print(f"H = {result.scores.attrs['horizon_days']} days; ranked by "
-          f"{result.scores.attrs['ranked_by']} ({result.scores.attrs['ranked_why']}, "
-          f"{result.scores.attrs['calibration']})")
+    print(f"H = {result.horizon_days} days; ranked by {result.ranking.chosen} "
+          f"({result.ranking.why}, {result.ranking.calibration.method})")
     if bt is not None:
-        print(f"backtest: eval {bt.eval_cutoff.date()}, train {bt.train_cutoff}, "
-              f"n_train {bt.n_train:,}")
-        print(bt.metrics.round(3).to_string())
+        print(f"backtest: {len(bt.cutoffs)} windows {bt.step_days} days apart, latest eval "
+              f"{bt.eval_cutoff.date()}, train {bt.train_cutoff}, n_train {bt.n_train:,}; "
+              f"judged per window: a sample of at most {bt.sample:,} customers")
+        print(bt.windows.drop(columns=["cutoff"]).round(3).to_string())
+        print(bt.comparison.round(3).to_string())
         print(bt.calibration_sentence("en"))
     print(result.explanation("en"))
     print(result.scores["status"].value_counts().to_string())

@@ -10,7 +10,6 @@ from segmentation.churn import (
     HORIZON_OPTIONS,
     ChurnUnavailable,
     call_sheet,
-    ranking_explanation,
 )
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
@@ -58,9 +57,6 @@ with st.spinner(t("cp.running")):
     except ChurnUnavailable as err:  # too little data: say what is missing
         st.warning(err.message(lang))
         st.stop()
-    except ValueError as err:
-        st.warning(t("cp.too_short", h=horizon, detail=str(err)))
-        st.stop()
 
 settings = current_tier_settings(lang)
 labels = settings.tier_labels(lang)
@@ -78,8 +74,7 @@ m3.metric(t("cp.metric.lost"), i18n.fmt_int(summary.lost, lang), border=True,
           help=t("cp.lost.help"))
 m4.metric(t("cp.metric.avg"), i18n.fmt_pct(summary.avg_risk, lang), border=True)
 
-checked = scores.attrs.get("ranked_why") == "best"
-(st.success if checked else st.warning)(ranking_explanation(scores.attrs, lang))
+(st.success if result.ranking.checked else st.warning)(result.explanation(lang))
 
 tab_list, tab_trust, tab_life = st.tabs([t("cp.tab.list"), t("cp.tab.trust"),
                                          t("cp.tab.lifecycle")])
@@ -186,6 +181,6 @@ with tab_list:
             key="churn_timeline")
 
 with tab_trust:
-    draw_trust(result.backtest, scores.attrs, lang)
+    draw_trust(result.backtest, result.ranking, lang)
 with tab_life:
     draw_lifecycle(ctx.lifecycle(lost_after), lang)

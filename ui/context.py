@@ -359,7 +359,7 @@ class Context:
         out = scores.loc[scores.index.intersection(self.view().index)]
         if not self.pii:
             out = mask_frame(out, None)
-        out.attrs.update(scores.attrs)  # which ranking, why: the page says it
+        out.attrs.update(scores.attrs)  # the wording reads the window and typical interval
         return out
 
     def churn_definition(self) -> tuple[int, int]:
@@ -379,7 +379,7 @@ class Context:
         horizon, lost_after = self.churn_definition()
         try:
             scores = self.churn_scores(horizon, lost_after)
-        except (ChurnUnavailable, ValueError):
+        except ChurnUnavailable:  # a bug is not "too little data": let it show
             return None
         return CurrentChurn(scores, horizon, lost_after)
 

@@ -90,7 +90,7 @@ list and its summary figures), :mod:`.lifecycle`, :mod:`.messages` (the texts).
 from __future__ import annotations
 
 from . import messages  # noqa: F401  (registers the texts)
-from .backtesting import CANDIDATES, Backtest, backtest, ranking_explanation
+from .backtesting import CANDIDATES, Backtest, backtest, window_cutoffs
 from .calibration import Calibration
 from .calls import (
     DEFAULT_CALLS_PER_BRANCH,
@@ -102,6 +102,8 @@ from .calls import (
     summarize,
     warning_list,
 )
+from .choice import choose, paired_differences
+from .config import ChurnConfig
 from .defaults import (
     HORIZON_OPTIONS,
     MIN_CUSTOMERS,
@@ -113,6 +115,7 @@ from .defaults import (
     history_days,
     typical_interval,
 )
+from .explain import Ranking
 from .features import ViewCache, churn_features
 from .labels import churn_labels, training_set
 from .lifecycle import NOT_YET, STAGES, Lifecycle, lifecycle_stages
@@ -139,6 +142,7 @@ __all__ = [
     "Calibration",
     "CallList",
     "CallSheet",
+    "ChurnConfig",
     "ChurnModel",
     "ChurnResult",
     "ChurnSummary",
@@ -156,7 +160,10 @@ __all__ = [
     "default_lost_after",
     "history_days",
     "lifecycle_stages",
-    "ranking_explanation",
+    "Ranking",
+    "choose",
+    "paired_differences",
+    "window_cutoffs",
     "ranking_metrics",
     "reason_candidates",
     "reason_codes",

@@ -1,9 +1,9 @@
-"""The out-of-time check of every candidate ranking and the choice between them."""
+"""The out-of-time check of every candidate ranking on rolling origins, and the choice."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +14,10 @@ from threadpoolctl import threadpool_limits
 from .. import i18n
 from ..features import customer_view
 from .calibration import Calibration, cross_fitted, pct_rank, reliability_table
+from .choice import WindowData, choose, paired_differences
+from .config import DEFAULT_CONFIG, ChurnConfig
 from .defaults import (
+    MIN_FEATURE_DAYS,
     ChurnUnavailable,
     backtest_need,
     check_horizon,
@@ -22,34 +25,31 @@ from .defaults import (
     default_lost_after,
     history_days,
     resolve_as_of,
-    shifted_need,
 )
 from .features import ViewCache, churn_features
-from .labels import churn_labels, training_set
+from .labels import churn_labels
 from .metrics import ranking_metrics
 from .model import ChurnModel, feature_matrix
 
 #: The rankings :func:`backtest` compares, in display order.
 CANDIDATES: tuple[str, ...] = ("gbm", "btyd", "recency", "blend")
-
-
 #: The time-shifted model needs this many training customers, this many of each outcome.
 _MIN_GBM_TRAIN = 100
 _MIN_GBM_CLASS = 10
-#: A backtest judges rankings with at least this many customers of each outcome.
+#: A backtest window judges rankings with at least this many customers of each outcome.
 _MIN_BACKTEST_CLASS = 3
+#: The figures of a window, as :func:`ranking_metrics` names them.
+FIGURES: tuple[str, ...] = ("roc_auc", "precision_top10", "precision_capacity",
+                            "recall_top10", "lift_top10", "base_rate", "n")
 
 
-#: Grade margins: the model must lead the baseline's ROC-AUC by this much to be "better".
-_AUC_MARGIN = 0.01
-
-
-def candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None) -> dict[str, np.ndarray]:
+def candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None, *,
+                     blend_of: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     """Every available candidate's score (higher = riskier) for the rows of ``features``.
 
-    ``blend``: the mean percentile rank of the two model scores (the
-    time-shifted model and the BG/NBD probability), or of the one available
-    with the recency rule.
+    ``blend``: the mean percentile rank of ``blend_of`` (default: the two model
+    scores, the time-shifted model and the BG/NBD probability, or the one
+    available with the recency rule); left out when one of them is missing.
     """
     out: dict[str, np.ndarray] = {}
     if gbm is not None and len(features):
@@ -60,12 +60,18 @@ def candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None) -> dict[str
     if len(p0) and np.isfinite(p0).all():
         out["btyd"] = p0
     out["recency"] = np.nan_to_num(features["recency_days"].to_numpy(dtype="float64"))
-    parts = [out[c] for c in ("gbm", "btyd") if c in out]
-    if len(parts) == 1:
-        parts.append(out["recency"])
-    if len(parts) == 2:
-        out["blend"] = (pct_rank(parts[0]) + pct_rank(parts[1])) / 2.0
+    parts = list(blend_of) if blend_of is not None else blend_parts(out)
+    if len(parts) == 2 and all(p in out for p in parts):
+        out["blend"] = (pct_rank(out[parts[0]]) + pct_rank(out[parts[1]])) / 2.0
     return {c: out[c] for c in CANDIDATES if c in out}
+
+
+def blend_parts(available: Mapping[str, object]) -> tuple[str, ...]:
+    """The two scores the blend averages: both models, or the one there is and recency."""
+    parts = [c for c in ("gbm", "btyd") if c in available]
+    if len(parts) == 1:
+        parts.append("recency")
+    return tuple(parts)
 
 
 def gbm_problem(labels: pd.Series) -> tuple[str, dict] | None:
@@ -76,46 +82,89 @@ def gbm_problem(labels: pd.Series) -> tuple[str, dict] | None:
     return None
 
 
+def window_cutoffs(day: pd.Timestamp, *, horizon: int, history: int,
+                   max_windows: int = 3) -> tuple[list[pd.Timestamp], int]:
+    """The scoring days of the rolling backtest windows (latest first) and their spacing.
+
+    Window ``k`` scores at ``as_of - H - k * step`` and is judged on the ``H``
+    days after. The spacing is ``H`` (windows whose outcomes never overlap) when
+    the history holds ``max_windows`` (at most 3) such windows, else ``ceil(H / 2)``
+    (the first and the third window still share no day of outcome); as many
+    windows as the history allows, each with :data:`MIN_FEATURE_DAYS` of history
+    before its scoring day.
+    """
+    free = history - backtest_need(horizon)
+    if free < 0:
+        return [], horizon
+    wanted = min(3, int(max_windows))
+    step = horizon if 1 + free // horizon >= wanted else int(math.ceil(horizon / 2))
+    n = min(int(max_windows), 1 + free // step)
+    first = day - pd.Timedelta(days=horizon)
+    return [first - pd.Timedelta(days=k * step) for k in range(n)], step
+
+
 @dataclass(frozen=True)
 class Backtest:
-    """The out-of-time check of every candidate ranking, and the choice between them.
+    """The out-of-time check of every candidate ranking on rolling origins, and the choice.
 
     Attributes
     ----------
-    as_of, eval_cutoff : the last label day and the scoring day of the
-        evaluation (``as_of - H``); ``train_cutoff`` the feature day of the
-        time-shifted model's training (``as_of - 2H``; ``None`` when it was not trained).
-    horizon_days, lost_after_days, history_days : H, the lost cutoff, the days of history.
-    metrics : DataFrame indexed by the candidates checked (:data:`CANDIDATES`
-        order) with ``roc_auc``, ``precision_top10``, ``recall_top10``,
-        ``lift_top10``, ``base_rate``, ``n``.
+    as_of : the last label day of the latest window.
+    cutoffs : the scoring day of every window, latest first; ``eval_cutoff`` the
+        latest (``as_of - H``), ``train_cutoff`` the feature day the latest
+        window's time-shifted model learned from (``as_of - 2H``; ``None`` when
+        it was not trained); ``step_days`` the spacing of the windows.
+    horizon_days, lost_after_days, history_days : H, the lost cutoff of the
+        latest window, the days of history.
+    windows : one row per (``window``, ``candidate``) judged (``window`` 0 the
+        latest) with ``cutoff`` and the :data:`FIGURES`, ``churned``, ``capacity``.
+    metrics : per candidate (:data:`CANDIDATES` order), the figures averaged over
+        its windows, ``windows`` (how many) and the spread ``roc_auc_min`` /
+        ``_max``, ``precision_top10_min`` / ``_max``, ``precision_capacity_min``
+        / ``_max``.
+    comparison : each candidate's difference to the recency rule per
+        :data:`segmentation.churn.choice.COMPARED` figure: mean ``diff`` over the
+        shared windows, paired bootstrap interval ``low`` / ``high`` at
+        ``confidence``, ``wins`` out of ``windows``.
+    uncertain : True when the smallest window has fewer than ``few_customers``
+        customers or ``few_churners`` churners (or stayers).
     unused : candidate -> (reason code, parameters) for those not checked
         (text keys ``churn.unused.<code>``).
-    chosen : the candidate that ranks; ``why`` the reason code
-        ("best", "no_better" or "no_outcome", text keys ``churn.why.<code>``)
-        and ``why_params`` its figures.
-    calibration : the :class:`Calibration` of the chosen score.
+    chosen : the candidate that ranks; ``why`` the reason code ("best",
+        "no_better" or "no_outcome", text keys ``churn.why.<code>``) and
+        ``why_params`` its figures.
+    blend_of : the two scores the blend averages (the same in every window and
+        at scoring).
+    calibration : the :class:`Calibration` of the chosen score (latest window).
     reliability : ``mean_predicted``, ``observed``, ``n`` per quantile bin of
-        the chosen score's calibrated probability, cross-fitted (two halves,
-        each calibrated on the other), so that the curve is not flattered by
-        the calibration itself; ``mean_predicted``, ``observed_rate``,
-        ``brier`` summarise it.
-    n_train : training customers of the time-shifted model (0 when not trained).
+        the chosen score's calibrated probability on the latest window,
+        cross-fitted (two halves, each calibrated on the other); ``mean_predicted``,
+        ``observed_rate``, ``brier`` summarise it.
+    n_train : training customers of the latest window's time-shifted model (0 when
+        not trained).
     lost_churn_rate : share of the customers lost at ``eval_cutoff`` who did not come back.
-    scores : per evaluated customer, each candidate's score and ``churned``.
+    sample : customers judged per window at most (``None``: all).
+    scores : per customer judged in the latest window, each candidate's score and
+        ``churned``.
     """
 
     as_of: pd.Timestamp
-    eval_cutoff: pd.Timestamp
+    cutoffs: tuple[pd.Timestamp, ...]
+    step_days: int
     train_cutoff: pd.Timestamp | None
     horizon_days: int
     lost_after_days: int
     history_days: int
+    windows: pd.DataFrame
     metrics: pd.DataFrame
+    comparison: pd.DataFrame
+    confidence: float
+    uncertain: bool
     unused: dict
     chosen: str
     why: str
     why_params: dict
+    blend_of: tuple[str, ...]
     calibration: Calibration
     reliability: pd.DataFrame
     mean_predicted: float
@@ -123,7 +172,13 @@ class Backtest:
     brier: float
     n_train: int
     lost_churn_rate: float
+    sample: int | None
     scores: pd.DataFrame = field(repr=False)
+
+    @property
+    def eval_cutoff(self) -> pd.Timestamp:
+        """The latest window's scoring day (``as_of - H``)."""
+        return self.cutoffs[0]
 
     @property
     def grade(self) -> str:
@@ -135,10 +190,6 @@ class Backtest:
         """True when the recency rule ranks."""
         return self.chosen == "recency"
 
-    def sentence(self, lang: str = "en") -> str:
-        """Which ranking was chosen and why, with the figures, in ``lang``."""
-        return why_text(self.chosen, self.why, self.why_params, lang)
-
     def calibration_sentence(self, lang: str = "en") -> str:
         """Mean predicted against observed churn, in ``lang``."""
         return i18n.t("churn.backtest.calibration", lang,
@@ -147,14 +198,19 @@ class Backtest:
 
     def design_sentence(self, lang: str = "en") -> str:
         """Which dates were used for what, in ``lang``."""
-        if self.train_cutoff is None:
-            return i18n.t("churn.backtest.design_label_free", lang,
-                          eval_cutoff=self.eval_cutoff.date().isoformat(),
-                          as_of=self.as_of.date().isoformat())
-        return i18n.t("churn.backtest.design", lang,
-                      train_cutoff=self.train_cutoff.date().isoformat(),
-                      eval_cutoff=self.eval_cutoff.date().isoformat(),
-                      as_of=self.as_of.date().isoformat())
+        first = self.cutoffs[-1]
+        params = {"n": len(self.cutoffs), "step": self.step_days,
+                  "horizon": self.horizon_days,
+                  "first": first.date().isoformat(),
+                  "eval_cutoff": self.eval_cutoff.date().isoformat(),
+                  "as_of": self.as_of.date().isoformat(),
+                  "sample": i18n.fmt_int(self.sample, lang) if self.sample else ""}
+        key = "churn.backtest.windows" if len(self.cutoffs) > 1 else "churn.backtest.window"
+        text = i18n.t(key, lang, **params)
+        if self.sample is not None and int(self.windows["n"].max()) >= self.sample:
+            text += ("" if lang == "zh" else " ") + i18n.t("churn.backtest.sampled", lang,
+                                                           **params)
+        return text
 
     def unused_sentences(self, lang: str = "en") -> list[str]:
         """Why candidates were left out, in ``lang``."""
@@ -162,41 +218,97 @@ class Backtest:
                 for code, params in self.unused.values()]
 
 
-def _grade(model: Mapping[str, float], base: Mapping[str, float]) -> str:
-    """"better" when the model leads on ROC-AUC by the margin and is not behind in the top
-    10 %; "worse" when it trails on ROC-AUC by the margin; otherwise "similar"."""
-    auc_m, auc_b = model["roc_auc"], base["roc_auc"]
-    if not (np.isfinite(auc_m) and np.isfinite(auc_b)):
-        return "similar"
-    if auc_m >= auc_b + _AUC_MARGIN and model["precision_top10"] >= base["precision_top10"]:
-        return "better"
-    if auc_m <= auc_b - _AUC_MARGIN:
-        return "worse"
-    return "similar"
+@dataclass(frozen=True)
+class _Window:
+    """One judged window; the latest also keeps what the final fit reuses."""
+
+    cutoff: pd.Timestamp
+    rows: list[dict]
+    data: WindowData | None
+    gbm: ChurnModel | None
+    gbm_unused: tuple[str, dict] | None
+    lost_after: int
+    lost_rate: float
+    y: np.ndarray
+    candidates: dict[str, np.ndarray]
+    index: pd.Index
+    features: pd.DataFrame | None = None
+    labels: pd.Series | None = None
+    live: np.ndarray | None = None
 
 
-def choose(metrics: pd.DataFrame) -> tuple[str, str, dict]:
-    """The best candidate that beats the recency rule on ROC-AUC and is not behind it in the
-    top 10 %, else the recency rule; with the reason code and its figures."""
-    rec = metrics.loc["recency"]
-    others = metrics.drop(index="recency")
-    eligible = others[(others["roc_auc"] > rec["roc_auc"])
-                      & (others["precision_top10"] >= rec["precision_top10"] - 1e-12)]
-    figures = {"auc_base": float(rec["roc_auc"]), "prec_base": float(rec["precision_top10"]),
-               "n": len(metrics)}
-    if len(eligible):
-        best = eligible.sort_values(["roc_auc", "precision_top10"], ascending=False,
-                                    kind="stable").index[0]
-        return best, "best", {**figures, "auc": float(eligible.loc[best, "roc_auc"]),
-                              "prec": float(eligible.loc[best, "precision_top10"])}
-    if len(others):
-        best = others.sort_values(["roc_auc", "precision_top10"], ascending=False,
-                                  kind="stable").index[0]
-        figures.update(best=best, auc=float(others.loc[best, "roc_auc"]),
-                       prec=float(others.loc[best, "precision_top10"]))
+def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: int,
+                  day: pd.Timestamp, lost_after_days: int | None, table_names,
+                  views: ViewCache | None, config: ChurnConfig,
+                  blend_of: Sequence[str] | None, keep: bool, try_gbm: bool = True
+                  ) -> _Window:
+    """Score every candidate at ``cutoff`` as the product would, against the next H days."""
+    features = churn_features(bind, as_of=cutoff, horizon_days=horizon,
+                              window_days=config.window_days, table_names=table_names,
+                              views=views, sample_size=config.sample_size,
+                              random_state=config.random_state)
+    lost_after = (default_lost_after(features, horizon) if lost_after_days is None
+                  else int(lost_after_days))
+    labels_all = churn_labels(bind, start=cutoff, horizon_days=horizon,
+                              index=features.index, table_names=table_names)
+    lost = features["recency_days"].to_numpy(dtype="float64") > lost_after
+    live = ~lost
+    lost_rate = float(labels_all.to_numpy()[lost].mean()) if lost.any() else 1.0
+    gbm, unused = None, None
+    need = history - (day - cutoff).days - horizon  # history before the training day
+    if not try_gbm:
+        unused = ("not_final", {})
+    elif need < MIN_FEATURE_DAYS:
+        unused = ("history", {"need": 2 * horizon + MIN_FEATURE_DAYS, "horizon": horizon,
+                              "have": history})
     else:
-        figures.update(best="recency", auc=figures["auc_base"], prec=figures["prec_base"])
-    return "recency", "no_better", figures
+        gbm, unused = _fit_shifted(bind, cutoff=cutoff, horizon=horizon,
+                                   lost_after=lost_after, table_names=table_names,
+                                   views=views, config=config)
+    # judged on a seeded sample of the customers not lost: at 100,000 the figures' standard
+    # error is a few thousandths, and a million need not be scored for each window
+    judged = np.flatnonzero(live)
+    n_live = len(judged)
+    if config.backtest_sample is not None and n_live > int(config.backtest_sample):
+        rng = np.random.default_rng([config.random_state, k])
+        judged = np.sort(rng.choice(judged, size=int(config.backtest_sample), replace=False))
+    y = labels_all.to_numpy(dtype=bool)[judged]
+    live_features = features.iloc[judged]
+    candidates = candidate_scores(live_features, gbm, blend_of=blend_of)
+    n_branches = (int(features.loc[live, "branch"].nunique()) or 1
+                  if "branch" in features.columns else 1)
+    capacity = max(1, int(round(config.calls_per_branch * n_branches * len(judged)
+                                / max(n_live, 1))))
+    rows = []
+    data = None
+    if min(int(y.sum()), int((~y).sum())) >= _MIN_BACKTEST_CLASS:
+        for cand, score in candidates.items():
+            rows.append({"window": k, "candidate": cand, "cutoff": cutoff,
+                         **ranking_metrics(y, score, capacity=capacity),
+                         "churned": int(y.sum()), "capacity": capacity})
+        data = WindowData(y, candidates, capacity)
+    return _Window(cutoff, rows, data, gbm, unused, lost_after, lost_rate, y, candidates,
+                   live_features.index, features if keep else None,
+                   labels_all if keep else None, live if keep else None)
+
+
+def _fit_shifted(bind, *, cutoff, horizon, lost_after, table_names, views,
+                 config: ChurnConfig) -> tuple[ChurnModel | None, tuple[str, dict] | None]:
+    """The time-shifted model the product would have used at ``cutoff``."""
+    from .labels import training_set
+
+    try:
+        train_x, train_y = training_set(
+            bind, as_of=cutoff, horizon_days=horizon, lost_after_days=lost_after,
+            window_days=config.window_days, table_names=table_names, views=views,
+            sample_size=config.sample_size, random_state=config.random_state)
+        problem = gbm_problem(train_y)
+        if problem is not None:
+            return None, problem
+        return ChurnModel(horizon, lost_after, config=config).fit(train_x, train_y,
+                                                                  as_of=cutoff), None
+    except ValueError as err:
+        return None, ("failed", {"detail": str(err)})
 
 
 @dataclass(frozen=True)
@@ -211,60 +323,40 @@ class _BacktestRun:
 
 def run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int | None,
                   history: int, n_bins: int, table_names, views: ViewCache | None,
-                  model_params: Mapping[str, object]) -> _BacktestRun:
-    window = int(model_params.get("window_days", 90))
-    sample_size = model_params.get("sample_size", 200_000)
-    random_state = int(model_params.get("random_state", 7))
-    eval_cutoff = day - pd.Timedelta(days=horizon)
-    features = churn_features(bind, as_of=eval_cutoff, horizon_days=horizon,
-                              window_days=window, table_names=table_names, views=views,
-                              sample_size=sample_size, random_state=random_state)
-    lost_after = (default_lost_after(features, horizon) if lost_after_days is None
-                  else int(lost_after_days))
-    labels_all = churn_labels(bind, start=eval_cutoff, horizon_days=horizon,
-                              index=features.index, table_names=table_names)
-    lost = features["recency_days"].to_numpy(dtype="float64") > lost_after
-    live = ~lost
-    lost_rate = float(labels_all.to_numpy()[lost].mean()) if lost.any() else 1.0
+                  config: ChurnConfig = DEFAULT_CONFIG) -> _BacktestRun:
+    cutoffs, step = window_cutoffs(day, horizon=horizon, history=history,
+                                   max_windows=config.max_windows)
+    latest = _judge_window(bind, k=0, cutoff=cutoffs[0], horizon=horizon, history=history,
+                           day=day, lost_after_days=lost_after_days, table_names=table_names,
+                           views=views, config=config, blend_of=None, keep=True)
+    blend_of = blend_parts(latest.candidates)
+    judged = [latest]
+    for k, cutoff in enumerate(cutoffs[1:], start=1):
+        win = _judge_window(bind, k=k, cutoff=cutoff, horizon=horizon, history=history,
+                            day=day, lost_after_days=lost_after_days,
+                            table_names=table_names, views=views, config=config,
+                            blend_of=blend_of, keep=False, try_gbm=latest.gbm is not None)
+        judged.append(win)
     unused: dict[str, tuple[str, dict]] = {}
-    gbm, train_cutoff, n_train = None, None, 0
-    need = shifted_need(horizon)
-    if history < need:
-        unused["gbm"] = ("history", {"need": need, "horizon": horizon, "have": history})
-    else:
-        try:
-            train_x, train_y = training_set(
-                bind, as_of=eval_cutoff, horizon_days=horizon, lost_after_days=lost_after,
-                window_days=window, table_names=table_names, views=views,
-                sample_size=sample_size, random_state=random_state)
-            problem = gbm_problem(train_y)
-            if problem is not None:
-                unused["gbm"] = problem
-            else:
-                gbm = ChurnModel(horizon, lost_after, **model_params)
-                gbm._fit_frame(train_x, train_y)
-                gbm.as_of_ = eval_cutoff
-                train_cutoff, n_train = gbm.cutoff_, gbm.n_train_
-        except ValueError as err:
-            unused["gbm"] = ("failed", {"detail": str(err)})
-    # judged on a seeded sample of the customers not lost (all below sample_size): the
-    # figures' standard error is a few thousandths there, and a million need not be scored
-    judged = np.flatnonzero(live)
-    if sample_size is not None and len(judged) > int(sample_size):
-        rng = np.random.default_rng(random_state)
-        judged = np.sort(rng.choice(judged, size=int(sample_size), replace=False))
-    y = labels_all.to_numpy(dtype=bool)[judged]
-    live_features = features.iloc[judged]
-    candidates = candidate_scores(live_features, gbm)
-    if "btyd" not in candidates:
+    if latest.gbm_unused is not None:
+        unused["gbm"] = latest.gbm_unused
+    if "btyd" not in latest.candidates:
         unused["btyd"] = ("btyd", {})
-    metrics = pd.DataFrame([ranking_metrics(y, s) for s in candidates.values()],
-                           index=pd.Index(list(candidates), name="candidate"))
+    y, candidates = latest.y, latest.candidates
+    windows = pd.DataFrame([r for w in judged for r in w.rows])
     churned, stayed = int(y.sum()), int((~y).sum())
-    if min(churned, stayed) >= _MIN_BACKTEST_CLASS:
-        chosen, why, params = choose(metrics)
+    confidence = float(config.confidence)
+    if latest.data is not None:
+        data = [w.data for w in judged if w.data is not None]
+        comparison = paired_differences(data, list(candidates), n_boot=config.n_boot,
+                                        confidence=confidence,
+                                        random_state=config.random_state,
+                                        max_customers=config.boot_customers)
+        metrics = _summary(windows)
+        chosen, why, params = choose(metrics, comparison,
+                                     min_windows_all=config.min_windows_all)
         calibration = Calibration.fit(chosen, candidates[chosen], y)
-        p = cross_fitted(chosen, candidates[chosen], y, random_state)
+        p = cross_fitted(chosen, candidates[chosen], y, config.random_state)
     else:
         chosen = "btyd" if "btyd" in candidates else "recency"
         why = "no_outcome"
@@ -273,48 +365,98 @@ def run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int 
         params = {"outcome": outcome, "churned": churned, "stayed": stayed}
         calibration = Calibration(chosen, "identity" if chosen == "btyd" else "rank")
         p = calibration(candidates[chosen])
-    params.update(horizon=horizon)
+        windows = pd.DataFrame(columns=["window", "candidate", "cutoff", *FIGURES, "churned",
+                                        "capacity"])
+        metrics = _summary(windows)
+        comparison = paired_differences([], [])
+    params.update(horizon=horizon, **_smallest(windows))
     reliability, brier = reliability_table(y, p, n_bins)
-    scores = pd.DataFrame({**candidates, "churned": y}, index=live_features.index)
-    bt = Backtest(as_of=day, eval_cutoff=eval_cutoff, train_cutoff=train_cutoff,
-                  horizon_days=horizon, lost_after_days=lost_after, history_days=history,
-                  metrics=metrics, unused=unused, chosen=chosen, why=why, why_params=params,
-                  calibration=calibration, reliability=reliability,
+    uncertain = _uncertain(windows, config)
+    bt = Backtest(as_of=day, cutoffs=tuple(w.cutoff for w in judged), step_days=step,
+                  train_cutoff=latest.gbm.cutoff_ if latest.gbm is not None else None,
+                  horizon_days=horizon, lost_after_days=latest.lost_after,
+                  history_days=history, windows=windows, metrics=metrics,
+                  comparison=comparison, confidence=confidence, uncertain=uncertain,
+                  unused=unused, chosen=chosen, why=why, why_params=params,
+                  blend_of=blend_of, calibration=calibration, reliability=reliability,
                   mean_predicted=float(p.mean()) if len(p) else math.nan,
                   observed_rate=float(y.mean()) if len(y) else math.nan, brier=brier,
-                  n_train=n_train, lost_churn_rate=lost_rate, scores=scores)
-    return _BacktestRun(bt, features, labels_all, live)
+                  n_train=latest.gbm.n_train_ if latest.gbm is not None else 0,
+                  lost_churn_rate=latest.lost_rate, sample=config.backtest_sample,
+                  scores=pd.DataFrame({**candidates, "churned": y}, index=latest.index))
+    return _BacktestRun(bt, latest.features, latest.labels, latest.live)
+
+
+def _summary(windows: pd.DataFrame) -> pd.DataFrame:
+    """Per candidate: the figures averaged over its windows, their count and spread."""
+    cols = ["roc_auc", "precision_top10", "precision_capacity", "recall_top10",
+            "lift_top10", "base_rate"]
+    if windows.empty:
+        return pd.DataFrame(columns=[*cols, "n", "windows"],
+                            index=pd.Index([], name="candidate"), dtype="float64")
+    grouped = windows.groupby("candidate", sort=False)
+    out = grouped[cols].mean()
+    out["n"] = grouped["n"].sum()
+    out["windows"] = grouped.size()
+    for col in ("roc_auc", "precision_top10", "precision_capacity"):
+        out[f"{col}_min"] = grouped[col].min()
+        out[f"{col}_max"] = grouped[col].max()
+    order = [c for c in CANDIDATES if c in out.index]
+    return out.loc[order].rename_axis("candidate")
+
+
+def _smallest(windows: pd.DataFrame) -> dict[str, int]:
+    """The smallest window's customers and its fewer outcome (churned or stayed)."""
+    if windows.empty:
+        return {"n_min": 0, "churned_min": 0}
+    per = windows.drop_duplicates("window")
+    few = np.minimum(per["churned"], per["n"] - per["churned"])
+    return {"n_min": int(per["n"].min()), "churned_min": int(few.min())}
+
+
+def _uncertain(windows: pd.DataFrame, config: ChurnConfig) -> bool:
+    """Few customers or few churners (or stayers) in the smallest window."""
+    if windows.empty:
+        return True
+    per = windows.drop_duplicates("window")
+    stayed = per["n"] - per["churned"]
+    return bool(per["n"].min() < config.few_customers
+                or min(per["churned"].min(), stayed.min()) < config.few_churners)
 
 
 def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int | None = None,
              lost_after_days: int | None = None, n_bins: int = 10,
              table_names: Mapping[str, str] | None = None, views: ViewCache | None = None,
-             **model_params) -> Backtest:
-    """Judge every candidate ranking at ``as_of - H`` on what happened up to ``as_of``.
+             config: ChurnConfig | None = None) -> Backtest:
+    """Judge every candidate ranking on rolling origins, each against what happened next.
 
-    The candidates (:data:`CANDIDATES`) score the customers not lost at
-    ``as_of - H``, and each ranking is compared with the outcome in
-    ``(as_of - H, as_of]``, which none of them saw:
+    The windows (:func:`window_cutoffs`): as many as the history allows, up to
+    ``config.max_windows``, spaced ``H`` apart (``ceil(H / 2)`` on a shorter
+    history), the latest scoring at ``as_of - H``. In each, the candidates
+    (:data:`CANDIDATES`) score the customers not lost at the window's day exactly
+    as the product would score them today, and are compared with the outcome in
+    the H days after, which none of them saw:
 
-    - ``gbm``: a :class:`ChurnModel` trained on features at ``as_of - 2H``
-      and labels in ``(as_of - 2H, as_of - H]`` (needs ``2H + 30`` days of
-      history and :data:`_MIN_GBM_TRAIN` training customers, else left out
-      with the reason in ``unused``);
-    - ``btyd``: the BG/NBD probability of no purchase in the next H days,
-      fitted on the view at ``as_of - H`` alone (no labels needed);
+    - ``gbm``: a :class:`ChurnModel` trained on features H days before the
+      window's day and the labels up to it (needs that day to have 30 days of
+      history and :data:`_MIN_GBM_TRAIN` training customers, else left out of
+      the window; the reason is in ``unused`` for the latest);
+    - ``btyd``: the BG/NBD probability of no purchase in the next H days, fitted
+      on the window day's view alone;
     - ``recency``: days since the last purchase;
-    - ``blend``: the mean percentile rank of the two model scores (of the one
-      available and the recency rule).
+    - ``blend``: the mean percentile rank of :attr:`Backtest.blend_of`.
 
-    With more than ``sample_size`` (200,000) customers not lost, a seeded
-    sample of that many is judged.
-
-    The chosen ranking is the best on ROC-AUC among those that beat the
-    recency rule on ROC-AUC and are not behind it in the top 10 %; else the
-    recency rule. Its score is calibrated on the same backtest
-    (:class:`Calibration`). When the window holds fewer than three churners or
-    stayers, no comparison is possible: the BG/NBD probability (else the
-    recency rank) is chosen, ``why == "no_outcome"``.
+    Each window judges a seeded sample of at most ``config.backtest_sample``
+    customers. Figures per window: ROC-AUC, the share churned in the top 10 %
+    and within the call-list capacity (``config.calls_per_branch`` per branch).
+    Each candidate's difference to the recency rule gets a paired bootstrap
+    interval (:func:`segmentation.churn.choice.paired_differences`), and the
+    choice (:func:`segmentation.churn.choice.choose`) uses a model only where it
+    beats the recency rule on the top 10 % and on ROC-AUC on every window (from
+    ``config.min_windows_all`` windows) or by more than that interval. The
+    chosen score is calibrated on the latest window. When the latest window
+    holds fewer than three churners or stayers, nothing can be compared: the
+    BG/NBD probability (else the recency rank) is chosen, ``why == "no_outcome"``.
 
     Parameters
     ----------
@@ -322,11 +464,11 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
     as_of : the last day of data used (default: the last transaction day).
     horizon_days : H; default :func:`default_horizon` of the view at ``as_of``
         with its history.
-    lost_after_days : lost cutoff; default :func:`default_lost_after` at ``as_of - H``.
+    lost_after_days : lost cutoff; default :func:`default_lost_after` at each window's day.
     n_bins : bins of the reliability curve (quantile bins).
     table_names : canonical table -> actual name.
     views : a cache of customer views (see :func:`churn_features`).
-    **model_params : further :class:`ChurnModel` parameters.
+    config : :class:`ChurnConfig` (default ``ChurnConfig()``).
 
     Returns
     -------
@@ -337,8 +479,9 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
     ChurnUnavailable
         When the history is shorter than ``H + 30`` days.
     """
+    config = DEFAULT_CONFIG if config is None else config
     day = resolve_as_of(bind, as_of, table_names)
-    window = int(model_params.get("window_days", 90))
+    window = config.window_days
     view = views.get((day, window)) if views is not None else None
     if view is None:
         view = customer_view(bind, as_of=day, window_days=window, table_names=table_names)
@@ -352,47 +495,4 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
                                as_of=day.date().isoformat())
     return run_backtest(bind, day=day, horizon=horizon, lost_after_days=lost_after_days,
                          history=history, n_bins=n_bins, table_names=table_names,
-                         views=views, model_params=model_params).backtest
-
-
-def why_text(chosen: str, why: str, params: Mapping[str, object], lang: str) -> str:
-    """The sentence of a ranking choice (``churn.why.<why>``) in ``lang``."""
-    p = dict(params)
-    label = i18n.t(f"churn.candidate.{chosen}", lang)
-    if why in ("best", "no_better"):
-        return i18n.t(f"churn.why.{why}", lang, model=label, n=p["n"], horizon=p["horizon"],
-                      best=i18n.t(f"churn.candidate.{p.get('best', chosen)}", lang),
-                      auc=f"{p['auc']:.2f}", auc_base=f"{p['auc_base']:.2f}",
-                      prec=i18n.fmt_pct(p["prec"], lang, decimals=0),
-                      prec_base=i18n.fmt_pct(p["prec_base"], lang, decimals=0))
-    if why == "no_outcome":
-        outcome = i18n.t(f"churn.why.{p['outcome']}", lang, churned=p["churned"],
-                         stayed=p["stayed"])
-        return i18n.t("churn.why.no_outcome", lang, model=label, horizon=p["horizon"],
-                      outcome=outcome)
-    if why == "short":
-        return i18n.t("churn.why.short", lang, model=label, horizon=p["horizon"],
-                      need=p["need"], have=p["have"])
-    return i18n.t("churn.why.rank_only", lang, detail=i18n.t("churn.why.no_btyd", lang))
-
-
-def ranking_explanation(attrs: Mapping[str, object], lang: str = "en") -> str:
-    """Which score ranks the customers and why, in ``lang``, from scores' ``attrs``.
-
-    Says the chosen ranking with its backtest figures (or why it could not be
-    checked), how it is calibrated, and why candidates were left out: what the
-    page shows above the list and the CLI prints.
-    """
-    parts = [why_text(str(attrs["ranked_by"]), str(attrs["ranked_why"]),
-                       attrs.get("why_params", {}), lang)]
-    method = attrs.get("calibration")
-    if method in ("isotonic", "platt"):
-        parts.append(i18n.t("churn.why.calibrated", lang,
-                            method=i18n.t(f"churn.calibration.{method}", lang)))
-    elif method == "rank" and attrs.get("ranked_why") != "rank_only":
-        parts.append(i18n.t("churn.why.rank_note", lang))
-    for code, params in dict(attrs.get("unused", {})).values():
-        if attrs.get("ranked_why") == "short" and code == "history":
-            continue  # the main sentence says it already
-        parts.append(i18n.t(f"churn.unused.{code}", lang, **params))
-    return ("" if lang == "zh" else " ").join(parts)
+                         views=views, config=config).backtest

@@ -89,7 +89,7 @@ def default_horizon(view: pd.DataFrame, *, history: int | None = None) -> int:
     return max(fitting) if fitting else HORIZON_OPTIONS[0]
 
 
-class ChurnUnavailable(ValueError):
+class ChurnUnavailable(Exception):
     """Too little data for any churn warning; :meth:`message` says what is missing.
 
     ``code`` is "history" or "customers" (text key ``churn.unavailable.<code>``).

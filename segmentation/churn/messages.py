@@ -158,17 +158,25 @@ i18n.register({
         "en": "Calibration: on average the model predicted {predicted} churn and {observed} "
               "of these customers churned.",
         "zh": "校准：模型平均预测流失率 {predicted}，实际流失率 {observed}。"},
-    "churn.backtest.design": {
-        "en": "Trained on features at {train_cutoff} with what happened up to "
-              "{eval_cutoff}; judged on features at {eval_cutoff} against what happened "
-              "up to {as_of}, which the model never saw.",
-        "zh": "用 {train_cutoff} 的特征及其后至 {eval_cutoff} 的结果训练；再用 "
-              "{eval_cutoff} 的特征预测、与截至 {as_of} 的实际结果对比（模型训练时从未见过）。"},
-    "churn.backtest.design_label_free": {
-        "en": "Judged on features at {eval_cutoff} against what happened up to {as_of}, "
-              "which none of the rankings saw.",
-        "zh": "用 {eval_cutoff} 的特征预测，与截至 {as_of} 的实际结果对比"
-              "（各种排序都未见过这些结果）。"},
+    "churn.backtest.windows": {
+        "en": "Judged on {n} windows, {step} days apart: on each scoring day from {first} "
+              "to {eval_cutoff}, every ranking scored the customers as the product would "
+              "have then (the time-shifted model trained on the {horizon} days before) and "
+              "was compared with what happened in the {horizon} days after, which it never "
+              "saw (the latest up to {as_of}).",
+        "zh": "在 {n} 个回测窗口上检验（间隔 {step} 天）：从 {first} 到 {eval_cutoff} 的每个"
+              "评分日，各种排序都按当时产品的做法为客户评分（时移模型用之前 {horizon} 天的"
+              "结果训练），再与其后 {horizon} 天的实际结果对比（最近一个截至 {as_of}），这些"
+              "结果在评分时从未见过。"},
+    "churn.backtest.window": {
+        "en": "Judged on one window: every ranking scored the customers at {eval_cutoff} as "
+              "the product would have then and was compared with what happened up to "
+              "{as_of}, which it never saw (a longer history gives more windows).",
+        "zh": "仅在一个回测窗口上检验：各种排序按当时产品的做法在 {eval_cutoff} 为客户评分，"
+              "再与截至 {as_of} 的实际结果对比（评分时从未见过）；历史数据更长即可有更多窗口。"},
+    "churn.backtest.sampled": {
+        "en": "Each window judges a seeded sample of {sample} customers.",
+        "zh": "每个窗口检验固定随机抽样的 {sample} 位客户。"},
     "churn.metric.roc_auc": {"en": "ROC-AUC", "zh": "ROC-AUC"},
     "churn.metric.precision_top10": {"en": "precision in top 10%", "zh": "前 10% 命中率"},
     "churn.metric.recall_top10": {"en": "recall in top 10%", "zh": "前 10% 覆盖率"},
@@ -183,19 +191,56 @@ i18n.register({
     "churn.candidate.recency": {"en": "days since the last shipment", "zh": "距上次寄件天数"},
     "churn.candidate.blend": {"en": "blend of ranks", "zh": "排名组合"},
     "churn.why.best": {
-        "en": "Ranked by the {model}: the best of {n} rankings checked on the latest {horizon} "
-              "days (ROC-AUC {auc} against {auc_base} for days since the last shipment; "
-              "{prec} against {prec_base} churned in the top 10%).",
-        "zh": "按{model}排序：在最近 {horizon} 天的回测中，它是 {n} 种排序里最好的"
-              "（ROC-AUC {auc}，按距上次寄件天数为 {auc_base}；风险最高的 10% 中实际流失 "
-              "{prec}，对比 {prec_base}）。"},
+        "en": "Ranked by the {model}: it beat days since the last shipment {how} "
+              "({horizon}-day outcomes): {prec} against {prec_base} churned in the top 10% "
+              "(difference {diff} points, {conf} interval {low} to {high}), ROC-AUC {auc} "
+              "against {auc_base}.",
+        "zh": "按{model}排序：它{how}胜过按距上次寄件天数排序（{horizon} 天内的实际结果）："
+              "风险最高的 10% 中实际流失 {prec}，对比 {prec_base}（相差 {diff} 个百分点，"
+              "{conf} 区间 {low} 至 {high}），ROC-AUC {auc} 对 {auc_base}。"},
+    "churn.why.how_every": {"en": "on every one of the {windows} backtest windows",
+                            "zh": "在全部 {windows} 个回测窗口上都"},
+    "churn.why.how_interval": {
+        "en": "by more than the {conf} bootstrap interval of the difference",
+        "zh": "以超出差值的 {conf} 自助法区间的幅度"},
     "churn.why.no_better": {
-        "en": "Ranked by days since the last shipment: no model beat it on the latest {horizon} "
-              "days (best: the {best}, ROC-AUC {auc} against {auc_base}; top 10% {prec} "
-              "against {prec_base}).",
-        "zh": "按距上次寄件天数排序：在最近 {horizon} 天的回测中没有模型胜过它"
-              "（最好的是{best}，ROC-AUC {auc} 对 {auc_base}；前 10% 命中率 {prec} 对 "
-              "{prec_base}）。"},
+        "en": "Ranked by days since the last shipment: no other ranking beat it on every "
+              "backtest window nor by more than the {conf} bootstrap interval, on the top 10% "
+              "and on ROC-AUC ({horizon}-day outcomes, {windows} windows). Closest: the "
+              "{best}, {prec} against {prec_base} churned in the top 10% (ahead on {wins} of "
+              "{shared} windows; difference {low} to {high} points), ROC-AUC {auc} against "
+              "{auc_base}.",
+        "zh": "按距上次寄件天数排序：在前 10% 命中率和 ROC-AUC 上，没有其他排序在每个回测窗口"
+              "都胜过它，也没有超出 {conf} 自助法区间的优势（{horizon} 天内的实际结果，"
+              "{windows} 个窗口）。最接近的是{best}：前 10% 实际流失 {prec} 对 {prec_base}"
+              "（{shared} 个窗口中领先 {wins} 个；差值 {low} 至 {high} 个百分点），ROC-AUC "
+              "{auc} 对 {auc_base}。"},
+    "churn.why.alone": {
+        "en": "Ranked by days since the last shipment: no other ranking could be checked on "
+              "the {horizon}-day outcomes ({windows} windows).",
+        "zh": "按距上次寄件天数排序：没有其他排序可在 {horizon} 天内的实际结果上检验"
+              "（{windows} 个窗口）。"},
+    "churn.figures.head": {
+        "en": "Backtest, mean over {windows} windows (lowest to highest): ",
+        "zh": "回测结果，{windows} 个窗口的平均值（最低至最高）："},
+    "churn.figures.head_one": {"en": "Backtest, one window: ", "zh": "回测结果（一个窗口）："},
+    "churn.figures.candidate": {
+        "en": "{name}: top 10% {prec} ({prec_min} to {prec_max}), call list {cap} ({cap_min} "
+              "to {cap_max}), ROC-AUC {auc} ({auc_min} to {auc_max})",
+        "zh": "{name}：前 10% 命中率 {prec}（{prec_min} 至 {prec_max}），呼叫名单命中率 {cap}"
+              "（{cap_min} 至 {cap_max}），ROC-AUC {auc}（{auc_min} 至 {auc_max}）"},
+    "churn.figures.uncertain": {
+        "en": "These figures come from few customers (the smallest window: {n} customers, "
+              "{churned} churned or stayed): they are uncertain.",
+        "zh": "这些数字来自较少的客户（最小的窗口：{n} 位客户，流失或留存 {churned} 位），"
+              "并不确定。"},
+    "churn.figures.uncertain_interval": {
+        "en": "These figures come from few customers (the smallest window: {n} customers, "
+              "{churned} churned or stayed): they are uncertain; the {conf} interval of the "
+              "top-10% difference of the {best} is {low} to {high} points.",
+        "zh": "这些数字来自较少的客户（最小的窗口：{n} 位客户，流失或留存 {churned} 位），"
+              "并不确定；{best}与按距上次寄件天数排序的前 10% 命中率之差，其 {conf} 区间为 "
+              "{low} 至 {high} 个百分点。"},
     "churn.why.no_outcome": {
         "en": "Ranked by the {model}, unchecked: in the latest {horizon} days {outcome}, so "
               "no ranking could be compared with what happened.",
@@ -227,8 +272,8 @@ i18n.register({
     "churn.why.no_btyd": {"en": "BG/NBD cannot be fitted without repeat buyers",
                           "zh": "没有重复购买的客户，无法拟合 BG/NBD"},
     "churn.why.calibrated": {
-        "en": "Its probabilities are calibrated on that backtest ({method}).",
-        "zh": "其概率已在该回测上校准（{method}）。"},
+        "en": "Its probabilities are calibrated on the latest backtest window ({method}).",
+        "zh": "其概率已在最近一个回测窗口上校准（{method}）。"},
     "churn.calibration.isotonic": {"en": "isotonic regression", "zh": "保序回归"},
     "churn.calibration.platt": {"en": "Platt scaling", "zh": "Platt 缩放"},
     "churn.unused.history": {
@@ -245,6 +290,9 @@ i18n.register({
     "churn.unused.failed": {
         "en": "The time-shifted model could not be trained ({detail}).",
         "zh": "时移模型训练失败（{detail}）。"},
+    "churn.unused.not_final": {
+        "en": "The time-shifted model is not used today, so it is not judged.",
+        "zh": "当前不使用时移模型，因此不检验它。"},
     "churn.unused.btyd": {
         "en": "The BG/NBD probability is not available: no customer bought twice.",
         "zh": "BG/NBD 概率不可用：没有客户购买过两次。"},

@@ -8,8 +8,6 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 #: The top share the backtest reports on (the top 10 %).
-
-
 TOP_SHARE = 0.1
 
 
@@ -58,14 +56,21 @@ def top_share_metrics(y_true, score, *, share: float = TOP_SHARE) -> dict[str, f
             "base_rate": float(base), "k": k, "n": n}
 
 
-def ranking_metrics(y_true, score, *, share: float = TOP_SHARE) -> dict[str, float]:
+def ranking_metrics(y_true, score, *, share: float = TOP_SHARE,
+                    capacity: int | None = None) -> dict[str, float]:
     """ROC-AUC plus :func:`top_share_metrics`, as the backtest reports them.
+
+    Parameters
+    ----------
+    capacity : the call list's length among these customers: the share churned
+        among the ``capacity`` highest scores is ``precision_capacity`` (NaN
+        when ``None``).
 
     Returns
     -------
     dict with ``roc_auc`` (NaN with one class only), ``precision_top10``,
-    ``recall_top10``, ``lift_top10``, ``base_rate``, ``n`` (the ``_top10``
-    names are kept for any ``share``).
+    ``recall_top10``, ``lift_top10``, ``precision_capacity``, ``base_rate``,
+    ``n`` (the ``_top10`` names are kept for any ``share``).
     """
     y = np.asarray(y_true, dtype=bool)
     s = np.asarray(score, dtype="float64")
@@ -75,6 +80,10 @@ def ranking_metrics(y_true, score, *, share: float = TOP_SHARE) -> dict[str, flo
         finite = s[np.isfinite(s)]
         low = (finite.min() if len(finite) else 0.0) - 1.0
         auc = float(roc_auc_score(y, np.where(np.isfinite(s), s, low)))
+    at_capacity = math.nan
+    if capacity is not None and len(y):
+        at_capacity = top_share_metrics(y, s, share=min(max(capacity, 1), len(y)) / len(y))[
+            "precision"]
     return {"roc_auc": auc, "precision_top10": top["precision"],
             "recall_top10": top["recall"], "lift_top10": top["lift"],
-            "base_rate": top["base_rate"], "n": top["n"]}
+            "precision_capacity": at_capacity, "base_rate": top["base_rate"], "n": top["n"]}

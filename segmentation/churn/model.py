@@ -15,6 +15,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ..sql import as_day
+from .config import DEFAULT_CONFIG, ChurnConfig
 from .defaults import check_horizon, resolve_as_of
 from .features import ViewCache, churn_features
 from .labels import training_set
@@ -93,27 +95,10 @@ class ChurnModel(BaseEstimator):
     lost_after_days : customers without a purchase for longer than this are
         "lost": left out of training and shown as lost. ``None``: learned at
         fit with :func:`default_lost_after`.
-    window_days : W of the view's recent / prior windows (the trend signals).
-    warning_threshold : ``churn_risk`` from which a customer's status is "warning".
-    sample_size : fit the classifier on a seeded random sample of this many
-        training customers when there are more (and the BG/NBD features on at
-        most this many); every customer is scored.
-    calibration : "isotonic" or "sigmoid", the probability calibration of
-        :class:`sklearn.calibration.CalibratedClassifierCV`.
-    calibration_folds : an integer k: k-fold cross-calibration, an ensemble
-        of k boosted models (k times the fitting and scoring time). ``None``:
-        one boosted model fitted on three quarters of the training customers,
-        calibrated on the held-out quarter (stratified); one model to apply,
-        which matters at a million customers. ``"auto"`` (default): 3 folds
-        below 50,000 training customers (slightly better figures on small
-        data, where it costs little), ``None`` from there on.
-    max_iter, learning_rate, max_leaf_nodes : passed to
-        :class:`sklearn.ensemble.HistGradientBoostingClassifier`.
-    n_threads : OpenMP threads for the gradient boosting (``None``: all
-        cores). 1 by default: on a small machine shared with other work,
-        OpenMP's busy-waiting threads make two threads many times slower than
-        one (measured here: 22 s against 0.5 s for the same fit).
-    random_state : seed of every random step.
+    config : :class:`ChurnConfig` (the view's window, the warning threshold,
+        the training sample, the calibration, the boosting's settings, threads
+        and seed); default ``ChurnConfig()``. Its fields are readable as
+        attributes of the model (``model.window_days`` ...).
 
     Attributes
     ----------
@@ -132,35 +117,41 @@ class ChurnModel(BaseEstimator):
     """
 
     def __init__(self, horizon_days: int = 90, lost_after_days: int | None = None, *,
-                 window_days: int = 90, warning_threshold: float = 0.5,
-                 sample_size: int | None = 200_000, calibration: str = "isotonic",
-                 calibration_folds: int | str | None = "auto",
-                 max_iter: int = 100, learning_rate: float = 0.05, max_leaf_nodes: int = 31,
-                 n_threads: int | None = 1, random_state: int = 7):
+                 config: ChurnConfig | None = None):
         self.horizon_days = horizon_days
         self.lost_after_days = lost_after_days
-        self.window_days = window_days
-        self.warning_threshold = warning_threshold
-        self.sample_size = sample_size
-        self.calibration = calibration
-        self.calibration_folds = calibration_folds
-        self.max_iter = max_iter
-        self.learning_rate = learning_rate
-        self.max_leaf_nodes = max_leaf_nodes
-        self.n_threads = n_threads
-        self.random_state = random_state
+        self.config = config
+
+    @property
+    def settings(self) -> ChurnConfig:
+        """The configuration in force (``ChurnConfig()`` when none was given)."""
+        return DEFAULT_CONFIG if self.config is None else self.config
+
+    def __getattr__(self, name: str):
+        # the configuration's fields read as the model's own (model.window_days ...)
+        if not name.startswith("_") and name in ChurnConfig.__dataclass_fields__:
+            return getattr(self.settings, name)
+        raise AttributeError(name)
 
     # -- fitting -------------------------------------------------------------
-    def fit(self, bind: sa.Engine | sa.Connection, *, as_of=None,
+    def fit(self, data, labels: pd.Series | None = None, *, as_of=None,
             table_names: Mapping[str, str] | None = None,
             views: ViewCache | None = None) -> ChurnModel:
-        """Train on features at ``as_of - H`` and labels in ``(as_of - H, as_of]``.
+        """Learn the churn probability from a time-shifted training set.
+
+        Either from a training set already built (``data`` a frame of
+        :func:`training_set` features, ``labels`` its outcomes: what
+        :func:`score_churn` passes, reusing the backtest's latest window), or from
+        the tables (``data`` an engine or connection): features at ``as_of - H``
+        and labels in ``(as_of - H, as_of]`` are read with :func:`training_set`.
 
         Parameters
         ----------
-        bind : engine or connection holding the canonical tables.
-        as_of : the scoring day the model is for (default: the last
-            transaction day); no data after it is read.
+        data : DataFrame of features (with ``attrs`` ``cutoff``, ``lost_after_days``,
+            ``lost_churn_rate``, ``typical_interval_days``), or engine / connection.
+        labels : bool Series aligned with ``data`` (True = churned); only with a frame.
+        as_of : the last label day (default: the last transaction day with a bind;
+            ``cutoff + H`` with a frame); no data after it is read.
         table_names : canonical table -> actual name.
         views : a cache of customer views (see :func:`churn_features`).
 
@@ -174,13 +165,17 @@ class ChurnModel(BaseEstimator):
             When the training set holds only one class (everybody churned or
             nobody did), or fewer than 20 customers.
         """
-        if self.calibration not in ("isotonic", "sigmoid"):
-            raise ValueError(f"calibration must be 'isotonic' or 'sigmoid', got "
-                             f"{self.calibration!r}")
         horizon = check_horizon(self.horizon_days)
-        day = resolve_as_of(bind, as_of, table_names)
+        if isinstance(data, pd.DataFrame):
+            if labels is None:
+                raise ValueError("fit on a feature frame needs its labels")
+            self._fit_frame(data, labels)
+            self.as_of_ = (as_day(as_of) if as_of is not None
+                           else self.cutoff_ + pd.Timedelta(days=horizon))
+            return self
+        day = resolve_as_of(data, as_of, table_names)
         features, labels = training_set(
-            bind, as_of=day, horizon_days=horizon, lost_after_days=self.lost_after_days,
+            data, as_of=day, horizon_days=horizon, lost_after_days=self.lost_after_days,
             window_days=self.window_days, table_names=table_names, views=views,
             sample_size=self.sample_size, random_state=self.random_state)
         self._fit_frame(features, labels)

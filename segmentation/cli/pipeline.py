@@ -21,8 +21,6 @@ def view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
         except ChurnUnavailable as err:  # too little data: say what is missing
             print(f"warning: churn columns left empty: {err.message(args.lang)}",
                   file=sys.stderr)
-        except ValueError as err:
-            print(f"warning: churn columns left empty: {err}", file=sys.stderr)
         else:
             # the words come last, in the language asked for (scoring has none)
             churn = result.scores.assign(risk_reasons=render_reasons(result.scores,

@@ -58,14 +58,21 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     # the page names the ranking and why, and shows every candidate side by side
     assert "Ranked by the time-shifted model (gradient boosting)" in churn.success[0].value
     assert "ROC-AUC" in churn.success[0].value
-    metrics = next(df.value for df in churn.dataframe
-                   if "days since the last shipment" in df.value.columns)
-    assert list(metrics.columns) == [
+    # every candidate's figures with their spread across the windows, in the message ...
+    assert "Backtest, mean over 3 windows (lowest to highest)" in churn.success[0].value
+    # ... and side by side in the model check, with the difference to the recency rule
+    metrics = next(df.value for df in churn.dataframe if "Ranking" in df.value.columns)
+    assert metrics["Ranking"].tolist() == [
         "time-shifted model (gradient boosting) (ranks the list)",
         "BG/NBD probability of no purchase", "days since the last shipment",
         "blend of ranks"]
-    auc = metrics.loc["ROC-AUC (0.5 = guessing, 1 = perfect)"]
-    assert auc.iloc[0] == auc.max() and auc.iloc[0] > auc.iloc[2]
+    assert metrics["Windows"].tolist() == [3, 3, 3, 3]
+    top = metrics["Churned in the top 10%, mean (lowest–highest)"]
+    assert top.str.fullmatch(r"\d+% \(\d+%–\d+%\)").all()
+    diff = metrics["Top 10% against days since the last shipment (90% interval)"]
+    assert diff.iloc[2] == "" and diff.iloc[0].endswith("· 3/3")
+    windows = next(df.value for df in churn.dataframe if "Scoring day" in df.value.columns)
+    assert len(windows) == 12
     assert "**Every ranking, checked side by side**" in [m.value for m in churn.markdown]
     churn.slider(key="churn_f_risk").set_value(80).run()
     high = _all_warned(churn)
@@ -110,7 +117,7 @@ def test_horizon_changes_the_definition(churn):
     churn.button_group(key="_w_churn_h").set_value(60).run()
     assert not churn.exception, churn.exception
     assert "60 days" in churn.caption[0].value
-    assert "latest 60 days" in (churn.success or churn.warning)[0].value
+    assert "60-day outcomes" in (churn.success or churn.warning)[0].value
     assert _metrics(churn)["Customers with a warning"] != before
 
 
@@ -245,9 +252,9 @@ def slow_nine_months() -> dict[str, pd.DataFrame]:
 
 @pytest.mark.parametrize(("tables", "model"), [
     (nine_months, "Ranked by the time-shifted model (gradient boosting)"),
-    (one_branch_file, "Ranked by the BG/NBD probability of no purchase"),
-    (slow_nine_months, "Ranked by the blend of ranks: the best of 4 rankings checked on the "
-                       "latest 90 days"),
+    # 60 customers: nothing is sure to beat the rule, which ranks and says so
+    (one_branch_file, "Ranked by days since the last shipment: no other ranking beat it"),
+    (slow_nine_months, "Ranked by the blend of ranks: it beat days since the last shipment"),
 ], ids=["nine-months", "one-branch-60", "nine-months-slow"])
 def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace, tables,
                                                                model):
