@@ -434,7 +434,7 @@ class Context:
 def show_database_error(err: ConnectionError_, lang_: str) -> None:
     """A database problem: the message in the user's language, the database's own words
     (password scrubbed) behind a details expander."""
-    st.error(err.message(lang_), icon=":material/database:")
+    st.error(md(err.message(lang_)), icon=":material/database:")
     detail = getattr(err, "driver_message", "")
     if detail:
         with st.expander(i18n.t("db.details", lang_)):

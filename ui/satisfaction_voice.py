@@ -7,6 +7,7 @@ import streamlit as st
 from segmentation import i18n
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
+from ui import show
 from ui.satisfaction_view import COUNT, PCT, SatisfactionView, show_table
 
 
@@ -42,7 +43,7 @@ def _low_scores(view: SatisfactionView) -> None:
     st.caption(t("sat.voice.caption", n=i18n.fmt_int(len(low), lang), max=max_score))
     terms = sat.top_terms(low["comment"], n=15)
     if not terms.empty:
-        st.plotly_chart(charts.share_bars(
+        show.chart(charts.share_bars(
             terms, label="term", share="share", count="comments",
             title=t("sat.voice.title"), value_label=t("sat.voice.share")),
             key="sat_voice_chart")
