@@ -25,6 +25,7 @@ from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filter
 from segmentation.overview import activity_cube, survey_cube
 from segmentation.schema import DataError
 from segmentation.sources import read_any, read_excel_sheets
+from segmentation.textsafe import md
 from segmentation.tiers import (
     ScoringBase,
     TierSettings,

@@ -10,6 +10,7 @@ import streamlit as st
 from segmentation import charts, i18n
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import PresetStore
+from segmentation.textsafe import md
 from segmentation.tiers import (
     GONE,
     NEW,
