@@ -12,6 +12,7 @@ from segmentation.clusters import (
     Clustering,
     assignment_table,
     column_label,
+    density_bins,
     feature_columns,
     is_share_column,
     profile_table,
@@ -31,6 +32,8 @@ from ui.tier_state import current_tier_settings
 #: Beyond this the workbook takes minutes to write (a sheet's hard limit is 1,048,576 rows)
 EXCEL_MAX_ROWS = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Map cells with fewer customers of a cluster are not shown to roles without the PII right
+DENSITY_MIN = 3
 #: Profile columns the profile and download tables label themselves
 SIZE_HEADERS = ("cluster", "persona", "description", "size", "share", "revenue",
                 "revenue_share")
@@ -134,10 +137,20 @@ def mix_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
 def map_tab(ctx: context.Context, result: Clustering, labels: dict[int, str]) -> None:
     t, lang = ctx.t, ctx.lang
     points = result.points.copy()
+    ratio = points.attrs.get("explained_variance_ratio", [0.0, 0.0])
+    if not ctx.pii:  # no single customer (id, branch, spend) in the figure: counts per cell
+        cells = density_bins(points, min_count=DENSITY_MIN)
+        show.chart(charts_clusters.cluster_density(
+            cells, labels=labels,
+            title=t("cl.map.density.title", n=i18n.fmt_int(len(points), lang)),
+            x_label=t("cl.map.axis", n=1, pct=pct(ratio[0], lang)),
+            y_label=t("cl.map.axis", n=2, pct=pct(ratio[1], lang)),
+            customers_label=t("cl.map.density.customers")), key="clusters_map")
+        st.caption(t("cl.map.density.help", min=DENSITY_MIN))
+        return
     if "customer_type" in points.columns:
         points["customer_type"] = points["customer_type"].map(
             lambda v: context.value_label(v, lang))
-    ratio = points.attrs.get("explained_variance_ratio", [0.0, 0.0])
     show.chart(charts_clusters.cluster_map(
         points, labels=labels, title=t("cl.map.title", n=i18n.fmt_int(len(points), lang)),
         x_label=t("cl.map.axis", n=1, pct=pct(ratio[0], lang)),

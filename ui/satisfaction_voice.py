@@ -37,6 +37,7 @@ def _low_scores(view: SatisfactionView) -> None:
     max_score = st.select_slider(t("sat.voice.max_score"), options=choices, value=default,
                                  key="sat_voice_max")
     low = sat.low_score_comments(data, max_score=max_score)
+    low = low.assign(comment=view.ctx.mask_text(low["comment"]))  # no PII right: masked
     if low.empty:
         st.info(t("sat.voice.none", max=max_score))
         return
@@ -58,6 +59,8 @@ def _complaints(view: SatisfactionView) -> None:
     t = view.t
     st.subheader(t("sat.voice.complaints.header"))
     texts = sat.complaint_texts(view.data)
+    if texts is not None:
+        texts = texts.assign(text=view.ctx.mask_text(texts["text"]))
     if not view.data.has_complaints:
         st.info(t("sat.need_complaints"))
     elif texts is None:
