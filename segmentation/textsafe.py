@@ -16,7 +16,7 @@ browser that opens the page fetch a URL the data names.
   data's categories, names and hover values included.
 
 >>> md("![x](http://h/a.png) **b**")
-'\\\\!\\\\[x\\\\]\\\\(http\\\\://h/a\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\*'
+'\\\\!\\\\[x\\\\]\\\\(http\\u2060\\\\://h/a\\\\.png\\\\) \\\\*\\\\*b\\\\*\\\\*'
 >>> plot("<img src=x> & co")
 '&lt;img src=x&gt; &amp; co'
 >>> plot_markup("A<br><b>B</b> <a href='x'>c</a>")
@@ -39,6 +39,9 @@ __all__ = ["md", "md_label", "plot", "plot_markup", "safe_figure"]
 #: directives and ``:material/...:`` icons, ``www.`` and e-mail autolinks and ordered
 #: lists (the ``.``). CommonMark lets a backslash escape any ASCII punctuation.
 _MD_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#!|<>~$:&.])""")
+#: Bare URLs and e-mail addresses: GitHub-flavoured markdown links them after the
+#: escapes are resolved, so an invisible word joiner (U+2060) goes inside them.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)(?=\\?[:.])|(@)")
 #: What starts a list, a quote or a heading underline only at the start of a line.
 _MD_LEADING = re.compile(r"^(\s*)([-+=])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
@@ -62,9 +65,11 @@ def md(value: object) -> str:
     """``value`` as markdown that Streamlit shows literally, on one line.
 
     Missing values (``None``, NaN) give ``""``. Line breaks become a space, so a
-    value cannot start a heading, list or quote of its own inside a template.
+    value cannot start a heading, list or quote of its own inside a template; bare
+    URLs and e-mail addresses get an invisible word joiner so they are not linked.
     """
     text = _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", _text(value)))
+    text = _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", text)
     return _MD_LEADING.sub(r"\1\\\2", text)
 
 
