@@ -13,8 +13,9 @@ from segmentation.churn import (
 )
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
+from segmentation.textsafe import md
 from segmentation.tiers import assign
-from ui import auth, context
+from ui import auth, context, show
 from ui.churn_panels import draw_lifecycle, draw_trust
 from ui.scoping import customer_rows, no_customers, scope_caption
 from ui.state import bind, relabel, state
@@ -55,7 +56,7 @@ with st.spinner(t("cp.running")):
         result = ctx.churn(horizon, lost_after)
         scores = ctx.churn_scores(horizon, lost_after)
     except ChurnUnavailable as err:  # too little data: say what is missing
-        st.warning(err.message(lang))
+        st.warning(md(err.message(lang)))
         st.stop()
 
 settings = current_tier_settings(lang)
@@ -136,7 +137,7 @@ with tab_list:
                 and auth.may_overwrite_preset(preset, default_name):
             store.set_calls_per_branch(preset, calls)
             auth.record("preset_saved", name=preset, calls_per_branch=calls)
-            st.success(t("cp.calls.saved", n=calls, name=preset))
+            st.success(t("cp.calls.saved", n=calls, name=md(preset)))
     else:
         st.caption(t("cp.calls.no_preset"))
     export = shown.export
@@ -170,11 +171,11 @@ with tab_list:
         monthly["month"] = monthly["month"].dt.to_timestamp()
         row = shown.row(customer)
         if row is not None:
-            st.markdown(f"**{customer}** · {row['tier_label']} · "
+            st.markdown(f"**{md(customer)}** · {md(row['tier_label'])} · "
                         f"{t('cp.col.risk')} {i18n.fmt_pct(row['churn_risk'], lang)}  \n"
-                        f"{row['risk_reasons']}  \n"
-                        + "\n".join(f"- {a}" for a in settings.actions(row["tier"], lang)))
-        st.plotly_chart(charts.customer_timeline(
+                        f"{md(row['risk_reasons'])}  \n"
+                        + "\n".join(f"- {md(a)}" for a in settings.actions(row["tier"], lang)))
+        show.chart(charts.customer_timeline(
             monthly, history.get("surveys"), history.get("complaints"),
             title=t("cp.detail.timeline", id=customer), spend_label=t("cp.detail.spend"),
             score_label=t("cp.detail.score"), complaint_label=t("cp.detail.complaint")),

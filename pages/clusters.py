@@ -13,6 +13,7 @@ from segmentation.clusters import (
     starting_features,
 )
 from segmentation.personas_store import PersonaStore, scope_key
+from segmentation.textsafe import md
 from ui import clusters_settings as settings
 from ui import clusters_tabs as tabs
 from ui import context
@@ -51,10 +52,10 @@ def clusters_body() -> None:
         with st.spinner(t("cl.running")):
             result = context.clustering(ctx, k, features)
     except ClusterError as err:
-        st.error(err.message(ctx.lang))
+        st.error(md(err.message(ctx.lang)))
         return
     for note in result.model.notes_:
-        (st.warning if note.level == "warning" else st.caption)(note.message(ctx.lang))
+        (st.warning if note.level == "warning" else st.caption)(md(note.message(ctx.lang)))
 
     scope = scope_key(k, features, ctx.filters)
     names, auto = named_personas(result, ctx.lang, store.names(scope))

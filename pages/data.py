@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from segmentation.sources import check_secrets_files
+from segmentation.textsafe import md
 from ui import auth, context, data_page, db_page, upload
 
 ctx = context.current()
@@ -13,7 +14,7 @@ can_load, why_not = auth.permission("load_data")
 
 st.title(t("data.title"))
 for problem in check_secrets_files(st.get_option("secrets.files")):
-    st.error(t("data.secrets_error", message=data_page.md_escape(problem.message(ctx.lang))))
+    st.error(t("data.secrets_error", message=md(problem.message(ctx.lang))))
 
 # -- the dataset in use ----------------------------------------------------------------------
 data_page.render_current(ctx)

@@ -8,7 +8,7 @@ import streamlit as st
 from segmentation import charts, i18n
 from segmentation.churn import summarize
 from segmentation.overview import breakdown, headline, monthly_trend
-from ui import context
+from ui import context, show
 from ui.scoping import no_customers, scope_caption
 
 ctx = context.current()
@@ -61,7 +61,7 @@ for col, metric in zip(cols, FORMATS, strict=False):
                   border=True, help=t(f"ov.metric.{metric}.help", days=days))
 
 trend = monthly_trend(activity, surveys, as_of=ctx.as_of, filters=filters)
-st.plotly_chart(
+show.chart(
     charts.monthly_activity(trend, title=t("ov.trend.title"), month_label=t("ov.trend.month"),
                             shipments_label=t("ov.trend.shipments"),
                             revenue_label=t("ov.trend.revenue")),
@@ -70,7 +70,7 @@ st.plotly_chart(
 if trend["partial"].any():
     st.caption(t("ov.trend.partial", as_of=ctx.as_of.isoformat()))
 if "avg_satisfaction" in trend.columns and trend["avg_satisfaction"].notna().any():
-    st.plotly_chart(
+    show.chart(
         charts.line(trend.dropna(subset=["avg_satisfaction"]), x="month", y="avg_satisfaction",
                     title=t("ov.sat.title"), x_label=t("ov.trend.month"),
                     y_label=t("ov.sat.axis"),
@@ -112,7 +112,7 @@ with tab_region:
     else:
         change = regions["revenue_change"].map(
             lambda c: "" if pd.isna(c) else i18n.fmt_pct(c, lang, signed=True))
-        st.plotly_chart(
+        show.chart(
             charts.ranked_bars(regions.reset_index(), category="region", value="revenue",
                                title=t("ov.region.chart", days=days),
                                value_label=t("ov.col.revenue"),

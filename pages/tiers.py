@@ -7,6 +7,7 @@ import streamlit as st
 import ui.strings_tiers  # noqa: F401  (registers the page strings)
 from segmentation import charts
 from segmentation.presets import PresetStore
+from segmentation.textsafe import md
 from segmentation.tiers import TierSettings, assign
 from ui import context, tiers_views
 from ui.scoping import no_customers, scope_caption
@@ -35,7 +36,7 @@ def tiers_body() -> None:
         settings_panel(ctx, base, store)
     tiers = tiers_state()
     if tiers.error is not None:
-        st.error(t("tp.settings.invalid", message=tiers.error.message(lang)))
+        st.error(t("tp.settings.invalid", message=md(tiers.error.message(lang))))
         return
     settings = tiers.settings
     result = assign(base, settings)
@@ -43,7 +44,7 @@ def tiers_body() -> None:
     colors = dict(zip(settings.tiers, charts.tier_colors(len(settings.tiers)), strict=True))
     messages = result.messages(lang)
     if messages:
-        st.info("\n".join(f"- {m}" for m in messages), icon=":material/info:")
+        st.info("\n".join(f"- {md(m)}" for m in messages), icon=":material/info:")
     tiers_views.overview(ctx, result, labels, colors)
     tiers_views.rfm_section(ctx, result)
     tiers_views.whatif_section(ctx, result, store, labels, colors)

@@ -151,3 +151,29 @@ def silhouette_curve(scores: pd.DataFrame, *, current_k: int | None, title: str,
     fig.update_xaxes(title_text=x_label, dtick=1)
     fig.update_yaxes(title_text=y_label, rangemode="tozero")
     return fig
+
+
+def cluster_density(cells: pd.DataFrame, *, labels: Mapping[int, str], title: str,
+                    x_label: str, y_label: str, customers_label: str) -> go.Figure:
+    """The map as a grid of circles, one colour per cluster, sized by customers per cell
+    (:func:`segmentation.clusters.density_bins`): no single customer in the figure."""
+    fig = go.Figure()
+    colors = cluster_colors(max(labels, default=-1) + 1)
+    top = float(cells["customers"].max()) if len(cells) else 1.0
+    for cluster in sorted(cells["cluster"].unique()):
+        part = cells[cells["cluster"] == cluster]
+        fig.add_trace(go.Scatter(
+            x=part["x"], y=part["y"], mode="markers", name=labels.get(int(cluster), str(cluster)),
+            marker=dict(size=(6 + 22 * np.sqrt(part["customers"] / top)).to_numpy(),
+                        opacity=0.55, line=dict(width=0),
+                        color=CLUSTER_COLORS[int(cluster) % len(CLUSTER_COLORS)]
+                        if int(cluster) >= len(colors) else colors[int(cluster)]),
+            customdata=part["customers"].to_numpy(),
+            hovertemplate="%{fullData.name}<br>" + customers_label
+                          + ": %{customdata:,}<extra></extra>"))
+    layout = {**_LAYOUT, "legend": dict(orientation="v", yanchor="top", y=1, xanchor="left",
+                                        x=1.01)}
+    fig.update_layout(title=title, height=560, **layout)
+    fig.update_xaxes(title_text=x_label, zeroline=False)
+    fig.update_yaxes(title_text=y_label, zeroline=False)
+    return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from .sql import TableNames, day_of, find_tables
+from .sql import TableNames, connected, day_of, find_tables
 
 _COLUMNS = {
     "transactions": ("date", "amount", "service", "channel", "branch"),
@@ -43,3 +43,14 @@ def customer_history(bind: sa.Engine, customer_id: str, *, as_of,
                 frame[c] = pd.to_datetime(frame[c])
         out[canonical] = frame
     return out
+
+
+def known_names(bind: sa.Engine, table_names: TableNames | None = None) -> list[str]:
+    """The distinct customer names of the customers table (empty without the table or its
+    ``name`` column), for masking names in free text; never shown."""
+    customers = find_tables(bind, table_names).get("customers")
+    if customers is None or "name" not in customers.c:
+        return []
+    query = sa.select(customers.c.name).where(customers.c.name.is_not(None)).distinct()
+    with connected(bind) as conn:
+        return [str(v) for (v,) in conn.execute(query)]

@@ -200,3 +200,61 @@ def corpus() -> list[Case]:
 
 
 CASES = corpus()
+
+
+# --------------------------------------------------------------------------- markup in data
+#: Where a browser would fetch from if markup in the data were rendered: a port nothing
+#: listens on (the browser test starts its own recording server and uses its port).
+MARKUP_HOST = "127.0.0.1:9"
+
+
+def markup_payload(host: str = MARKUP_HOST) -> str:
+    """A markdown image, a markdown link, an HTML image and bold: shown as text, or a bug."""
+    return (f"![x](http://{host}/a.png) [x](http://{host}/) <img src=http://{host}/b.png> "
+            "**bold**")
+
+
+def markup_tables(host: str = MARKUP_HOST, customers: int = 1500) -> dict[str, pd.DataFrame]:
+    """The sample's first ``customers`` customers with markup in every text the pages show:
+    customer ids, names, branches, regions, channels, services, comments, complaint
+    categories (raw tables, to go through :func:`segmentation.cleaning.prepare_dataset`)."""
+    from segmentation.workspace import SAMPLE_FOLDER
+
+    payload = markup_payload(host)
+    tables = {name: pd.read_parquet(SAMPLE_FOLDER / f"{name}.parquet")
+              for name in ("transactions", "customers", "surveys", "complaints")}
+    keep = set(tables["customers"]["customer_id"].iloc[:customers])
+    out = {}
+    for name, frame in tables.items():
+        frame = frame[frame["customer_id"].isin(keep)].copy()
+        for column in ("customer_id", "name", "branch", "region", "channel", "service",
+                       "comment", "category"):
+            if column in frame.columns:
+                frame[column] = frame[column].map(
+                    lambda v: v if pd.isna(v) else f"{v} {payload}")
+        out[name] = frame.reset_index(drop=True)
+    return out
+
+
+def markup_workspace(folder, host: str = MARKUP_HOST):
+    """A workspace at ``folder`` holding :func:`markup_tables` as an upload whose file name
+    carries markup, and a default preset whose tier names and actions carry markup."""
+    from segmentation.cleaning import prepare_dataset
+    from segmentation.presets import PresetStore
+    from segmentation.tiers import TierSettings
+    from segmentation.workspace import Workspace
+
+    workspace = Workspace(folder)
+    dataset = prepare_dataset(markup_tables(host))
+    snap = workspace.replace(dataset.tables, source="upload",
+                             label=f"![x](http://{host}/f.png) <img src=http://{host}/g.png>.csv")
+    base = TierSettings().to_dict()
+    first, second = base["tiers"][0], base["tiers"][1]
+    base["labels"] = {first: {"en": f"![t](http://{host}/t.png)**b**",
+                              "zh": f"![t](http://{host}/t.png)**b**"},
+                      second: {"en": f"<img src=http://{host}/u>", "zh": f"<img src=http://{host}/u>"}}
+    base["playbook"] = {first: [markup_payload(host)]}
+    store = PresetStore.for_workspace(workspace)
+    store.save("markup", TierSettings.from_dict(base))
+    store.set_default("markup")
+    return snap

@@ -86,3 +86,11 @@ def test_pages_keep_no_raw_session_keys(path):
     """Pages read and write the typed ``ui.state.state()``; only widgets own raw keys."""
     text = path.read_text(encoding="utf-8")
     assert "st.session_state[" not in text and "session_state.get(" not in text
+
+
+def test_every_chart_goes_through_the_escaping_layer():
+    """Plotly renders tags in texts: every figure is drawn by ``ui.show.chart``, which
+    escapes what came with the data (``segmentation.textsafe.safe_figure``)."""
+    direct = [_rel(p) for p in (*PAGES, *UI, ROOT / "app.py")
+              if "st.plotly_chart(" in p.read_text(encoding="utf-8")]
+    assert direct == ["ui/show.py"]

@@ -31,6 +31,7 @@ from segmentation.access import Role, User
 from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
 from segmentation.proxies import UVICORN_DEFAULT, TrustedProxies, client_address
+from segmentation.textsafe import md
 from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
 from ui import identity
 from ui import source as sources
@@ -337,9 +338,9 @@ def _password_page() -> None:
         result = error.get("result")
         text = (result.message(lang, **_viewer_zone()) if result is not None
                 else i18n.t(error["key"], lang))
-        st.error(text, icon=":material/lock:")
+        st.error(md(text), icon=":material/lock:")
         if result is not None and result.warning(lang):
-            st.warning(result.warning(lang), icon=":material/warning:")
+            st.warning(md(result.warning(lang)), icon=":material/warning:")
 
 
 def _providers(section: Mapping) -> list[str | None]:
@@ -380,7 +381,7 @@ def _oidc_page() -> None:
                 state().auth.notice = None
                 st.rerun()
             return
-        st.error(i18n.t(problem, lang, email=email), icon=":material/lock:")
+        st.error(i18n.t(problem, lang, email=md(email)), icon=":material/lock:")
         if not state().auth.oidc_failed:
             state().auth.oidc_failed = True
             record("sign_in_failed", email or "?", reason=problem.rsplit(".", 1)[-1],
@@ -469,11 +470,12 @@ def render_sidebar(user: User) -> None:
     lang = _lang()
     bar = st.sidebar.container(key="auth_user_box", border=True)
     name = user.display_name or user.name
-    bar.markdown(i18n.t("auth.signed_in_as", lang, name=name, role=role_label(user, lang)))
+    bar.markdown(i18n.t("auth.signed_in_as", lang, name=md(name),
+                       role=role_label(user, lang)))
     if user.branch and user.role.value in ("branch", "viewer"):
-        bar.caption(i18n.t("auth.scope.branch", lang, value=user.branch))
+        bar.caption(i18n.t("auth.scope.branch", lang, value=md(user.branch)))
     elif user.region:
-        bar.caption(i18n.t("auth.scope.region", lang, value=user.region))
+        bar.caption(i18n.t("auth.scope.region", lang, value=md(user.region)))
     bar.button(i18n.t("auth.sign_out", lang), key="auth_sign_out", icon=":material/logout:",
                on_click=_sign_out_clicked)
 

@@ -8,6 +8,7 @@ import streamlit as st
 import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
 from segmentation.churn import STAGES, Backtest, Lifecycle, Ranking
+from ui import show
 
 
 def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
@@ -63,7 +64,7 @@ def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
                        *(t(f"cp.trust.{c}") for c in per.columns[2:])]
         st.dataframe(per, hide_index=True, key="churn_windows")
     st.markdown(bt.calibration_sentence(lang))
-    st.plotly_chart(charts.reliability(
+    show.chart(charts.reliability(
         bt.reliability, title=t("cp.trust.reliability"), x_label=t("cp.trust.predicted"),
         y_label=t("cp.trust.observed")), key="churn_reliability")
 
@@ -72,14 +73,14 @@ def draw_lifecycle(life: Lifecycle, lang: str) -> None:
     """Customers per lifecycle stage at each month end, and the last month's moves."""
     counts = life.counts.reset_index()
     stage_labels = {s: i18n.t(f"churn.stage.{s}", lang) for s in (*STAGES, "not_yet")}
-    st.plotly_chart(charts.stacked_area(
+    show.chart(charts.stacked_area(
         counts, x=counts.columns[0], columns=list(STAGES), labels=stage_labels,
         title=i18n.t("cp.lifecycle.chart", lang), x_label=i18n.t("cp.lifecycle.month", lang),
         y_label=i18n.t("cp.lifecycle.customers", lang)), key="churn_lifecycle_area")
     st.caption(" · ".join(f"**{stage_labels[s]}**: {i18n.t(f'churn.stage_help.{s}', lang)}"
                           for s in STAGES))
     start, last, part = life.latest_flows()
-    st.plotly_chart(charts.sankey(
+    show.chart(charts.sankey(
         part, source="from_stage", target="to_stage", value="customers",
         source_labels=stage_labels, target_labels=stage_labels,
         source_order=["not_yet", *STAGES], target_order=list(STAGES),

@@ -15,6 +15,7 @@ from segmentation.personas_store import (
     PersonaStore,
     clean_renames,
 )
+from segmentation.textsafe import md
 from ui import auth, context
 from ui.state import bind, state
 
@@ -98,13 +99,13 @@ def cards(ctx: context.Context, result: Clustering, names: pd.DataFrame) -> None
             row = profiles.loc[cluster]
             with col.container(border=True, height="stretch"):
                 st.caption(t("cl.card.cluster", n=cluster))
-                st.markdown(f"**{names.at[cluster, 'name']}**")
+                st.markdown(f"**{md(names.at[cluster, 'name'])}**")
                 st.metric(t("cl.card.customers"), i18n.fmt_int(row["size"], lang),
                           label_visibility="collapsed")
                 revenue = row["revenue_share"] if "revenue_share" in row else float("nan")
                 st.caption(t("cl.card.shares", customers=pct(row["share"], lang),
                              revenue=pct(revenue, lang)) + "  \n"
-                           + names.at[cluster, "description"])
+                           + md(names.at[cluster, "description"]))
 
 
 def pct(value: float, lang: str) -> str:
@@ -125,7 +126,7 @@ def rename_form(ctx: context.Context, store: PersonaStore, scope: str, names: pd
             st.session_state[f"clusters_name_{cluster}"] = names.at[cluster, "name"]
     with st.expander(t("cl.rename"), icon=":material/edit:", expanded=error is not None):
         if error:
-            st.error(error)
+            st.error(md(error))
         with st.form("clusters_names_form", border=False):
             st.caption(t("cl.rename.help"))
             cols = st.columns(2)
@@ -133,7 +134,7 @@ def rename_form(ctx: context.Context, store: PersonaStore, scope: str, names: pd
                 cols[i % 2].text_input(
                     t("cl.rename.label", n=cluster), key=f"clusters_name_{cluster}",
                     max_chars=MAX_NAME_LENGTH, placeholder=auto.at[cluster, "name"],
-                    help=t("cl.rename.auto", name=auto.at[cluster, "name"]))
+                    help=t("cl.rename.auto", name=md(auto.at[cluster, "name"])))
             b1, b2, _ = st.columns([1, 1, 3])
             can_rename, why_not = auth.permission("edit_personas")
             auto_names = {int(c): str(auto.at[c, "name"]) for c in clusters}

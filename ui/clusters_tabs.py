@@ -12,6 +12,7 @@ from segmentation.clusters import (
     Clustering,
     assignment_table,
     column_label,
+    density_bins,
     feature_columns,
     is_share_column,
     profile_table,
@@ -22,7 +23,7 @@ from segmentation.clusters import (
 from segmentation.clusters.results import MONEY_COLUMNS
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.tiers import assign
-from ui import auth, context
+from ui import auth, context, show
 from ui.clusters_settings import pct, suggestion
 from ui.scoping import customer_rows
 from ui.state import bind, state
@@ -31,6 +32,8 @@ from ui.tier_state import current_tier_settings
 #: Beyond this the workbook takes minutes to write (a sheet's hard limit is 1,048,576 rows)
 EXCEL_MAX_ROWS = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Map cells with fewer customers of a cluster are not shown to roles without the PII right
+DENSITY_MIN = 3
 #: Profile columns the profile and download tables label themselves
 SIZE_HEADERS = ("cluster", "persona", "description", "size", "share", "revenue",
                 "revenue_share")
@@ -70,19 +73,19 @@ def profiles_tab(ctx: context.Context, result: Clustering, names: pd.DataFrame,
                                "revenue_share", *features])
     st.caption(t("cl.profiles.note"))
     column_labels = {c: column_label(c, lang) for c in zscores.columns}
-    st.plotly_chart(charts_clusters.zscore_heatmap(
+    show.chart(charts_clusters.zscore_heatmap(
         zscores, row_labels=labels, column_labels=column_labels, title=t("cl.heatmap.title"),
         colorbar=t("cl.heatmap.colorbar")), key="clusters_heatmap")
     st.caption(t("cl.heatmap.help"))
     left, right = st.columns([3, 2], gap="large")
     with left:
         pick = _pick_cluster(ctx, labels)
-        st.plotly_chart(charts_clusters.zscore_bars(
+        show.chart(charts_clusters.zscore_bars(
             zscores.loc[pick], column_labels=column_labels,
             title=t("cl.bars.title", name=labels[pick]), x_label=t("cl.bars.x")),
             key="clusters_bars")
     with right:
-        st.plotly_chart(charts_clusters.customer_revenue_shares(
+        show.chart(charts_clusters.customer_revenue_shares(
             profiles, labels=labels, title=t("cl.shares.title"),
             customers_label=t("cl.col.share"), revenue_label=t("cl.col.revenue_share"),
             x_label=t("cl.shares.x")), key="clusters_shares_chart")
@@ -107,7 +110,7 @@ def mix_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
             labels: dict[int, str]) -> None:
     t = ctx.t
     tiers, settings = _tiers(ctx)
-    st.plotly_chart(charts.stacked_shares(
+    show.chart(charts.stacked_shares(
         tier_mix_long(tiers, result.labels), by="cluster", series="tier", value="share",
         order=list(settings.tiers), labels=settings.tier_labels(ctx.lang),
         colors=charts.tier_colors(len(settings.tiers)), title=t("cl.mix.title"),
@@ -134,11 +137,21 @@ def mix_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
 def map_tab(ctx: context.Context, result: Clustering, labels: dict[int, str]) -> None:
     t, lang = ctx.t, ctx.lang
     points = result.points.copy()
+    ratio = points.attrs.get("explained_variance_ratio", [0.0, 0.0])
+    if not ctx.pii:  # no single customer (id, branch, spend) in the figure: counts per cell
+        cells = density_bins(points, min_count=DENSITY_MIN)
+        show.chart(charts_clusters.cluster_density(
+            cells, labels=labels,
+            title=t("cl.map.density.title", n=i18n.fmt_int(len(points), lang)),
+            x_label=t("cl.map.axis", n=1, pct=pct(ratio[0], lang)),
+            y_label=t("cl.map.axis", n=2, pct=pct(ratio[1], lang)),
+            customers_label=t("cl.map.density.customers")), key="clusters_map")
+        st.caption(t("cl.map.density.help", min=DENSITY_MIN))
+        return
     if "customer_type" in points.columns:
         points["customer_type"] = points["customer_type"].map(
             lambda v: context.value_label(v, lang))
-    ratio = points.attrs.get("explained_variance_ratio", [0.0, 0.0])
-    st.plotly_chart(charts_clusters.cluster_map(
+    show.chart(charts_clusters.cluster_map(
         points, labels=labels, title=t("cl.map.title", n=i18n.fmt_int(len(points), lang)),
         x_label=t("cl.map.axis", n=1, pct=pct(ratio[0], lang)),
         y_label=t("cl.map.axis", n=2, pct=pct(ratio[1], lang)),
@@ -154,7 +167,7 @@ def k_tab(ctx: context.Context, features: tuple[str, ...], k: int) -> None:
     t = ctx.t
     scores, suggested = suggestion(ctx, features)
     st.markdown(t("cl.k.sentence", k=suggested))
-    st.plotly_chart(charts_clusters.silhouette_curve(
+    show.chart(charts_clusters.silhouette_curve(
         scores, current_k=k, title=t("cl.k.title"), x_label=t("cl.k.x"),
         y_label=t("cl.k.y"), suggested_label=t("cl.k.suggested_mark"),
         current_label=t("cl.k.current_mark", k=k)), key="clusters_silhouette")

@@ -20,11 +20,14 @@ import ui.strings  # noqa: F401  (registers the UI strings)
 from segmentation import i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User, mask_frame
 from segmentation.connections import ConnectionError_, ConnectionSpec, classify_error, role_risks
+from segmentation.customer import known_names
 from segmentation.features import customer_view
 from segmentation.filters import FILTER_COLUMNS, apply_filters, normalize_filters
 from segmentation.overview import activity_cube, survey_cube
 from segmentation.schema import DataError
 from segmentation.sources import read_any, read_excel_sheets
+from segmentation.textmask import TextMasker
+from segmentation.textsafe import md
 from segmentation.tiers import (
     ScoringBase,
     TierSettings,
@@ -101,6 +104,14 @@ def _filtered_view(dataset_id: str, as_of: date, window_days: int, filters: tupl
     """The customers of a scope and the filters; names and phones masked unless ``pii``."""
     view = apply_filters(_view(dataset_id, as_of, window_days, scope_key), dict(filters))
     return view if pii else mask_frame(view, None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _text_masker(dataset_id: str) -> TextMasker:
+    """The free-text masker of a dataset: phones, e-mail addresses and every customer name
+    of its customers table (compiled once per dataset)."""
+    engine, names = _bind(dataset_id)
+    return TextMasker(known_names(engine, names))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -328,6 +339,14 @@ class Context:
             return self.guarded(_filtered_view, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
                                 self.filters, self.scope_key, self.pii)
 
+    def mask_text(self, texts: pd.Series) -> pd.Series:
+        """Free texts (comments) as the user may read them: phones, e-mail addresses and
+        names masked for users without ``see_pii``, as they are for the others."""
+        if self.pii:
+            return texts
+        masker = self.guarded(_text_masker, self.snap.dataset_id)
+        return texts.map(masker.mask)
+
     def cubes(self) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """The daily activity and survey cubes of the scope."""
         return self.guarded(_cubes, self.snap.dataset_id, self.as_of, self.scope_key)
@@ -434,7 +453,7 @@ class Context:
 def show_database_error(err: ConnectionError_, lang_: str) -> None:
     """A database problem: the message in the user's language, the database's own words
     (password scrubbed) behind a details expander."""
-    st.error(err.message(lang_), icon=":material/database:")
+    st.error(md(err.message(lang_)), icon=":material/database:")
     detail = getattr(err, "driver_message", "")
     if detail:
         with st.expander(i18n.t("db.details", lang_)):

@@ -9,22 +9,16 @@ import streamlit as st
 from segmentation import i18n
 from segmentation.schema import TABLES, Problem
 from segmentation.scope_names import missing_scope
+from segmentation.textsafe import md
 from segmentation.workspace import load_sample
 from ui import auth, context, db_page, identity
 from ui.context import Context
 from ui.state import relabel, state
 
 
-def md_escape(text: str) -> str:
-    """Escape what Streamlit markdown would interpret inside a data message."""
-    for ch in ("\\", "$", "*", "_", "`", "[", "]", "<", ">"):
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def bullets(problems: list[Problem], lang: str) -> str:
     """The problems' messages as a markdown list."""
-    return "\n".join(f"- {md_escape(p.message(lang))}" for p in problems)
+    return "\n".join(f"- {md(p.message(lang))}" for p in problems)
 
 
 def table_name(ctx: Context, table: str) -> str:
@@ -83,9 +77,9 @@ def render_outcome(ctx: Context, can_load: bool, why_not: str | None) -> None:
             st.info(t("data.restored"))
     db_result = data.db_result
     if db_result and db_result.get("dataset_id") == snap.dataset_id:
-        st.success(t("db.in_use", name=ctx.source.name))
+        st.success(t("db.in_use", name=md(ctx.source.name)))
         if db_result.get("saved"):
-            st.caption(t("db.saved", name=db_result["saved"]))
+            st.caption(t("db.saved", name=md(db_result["saved"])))
     if ctx.source.is_database:
         db_page.render_current(ctx)
     elif snap.source != "sample":
@@ -126,8 +120,8 @@ def render_users_missing(ctx: Context) -> None:
         region = next((r for r in scope.regions if r[:1] != "\x00"), None)
         problem = missing_scope(branch=branch, region=region, known=known)
         if problem is not None:
-            lines.append(f"- **{md_escape(record.name)}**: "
-                         + md_escape(problem.message(ctx.lang, label)))
+            lines.append(f"- **{md(record.name)}**: "
+                         + md(problem.message(ctx.lang, label)))
     if lines:
         st.warning(ctx.t("auth.scope_missing") + "\n" + "\n".join(lines),
                    icon=":material/person_alert:")

@@ -25,6 +25,7 @@ from segmentation.database import (
 )
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.schema import TABLES
+from segmentation.textsafe import md
 from ui import auth, query_cancel
 from ui import source as sources
 from ui.context import Context, database_sample, database_sql, show_database_error
@@ -46,7 +47,7 @@ def _short(text: str) -> str:
 def _risk_warnings(spec: ConnectionSpec, t) -> None:
     """Warn when the connected user may do more than read (superuser, may write)."""
     for code in sources.risks(spec):
-        st.warning(t(f"conn.risk.{code}", user=spec.user or "?"), icon=":material/warning:")
+        st.warning(t(f"conn.risk.{code}", user=md(spec.user or "?")), icon=":material/warning:")
 
 
 # --------------------------------------------------------------------------- the source in use
@@ -55,7 +56,7 @@ def _risk_warnings(spec: ConnectionSpec, t) -> None:
 def render_current(ctx: Context) -> None:
     """Refresh, SQL and disconnect for the connected database."""
     t, source = ctx.t, ctx.source
-    st.info(t("db.current", name=source.name, target=source.spec.safe_label()),
+    st.info(t("db.current", name=md(source.name), target=md(source.spec.safe_label())),
             icon=":material/database:")
     _risk_warnings(source.spec, t)
     db = state().database
@@ -149,7 +150,7 @@ def _form(pick: str, saved_spec: ConnectionSpec | None, t,
         # a saved password goes only to the exact server, port, database and user it was for
         return reuse_password(saved_spec, typed, name=pick.partition(":")[2])
     except ConnectionError_ as err:
-        st.error(err.message(session_lang()))
+        st.error(md(err.message(session_lang())))
         return None
 
 
@@ -174,7 +175,7 @@ def render_connect(ctx: Context) -> None:
         saved = store.get(f"secrets:{name}" if origin == "secrets" else name) \
             if origin != "new" else None
     except ConnectionError_ as err:  # saved by an older version: a schema or table now refused
-        st.error(err.message(lang))
+        st.error(md(err.message(lang)))
         return
 
     spec = None
@@ -182,9 +183,9 @@ def render_connect(ctx: Context) -> None:
         try:
             secret_spec = _from_secrets(secrets[name])
         except ConnectionError_ as err:
-            st.error(err.message(lang))
+            st.error(md(err.message(lang)))
             return
-        st.caption(secret_spec.safe_label())
+        st.caption(md(secret_spec.safe_label()))
         if st.button(t("db.connect"), key="db_connect_secrets", type="primary",
                      disabled=not can_connect, help=why_not):
             spec = secret_spec
@@ -219,13 +220,13 @@ def render_connect(ctx: Context) -> None:
         return
     spec, tables = conn["spec"], conn["tables"]
     if not tables:
-        st.warning(t("db.no_tables", target=spec.safe_label()))
+        st.warning(t("db.no_tables", target=md(spec.safe_label())))
         return
-    st.success(t("db.connected", target=spec.safe_label(), n=i18n.fmt_int(len(tables), lang)))
+    st.success(t("db.connected", target=md(spec.safe_label()), n=i18n.fmt_int(len(tables), lang)))
     _risk_warnings(spec, t)
     choices, clashes, problems = _tables(conn, tables, saved.mapping if saved else None, ctx)
     for table, header, first, second in clashes:
-        st.error(t("data.mapping.clash", table=t(f"table.{table}"), header=header,
+        st.error(t("data.mapping.clash", table=t(f"table.{table}"), header=md(header),
                    first=COLUMN_LABELS[first][lang], second=COLUMN_LABELS[second][lang]))
 
     default_name = name if origin != "new" else ""
@@ -308,14 +309,14 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
             try:
                 base = TableChoice(query=sql)
             except ConnectionError_ as err:
-                st.error(err.message(lang))
+                st.error(md(err.message(lang)))
                 problems = True
                 continue
         else:
             try:
                 base = TableChoice(table=src)
             except ConnectionError_ as err:
-                st.error(err.message(lang))
+                st.error(md(err.message(lang)))
                 problems = True
                 continue
         try:

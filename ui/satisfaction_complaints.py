@@ -8,6 +8,7 @@ import streamlit as st
 from segmentation import i18n
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
+from ui import show
 from ui.satisfaction_view import COUNT, DAYS, MONTHS, PCT, SatisfactionView, show_table
 from ui.scoping import customer_rows
 from ui.state import bind, state
@@ -19,7 +20,7 @@ def draw(view: SatisfactionView) -> None:
     t, lang, data = view.t, view.lang, view.data
     cp_trend = sat.complaint_trend(data, months=MONTHS)
     mix = sat.complaint_mix(data, "category", months=MONTHS)
-    st.plotly_chart(charts.complaint_trend(
+    show.chart(charts.complaint_trend(
         cp_trend, mix, by="category",
         names={c: sat.label("category", c, lang) for c in mix["category"].unique()},
         title=t("sat.cp.trend.title"), month_label=t("sat.trend.month"),
@@ -46,7 +47,7 @@ def _breakdown(view: SatisfactionView, by: str) -> None:
         return
     shown = ranking.table.assign(label=[view.group_label(by, v) for v in ranking.table[by]])
     top = shown.loc[ranking.top.index]
-    st.plotly_chart(charts.count_bars(
+    show.chart(charts.count_bars(
         top, label="label", value=ranking.value,
         title=t("sat.cp.by.title" if ranking.by_rate else "sat.cp.by.title_count",
                 by=view.group_title(by), days=DAYS),
@@ -73,7 +74,7 @@ def _resolution(view: SatisfactionView) -> None:
     if not res["resolved"]:
         st.info(t("sat.cp.res.none"))
         return
-    st.plotly_chart(charts.resolution_histogram(
+    show.chart(charts.resolution_histogram(
         view.data.complaints, sla_days=sla, by="severity",
         names={s: sat.label("severity", s, lang) for s in ("low", "medium", "high")},
         title=t("sat.cp.res.title"), days_label=t("sat.cp.res.days"),

@@ -7,6 +7,8 @@ import streamlit as st
 from segmentation import i18n
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
+from segmentation.textsafe import md
+from ui import show
 from ui.satisfaction_view import MIN_DRIVER_RESPONSES, SatisfactionView, show_table
 from ui.state import bind, state
 
@@ -31,12 +33,12 @@ def draw(view: SatisfactionView) -> None:
         st.info(t("sat.drivers.none", n=MIN_DRIVER_RESPONSES))
         return
     top, fix = sat.driver_highlights(drivers)
-    top = [f"{view.dim_label(d)} ({i18n.fmt_pct(s, lang, decimals=0)})" for d, s in top]
-    fix = [view.dim_label(d) for d in fix]
+    top = [f"{md(view.dim_label(d))} ({i18n.fmt_pct(s, lang, decimals=0)})" for d, s in top]
+    fix = [md(view.dim_label(d)) for d in fix]
     sep = "、" if lang == "zh" else ", "
     st.markdown(t("sat.drivers.summary", drivers=sep.join(top), fix=sep.join(fix))
                 if fix else t("sat.drivers.summary_nofix", drivers=sep.join(top)))
-    st.plotly_chart(charts.driver_quadrant(
+    show.chart(charts.driver_quadrant(
         drivers, names={d: view.dim_label(d) for d in drivers["dimension"]},
         quadrant_names={q: sat.label("quadrant", q, lang) for q in sat.DRIVER_QUADRANTS},
         title=t("sat.drivers.title"), importance_label=t("sat.drivers.importance"),

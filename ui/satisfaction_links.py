@@ -8,6 +8,7 @@ import streamlit as st
 
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
+from ui import show
 from ui.satisfaction_view import COUNT, DAYS, PCT, SatisfactionView, show_table
 
 
@@ -20,7 +21,7 @@ def _compare(view: SatisfactionView, groups: pd.Series, names: dict[str, str], k
     shown = summary.reset_index()
     shown["label"] = [names.get(g, g) for g in shown["group"]]
     if "index" in shown and shown["index"].notna().any():
-        st.plotly_chart(charts.group_intervals(
+        show.chart(charts.group_intervals(
             shown, group="label", kind=view.kind,
             title=t("sat.links.chart", index=index_name, days=DAYS), value_label=index_name,
             now_label=t("sat.compare.now", days=DAYS), baseline_label="",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
+from ui import show
 from ui.satisfaction_view import (
     BASELINE_PERIODS,
     COUNT,
@@ -24,7 +25,7 @@ def draw(view: SatisfactionView) -> None:
         return
     t, data, index_name = view.t, view.data, view.index_name
     trend = sat.survey_trend(data, months=MONTHS)
-    st.plotly_chart(charts.score_trend(
+    show.chart(charts.score_trend(
         trend, kind=view.kind, title=t("sat.trend.title", index=index_name),
         month_label=t("sat.trend.month"), index_label=index_name,
         responses_label=t("sat.trend.responses"), band_label=t("sat.trend.band")),
@@ -32,7 +33,7 @@ def draw(view: SatisfactionView) -> None:
     st.caption(t("sat.trend.caption"))
     if data.dimensions:
         dims = sat.dimension_trend(data, months=MONTHS)
-        st.plotly_chart(charts.dimension_panels(
+        show.chart(charts.dimension_panels(
             dims, names={d: view.dim_label(d) for d in ("score", *data.dimensions)},
             title=t("sat.dims.title"), y_label=t("sat.dims.axis")), key="sat_dims_chart")
 
@@ -73,7 +74,7 @@ def _compare(view: SatisfactionView, by: str) -> None:
         return
     shown = cmp.reset_index()
     shown["label"] = [view.group_label(by, v) for v in shown[by]]
-    st.plotly_chart(charts.group_intervals(
+    show.chart(charts.group_intervals(
         shown, group="label", kind=view.kind,
         title=t("sat.compare.title", index=index_name, group=view.group_title(by), days=DAYS),
         value_label=index_name, now_label=t("sat.compare.now", days=DAYS),

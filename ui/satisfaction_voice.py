@@ -7,6 +7,7 @@ import streamlit as st
 from segmentation import i18n
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
+from ui import show
 from ui.satisfaction_view import COUNT, PCT, SatisfactionView, show_table
 
 
@@ -36,13 +37,14 @@ def _low_scores(view: SatisfactionView) -> None:
     max_score = st.select_slider(t("sat.voice.max_score"), options=choices, value=default,
                                  key="sat_voice_max")
     low = sat.low_score_comments(data, max_score=max_score)
+    low = low.assign(comment=view.ctx.mask_text(low["comment"]))  # no PII right: masked
     if low.empty:
         st.info(t("sat.voice.none", max=max_score))
         return
     st.caption(t("sat.voice.caption", n=i18n.fmt_int(len(low), lang), max=max_score))
     terms = sat.top_terms(low["comment"], n=15)
     if not terms.empty:
-        st.plotly_chart(charts.share_bars(
+        show.chart(charts.share_bars(
             terms, label="term", share="share", count="comments",
             title=t("sat.voice.title"), value_label=t("sat.voice.share")),
             key="sat_voice_chart")
@@ -57,6 +59,8 @@ def _complaints(view: SatisfactionView) -> None:
     t = view.t
     st.subheader(t("sat.voice.complaints.header"))
     texts = sat.complaint_texts(view.data)
+    if texts is not None:
+        texts = texts.assign(text=view.ctx.mask_text(texts["text"]))
     if not view.data.has_complaints:
         st.info(t("sat.need_complaints"))
     elif texts is None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from segmentation import i18n
 from segmentation.access import Scope
+from segmentation.textsafe import md
 
 i18n.register({
     "scope.caption": {
@@ -46,9 +47,10 @@ i18n.register({
 
 
 def describe(scope: Scope, lang: str) -> str:
-    """``branch X and region Y`` / ``网点“X”、区域“Y”`` (the unlimited scope: empty)."""
-    parts = [i18n.t("scope.branch", lang, name=b) for b in scope.branches if b[:1] != "\x00"]
-    parts += [i18n.t("scope.region", lang, name=r) for r in scope.regions if r[:1] != "\x00"]
+    """``branch X and region Y`` / ``网点“X”、区域“Y”`` (the unlimited scope: empty), as
+    markdown (names escaped)."""
+    parts = [i18n.t("scope.branch", lang, name=md(b)) for b in scope.branches if b[:1] != "\x00"]
+    parts += [i18n.t("scope.region", lang, name=md(r)) for r in scope.regions if r[:1] != "\x00"]
     if not parts and not scope.is_all:
         return i18n.t("scope.nothing", lang)
     return (" and " if lang == "en" else "、").join(parts)

@@ -14,6 +14,7 @@ import ui.strings_workspace  # noqa: F401
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options, fixed_filters
+from segmentation.textsafe import md
 from ui import auth, context, identity, scoping
 from ui import source as sources
 from ui.state import bind, state
@@ -30,13 +31,16 @@ def language_switch() -> str:
     return side.lang
 
 
-def _source_label(snap, lang: str) -> str:
+def _source_label(snap, lang: str, *, markdown: bool = False) -> str:
+    """The dataset's name (an upload's file names, a database's): escaped for a markdown
+    element with ``markdown``, plain for a select box."""
     if snap.source == "sample":
         return i18n.t("side.source.sample", lang)
+    text = md if markdown else str
     key = f"side.source.{snap.source}"
     if i18n.has(key):
-        return i18n.t(key, lang, label=snap.label)
-    return snap.label or snap.source
+        return i18n.t(key, lang, label=text(snap.label))
+    return text(snap.label or snap.source)
 
 
 @functools.cache
@@ -144,10 +148,10 @@ def render() -> None:
     bar.subheader(i18n.t("side.source", lang))
     lost = sources.lost_source()
     if lost:
-        bar.warning(i18n.t("db.lost", lang, name=lost))
+        bar.warning(i18n.t("db.lost", lang, name=md(lost)))
     if sources.replaced_by() == snap.dataset_id:  # another session's load
         bar.info(i18n.t("side.replaced", lang, time=clock(snap.loaded_at, st.context.timezone),
-                        label=_source_label(snap, lang),
+                        label=_source_label(snap, lang, markdown=True),
                         customers=i18n.fmt_int(
                             snap.n_customers if identity.current_user().scope.is_all
                             else len(context.current().full_view()), lang)),
@@ -163,7 +167,7 @@ def render() -> None:
         summary = i18n.t("side.source.summary.scoped", lang,
                          customers=i18n.fmt_int(len(context.current().full_view()), lang),
                          start=snap.date_min, end=snap.date_max)
-    bar.markdown(f"**{_source_label(snap, lang)}**  \n" + summary)
+    bar.markdown(f"**{_source_label(snap, lang, markdown=True)}**  \n" + summary)
     lo, hi = pd.Timestamp(snap.date_min).date(), pd.Timestamp(snap.date_max).date()
     side = state().sidebar
     if side.as_of is None or not lo <= side.as_of <= hi:

@@ -108,6 +108,13 @@ i18n.register({
         "en": "Each dot is a customer; customers close together behave alike. The axes combine the chosen features (principal component analysis) and have no unit. Hover over a dot for details; click a cluster in the legend to hide it.",
         "zh": "每个点代表一位客户，距离越近的客户行为越相似。坐标轴是所选特征的组合（主成分分析），没有单位。鼠标悬停可查看详情，点击图例可隐藏某个客群。",
     },
+    "cl.map.density.title": {"en": "Customer map ({n} customers sampled, counted per cell)",
+                             "zh": "客户分布图（抽样 {n} 位客户，按网格计数）"},
+    "cl.map.density.customers": {"en": "Customers", "zh": "客户数"},
+    "cl.map.density.help": {
+        "en": "Each circle counts the customers of one cluster in one cell of the map (cells with fewer than {min} customers are left out); your role sees counts, not single customers. Customers close together behave alike. The axes combine the chosen features (principal component analysis) and have no unit.",
+        "zh": "每个圆圈表示某客群在地图一个网格中的客户数（少于 {min} 位客户的网格不显示）；您的角色只能查看计数，看不到单个客户。距离越近的客户行为越相似。坐标轴是所选特征的组合（主成分分析），没有单位。",
+    },
     # choosing k
     "cl.k.running": {"en": "Scoring 2 to 10 clusters on a sample…",
                      "zh": "正在抽样评估 2 至 10 个客群…"},

@@ -18,6 +18,7 @@ import streamlit as st
 
 import ui.strings_tiers  # noqa: F401  (registers the notice)
 from segmentation import i18n
+from segmentation.textsafe import md
 from segmentation.tiers import SettingsError, Threshold, TierSettings
 from ui.state import TiersState, state
 
@@ -111,7 +112,7 @@ def invalid_notice(lang: str) -> None:
     error = tiers_state().error
     if error is not None:
         message = error.message(lang) if hasattr(error, "message") else str(error)
-        st.warning(i18n.t("tp.last_valid", lang, message=message), icon=":material/history:")
+        st.warning(i18n.t("tp.last_valid", lang, message=md(message)), icon=":material/history:")
 
 
 def current_tier_settings(lang: str) -> TierSettings:

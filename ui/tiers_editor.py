@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from segmentation.presets import PresetStore
+from segmentation.textsafe import md
 from segmentation.tiers import (
     SettingsError,
     TierSettings,
@@ -101,7 +102,9 @@ def settings_panel(ctx, base, store: PresetStore) -> None:
     t, lang = ctx.t, ctx.lang
     data = draft()
     current = tiers_state().settings  # same tiers as the draft; valid labels
-    tiers, labels = tuple(data["tiers"]), current.tier_labels(lang)
+    tiers = tuple(data["tiers"])
+    # names from presets and users: every use below is a widget label or a markdown text
+    labels = {k: md(v) for k, v in current.tier_labels(lang).items()}
     tab_score, tab_cuts, tab_names, tab_rfm, tab_presets = st.tabs(
         [t("tp.tab.score"), t("tp.tab.cuts"), t("tp.tab.names"), t("tp.tab.rfm"),
          t("tp.tab.presets")])
@@ -190,7 +193,7 @@ def _rules_editor(t, lang: str, rules: list[dict]) -> None:
     try:  # the rules alone, on the last valid settings
         TierSettings.from_dict({**tiers_state().settings.to_dict(), "rfm_rules": records})
     except SettingsError as err:
-        st.error(t("tp.rfm.invalid", message=err.message(lang)))
+        st.error(t("tp.rfm.invalid", message=md(err.message(lang))))
         return
     edit(lambda data: data.update(rfm_rules=records))
 
@@ -206,10 +209,10 @@ def _presets_panel(t, lang: str, store: PresetStore) -> None:
             try:
                 store.save(name.strip(), TierSettings.from_dict(draft()))
                 auth.record("preset_saved", name=name.strip())
-                st.success(t("tp.preset.saved", name=name.strip()))
+                st.success(t("tp.preset.saved", name=md(name.strip())))
                 names = store.list()
             except (SettingsError, ValueError) as err:
-                st.error(t("tp.preset.error", message=error_text(err, lang)))
+                st.error(t("tp.preset.error", message=md(error_text(err, lang))))
         upload = st.file_uploader(t("tp.preset.import"), type=["json"], key="tiers_preset_file")
         stem = upload.name.rsplit(".", 1)[0] if upload is not None else ""
         if upload is not None and tiers.imported != upload.file_id \
@@ -218,10 +221,10 @@ def _presets_panel(t, lang: str, store: PresetStore) -> None:
                 imported = store.import_json(upload.getvalue(), name=stem)
                 tiers.imported = upload.file_id
                 auth.record("preset_saved", name=imported, imported=True)
-                st.success(t("tp.preset.imported", name=imported))
+                st.success(t("tp.preset.imported", name=md(imported)))
                 names = store.list()
             except (SettingsError, ValueError) as err:
-                st.error(t("tp.preset.error", message=error_text(err, lang)))
+                st.error(t("tp.preset.error", message=md(error_text(err, lang))))
     with c2:
         if not names:
             st.info(t("tp.preset.none"))
@@ -252,6 +255,6 @@ def _preset_actions(t, store: PresetStore, names: list[str], default: str | None
                          key="tiers_preset_export", on_click="ignore")
     if tiers.loaded:
         tiers.loaded = None
-        st.success(t("tp.preset.loaded", name=chosen))
+        st.success(t("tp.preset.loaded", name=md(chosen)))
     if default:
-        st.caption(t("tp.preset.is_default", name=default))
+        st.caption(t("tp.preset.is_default", name=md(default)))

@@ -10,6 +10,7 @@ import streamlit as st
 from segmentation import charts, i18n
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import PresetStore
+from segmentation.textsafe import md
 from segmentation.tiers import (
     GONE,
     NEW,
@@ -27,7 +28,7 @@ from segmentation.tiers import (
     rfm_grid_text,
     top_share,
 )
-from ui import auth, context
+from ui import auth, context, show
 from ui.scoping import customer_rows
 from ui.state import relabel
 from ui.tier_state import tiers_state
@@ -50,14 +51,14 @@ def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
     for card, tier in zip(st.columns(len(settings.tiers)), settings.tiers, strict=True):
         row = summary.loc[tier]
         with card.container(border=True):
-            st.markdown(f"#### {labels[tier]}")
+            st.markdown(f"#### {md(labels[tier])}")
             st.metric(t("tp.col.customers"), i18n.fmt_int(row["customers"], lang),
                       label_visibility="collapsed")
             st.caption(t("tp.card.customers", share=_pct(row["share"], lang)) + "  \n"
                        + t("tp.card.revenue", share=_pct(row["revenue_share"], lang)) + "  \n"
                        + t("tp.card.avg", spend=i18n.fmt_money(row["avg_spend"], lang),
                            freq=i18n.fmt_float(row["avg_frequency"], lang, decimals=1)))
-            st.markdown("\n".join(f"- {a}" for a in settings.actions(tier, lang)))
+            st.markdown("\n".join(f"- {md(a)}" for a in settings.actions(tier, lang)))
 
     st.subheader(t("tp.summary"))
     shown = summary.reset_index()
@@ -84,7 +85,7 @@ def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
         top = st.slider(t("tp.pareto.top"), 1, 50, 20, key="tiers_pareto_top")
         share = top_share(result.scored, top / 100)
         st.markdown(f"**{t('tp.pareto.sentence', pct=f'{top}%', rev=_pct(share, lang))}**")
-        st.plotly_chart(charts.pareto_curve(
+        show.chart(charts.pareto_curve(
             ctx.pareto(), title=t("tp.pareto.title"), x_label=t("tp.pareto.x"),
             y_label=t("tp.pareto.y"), marker=(top / 100, share),
             marker_text=_pct(share, lang)), key="tiers_pareto_chart")
@@ -103,7 +104,7 @@ def _mix_chart(ctx, result: TierResult, labels: dict, colors: dict) -> None:
         names = {v: context.value_label(v, lang) for v in mix[by].astype(str).unique()}
     elif by == "frequency_class":
         names = {v: i18n.t(f"freq_class.{v}", lang) for v in mix[by].astype(str).unique()}
-    st.plotly_chart(charts.stacked_shares(
+    show.chart(charts.stacked_shares(
         mix, by=by, series="tier", value="share", order=list(settings.tiers), labels=labels,
         colors=[colors[k] for k in settings.tiers], title=t("tp.mix.title", by=t(f"tp.by.{by}")),
         x_label=t("tp.mix.x"), category_labels=names), key="tiers_mix_chart")
@@ -117,7 +118,7 @@ def rfm_section(ctx, result: TierResult) -> None:
     what = st.segmented_control(t("tp.rfm.show"), ["customers", "revenue"],
                                 required=True, key="tiers_rfm_what",
                                 format_func=lambda w: t(f"tp.rfm.{w}"))
-    st.plotly_chart(charts.grid_heatmap(
+    show.chart(charts.grid_heatmap(
         grid, value=what, text=rfm_grid_text(grid, what, ctx.lang),
         title=t("tp.rfm.title", what=t(f"tp.rfm.{what}")),
         x_label=t("tp.rfm.x"), y_label=t("tp.rfm.y"), colorbar=t(f"tp.rfm.{what}")),
@@ -137,26 +138,26 @@ def whatif_section(ctx, result: TierResult, store: PresetStore, labels: dict,
     try:
         other = store.load(name)
     except (SettingsError, ValueError) as err:
-        st.error(t("tp.preset.error", message=error_text(err, lang)))
+        st.error(t("tp.preset.error", message=md(error_text(err, lang))))
         return
     before = assign(result.base, other).scored["tier"]
     counts, revenue = migration(before, result.scored["tier"],
                                 result.scored["monetary_total"])
     for sentence in migration_sentences(counts, revenue, lang=lang, settings=settings):
-        st.markdown(f"- {sentence}")
+        st.markdown(f"- {md(sentence)}")
     if moved_customers(counts) == 0:
         st.success(t("tp.whatif.same"))
         return
     other_labels = other.tier_labels(lang)
     c1, c2 = st.columns([1, 1])
     with c1:
-        st.caption(t("tp.whatif.matrix", name=name))
+        st.caption(t("tp.whatif.matrix", name=md(name)))
         st.dataframe(counts.rename(index=other_labels, columns=labels), key="tiers_matrix")
         st.caption(t("tp.whatif.revenue"))
         st.dataframe(revenue.rename(index=other_labels, columns=labels).round(0),
                      key="tiers_matrix_rev")
     with c2:
-        st.plotly_chart(charts.sankey(
+        show.chart(charts.sankey(
             migration_flows(counts, revenue), source="from_tier", target="to_tier",
             value="customers", source_labels=other_labels, target_labels=labels,
             source_order=list(other.tiers), target_order=list(settings.tiers),
@@ -184,7 +185,7 @@ def history_section(ctx, settings: TierSettings, colors: dict) -> None:
                      for k in ("up", "down", "new", "gone")}))
     c1, c2 = st.columns(2)
     with c1:
-        st.plotly_chart(charts.diverging_bars(
+        show.chart(charts.diverging_bars(
             moves, x="month", up="up", down="down", up_label=t("tp.history.up"),
             down_label=t("tp.history.down"), title=t("tp.history.title"),
             x_label=t("tp.history.month"), y_label=t("tp.history.customers")),
@@ -200,7 +201,7 @@ def history_section(ctx, settings: TierSettings, colors: dict) -> None:
         pair = pairs[index]
         part = flows[(flows["period_from"] == pair[0]) & (flows["period_to"] == pair[1])]
         everyone = {k: settings.label(k, lang) for k in (NEW, GONE, *settings.tiers)}
-        st.plotly_chart(charts.sankey(
+        show.chart(charts.sankey(
             part, source="from_tier", target="to_tier", value="customers",
             source_labels=everyone, target_labels=everyone, source_order=[NEW, *settings.tiers],
             target_order=[*settings.tiers, GONE],

@@ -19,9 +19,10 @@ from segmentation.sources import (
     suggest_mapping,
     tables_of_sheets,
 )
+from segmentation.textsafe import md
 from ui import auth, context
 from ui.context import Context
-from ui.data_page import bullets, md_escape, table_name
+from ui.data_page import bullets, table_name
 from ui.mapping import column_choices, examples
 from ui.state import state
 from ui.strings import COLUMN_LABELS
@@ -56,7 +57,7 @@ def _digest(upload) -> str:
 
 
 def _read_error(ctx: Context, problems) -> None:
-    st.error(ctx.t("data.read_error", message=md_escape(DataError(problems).message(ctx.lang))))
+    st.error(ctx.t("data.read_error", message=md(DataError(problems).message(ctx.lang))))
 
 
 def _add(ctx: Context, found: Uploads, table: str, raw: pd.DataFrame, key: str) -> None:
@@ -141,7 +142,7 @@ def read_workbook(ctx: Context, can_load: bool) -> Uploads:
         st.caption(ctx.t("data.workbook.sheets",
                          found=", ".join(table_name(ctx, tb) for tb in tables)))
     if unplaced:
-        st.warning(ctx.t("data.workbook.unplaced", sheets=", ".join(unplaced)))
+        st.warning(ctx.t("data.workbook.unplaced", sheets=", ".join(md(s) for s in unplaced)))
     for table, raw in tables.items():
         _add(ctx, found, table, raw, key=f"data_wb_{table}_{upload.file_id}")
     return found
@@ -203,7 +204,7 @@ def render_load(ctx: Context, found: Uploads, day_first: bool | None, can_load: 
     """The mapping clashes, the load button and, after a failed load, its problems."""
     t = ctx.t
     for table, header, first, second in found.clashes:
-        st.error(t("data.mapping.clash", table=table_name(ctx, table), header=header,
+        st.error(t("data.mapping.clash", table=table_name(ctx, table), header=md(header),
                    first=COLUMN_LABELS[first][ctx.lang], second=COLUMN_LABELS[second][ctx.lang]))
     if st.button(t("data.load"), type="primary", key="data_load", help=why_not,
                  disabled=not found.raws or bool(found.clashes) or not can_load

@@ -105,7 +105,7 @@ from .personas import (
     persona_names,
 )
 from .profiles import cluster_profiles, cluster_tier_mix, cluster_top_branches, cluster_zscores
-from .projection import projection
+from .projection import density_bins, projection
 from .results import (
     K_MAX,
     K_MIN,
@@ -143,6 +143,7 @@ __all__ = [
     "cluster_tier_mix",
     "cluster_top_branches",
     "cluster_zscores",
+    "density_bins",
     "column_label",
     "feature_label",
     "feature_matrix",

@@ -79,3 +79,36 @@ def projection(view: pd.DataFrame, labels: pd.Series | Sequence[int],
             out[column] = sample[column].to_numpy()
     out.attrs["explained_variance_ratio"] = ratio
     return out
+
+
+def density_bins(points: pd.DataFrame, *, bins: int = 24, min_count: int = 3) -> pd.DataFrame:
+    """The map as counts on a grid, for users who may not see customer-level rows.
+
+    Parameters
+    ----------
+    points : :func:`projection` (``x``, ``y``, ``cluster``).
+    bins : grid cells per axis (over the range of all points).
+    min_count : cells of a cluster with fewer customers are left out, so that no
+        cell stands for one or two customers.
+
+    Returns
+    -------
+    DataFrame with ``cluster``, ``x``, ``y`` (the cell's centre) and ``customers``,
+    one row per cluster and cell, no customer id; ``attrs`` as ``points``.
+    """
+    columns = ["cluster", "x", "y", "customers"]
+    if points.empty:
+        out = pd.DataFrame(columns=columns)
+    else:
+        x_edges = np.linspace(points["x"].min(), points["x"].max() + 1e-9, bins + 1)
+        y_edges = np.linspace(points["y"].min(), points["y"].max() + 1e-9, bins + 1)
+        cells = pd.DataFrame({
+            "cluster": points["cluster"].to_numpy(),
+            "x": np.clip(np.digitize(points["x"], x_edges) - 1, 0, bins - 1),
+            "y": np.clip(np.digitize(points["y"], y_edges) - 1, 0, bins - 1)})
+        out = cells.groupby(["cluster", "x", "y"]).size().rename("customers").reset_index()
+        out = out[out["customers"] >= min_count].reset_index(drop=True)
+        out["x"] = (x_edges[out["x"]] + x_edges[out["x"] + 1]) / 2
+        out["y"] = (y_edges[out["y"]] + y_edges[out["y"] + 1]) / 2
+    out.attrs.update(points.attrs)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -86,3 +87,9 @@ def app_state(at):
         current = AppState()
         at.session_state[_KEY] = current
     return current
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a markdown text made with ``segmentation.textsafe.md``: the
+    backslash escapes resolved and the invisible word joiners dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

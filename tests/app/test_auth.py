@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from segmentation.access import Role, User
 from segmentation.audit import AUDIT_FILE, AuditLog
 from segmentation.users import FAILURES_FILE, USERS_FILE, UserStore
-from tests.app.conftest import app_state
+from tests.app.conftest import app_state, shown
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -86,7 +86,7 @@ def as_user(at, user: User):
 
 
 def _texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    return [shown(e.value) for e in elements]
 
 
 def _actions(folder) -> list[tuple[str, str]]:
@@ -151,18 +151,18 @@ def test_five_wrong_passwords_are_throttled(users, folder):
     at = new_app()
     for i in range(5):
         sign_in(at, "li", f"wrong-password-{i}")
-    error = at.error[0].value
+    error = shown(at.error[0].value)
     assert error.startswith("Too many failed sign-ins. Try again after ")
     assert error.endswith("UTC (in 15 min).")
     sign_in(at, "li", "branch-pass-1")  # the right password is refused while locked
-    assert at.error[0].value.startswith("Too many failed sign-ins.")
+    assert shown(at.error[0].value).startswith("Too many failed sign-ins.")
     assert at.title[0].value == "Sign in"
     at.sidebar.radio(key="_w_lang").set_value("zh").run()
-    assert at.error[0].value.startswith("登录失败次数过多。请在 UTC ")
+    assert shown(at.error[0].value).startswith("登录失败次数过多。请在 UTC ")
     # a second browser session (another AppTest) is locked too: the count is shared
     other = new_app()
     sign_in(other, "li", "branch-pass-1")
-    assert other.error[0].value.startswith("Too many failed sign-ins.")
+    assert shown(other.error[0].value).startswith("Too many failed sign-ins.")
     assert [a for a, _ in _actions(folder)].count("sign_in_failed") == 7
 
 
@@ -408,7 +408,7 @@ def test_oidc_maps_the_email_to_the_local_user(users, folder):
 
 def test_oidc_refuses_an_unknown_email(users, folder):
     at = _oidc_app({"is_logged_in": True, "email": "stranger@example.com"})
-    assert at.error[0].value.startswith(
+    assert shown(at.error[0].value).startswith(
         "The account stranger@example.com is not registered for this dashboard.")
     assert not at.metric
     assert _actions(folder)[-1] == ("sign_in_failed", "stranger@example.com")
@@ -417,7 +417,7 @@ def test_oidc_refuses_an_unknown_email(users, folder):
 def test_oidc_refuses_an_unverified_email(users):
     at = _oidc_app({"is_logged_in": True, "email": "wang@example.com",
                     "email_verified": False})
-    assert "has not verified the e-mail wang@example.com" in at.error[0].value
+    assert "has not verified the e-mail wang@example.com" in shown(at.error[0].value)
 
 
 def test_oidc_shows_the_login_button_before_sign_in(users):
@@ -589,11 +589,11 @@ def test_audit_log_filters_and_counts(users, folder):
 def test_oidc_refuses_a_disabled_account_and_a_missing_email(users):
     users.disable("wang")
     at = _oidc_app({"is_logged_in": True, "email": "wang@example.com"})
-    assert at.error[0].value == ("The account wang@example.com is disabled for this "
+    assert shown(at.error[0].value) == ("The account wang@example.com is disabled for this "
                                  "dashboard. Ask an HQ analyst to enable it.")
     assert at.button(key="auth_oidc_logout").label == "Use another account"
     at = _oidc_app({"is_logged_in": True})
-    assert at.error[0].value.startswith("Your identity provider sent no e-mail address")
+    assert shown(at.error[0].value).startswith("Your identity provider sent no e-mail address")
 
 
 def test_oidc_with_named_providers_shows_one_button_each(users):
@@ -618,13 +618,13 @@ def test_oidc_with_named_providers_shows_one_button_each(users):
 def test_a_damaged_user_file_lets_nobody_in(users, folder):
     (folder / USERS_FILE).write_text("{not json")
     at = new_app()
-    assert at.error[0].value == ("The dashboard's user list cannot be read, so nobody can sign "
-                                 "in. An administrator can check it with: python -m "
-                                 "segmentation users list")
-    assert not at.metric and str(folder) not in at.error[0].value
+    assert shown(at.error[0].value) == (
+        "The dashboard's user list cannot be read, so nobody can sign in. An administrator "
+        "can check it with: python -m segmentation users list")
+    assert not at.metric and str(folder) not in shown(at.error[0].value)
     app_state(at).sidebar.lang = "zh"
     at.run()
-    assert at.error[0].value.startswith("无法读取本看板的用户列表")
+    assert shown(at.error[0].value).startswith("无法读取本看板的用户列表")
 
 
 def test_branch_manager_cannot_overwrite_the_default_preset(users, folder):

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from segmentation import i18n
-from tests.app.conftest import APP, SAMPLE, app_state
+from tests.app.conftest import APP, SAMPLE, app_state, shown
 
 
 @pytest.fixture
@@ -262,7 +262,7 @@ def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace,
 
     try:
         at = _run_on(tables(), "short.csv")
-        assert not at.warning or all("cannot" not in w.value for w in at.warning)
+        assert not at.warning or all("cannot" not in shown(w.value) for w in at.warning)
         explanation = (at.success or at.warning)[0].value
         assert model in explanation
         everyone = _all_warned(at)
@@ -293,13 +293,14 @@ def test_too_little_data_says_what_is_missing(sample_workspace):
     try:
         at = _run_on({"transactions": few}, "tiny.csv")
         assert ("Churn warnings need at least 20 customers with a purchase; the data have 5."
-                in at.warning[0].value)
+                in shown(at.warning[0].value))
         app_state(at).sidebar.lang = "zh"
         at.run()
-        assert "流失预警至少需要 20 位有购买记录的客户；当前数据只有 5 位" in at.warning[0].value
+        assert "流失预警至少需要 20 位有购买记录的客户；当前数据只有 5 位" in \
+            shown(at.warning[0].value)
         at = _run_on({"transactions": short}, "short.csv")
         assert ("Churn warnings need at least 60 days of history; the data cover 39 days "
-                "(2025-01-01 to 2025-02-09)" in at.warning[0].value)
+                "(2025-01-01 to 2025-02-09)" in shown(at.warning[0].value))
     finally:
         load_sample(Workspace())
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tests.app.conftest import app_state, page_text
+from tests.app.conftest import app_state, page_text, shown
 from tests.conftest import MARIADB_ENV, POSTGRES_ENV, copy_into_postgres
 
 PASSWORD = "Tr1cky-pw:%/@s3cret"
@@ -114,7 +114,7 @@ def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplo
     from_file = _metrics(app)
     _open_form(app)
     _fill(app)
-    assert "Connected to postgresql://postgres@127.0.0.1:5432/test" in app.success[0].value
+    assert "Connected to postgresql://postgres@127.0.0.1:5432/test" in shown(app.success[0].value)
     # tables and columns pre-filled from the aliases (Chinese names in the database)
     assert app.selectbox(key=_src_key(app)).value == "运单"
     labels = _first_labels(app)  # the transactions mapping comes first
@@ -122,7 +122,7 @@ def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplo
     assert labels["amount (required)"] == "金额" and labels["region"] == "区域"
     assert app.text_input(key="db_f_password").value == ""  # emptied once connected
     _use(app)
-    assert any("Every page now reads from test @ 127.0.0.1" in s.value for s in app.success)
+    assert any("Every page now reads from test @ 127.0.0.1" in shown(s.value) for s in app.success)
     data_metrics = {m.label: m.value for m in app.metric}
     assert data_metrics["Customers"] == from_file["Customers"][0]
     assert data_metrics["Shipments"] == "199,738"
@@ -134,7 +134,7 @@ def test_connect_map_and_use_matches_the_file_path(app, company_pg, fresh, caplo
     for page in ("tiers", "clusters", "satisfaction", "churn"):
         app.switch_page(f"pages/{page}.py").run()
         assert not app.exception, (page, app.exception)
-        assert not app.error, (page, [e.value for e in app.error])
+        assert not app.error, (page, [shown(e.value) for e in app.error])
 
     # the SQL that runs in the database, without credentials
     app.switch_page("pages/data.py").run()
@@ -168,7 +168,7 @@ def test_refresh_brings_new_rows_and_caches_until_then(app, company_pg, fresh):
         app.switch_page("pages/data.py").run()
         app.button(key="db_refresh").click().run()
         assert not app.exception
-        assert any("Refreshed" in s.value for s in app.success)
+        assert any("Refreshed" in shown(s.value) for s in app.success)
         assert {m.label: m.value for m in app.metric}["Shipments"] == "199,740"
         app.switch_page("pages/overview.py").run()
         shipments = int(_metrics(app)["Shipments"][0].replace(",", ""))
@@ -194,7 +194,7 @@ def test_saved_connection_keeps_no_password_unless_asked(app, company_pg, fresh)
     assert PASSWORD not in fresh.read_text(encoding="utf-8")
     assert stored["HQ shipments"]["spec"]["user"] == "postgres"
     assert stored["HQ shipments"]["mapping"]["transactions"]["table"] == "运单"
-    assert any("Saved as “HQ shipments”" in c.value for c in app.caption)
+    assert any("Saved as “HQ shipments”" in shown(c.value) for c in app.caption)
     # offered on the page, the form filled from it
     app.radio(key="data_mode").set_value("database").run()
     app.selectbox(key="db_pick").set_value("saved:HQ shipments").run()
@@ -238,7 +238,7 @@ def test_secrets_connection_in_the_sidebar(company_pg, fresh, sample_workspace):
     assert PASSWORD not in page_text(at)
     at.switch_page("pages/data.py").run()
     assert "Connected database **ops** (postgresql://postgres@127.0.0.1:5432/test)" in \
-        at.info[0].value
+        shown(at.info[0].value)
     assert PASSWORD not in page_text(at)
     at.button(key="db_disconnect").click().run()
     assert at.session_state["_app_state"].source.source_id is None
@@ -254,7 +254,7 @@ def i18n_int(n: int) -> str:
 
 
 def _error_text(at) -> str:
-    return "\n".join(e.value for e in at.error)
+    return "\n".join(shown(e.value) for e in at.error)
 
 
 def test_unreachable_host(app, fresh):
@@ -343,7 +343,7 @@ def test_missing_table_in_a_select(app, pg_reader, fresh):
     for field, column in (("customer_id", "cid"), ("date", "day"), ("amount", "amt")):
         app.selectbox(key=f"{prefix}_{field}").set_value(column).run()
     _use(app)
-    assert any("Every page now reads from" in s.value for s in app.success)
+    assert any("Every page now reads from" in shown(s.value) for s in app.success)
     app.button(key="db_disconnect").click().run()
 
 
@@ -420,7 +420,7 @@ def test_database_files(app, driver, tmp_path, fresh):
     engine.dispose()
     _open_form(app)
     _fill(app, driver=driver, database=str(path))
-    assert f"Connected to {driver}:///{path}: 4 tables and views." in app.success[0].value
+    assert f"Connected to {driver}:///{path}: 4 tables and views." in shown(app.success[0].value)
     _use(app)
     app.switch_page("pages/overview.py").run()
     assert not app.exception
@@ -457,7 +457,7 @@ def test_a_saved_password_is_never_sent_to_another_target(app, company_pg, fresh
                         lambda spec, **kw: sent.append(spec) or real(spec, **kw))
     _open_form(app)
     app.selectbox(key="db_pick").set_value("saved:kept").run()
-    assert any("only used with this server" in c.value for c in app.caption)
+    assert any("only used with this server" in shown(c.value) for c in app.caption)
     app.text_input(key=field).set_value(value)
     next(b for b in app.button if b.proto.is_form_submitter).click().run()
     assert not app.exception
@@ -548,15 +548,15 @@ def test_custom_selects_are_refused_for_a_superuser_and_offered_to_hq_only(app, 
 def test_a_superuser_connection_is_warned_about(app, company_pg, fresh):
     _open_form(app)
     _fill(app)
-    warnings = "\n".join(w.value for w in app.warning)
+    warnings = "\n".join(shown(w.value) for w in app.warning)
     assert "the user “postgres” is a database superuser" in warnings
     assert "may change data or tables" in warnings
     _use(app)
     app.switch_page("pages/data.py").run()  # the connected source keeps saying it
-    assert any("database superuser" in w.value for w in app.warning)
+    assert any("database superuser" in shown(w.value) for w in app.warning)
     app_state(app).sidebar.lang = "zh"
     app.run()
-    assert any("超级用户" in w.value for w in app.warning)
+    assert any("超级用户" in shown(w.value) for w in app.warning)
     app.button(key="db_disconnect").click().run()
 
 
@@ -600,7 +600,7 @@ def test_allowed_folders_come_from_secrets(fresh, sample_workspace, tmp_path, mo
     _open_form(at)
     _fill(at, driver="duckdb", database=str(path))
     assert not at.error
-    assert f"Connected to duckdb:///{path}: 1 tables and views." in at.success[0].value
+    assert f"Connected to duckdb:///{path}: 1 tables and views." in shown(at.success[0].value)
     # a user SELECT still cannot read the secrets
     at.selectbox(key=_src_key(at)).set_value("__query__").run()
     sql_key = next(t.key for t in at.text_area if t.key.startswith("db_sql_"))
@@ -633,10 +633,10 @@ def test_the_file_form_names_the_allowed_folders(app, fresh, monkeypatch, tmp_pa
     monkeypatch.delenv(DB_FOLDERS_ENV)
     app_state(app).sidebar.lang = "zh"
     app.run()
-    assert any("尚未允许任何存放数据库文件的文件夹" in c.value for c in app.caption)
+    assert any("尚未允许任何存放数据库文件的文件夹" in shown(c.value) for c in app.caption)
     app_state(app).sidebar.lang = "en"
     app.run()
-    assert any("No folder is allowed for database files yet" in c.value for c in app.caption)
+    assert any("No folder is allowed for database files yet" in shown(c.value) for c in app.caption)
 
 
 def test_the_workspace_files_cannot_be_connected(app, fresh, sample_workspace):

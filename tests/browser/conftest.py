@@ -51,6 +51,11 @@ def server(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("browser-ws")
     load_sample(Workspace(folder))
+    yield from run_app(folder)
+
+
+def run_app(folder: Path):
+    """Run ``streamlit run app.py`` on the workspace ``folder``; yield its URL, then stop it."""
     port = _free_port()
     env = {**os.environ, "SEG_WORKSPACE": str(folder)}
     log = open(folder / "streamlit.log", "w")  # noqa: SIM115
