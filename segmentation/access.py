@@ -33,8 +33,8 @@ class Role(enum.StrEnum):
 
 #: the rights of each role
 PERMISSIONS: Mapping[Role, frozenset[str]] = {
-    Role.HQ: frozenset({"load_data", "connect_db", "save_default_preset", "edit_personas",
-                        "see_pii", "see_customers", "export", "see_audit"}),
+    Role.HQ: frozenset({"load_data", "connect_db", "save_default_preset", "import_preset",
+                        "edit_personas", "see_pii", "see_customers", "export", "see_audit"}),
     Role.REGIONAL: frozenset({"see_pii", "see_customers", "export"}),
     Role.BRANCH: frozenset({"see_pii", "see_customers", "export"}),
     Role.VIEWER: frozenset({"export"}),

@@ -26,6 +26,7 @@ import pandas as pd
 from . import i18n
 from .access import User
 from .locking import file_lock
+from .storage import private_folder
 
 __all__ = ["ACTIONS", "AUDIT_FILE", "AuditLog", "format_details"]
 
@@ -140,7 +141,7 @@ class AuditLog:
                   "user": name, "role": role, "action": action,
                   "details": _clean_details(details)}
         line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         with file_lock(self.path):
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:

@@ -1,12 +1,16 @@
 """Customer lists as files that spreadsheets open safely.
 
 CSV is written as UTF-8 with a byte-order mark so that Excel shows Chinese
-correctly. Text cells that a spreadsheet would run as a formula (starting with
-``=``, ``+``, ``-``, ``@``, or a tab / carriage return, the OWASP list) get a
-leading apostrophe, in CSV and in Excel alike; numbers stay numbers. Control
-characters that an .xlsx file cannot hold (NUL, ``\\x01`` … ``\\x1f`` except tab,
-line feed and carriage return) are removed from text in both formats, so an
-export never fails on them, whatever the data source.
+correctly, with CRLF row ends and every field that holds a line break in double
+quotes. Line breaks inside text (CR, CRLF, LF, ``\\x0b``, ``\\x0c``, ``\\x1c`` …
+``\\x1e``, NEL, U+2028, U+2029) become one line feed each, and every *line* of a
+text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, or a tab / carriage return, the OWASP list) gets a leading
+apostrophe, in CSV and in Excel alike: a reader that starts a new row at a
+break inside a cell still finds no formula. Numbers stay numbers. Control
+characters that an .xlsx file cannot hold (NUL, ``\\x01`` … ``\\x1f`` except tab
+and line feed) are removed from text in both formats, so an export never fails
+on them, whatever the data source.
 
 :func:`write_file` writes a frame to a path through a temporary file in the same
 folder, renamed into place only when complete: a failed write never leaves a
@@ -15,6 +19,7 @@ partial file behind (the batch CLI's writer).
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -24,7 +29,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from .linebreaks import LINE_BREAKS
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+#: A formula prefix at the start of the cell or of a line inside it (after the
+#: breaks became line feeds).
+_LINE_FORMULA = re.compile("(^|\n)([=+@\t-])")
+_INNER_FORMULA = "\n([=+@\t-])"
 
 #: Characters an .xlsx cell cannot hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``).
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -33,32 +45,44 @@ ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: several sheets.
 EXCEL_MAX_ROWS = 1_048_576
 
+#: Row end of CSV files (RFC 4180). With ``csv.QUOTE_MINIMAL`` every field that holds
+#: a CR or an LF (any character of the row end) is quoted.
+CSV_LINE_END = "\r\n"
+
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _TEXT = pd.StringDtype("pyarrow")
 
 
 def neutralize(value: object) -> object:
-    """``value`` with a leading apostrophe if it is text a spreadsheet would evaluate.
+    """``value`` with a leading apostrophe on every line a spreadsheet would evaluate.
 
-    Control characters an .xlsx cell cannot hold are removed first.
+    Line breaks become line feeds first, then control characters an .xlsx cell
+    cannot hold are removed.
     """
     if isinstance(value, str):
+        value = LINE_BREAKS.sub("\n", value)
         if ILLEGAL_CHARACTERS.search(value):
             value = ILLEGAL_CHARACTERS.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
+        return _LINE_FORMULA.sub("\\1'\\2", value)
     return value
 
 
 def _neutralize_text(series: pd.Series) -> pd.Series:
     """:func:`neutralize` over a column of text, vectorised (pyarrow) for a million rows."""
     text = series.astype(_TEXT)
+    breaks = text.str.contains(LINE_BREAKS.pattern, regex=True).fillna(False)
+    if breaks.any():
+        text = text.where(~breaks, text.str.replace(LINE_BREAKS.pattern, "\n", regex=True))
     bad = text.str.contains(ILLEGAL_CHARACTERS.pattern, regex=True).fillna(False)
     if bad.any():
         text = text.where(~bad, text.str.replace(ILLEGAL_CHARACTERS.pattern, "", regex=True))
     risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)
     if risky.any():
         text = text.where(~risky, "'" + text)
+    if breaks.any():  # a formula prefix after a line break inside the cell
+        inner = breaks & text.str.contains("\n[=+@\t-]", regex=True).fillna(False)
+        if inner.any():
+            text = text.where(~inner, text.str.replace(_INNER_FORMULA, "\n'\\1", regex=True))
     return text.astype(object).where(series.notna(), series.astype(object))
 
 
@@ -84,7 +108,8 @@ def safe_frame(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None)
 
 def to_csv_bytes(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None) -> bytes:
     """UTF-8 (with BOM) CSV of ``frame`` without its index, formula-safe."""
-    return safe_frame(frame, headers=headers).to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(frame, headers=headers).to_csv(
+        index=False, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL).encode("utf-8-sig")
 
 
 def _sheet_names(name: object, parts: int, used: set[str]) -> list[str]:
@@ -169,7 +194,8 @@ def write_file(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
                 safe = safe_frame(frame)
                 handle.write(b"\xef\xbb\xbf")
                 text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-                safe.to_csv(text, index=False)
+                safe.to_csv(text, index=False, lineterminator=CSV_LINE_END,
+                            quoting=csv.QUOTE_MINIMAL)
                 text.flush()
                 text.detach()
             elif suffix == ".xlsx":

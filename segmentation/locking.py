@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .storage import private_folder
+
 #: seconds a writer waits for the lock before giving up
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -49,7 +51,7 @@ def file_lock(path: str | Path, *, timeout: float = DEFAULT_TIMEOUT_S) -> Iterat
     timeout : seconds to wait before :class:`LockTimeout` is raised.
     """
     target = lock_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     key = str(target.resolve())
     with _GUARD:
         thread_lock = _THREAD_LOCKS.setdefault(key, threading.Lock())

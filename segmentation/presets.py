@@ -38,13 +38,16 @@ from .locking import file_lock
 from .storage import atomic_write
 from .tiers import SettingsError, TierSettings
 
-__all__ = ["MAX_CALLS_PER_BRANCH", "MAX_IMPORT_BYTES", "PresetStore", "read_preset_calls",
-           "read_preset_file", "validate_name"]
+__all__ = ["MAX_CALLS_PER_BRANCH", "MAX_IMPORT_BYTES", "MAX_JSON_DEPTH", "PresetStore",
+           "read_preset_calls", "read_preset_file", "validate_name"]
 
 PRESETS_FOLDER = "presets"
 DEFAULT_POINTER = "_default.json"
-#: Largest JSON accepted by :meth:`PresetStore.import_json` (a preset is a few KB).
-MAX_IMPORT_BYTES = 1_000_000
+#: Largest JSON accepted by :meth:`PresetStore.import_json` and ``--preset`` (a preset is a
+#: few KB), and the deepest nesting of ``[`` / ``{`` (a preset nests 3 levels): both
+#: checked before the JSON is parsed, so a hostile file is refused at once.
+MAX_IMPORT_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 20
 #: The key of the churn options in a preset file, and the largest weekly call capacity.
 CHURN_KEY = "churn"
 MAX_CALLS_PER_BRANCH = 10_000
@@ -69,12 +72,32 @@ def validate_name(name: object) -> str:
     return text
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether ``[`` / ``{`` nest deeper than ``limit`` outside strings (a linear scan)."""
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def _parse(data: bytes | str) -> tuple[dict[str, Any], TierSettings]:
-    """The JSON object and the settings it holds."""
-    if len(data) > MAX_IMPORT_BYTES:
+    """The JSON object and the settings it holds; size and nesting are checked first."""
+    if len(data) > MAX_IMPORT_BYTES or (
+            isinstance(data, str) and len(data.encode("utf-8")) > MAX_IMPORT_BYTES):
         raise SettingsError("preset_too_large", max=f"{MAX_IMPORT_BYTES:,}")
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        if _too_deep(text, MAX_JSON_DEPTH):
+            raise SettingsError("preset_too_deep", max=MAX_JSON_DEPTH)
         obj = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise SettingsError("bad_json", detail=str(err).splitlines()[0]) from err
@@ -322,6 +345,12 @@ i18n.register({
     "tiers.error.preset_no_name": {
         "en": "The preset has no name: give one to import it.",
         "zh": "该方案没有名称：请指定名称后再导入。",
+    },
+    "tiers.error.preset_too_deep": {
+        "en": "The file nests lists or objects more than {max} levels deep, which no preset "
+              "does; it was not read. Export the preset again from the Tiers page.",
+        "zh": "该文件的列表或对象嵌套超过 {max} 层，方案不会如此嵌套，因此未读取。"
+              "请在“客户分级”页面重新导出方案。",
     },
     "tiers.error.preset_too_large": {
         "en": "The file is too large for a preset (at most {max} bytes).",

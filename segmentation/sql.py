@@ -31,6 +31,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import expression
 
 from .access import Scope
+from .linebreaks import normalize_frame_breaks
 from .schema import DataError, Problem
 from .scoping import candidates, is_limited
 
@@ -297,6 +298,12 @@ def is_purchase(amount: sa.ColumnElement) -> sa.ColumnElement[bool]:
 
 
 def fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
+    """The rows of ``query`` as a frame; line breaks inside text read as ``"\\n"`` (as from
+    files, :mod:`segmentation.linebreaks`)."""
+    return normalize_frame_breaks(_fetch(conn, query))
+
+
+def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         frame = fetch_postgres_copy(conn, query)
         if frame is not None:

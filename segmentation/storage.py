@@ -1,4 +1,11 @@
-"""Small files written so that readers see the old or the new version, never a part."""
+"""The workspace's files: private to the user running the app, and small files written
+so that readers see the old or the new version, never a part.
+
+The workspace holds names, phones, password hashes and the audit log, so every
+folder the app creates there is ``0700`` (:data:`PRIVATE_DIR`) and every file
+``0600`` (:data:`PRIVATE_FILE`), whatever the umask: :func:`private_folder`,
+:func:`atomic_write`, :func:`make_private`.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +13,51 @@ import os
 import uuid
 from pathlib import Path
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 
-def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
+
+def private_folder(path: str | os.PathLike) -> Path:
+    """``path`` as an existing folder; the folders created for it (missing parents too)
+    are ``0700``. An existing ``path`` is made ``0700`` when the app owns it."""
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:  # another process was quicker
+            pass
+    make_private(path, PRIVATE_DIR)
+    return path
+
+
+def make_private(path: str | os.PathLike, mode: int = PRIVATE_FILE) -> None:
+    """Set ``mode`` on ``path`` when the app owns it and it differs (never fails)."""
+    try:
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and info.st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int = PRIVATE_FILE) -> None:
     """Write ``data`` to ``path`` via a synced temporary file and :func:`os.replace`.
 
-    With ``mode`` (e.g. ``0o600`` for a file holding passwords) the temporary file is
-    created with that mode from the start, so the data is never readable by others,
-    not even for a moment.
+    The temporary file is created with ``mode`` (default ``0600``) from the start,
+    whatever the umask, so the data is never readable by others, not even for a
+    moment; a missing folder is created ``0700``.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        if mode is None:
-            fh = open(tmp, "wb")
-        else:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            os.fchmod(fd, mode)  # whatever the umask left
-            fh = os.fdopen(fd, "wb")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        os.fchmod(fd, mode)  # whatever the umask left
+        fh = os.fdopen(fd, "wb")
         with fh:
             fh.write(data)
             fh.flush()

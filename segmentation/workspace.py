@@ -8,6 +8,10 @@ overridable with the ``SEG_WORKSPACE`` environment variable or an argument)::
     dataset-<id>.duckdb        one file per loaded dataset (canonical tables)
     .current.json.lock         the load lock (:func:`segmentation.locking.file_lock`)
 
+The folder and the folders in it are ``0700``, every file the app writes there
+``0600`` (they hold names and phones), whatever the umask
+(:mod:`segmentation.storage`).
+
 Several sessions of the app (threads) and batch runs (processes) share the
 folder. The rules that keep them apart:
 
@@ -59,7 +63,7 @@ import sqlalchemy as sa
 
 from .locking import file_lock
 from .schema import COLUMN_KINDS, TABLES, columns_of
-from .storage import atomic_write
+from .storage import PRIVATE_FILE, atomic_write, make_private, private_folder
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "data" / "workspace"
 POINTER = "current.json"
@@ -295,7 +299,7 @@ class Workspace:
         """
         if "transactions" not in tables:
             raise ValueError("a dataset needs a transactions table")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         dataset_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
         final = self.folder / f"dataset-{dataset_id}.duckdb"
         tmp = self.folder / f".dataset-{dataset_id}.duckdb.tmp"
@@ -417,6 +421,7 @@ def _write_duckdb(path: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, i
     """Write canonical frames into a new DuckDB file; date columns become DATE."""
     rows: dict[str, int] = {}
     with duckdb.connect(str(path)) as con:
+        make_private(path, PRIVATE_FILE)  # before any row is written (the folder is 0700 too)
         for name in TABLES:
             frame = tables.get(name)
             if frame is None:
@@ -436,6 +441,7 @@ def _write_duckdb(path: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, i
             con.unregister("_incoming")
             rows[name] = len(frame)
         con.execute("CHECKPOINT")
+    make_private(path, PRIVATE_FILE)
     return rows
 
 

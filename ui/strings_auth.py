@@ -96,6 +96,11 @@ i18n.register({
               "signed in as {role}).",
         "zh": "只有总部分析员可以更改默认方案或删除方案（您的角色：{role}）。",
     },
+    "auth.denied.import_preset": {
+        "en": "Only HQ analysts, who manage the shared presets, may import a preset from a "
+              "file (you are signed in as {role}).",
+        "zh": "只有管理共享方案的总部分析员可以从文件导入方案（您的角色：{role}）。",
+    },
     "auth.denied.edit_personas": {
         "en": "Only HQ analysts may rename personas (you are signed in as {role}).",
         "zh": "只有总部分析员可以修改客群名称（您的角色：{role}）。",

@@ -213,10 +213,13 @@ def _presets_panel(t, lang: str, store: PresetStore) -> None:
                 names = store.list()
             except (SettingsError, ValueError) as err:
                 st.error(t("tp.preset.error", message=md(error_text(err, lang))))
-        upload = st.file_uploader(t("tp.preset.import"), type=["json"], key="tiers_preset_file")
+        can_import, why_not = auth.permission("import_preset")
+        upload = st.file_uploader(t("tp.preset.import"), type=["json"], key="tiers_preset_file",
+                                  disabled=not can_import, help=why_not,
+                                  max_upload_size=1)  # MB; the JSON itself is checked to 64 KB
         stem = upload.name.rsplit(".", 1)[0] if upload is not None else ""
         if upload is not None and tiers.imported != upload.file_id \
-                and auth.may_overwrite_preset(stem, default):
+                and auth.allowed("import_preset") and auth.may_overwrite_preset(stem, default):
             try:
                 imported = store.import_json(upload.getvalue(), name=stem)
                 tiers.imported = upload.file_id

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import sources
+from ..linebreaks import normalize_breaks
 from ..schema import (
     COLUMN_KINDS,
     REQUIRED,
@@ -119,6 +120,8 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
             columns[column] = as_text(values)
             continue
         text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
+        if kind == "text":  # every line break becomes "\n" (ids lose them as controls)
+            text = normalize_breaks(text)
         clean, found, count = strip_controls(text, kind)
         if count:
             controls[column] = (found, count, text)

@@ -40,9 +40,10 @@ WS = "[ \t\u00a0\u2009\u202f\u3000]"  # literal characters, not \u escapes
 
 #: Control characters removed from ids: C0, DEL, and zero-width characters that
 #: make two ids look the same but compare different.
-_ID_CONTROLS = "[\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]"
-#: Control characters removed from other text (tab, line feed, carriage return
-#: stay: a comment may hold several lines). These are the ones an .xlsx cannot hold.
+_ID_CONTROLS = "[\x00-\x1f\x7f\x85\u200b\u200c\u200d\u2028\u2029\u2060\ufeff]"
+#: Control characters removed from other text (tab and line feed stay: a comment may
+#: hold several lines; every other line break became a line feed before, see
+#: :mod:`segmentation.linebreaks`). These are the ones an .xlsx cannot hold.
 _TEXT_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 #: An id a spreadsheet wrote in scientific notation (Excel writes ``1.23457E+10``).
 SCIENTIFIC_ID = r"[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}"

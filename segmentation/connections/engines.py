@@ -10,6 +10,7 @@ returning to the pool are reset (PostgreSQL ``DISCARD ALL``, MariaDB / MySQL
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,11 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
     TRANSACTION READ ONLY`` and ``max_statement_time`` (MariaDB, seconds) /
     ``max_execution_time`` (MySQL, milliseconds, SELECT only) on every new
     connection, ``RELEASE_ALL_LOCKS()`` on return to the pool. SQLite: opened with
-    ``mode=ro``; DuckDB: ``read_only`` with ``enable_external_access=false`` and a
-    locked configuration (no ``read_text``, ``glob``, ``ATTACH``, ``COPY``,
-    extensions). Files are opened only from ``folders`` (default: the
-    ``SEG_DB_FOLDERS`` environment variable), never from ``refused`` (the
-    workspace); see :func:`check_database_file`.
+    ``mode=ro`` and an authorizer that refuses ``ATTACH`` and any change; DuckDB:
+    ``read_only`` with ``enable_external_access=false`` and a locked configuration
+    (no ``read_text``, ``glob``, ``ATTACH``, ``COPY``, extensions). Files are opened
+    only from ``folders`` (default: the ``SEG_DB_FOLDERS`` environment variable),
+    never from ``refused`` (the workspace); see :func:`check_database_file`.
     Connections are checked before use (``pool_pre_ping``). Nothing connects
     until first use.
 
@@ -72,10 +73,7 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
         raise ConnectionError_("unknown_database", database=err.params["path"],
                                target=spec.safe_label()) from None
     if spec.driver == "sqlite":
-        # a URI with the path percent-encoded: a "?" or "#" in the name cannot add parameters
-        url = sa.URL.create("sqlite", database="file:" + quote(str(path), safe="/"),
-                            query={"mode": "ro", "uri": "true"})
-        return sa.create_engine(url, pool_pre_ping=True)
+        return _sqlite_engine(path)
     # duckdb: no file, network or extension access besides the database itself
     connect_args: dict[str, Any] = {"read_only": True, "config": {
         "enable_external_access": False, "lock_configuration": True}}
@@ -89,6 +87,35 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
             dbapi_conn.execute("SET schema = ?", [schema])
 
     return engine
+
+
+#: What a SQLite session may not do, on top of ``mode=ro``: attach another file (which
+#: ``mode=ro`` alone lets create a new database file anywhere), detach, and any change.
+_SQLITE_DENIED = frozenset(
+    getattr(sqlite3, name) for name in dir(sqlite3)
+    if name.startswith(("SQLITE_CREATE_", "SQLITE_DROP_"))
+) | {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH, sqlite3.SQLITE_INSERT,
+     sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_ALTER_TABLE,
+     sqlite3.SQLITE_REINDEX, sqlite3.SQLITE_ANALYZE}
+
+
+def _sqlite_authorizer(action: int, *_args) -> int:
+    return sqlite3.SQLITE_DENY if action in _SQLITE_DENIED else sqlite3.SQLITE_OK
+
+
+def _sqlite_engine(path: Path) -> sa.Engine:
+    """A SQLite file opened through a ``mode=ro`` URI (the path percent-encoded: a ``?``
+    or ``#`` in the name cannot add parameters), with an authorizer that refuses
+    ``ATTACH`` / ``DETACH`` and every statement that would change something."""
+    uri = "file:" + quote(str(path), safe="/") + "?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        conn.set_authorizer(_sqlite_authorizer)
+        return conn
+
+    url = sa.URL.create("sqlite", database=str(path))  # the dialect and pool; not opened
+    return sa.create_engine(url, creator=connect, pool_pre_ping=True)
 
 
 def _postgres_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:

@@ -66,7 +66,8 @@ _TEXT_RULES: tuple[tuple[str, str], ...] = (
     (r"interrupt error|canceling statement due to user request", "cancelled"),
     (r"statement timeout|canceling statement due to|max_statement_time|"
      r"max_execution_time|query execution was interrupted|interrupted", "timeout"),
-    (r"read-only|readonly|read only|permission denied|command denied|insufficient privilege",
+    (r"read-only|readonly|read only|permission denied|command denied|insufficient privilege"
+     r"|not authorized",
      "permission"),
     (r"conversion error|could not convert|no function matches|operator does not exist|"
      r"invalid input syntax|cannot be cast|datatype mismatch", "type_mismatch"),

@@ -38,6 +38,7 @@ from .files import (
     SUPPORTED_SUFFIXES,
     Source,
 )
+from .limits import DEFAULT_LIMITS, FileLimits
 from .mapping import suggest_mapping
 from .readers import read_any, read_parquet
 from .settings import check_secrets_files
@@ -52,9 +53,11 @@ from .workbook import (
 __all__ = [
     "CSV_SEPARATORS",
     "CSV_SUFFIXES",
+    "DEFAULT_LIMITS",
     "EXCEL_SUFFIXES",
     "FILE_TABLE",
     "FORMULA_CELLS_ATTR",
+    "FileLimits",
     "HEADER_ROW_ATTR",
     "LEGACY_EXCEL_SUFFIXES",
     "MAX_COMPRESSION_RATIO",

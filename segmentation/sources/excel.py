@@ -22,15 +22,17 @@ from .files import (
     read_bytes,
     require_rows,
 )
+from .limits import DEFAULT_LIMITS, FileLimits
 
-#: Workbook limits, checked from the zip directory before anything is parsed: the
-#: uncompressed size of all parts, the compression ratio (real workbooks stay far
-#: below it; a "zip bomb" does not) and the rows over all sheets (from each
-#: sheet's ``<dimension>``). Bigger tables belong in CSV or Parquet, which read
-#: ten times faster.
-MAX_WORKBOOK_MB = 256
-MAX_COMPRESSION_RATIO = 100
-MAX_WORKBOOK_ROWS = 500_000
+#: The default workbook limits (:class:`~segmentation.sources.limits.FileLimits`),
+#: checked from the zip directory before anything is parsed: the uncompressed size
+#: of all parts, the compression ratio (real workbooks stay far below it; a "zip
+#: bomb" does not) and the rows over all sheets (from each sheet's ``<dimension>``,
+#: then counted while the sheets are read). Bigger tables belong in CSV or
+#: Parquet, which read ten times faster.
+MAX_WORKBOOK_MB = DEFAULT_LIMITS.workbook_mb
+MAX_COMPRESSION_RATIO = DEFAULT_LIMITS.compression_ratio
+MAX_WORKBOOK_ROWS = DEFAULT_LIMITS.workbook_rows
 
 _SCAN_CHUNK = 4 * 2**20  # bytes of a sheet's XML scanned at a time for formula cells
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}([0-9]+))?"')
@@ -101,13 +103,15 @@ def _declared_rows(archive: zipfile.ZipFile, member: str) -> int:
     return int(match.group(1) or 1)
 
 
-def check_workbook(data: bytes, name: str = "upload") -> dict[str, str]:
+def check_workbook(data: bytes, name: str = "upload", *,
+                   limits: FileLimits = DEFAULT_LIMITS) -> dict[str, str]:
     """Refuse a workbook beyond the limits before any of it is parsed.
 
     Checks, from the zip directory and the first bytes of each sheet only: the
-    unpacked size (:data:`MAX_WORKBOOK_MB`), the compression ratio
-    (:data:`MAX_COMPRESSION_RATIO`, above 16 MB unpacked) and the rows over all
-    sheets (:data:`MAX_WORKBOOK_ROWS`).
+    unpacked size (``limits.workbook_mb``), the compression ratio
+    (``limits.compression_ratio``, above 16 MB unpacked) and the rows over all
+    sheets that their ``<dimension>`` declares (``limits.workbook_rows``; the
+    readers count the rows again while reading, as a sheet may understate them).
 
     Returns
     -------
@@ -128,20 +132,20 @@ def check_workbook(data: bytes, name: str = "upload") -> dict[str, str]:
         infos = archive.infolist()
         size = sum(i.file_size for i in infos)
         packed = max(1, sum(i.compress_size for i in infos))
-        if size > MAX_WORKBOOK_MB * 2**20:
+        if size > limits.workbook_mb * 2**20:
             raise file_error("workbook_too_large", name, size=_mb(size), packed=_mb(len(data)),
-                              limit=f"{MAX_WORKBOOK_MB:,}")
-        if size > 16 * 2**20 and size / packed > MAX_COMPRESSION_RATIO:
+                              limit=f"{limits.workbook_mb:,}")
+        if size > 16 * 2**20 and size / packed > limits.compression_ratio:
             raise file_error("workbook_compression", name, ratio=f"{size / packed:,.0f}",
                               packed=_mb(len(data)), size=_mb(size),
-                              limit=MAX_COMPRESSION_RATIO)
+                              limit=limits.compression_ratio)
         members = _sheet_members(archive)
         rows = {sheet: _declared_rows(archive, member) for sheet, member in members.items()}
-        if sum(rows.values()) > MAX_WORKBOOK_ROWS:
+        if sum(rows.values()) > limits.workbook_rows:
             big = sorted(rows.items(), key=lambda item: -item[1])[:3]
             raise file_error("workbook_too_many_rows", name, count=f"{sum(rows.values()):,}",
                               sheets=", ".join(f"'{s}': {n:,}" for s, n in big),
-                              limit=f"{MAX_WORKBOOK_ROWS:,}")
+                              limit=f"{limits.workbook_rows:,}")
     return members
 
 
@@ -182,8 +186,9 @@ def _formula_cells(data: bytes, member: str | None) -> dict[int, tuple[int, list
     return found
 
 
-def _open_workbook(data: bytes, name: str) -> tuple[pd.ExcelFile, dict[str, str]]:
-    members = check_workbook(data, name)
+def _open_workbook(data: bytes, name: str,
+                   limits: FileLimits) -> tuple[pd.ExcelFile, dict[str, str]]:
+    members = check_workbook(data, name, limits=limits)
     try:
         return pd.ExcelFile(io.BytesIO(data), engine="openpyxl"), members
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as err:
@@ -191,13 +196,28 @@ def _open_workbook(data: bytes, name: str) -> tuple[pd.ExcelFile, dict[str, str]
         raise file_error("unreadable_file", name, kind="Excel", reason=reason) from None
 
 
-def _parse_sheet(book: pd.ExcelFile, sheet: str, name: str, data: bytes = b"",
-                 member: str | None = None) -> pd.DataFrame:
-    try:
+class _RowBudget:
+    """Rows still allowed over the sheets of one workbook; a sheet is read (streamed) up
+    to one row beyond them, so that an understated ``<dimension>`` stops at the limit."""
+
+    def __init__(self, name: str, limit: int):
+        self.name, self.limit, self.left = name, limit, limit
+
+    def take(self, sheet: str, rows: int) -> None:
+        if rows > self.left:
+            raise file_error("workbook_rows_counted", self.name, sheet=sheet,
+                              limit=f"{self.limit:,}")
+        self.left -= rows
+
+
+def _parse_sheet(book: pd.ExcelFile, sheet: str, name: str, data: bytes,
+                 member: str | None, budget: _RowBudget) -> pd.DataFrame:
+    try:  # the header row plus at most budget.left + 1 rows are read
         frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False,
-                              na_values=list(NULL_TOKENS))
+                              na_values=list(NULL_TOKENS), nrows=budget.left + 1)
     except (ValueError, KeyError, TypeError, OSError) as err:
         raise file_error("unreadable_file", name, kind="Excel", reason=str(err)) from None
+    budget.take(sheet, len(frame) + 1)  # the header row counts, as in <dimension>
     frame = _promote_header(clean_headers(frame))
     formulas = _formula_cells(data, member)
     if formulas:
@@ -212,14 +232,16 @@ def _parse_sheet(book: pd.ExcelFile, sheet: str, name: str, data: bytes = b"",
     return frame
 
 
-def _excel_sheets(data: bytes, name: str) -> dict[str, pd.DataFrame]:
-    book, members = _open_workbook(data, name)
+def _excel_sheets(data: bytes, name: str, limits: FileLimits) -> dict[str, pd.DataFrame]:
+    book, members = _open_workbook(data, name, limits)
+    budget = _RowBudget(name, limits.workbook_rows)
     with book:
-        return {str(s): _parse_sheet(book, s, name, data, members.get(str(s)))
+        return {str(s): _parse_sheet(book, s, name, data, members.get(str(s)), budget)
                 for s in book.sheet_names}
 
 
-def read_excel_sheets(source: Source) -> dict[str, pd.DataFrame]:
+def read_excel_sheets(source: Source, *,
+                      limits: FileLimits = DEFAULT_LIMITS) -> dict[str, pd.DataFrame]:
     """Read every sheet of an Excel workbook.
 
     Parameters
@@ -236,28 +258,34 @@ def read_excel_sheets(source: Source) -> dict[str, pd.DataFrame]:
     Raises
     ------
     DataError
-        ``unreadable_file`` (damaged, encrypted, or not an xlsx) or ``file_not_found``.
+        ``unreadable_file`` (damaged, encrypted, or not an xlsx), ``file_not_found``,
+        the limits of :func:`check_workbook`, or ``workbook_rows_counted`` when the
+        sheets hold more rows than ``limits.workbook_rows`` (counted while reading).
     """
     name = display_name(source)
-    return _excel_sheets(read_bytes(source, name), name)
+    return _excel_sheets(read_bytes(source, name), name, limits)
 
 
-def excel_from_bytes(data: bytes, name: str, sheet: str | int | None) -> pd.DataFrame:
-    book, members = _open_workbook(data, name)
+def excel_from_bytes(data: bytes, name: str, sheet: str | int | None,
+                     limits: FileLimits = DEFAULT_LIMITS) -> pd.DataFrame:
+    book, members = _open_workbook(data, name, limits)
+    budget = _RowBudget(name, limits.workbook_rows)
     with book:
         names = [str(s) for s in book.sheet_names]
         if sheet is None:
             for candidate in names:
-                frame = _parse_sheet(book, candidate, name, data, members.get(candidate))
+                frame = _parse_sheet(book, candidate, name, data, members.get(candidate),
+                                     budget)
                 if has_rows(frame):
                     return frame
             raise file_error("empty_file", name)
         chosen = chosen_sheet(names, sheet, name)
-        return require_rows(_parse_sheet(book, chosen, name, data, members.get(chosen)),
-                             f"{name} [{chosen}]")
+        return require_rows(_parse_sheet(book, chosen, name, data, members.get(chosen),
+                                         budget), f"{name} [{chosen}]")
 
 
-def read_excel(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
+def read_excel(source: Source, sheet: str | int | None = None, *,
+               limits: FileLimits = DEFAULT_LIMITS) -> pd.DataFrame:
     """Read one sheet of an Excel workbook.
 
     Parameters
@@ -273,10 +301,11 @@ def read_excel(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
     Raises
     ------
     DataError
-        ``sheet_not_found``, ``empty_file``, ``unreadable_file`` or ``file_not_found``.
+        ``sheet_not_found``, ``empty_file``, ``unreadable_file``, ``file_not_found``,
+        or the limits, as :func:`read_excel_sheets`.
     """
     name = display_name(source)
-    return excel_from_bytes(read_bytes(source, name), name, sheet)
+    return excel_from_bytes(read_bytes(source, name), name, sheet, limits)
 
 
 def chosen_sheet(names: list[str], sheet: str | int, name: str) -> str:

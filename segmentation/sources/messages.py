@@ -87,6 +87,31 @@ i18n.register({
         "zh": "工作簿“{file}”共有 {count} 行（{sheets}）；Excel 工作簿最多读取 {limit} 行。"
               "请将数据表另存为 CSV（或 Parquet，无此限制且读取快得多）后上传。",
     },
+    "problem.workbook_rows_counted": {
+        "en": "The workbook '{file}' holds more than {limit} rows (counted while reading, up "
+              "to sheet '{sheet}'), although its sheets declare fewer; at most {limit} rows "
+              "are read from Excel workbooks. Save the table as CSV (or Parquet), which has "
+              "no such limit and reads much faster, and load that.",
+        "zh": "工作簿“{file}”实际超过 {limit} 行（读取时计数，至工作表“{sheet}”），"
+              "尽管其工作表声明的行数更少；Excel 工作簿最多读取 {limit} 行。"
+              "请将数据表另存为 CSV（或 Parquet，无此限制且读取快得多）后上传。",
+    },
+    "problem.parquet_too_large": {
+        "en": "The Parquet file '{file}' decodes to {size} MB of data (the file itself is "
+              "{packed} MB); Parquet files are read up to {limit} MB decoded. Such a file "
+              "would exhaust the memory. Split it into smaller files, or leave out columns "
+              "that are not needed (long texts).",
+        "zh": "Parquet 文件“{file}”解码后有 {size} MB 数据（文件本身 {packed} MB）；"
+              "Parquet 文件解码后最多读取 {limit} MB，否则会耗尽内存。"
+              "请将其拆分为较小的文件，或去掉不需要的列（长文本）。",
+    },
+    "problem.parquet_too_many_rows": {
+        "en": "The Parquet file '{file}' has {count} rows; at most {limit} rows are read from "
+              "one file. Split it into smaller files, or connect the database that holds the "
+              "data instead.",
+        "zh": "Parquet 文件“{file}”共有 {count} 行；单个文件最多读取 {limit} 行。"
+              "请将其拆分为较小的文件，或直接连接存放这些数据的数据库。",
+    },
     "problem.bad_secrets_file": {
         "en": "the file '{file}' is not valid TOML (line {line}, column {col}). Fix that line "
               "(compare it with the example in the README, \"Connect the company database\"); "

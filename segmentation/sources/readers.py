@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..schema import DataError
 from .delimited import csv_from_bytes, is_html
 from .encodings import utf16_without_bom
 from .excel import excel_from_bytes
@@ -22,26 +23,97 @@ from .files import (
     read_bytes,
     require_rows,
 )
+from .limits import DEFAULT_LIMITS, FileLimits
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+try:  # what pandas.read_parquet uses: its text dtype, the pandas metadata
+    from pandas.io._util import arrow_table_to_pandas as _to_pandas
+except ImportError:  # pragma: no cover - another pandas
+    def _to_pandas(table: pa.Table) -> pd.DataFrame:
+        return table.to_pandas()
 
-def _parquet_from_bytes(data: bytes, name: str) -> pd.DataFrame:
+
+def _decoded_bytes(column: pa.ChunkedArray) -> int:
+    """Bytes ``column`` takes once decoded: a dictionary column counts each value's text
+    (what it becomes as plain strings), without building it."""
+    total = 0
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            if not _is_text(chunk.type.value_type):
+                total += chunk.nbytes
+                continue
+            sizes = pc.binary_length(chunk.dictionary)
+            taken = pc.sum(pc.take(sizes, chunk.indices)).as_py() or 0
+            total += int(taken) + 8 * len(chunk)  # the text plus an offset per value
+        else:
+            total += chunk.nbytes
+    return total
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return (pa.types.is_string(kind) or pa.types.is_large_string(kind)
+            or pa.types.is_binary(kind) or pa.types.is_large_binary(kind))
+
+
+def _parquet_table(data: bytes, name: str, limits: FileLimits) -> pa.Table:
+    """The file's table, refused from its footer (rows, declared size) or while its row
+    groups are read (decoded size) beyond ``limits``; text read as dictionaries until the
+    decoded size is known to fit."""
+    import pyarrow.parquet as pq
+
+    limit = limits.parquet_mb * 2**20
+    parquet = pq.ParquetFile(pa.BufferReader(data))
+    meta = parquet.metadata
+    if meta.num_rows > limits.parquet_rows:
+        raise file_error("parquet_too_many_rows", name, count=f"{meta.num_rows:,}",
+                          limit=f"{limits.parquet_rows:,}")
+    declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if declared > limit:
+        raise file_error("parquet_too_large", name, size=_mb(declared), packed=_mb(len(data)),
+                          limit=f"{limits.parquet_mb:,}")
+    schema = parquet.schema_arrow
+    text = [f.name for f in schema if _is_text(f.type)]
+    parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text)
+    parts, decoded = [], 0
+    for group in range(meta.num_row_groups):
+        part = parquet.read_row_group(group)
+        decoded += sum(_decoded_bytes(column) for column in part.columns)
+        if decoded > limit:
+            raise file_error("parquet_too_large", name, size=f"> {_mb(decoded)}",
+                              packed=_mb(len(data)), limit=f"{limits.parquet_mb:,}")
+        parts.append(part)
+    if not parts:
+        return schema.empty_table()
+    return pa.concat_tables(parts).cast(schema)
+
+
+def _mb(size: float) -> str:
+    return f"{size / 2**20:,.1f}"
+
+
+def _parquet_from_bytes(data: bytes, name: str,
+                        limits: FileLimits = DEFAULT_LIMITS) -> pd.DataFrame:
     if not data:
         raise file_error("empty_file", name)
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        table = _parquet_table(data, name, limits)
+        frame = _to_pandas(table)
+    except DataError:
+        raise
     except Exception as err:  # pyarrow raises several unrelated types for bad files
         raise file_error("unreadable_file", name, kind="Parquet", reason=str(err)) from None
     return require_rows(clean_headers(frame.reset_index(drop=True)), name)
 
 
-def read_parquet(source: Source) -> pd.DataFrame:
+def read_parquet(source: Source, *, limits: FileLimits = DEFAULT_LIMITS) -> pd.DataFrame:
     """Read a Parquet file, keeping its stored column types.
 
     Parameters
     ----------
     source : path, bytes or binary file-like object.
+    limits : rows and decoded size accepted (:class:`FileLimits`), checked from the
+        footer before reading and while the row groups are read.
 
     Returns
     -------
@@ -50,10 +122,11 @@ def read_parquet(source: Source) -> pd.DataFrame:
     Raises
     ------
     DataError
-        ``empty_file``, ``unreadable_file`` or ``file_not_found``.
+        ``empty_file``, ``unreadable_file``, ``file_not_found``,
+        ``parquet_too_many_rows`` or ``parquet_too_large``.
     """
     name = display_name(source)
-    return _parquet_from_bytes(read_bytes(source, name), name)
+    return _parquet_from_bytes(read_bytes(source, name), name, limits)
 
 
 # --------------------------------------------------------------------------- any file
@@ -83,7 +156,8 @@ def _kind(data: bytes, suffix: str, name: str) -> str:
 
 
 def read_any(source: Source, *, filename: str | None = None, encoding: str | None = None,
-             sep: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
+             sep: str | None = None, sheet: str | int | None = None,
+             limits: FileLimits = DEFAULT_LIMITS) -> pd.DataFrame:
     """Read a CSV, Excel or Parquet file, choosing the reader by its name.
 
     Parameters
@@ -94,6 +168,7 @@ def read_any(source: Source, *, filename: str | None = None, encoding: str | Non
         path or ``source.name``.
     encoding, sep : passed to :func:`read_csv`.
     sheet : passed to :func:`read_excel`.
+    limits : the size and row limits of workbooks and Parquet files (:class:`FileLimits`).
 
     Returns
     -------
@@ -106,7 +181,8 @@ def read_any(source: Source, *, filename: str | None = None, encoding: str | Non
         ``legacy_excel`` for an Excel 97-2003 ``.xls`` (one that is really an
         .xlsx or a text export is read as such), ``html_file`` for a web page,
         ``empty_file`` for 0 bytes or no data rows, ``unreadable_file`` for a
-        damaged file, the workbook limits of :func:`check_workbook`, and the
+        damaged file, the workbook limits of :func:`check_workbook` (and its rows
+        counted while reading), the Parquet limits, and the
         readers' other codes; messages name the file.
     """
     name = display_name(source, filename)
@@ -118,7 +194,7 @@ def read_any(source: Source, *, filename: str | None = None, encoding: str | Non
         raise file_error("empty_file", name)
     kind = _kind(data, suffix, name)
     if kind == "excel":
-        return excel_from_bytes(data, name, sheet)
+        return excel_from_bytes(data, name, sheet, limits)
     if kind == "parquet":
-        return _parquet_from_bytes(data, name)
+        return _parquet_from_bytes(data, name, limits)
     return csv_from_bytes(data, name, encoding, sep)

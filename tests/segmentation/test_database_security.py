@@ -499,3 +499,28 @@ def test_the_workspace_folder_is_never_a_database(folders):
     assert info.value.code == "file_workspace"
     assert "workspace folder" in info.value.message("en")
     assert "工作区文件夹" in info.value.message("zh")
+
+
+def test_a_read_only_sqlite_file_cannot_attach_another_file(folders):
+    """Regression: ``mode=ro`` alone let ``ATTACH`` create a database file outside the
+    allowed folder."""
+    allowed, outside, _, _ = folders
+    sqlite = allowed / "x.sqlite"
+    engine = sa.create_engine(f"sqlite:///{sqlite}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (a int)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    engine.dispose()
+    ro = open_engine(ConnectionSpec("sqlite", database=str(sqlite)), folders=[allowed])
+    target = outside / "created.sqlite"
+    for sql in (f"ATTACH DATABASE '{target}' AS other",
+                f"ATTACH DATABASE 'file:{target}?mode=rwc' AS other",
+                "CREATE TEMP TABLE scratch (a int)", "DETACH DATABASE main"):
+        with pytest.raises(sa.exc.DBAPIError, match="not authorized"), ro.connect() as conn:
+            conn.exec_driver_sql(sql)
+    assert not target.exists() and not list(outside.glob("created*"))
+    with ro.connect() as conn:  # reading and reflection still work
+        assert conn.exec_driver_sql("SELECT a FROM t").scalar() == 1
+    assert sa.inspect(ro).get_table_names() == ["t"]
+    assert [c["name"] for c in sa.inspect(ro).get_columns("t")] == ["a"]
+    ro.dispose()

@@ -455,12 +455,11 @@ def test_zip_bomb_is_refused_from_the_zip_directory(monkeypatch):
     assert "最多接受 100:1" in problem.message("zh")
 
 
-def test_workbook_beyond_the_unpacked_size_limit(monkeypatch):
-    monkeypatch.setattr(excel, "MAX_WORKBOOK_MB", 1)  # read by check_workbook
+def test_workbook_beyond_the_unpacked_size_limit():
     data = _workbook({"orders": [["customer_id", "amount"]] + [[f"C{i}", i] for i in range(
         40_000)]})
     with pytest.raises(DataError) as err:
-        sources.read_excel(data)
+        sources.read_excel(data, limits=sources.FileLimits(workbook_mb=1))
     assert err.value.problems[0].code == "workbook_too_large"
     assert "workbooks are read up to 1 MB unpacked" in err.value.message("en")
     assert "解压后最多读取 1 MB" in err.value.message("zh")
