@@ -1,4 +1,5 @@
-"""The Churn page's model check and lifecycle tabs (drawing only: the library computes)."""
+"""The Churn page's call list, model check and lifecycle tabs (drawing only: the library
+computes)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,80 @@ import streamlit as st
 
 import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
-from segmentation.churn import STAGES, Backtest, Lifecycle
+from segmentation.churn import SHEET_FORMATS, STAGES, Backtest, CallList, Lifecycle
+from segmentation.export import to_csv_bytes, to_excel_bytes
+from ui import auth
+from ui.strings_churn import COLUMN_KEYS
+
+#: On-screen widths (pixels) of the call list's first columns: together they fit the
+#: main area of a 1440 px wide window with the sidebar open, no horizontal scrolling.
+_WIDTHS = {"name": 70, "phone": 108, "account_manager": 80, "last_purchase_date": 92,
+           "usual_interval_days": 64, "tier_label": 76, "value_at_risk": 76,
+           "main_reason": 250, "action": 150}
+
+
+def call_list_headers(lang: str) -> dict[str, str]:
+    """The call list's column headers (screen and downloads) in ``lang``."""
+    return {c: i18n.t(key, lang) for c, key in COLUMN_KEYS.items()}
+
+
+def _column_config(lang: str) -> dict:
+    headers = call_list_headers(lang)
+    config: dict[str, object] = dict(headers)
+    for column, width in _WIDTHS.items():
+        config[column] = st.column_config.TextColumn(headers[column], width=width)
+    number = st.column_config.NumberColumn
+    config.update({
+        "last_purchase_date": st.column_config.DateColumn(
+            headers["last_purchase_date"], format="YYYY-MM-DD", width=_WIDTHS[
+                "last_purchase_date"]),
+        "usual_interval_days": number(headers["usual_interval_days"], format="%d",
+                                      width=_WIDTHS["usual_interval_days"]),
+        "value_at_risk": number(headers["value_at_risk"], format="%.0f",
+                                width=_WIDTHS["value_at_risk"]),
+        "branch_rank": number(headers["branch_rank"], format="%d"),
+        "churn_risk": st.column_config.ProgressColumn(
+            headers["churn_risk"], format="percent", min_value=0.0, max_value=1.0),
+        "clv_12m": number(headers["clv_12m"], format="%.0f"),
+        "recency_days": number(headers["recency_days"], format="%d"),
+        "risk_reasons": st.column_config.TextColumn(headers["risk_reasons"], width="large"),
+    })
+    return config
+
+
+def draw_call_list(shown: CallList, lang: str):
+    """This week's calls (selectable) and the further warnings below; returns the
+    selection event of this week's list."""
+    config = _column_config(lang)
+    event = st.dataframe(shown.week[shown.columns], hide_index=True, key="churn_list",
+                         on_select="rerun", selection_mode="single-row", height=420,
+                         column_config=config)
+    if not shown.table.empty:
+        st.markdown(f"**{i18n.t('cp.list.rest', lang, n=i18n.fmt_int(len(shown.rest), lang))}**")
+        if shown.rest.empty:
+            st.caption(i18n.t("cp.list.rest.none", lang))
+        else:
+            st.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
+                         height=300, column_config=config)
+    return event
+
+
+def draw_downloads(shown: CallList, lang: str, as_of: object) -> None:
+    """The list as CSV and as an Excel sheet (number formats, frozen header, filter): the
+    same columns as on screen, this week's calls first."""
+    export, headers = shown.export, call_list_headers(lang)
+    d1, d2 = st.columns(2)
+    auth.download_button(d1, i18n.t("cp.download.csv", lang),
+                         lambda: to_csv_bytes(export, headers=headers),
+                         file_name=f"churn_warnings_{as_of}.csv", mime="text/csv",
+                         key="churn_download_csv", on_click="ignore", rows=len(export))
+    auth.download_button(d2, i18n.t("cp.download.xlsx", lang),
+                         lambda: to_excel_bytes({"warnings": export}, headers=headers,
+                                                formats=SHEET_FORMATS),
+                         file_name=f"churn_warnings_{as_of}.xlsx",
+                         key="churn_download_xlsx", on_click="ignore", rows=len(export),
+                         mime="application/vnd.openxmlformats-officedocument."
+                              "spreadsheetml.sheet")
 
 
 def draw_trust(bt: Backtest | None, attrs: Mapping[str, object], lang: str) -> None:

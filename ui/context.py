@@ -211,15 +211,17 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
     others keep their ``reason_codes``): a language switch at a million customers
     then words a third of them.
     """
-    from segmentation.churn import render_reasons
+    from segmentation.churn import render_main_reason, render_reasons
 
     scores = _churn(dataset_id, as_of, horizon, lost_after).scores
     warned = (scores["status"] == "warning").to_numpy()
     words = pd.Series("", index=scores.index, dtype="str")
+    main = words.copy()
     subset = scores[warned]
     subset.attrs.update(scores.attrs)  # the wording reads the window and the typical interval
     words[warned] = render_reasons(subset, lang)
-    out = scores.assign(risk_reasons=words)
+    main[warned] = render_main_reason(subset, lang)
+    out = scores.assign(risk_reasons=words, main_reason=main)
     out.attrs.update(scores.attrs)
     return out
 

@@ -109,7 +109,12 @@ i18n.register({
     "cp.col.risk": {"en": "Churn risk", "zh": "流失风险"},
     "cp.col.value_at_risk": {"en": "Value at risk (¥)", "zh": "风险价值（元）"},
     "cp.col.clv": {"en": "Expected value, 12 months (¥)", "zh": "未来 12 个月预期价值（元）"},
-    "cp.col.reasons": {"en": "Why", "zh": "原因"},
+    "cp.col.reasons": {"en": "All reasons", "zh": "全部原因"},
+    "cp.col.main_reason": {"en": "Main reason", "zh": "主要原因"},
+    "cp.col.phone": {"en": "Phone", "zh": "电话"},
+    "cp.col.account_manager": {"en": "Account manager", "zh": "客户经理"},
+    "cp.col.last_shipment": {"en": "Last shipment", "zh": "上次寄件"},
+    "cp.col.interval": {"en": "Usual interval (days)", "zh": "平时间隔（天）"},
     "cp.col.action": {"en": "Suggested action", "zh": "建议措施"},
     "cp.col.recency": {"en": "Days since last shipment", "zh": "未寄件天数"},
     "cp.detail": {"en": "Customer detail", "zh": "客户详情"},
@@ -138,6 +143,9 @@ i18n.register({
 #: The call list's columns and their header keys (tables and downloads).
 COLUMN_KEYS = {
     "customer_id": "cp.col.customer", "name": "cp.col.name", "branch": "cp.col.branch",
+    "phone": "cp.col.phone", "account_manager": "cp.col.account_manager",
+    "last_purchase_date": "cp.col.last_shipment", "usual_interval_days": "cp.col.interval",
+    "main_reason": "cp.col.main_reason",
     "branch_rank": "cp.col.branch_rank", "call_this_week": "cp.col.week",
     "tier_label": "cp.col.tier", "churn_risk": "cp.col.risk",
     "value_at_risk": "cp.col.value_at_risk", "clv_12m": "cp.col.clv",

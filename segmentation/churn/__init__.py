@@ -94,6 +94,7 @@ from .backtesting import CANDIDATES, Backtest, backtest, ranking_explanation
 from .calibration import Calibration
 from .calls import (
     DEFAULT_CALLS_PER_BRANCH,
+    SHEET_FORMATS,
     CallList,
     CallSheet,
     ChurnSummary,
@@ -119,7 +120,15 @@ from .lifecycle import NOT_YET, STAGES, Lifecycle, lifecycle_stages
 from .metrics import ranking_metrics, top_share_metrics
 from .model import FEATURE_COLUMNS, ChurnModel
 from .pipeline import ChurnResult, score_churn
-from .reasoning import REASON_RULES, reason_candidates, reason_codes, reasons, render_reasons
+from .reasoning import (
+    REASON_RULES,
+    RISK_CODES,
+    reason_candidates,
+    reason_codes,
+    reasons,
+    render_main_reason,
+    render_reasons,
+)
 from .scores import STATUSES
 from .signals import SIGNAL_COLUMNS, churn_signals
 
@@ -132,6 +141,8 @@ __all__ = [
     "HORIZON_OPTIONS",
     "NOT_YET",
     "REASON_RULES",
+    "RISK_CODES",
+    "SHEET_FORMATS",
     "SIGNAL_COLUMNS",
     "STAGES",
     "STATUSES",
@@ -161,6 +172,7 @@ __all__ = [
     "reason_candidates",
     "reason_codes",
     "reasons",
+    "render_main_reason",
     "render_reasons",
     "score_churn",
     "summarize",

@@ -49,6 +49,10 @@ i18n.register({
     "churn.reason.quiet": {
         "en": "no shipment for {days} days",
         "zh": "已 {days} 天未寄件"},
+    "churn.reason.pattern": {
+        "en": "no single warning sign stands out: the risk is the model's reading of the "
+              "whole shipping history",
+        "zh": "没有单一的预警信号：风险来自模型对整体寄件记录的综合判断"},
     "churn.reason.frequency_down": {
         "en": "shipments down {pct}% against the previous {window} days",
         "zh": "寄件次数比前 {window} 天减少 {pct}%"},
@@ -103,7 +107,9 @@ i18n.register({
                                           "zh": "仅寄一次且已超期"},
     "churn.reason_label.infrequent": {"en": "ships rarely", "zh": "寄件稀少"},
     "churn.reason_label.pace": {"en": "no change", "zh": "无明显变化"},
-    "churn.reason_label.quiet": {"en": "quiet", "zh": "近期未寄件"},
+    "churn.reason_label.quiet": {"en": "past the usual interval", "zh": "超过平时间隔未寄件"},
+    "churn.reason_label.pattern": {"en": "overall pattern (no single sign)",
+                                   "zh": "综合判断（无单一信号）"},
     "churn.reason_label.frequency_down": {"en": "fewer shipments", "zh": "寄件减少"},
     "churn.reason_label.spend_down": {"en": "lower spend", "zh": "金额下降"},
     "churn.reason_label.ticket_down": {"en": "cheaper shipments", "zh": "单票金额下降"},
