@@ -16,9 +16,11 @@ from ui.strings_churn import COLUMN_KEYS
 
 #: On-screen widths (pixels) of the call list's first columns: together they fit the
 #: main area of a 1440 px wide window with the sidebar open, no horizontal scrolling.
-_WIDTHS = {"name": 70, "phone": 108, "account_manager": 80, "last_purchase_date": 92,
-           "usual_interval_days": 64, "tier_label": 76, "value_at_risk": 76,
-           "main_reason": 250, "action": 150}
+_WIDTHS = {"name": 68, "phone": 100, "account_manager": 80, "last_purchase_date": 90,
+           "usual_interval_days": 72, "tier_label": 64, "value_at_risk": 80,
+           "main_reason": 262, "action": 120}
+#: Columns whose short header has a longer explanation (``<header key>.help``).
+_HELP = ("account_manager", "usual_interval_days", "value_at_risk")
 
 
 def call_list_headers(lang: str) -> dict[str, str]:
@@ -29,17 +31,19 @@ def call_list_headers(lang: str) -> dict[str, str]:
 def _column_config(lang: str) -> dict:
     headers = call_list_headers(lang)
     config: dict[str, object] = dict(headers)
-    for column, width in _WIDTHS.items():
-        config[column] = st.column_config.TextColumn(headers[column], width=width)
+    helps = {c: i18n.t(f"{COLUMN_KEYS[c]}.help", lang) for c in _HELP}
+
+    def sized(kind, column: str, **kwargs):
+        return kind(headers[column], width=_WIDTHS[column], help=helps.get(column), **kwargs)
+
+    for column in _WIDTHS:
+        config[column] = sized(st.column_config.TextColumn, column)
     number = st.column_config.NumberColumn
     config.update({
-        "last_purchase_date": st.column_config.DateColumn(
-            headers["last_purchase_date"], format="YYYY-MM-DD", width=_WIDTHS[
-                "last_purchase_date"]),
-        "usual_interval_days": number(headers["usual_interval_days"], format="%d",
-                                      width=_WIDTHS["usual_interval_days"]),
-        "value_at_risk": number(headers["value_at_risk"], format="%.0f",
-                                width=_WIDTHS["value_at_risk"]),
+        "last_purchase_date": sized(st.column_config.DateColumn, "last_purchase_date",
+                                    format="YYYY-MM-DD"),
+        "usual_interval_days": sized(number, "usual_interval_days", format="%d"),
+        "value_at_risk": sized(number, "value_at_risk", format="%.0f"),
         "branch_rank": number(headers["branch_rank"], format="%d"),
         "churn_risk": st.column_config.ProgressColumn(
             headers["churn_risk"], format="percent", min_value=0.0, max_value=1.0),
