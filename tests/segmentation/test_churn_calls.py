@@ -103,7 +103,8 @@ def test_a_warning_with_only_reassuring_facts_gets_no_reassuring_reason():
     assert got.loc["c1", "risk_reasons"] == "no shipment for 40 days"
     assert got.loc["c2", "reason_codes"].split(",")[0] in REASSURING  # no warning: reassured
     zh = reasons(signals, risk, lang="zh", high_risk=0.95, warning_threshold=0.5)
-    assert zh.loc["c0", "risk_reasons"] == "没有单一的预警信号：风险来自模型对整体寄件记录的综合判断"
+    assert zh.loc["c0", "risk_reasons"] == ("没有单一的预警信号："
+                                            "风险来自模型对整体寄件记录的综合判断")
     # without the warning threshold (the old behaviour) c0 would be "reassured"
     old = reasons(signals, risk, lang="en", high_risk=0.95)
     assert old.loc["c0", "reason_codes"].split(",")[0] in REASSURING
