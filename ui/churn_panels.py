@@ -119,12 +119,13 @@ def draw_lifecycle(life: Lifecycle, lang: str) -> None:
     """Customers per lifecycle stage at each month end, and the last month's moves."""
     counts = life.counts.reset_index()
     stage_labels = {s: i18n.t(f"churn.stage.{s}", lang) for s in (*STAGES, "not_yet")}
+    stage_help = {s: i18n.t(f"churn.stage_help.{s}", lang, days=life.lost_after_days,
+                            factor=life.overdue_factor) for s in STAGES}
     st.plotly_chart(charts.stacked_area(
         counts, x=counts.columns[0], columns=list(STAGES), labels=stage_labels,
         title=i18n.t("cp.lifecycle.chart", lang), x_label=i18n.t("cp.lifecycle.month", lang),
         y_label=i18n.t("cp.lifecycle.customers", lang)), key="churn_lifecycle_area")
-    st.caption(" · ".join(f"**{stage_labels[s]}**: {i18n.t(f'churn.stage_help.{s}', lang)}"
-                          for s in STAGES))
+    st.caption(" · ".join(f"**{stage_labels[s]}**: {stage_help[s]}" for s in STAGES))
     start, last, part = life.latest_flows()
     st.plotly_chart(charts.sankey(
         part, source="from_stage", target="to_stage", value="customers",

@@ -143,7 +143,8 @@ def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple,
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple,
-                  settings_json: str, scope_key: tuple = ALL_KEY):
+                  settings_json: str, scope_key: tuple = ALL_KEY,
+                  lost_after: int | None = None):
     engine, names = _bind(dataset_id)
 
     def view_fn(bind, **kwargs):
@@ -152,7 +153,7 @@ def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple
 
     return tier_history(engine, as_of=pd.Timestamp(as_of),
                         settings=TierSettings.from_json(settings_json), view_fn=view_fn,
-                        scope=_scope(scope_key))
+                        scope=_scope(scope_key), lost_after_days=lost_after)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -391,9 +392,11 @@ class Context:
                             self.scope_key)
 
     def tier_history(self, settings: TierSettings):
-        """Tiers at past month ends, graded network-wide, of the scope's customers."""
+        """Tiers at past month ends, graded network-wide, of the scope's customers, with who
+        is lost at each month end under the session's churn definition."""
         return self.guarded(_tier_history, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
-                            self.filters, settings.to_json(), self.scope_key)
+                            self.filters, settings.to_json(), self.scope_key,
+                            self.churn_definition()[1])
 
     def satisfaction(self, with_surveys: bool = True):
         """Surveys, complaints and shipments of the scope's customers (all filters off)."""

@@ -116,7 +116,7 @@ from .defaults import (
 )
 from .features import ViewCache, churn_features
 from .labels import churn_labels, training_set
-from .lifecycle import NOT_YET, STAGES, Lifecycle, lifecycle_stages
+from .lifecycle import NOT_YET, STAGES, Lifecycle, is_lost, lifecycle_stages, lost_customers
 from .metrics import ranking_metrics, top_share_metrics
 from .model import FEATURE_COLUMNS, ChurnModel
 from .pipeline import ChurnResult, score_churn
@@ -166,7 +166,9 @@ __all__ = [
     "default_horizon",
     "default_lost_after",
     "history_days",
+    "is_lost",
     "lifecycle_stages",
+    "lost_customers",
     "ranking_explanation",
     "ranking_metrics",
     "reason_candidates",

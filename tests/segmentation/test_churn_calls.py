@@ -46,7 +46,7 @@ def sample_result(tmp_path_factory):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CLVWarning)
         view = customer_view(engine, as_of=AS_OF)
-        yield score_churn(engine, as_of=AS_OF, view=view, lang=None), view
+        yield score_churn(engine, as_of=AS_OF, view=view, lang=None), view, engine
     engine.dispose()
 
 
@@ -176,3 +176,28 @@ def test_the_call_list_workbook_has_number_formats_a_frozen_header_and_a_filter(
     assert cell["At risk (¥)"].number_format == '"¥"#,##0'
     assert cell["Last shipment"].number_format == "yyyy-mm-dd"
     assert cell["Last shipment"].value.date().isoformat() == "2025-04-01"
+
+
+def test_tiers_stopped_shipping_and_churn_lost_share_one_definition(sample_result):
+    """The Tiers movement counts as "stopped shipping" exactly the customers the Churn page
+    counts as lost (``is_lost`` with the churn definition's cutoff)."""
+    from segmentation.churn import lost_customers
+    from segmentation.tiers import TierSettings, movement_summary, tier_history
+
+    result, view, engine = sample_result
+    scores = result.scores
+    lost_after = scores.attrs["lost_after_days"]
+    n_lost = int((scores["status"] == "lost").sum())
+    assert n_lost > 1000
+    assert lost_customers(view, lost_after)[scores.index].equals(scores["status"] == "lost")
+    history = tier_history(engine, as_of=AS_OF, settings=TierSettings(), months=2,
+                           lost_after_days=lost_after)
+    moves = movement_summary(history)
+    assert history.lost_after_days == lost_after
+    assert moves.iloc[-1]["lost_total"] == n_lost
+    # customers who crossed the cutoff in June: lost now, not at the end of May
+    may, june = history.periods
+    crossed = history.lost[june] & ~history.lost[may]
+    assert moves.iloc[-1]["lost"] == int(crossed.sum()) > 0
+    # the old "gone" (left the customer view) stays 0: nobody leaves the view
+    assert moves.iloc[-1]["gone"] == 0
