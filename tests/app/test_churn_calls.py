@@ -87,3 +87,17 @@ def test_phones_are_masked_without_the_right(sample_workspace, sample_tables, mo
     assert len(week) > 0
     assert week["phone"].tolist() == real.map(access.mask_phone).tolist()
     assert not set(week["phone"]) & set(real)
+
+
+def test_tiers_and_churn_agree_on_who_is_lost(sample_workspace):
+    """The Tiers movement's "stopped shipping" and the Churn page's "Already lost" follow one
+    definition: the lost total the Tiers page names is the Churn page's figure."""
+    at = _churn()
+    lost = next(m.value for m in at.metric if m.label == "Already lost")
+    cutoff = at.number_input(key="_w_churn_lost_180").value
+    at.switch_page("pages/tiers.py").run()
+    at.button(key="tiers_history_run").click().run()
+    assert not at.exception, at.exception
+    summary = next(m.value for m in at.markdown if "stopped shipping" in m.value)
+    assert f"no shipment for more than {cutoff} days" in summary
+    assert f"{lost} customers are lost at 2025-06-30" in summary
