@@ -11,6 +11,7 @@ from segmentation.churn import (
     ChurnUnavailable,
     call_sheet,
     ranking_explanation,
+    thin_evidence,
 )
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.tiers import assign
@@ -76,8 +77,11 @@ m3.metric(t("cp.metric.lost"), i18n.fmt_int(summary.lost, lang), border=True,
           help=t("cp.lost.help"))
 m4.metric(t("cp.metric.avg"), i18n.fmt_pct(summary.avg_risk, lang), border=True)
 
-checked = scores.attrs.get("ranked_why") == "best"
+thin = thin_evidence(None if result.backtest is None else result.backtest.scores["churned"])
+checked = scores.attrs.get("ranked_why") == "best" and thin is None
 (st.success if checked else st.warning)(ranking_explanation(scores.attrs, lang))
+if thin is not None:  # a few dozen customers: the figures are no grade
+    st.warning(thin.message(lang), icon=":material/data_alert:")
 
 tab_list, tab_trust, tab_life = st.tabs([t("cp.tab.list"), t("cp.tab.trust"),
                                          t("cp.tab.lifecycle")])

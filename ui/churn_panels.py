@@ -9,7 +9,14 @@ import streamlit as st
 
 import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
-from segmentation.churn import SHEET_FORMATS, STAGES, Backtest, CallList, Lifecycle
+from segmentation.churn import (
+    SHEET_FORMATS,
+    STAGES,
+    Backtest,
+    CallList,
+    Lifecycle,
+    thin_evidence,
+)
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from ui import auth
 from ui.strings_churn import COLUMN_KEYS
@@ -98,6 +105,9 @@ def draw_trust(bt: Backtest | None, attrs: Mapping[str, object], lang: str) -> N
         st.info(t("cp.trust.none"))
         return
     st.markdown(bt.design_sentence(lang))
+    thin = thin_evidence(bt.scores["churned"])
+    if thin is not None:
+        st.warning(thin.message(lang), icon=":material/data_alert:")
     st.markdown(f"**{t('cp.trust.candidates')}**")
     metrics = bt.metrics.T.rename(index=lambda m: t(f"cp.trust.{m}"))
 

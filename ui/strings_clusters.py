@@ -36,6 +36,19 @@ i18n.register({
                          "clusters.",
                    "zh": "按轮廓系数（对比无结构数据）建议的客群数：{k}。"},
     "cl.running": {"en": "Forming the clusters…", "zh": "正在划分客群…"},
+    "cl.too_few": {
+        "en": "Too few customers for personas: {n} customers are selected, and a persona "
+              "needs at least {min} customers to describe a kind of sender rather than a few "
+              "individuals, so at least {need} for two. Widen the sidebar filters, or load "
+              "the whole branch or network.",
+        "zh": "客户太少，无法形成客户画像：当前选中 {n} 位客户，而一个画像至少需要 {min} 位客户"
+              "才能代表一类寄件客户而不是几个个体，两个画像至少需要 {need} 位。请放宽侧边栏筛选，"
+              "或导入整个网点或全网数据。"},
+    "cl.small": {
+        "en": "Clusters {clusters} have fewer than {min} customers: too few to describe as "
+              "personas. Choose at most {k} clusters for these customers.",
+        "zh": "客群 {clusters} 不足 {min} 位客户，不足以形成客户画像。对这些客户，客群数请不要超过 "
+              "{k}。"},
     # cards and names
     "cl.cluster_label": {"en": "{n} · {name}", "zh": "{n} · {name}"},
     "cl.card.cluster": {"en": "Cluster {n}", "zh": "客群 {n}"},

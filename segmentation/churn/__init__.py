@@ -101,6 +101,7 @@ from .calls import (
     call_list,
     call_sheet,
     summarize,
+    thin_evidence,
     warning_list,
 )
 from .defaults import (
@@ -178,6 +179,7 @@ __all__ = [
     "render_reasons",
     "score_churn",
     "summarize",
+    "thin_evidence",
     "top_share_metrics",
     "training_set",
     "typical_interval",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from .reasoning import RISK_CODES
 
 
@@ -252,3 +253,44 @@ def call_sheet(scores: pd.DataFrame, *, tiers: pd.Series | None = None,
     return CallSheet(summary=summarize(scored), reason_codes=codes, scored=scored,
                      tier_labels=dict(tier_labels or {}), actions=dict(actions or {}),
                      contacts=contacts)
+
+
+#: Fewest customers a backtest must check, and churners and stayers among them, before
+#: its figures (ROC-AUC, share churned in the top 10 %) read as a grade of the ranking:
+#: below that, chance alone moves them by tens of points (the top 10 % of 200 customers
+#: is 20 people; a share among 20 has a 95 % interval of about ±20 points).
+MIN_CHECKED, MIN_CHECKED_OUTCOME = 200, 30
+
+
+@dataclass(frozen=True)
+class ThinEvidence:
+    """A backtest too small to grade the ranking: how many customers it checked."""
+
+    checked: int
+    churned: int
+
+    @property
+    def stayed(self) -> int:
+        return self.checked - self.churned
+
+    def message(self, lang: str = "en") -> str:
+        """What is missing, in ``lang``."""
+        return i18n.t("churn.thin_evidence", lang, n=i18n.fmt_int(self.checked, lang),
+                      churned=i18n.fmt_int(self.churned, lang),
+                      stayed=i18n.fmt_int(self.stayed, lang),
+                      min=i18n.fmt_int(MIN_CHECKED, lang),
+                      min_outcome=i18n.fmt_int(MIN_CHECKED_OUTCOME, lang))
+
+
+def thin_evidence(churned: pd.Series | np.ndarray | None) -> ThinEvidence | None:
+    """:class:`ThinEvidence` when the customers a backtest checked (``churned``: one bool
+    per customer, e.g. ``Backtest.scores["churned"]``) are too few to grade the ranking
+    (fewer than :data:`MIN_CHECKED`, or fewer than :data:`MIN_CHECKED_OUTCOME` churners
+    or stayers); ``None`` when they suffice or nothing was checked."""
+    if churned is None:
+        return None
+    flags = np.asarray(churned, dtype=bool)
+    n, positive = len(flags), int(flags.sum())
+    if n >= MIN_CHECKED and min(positive, n - positive) >= MIN_CHECKED_OUTCOME:
+        return None
+    return ThinEvidence(checked=n, churned=positive)

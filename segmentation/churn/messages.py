@@ -264,6 +264,16 @@ i18n.register({
               "{n}. Load the whole branch or network, or widen the filters.",
         "zh": "流失预警至少需要 {min} 位有购买记录的客户；当前数据只有 {n} 位。请导入整个网点"
               "或全网数据，或放宽筛选条件。"},
+    "churn.thin_evidence": {
+        "en": "Small data: the check of this ranking rests on {n} customers ({churned} "
+              "churned, {stayed} stayed). At this size chance alone moves a ROC-AUC or a "
+              "share in the top 10% by tens of points, so read the figures as a rough "
+              "indication, not as a grade. A firm check needs at least {min} customers with "
+              "{min_outcome} of each outcome: load the whole network or a longer history.",
+        "zh": "数据量小：对该排序的检验仅基于 {n} 位客户（流失 {churned} 位，留存 {stayed} 位）。"
+              "在这种规模下，仅随机波动就能让 ROC-AUC 或前 10% 命中率相差数十个百分点，"
+              "因此这些数字只能作为粗略参考，不能作为评价。可靠的检验至少需要 {min} 位客户，"
+              "且流失与留存各不少于 {min_outcome} 位：请导入全网数据或更长的历史。"},
     "churn.definition": {
         "en": "A customer churns when they make no shipment in the {horizon} days after the "
               "analysis date; customers without a shipment for more than {lost} days count "

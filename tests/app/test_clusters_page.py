@@ -132,8 +132,8 @@ def test_use_suggested_k(clusters, view):
     assert not clusters.exception, clusters.exception
     assert clusters.session_state["_app_state"].clusters.k == expected
     assert len(_profile(clusters)) == expected
-    assert f"Suggested by the silhouette score: {expected} clusters." in [
-        c.value for c in clusters.caption]
+    assert (f"Suggested by the silhouette score against structureless data: {expected} "
+            "clusters.") in [c.value for c in clusters.caption]
 
 
 def test_choosing_k_tab_shows_the_silhouette_chart(clusters):
