@@ -10,16 +10,15 @@ from segmentation.churn import (
     HORIZON_OPTIONS,
     ChurnUnavailable,
     call_sheet,
+    thin_evidence,
 )
-from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.textsafe import md
 from segmentation.tiers import assign
 from ui import auth, context, show
-from ui.churn_panels import draw_lifecycle, draw_trust
+from ui.churn_panels import draw_call_list, draw_downloads, draw_lifecycle, draw_trust
 from ui.scoping import customer_rows, no_customers, scope_caption
 from ui.state import bind, relabel, state
-from ui.strings_churn import COLUMN_KEYS
 from ui.tier_state import current_tier_settings
 
 ctx = context.current()
@@ -64,7 +63,7 @@ labels = settings.tier_labels(lang)
 sheet = call_sheet(scores, tiers=assign(ctx.scoring_base(), settings).scored["tier"],
                    tier_labels=labels, actions={k: settings.actions(k, lang)
                                                 for k in settings.tiers},
-                   names=view["name"] if "name" in view.columns else None)
+                   contacts=view)
 summary = sheet.summary
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("cp.metric.warnings"), i18n.fmt_int(summary.warnings, lang), border=True,
@@ -75,7 +74,10 @@ m3.metric(t("cp.metric.lost"), i18n.fmt_int(summary.lost, lang), border=True,
           help=t("cp.lost.help"))
 m4.metric(t("cp.metric.avg"), i18n.fmt_pct(summary.avg_risk, lang), border=True)
 
-(st.success if result.ranking.checked else st.warning)(result.explanation(lang))
+thin = thin_evidence(None if result.backtest is None else result.backtest.scores["churned"])
+(st.success if result.ranking.checked and thin is None else st.warning)(result.explanation(lang))
+if thin is not None:  # a few dozen customers: the figures are no grade
+    st.warning(md(thin.message(lang)), icon=":material/data_alert:")
 
 tab_list, tab_trust, tab_life = st.tabs([t("cp.tab.list"), t("cp.tab.trust"),
                                          t("cp.tab.lifecycle")])
@@ -104,29 +106,7 @@ with tab_list:
     if shown.table.empty:
         st.info(t("cp.list.empty"))
     rows_allowed = customer_rows(ctx)
-    headers = {c: t(key) for c, key in COLUMN_KEYS.items()}
-    column_config = {
-        **headers,
-        "branch_rank": st.column_config.NumberColumn(headers["branch_rank"], format="%d"),
-        "churn_risk": st.column_config.ProgressColumn(
-            headers["churn_risk"], format="percent", min_value=0.0, max_value=1.0),
-        "value_at_risk": st.column_config.NumberColumn(headers["value_at_risk"],
-                                                       format="%.0f"),
-        "clv_12m": st.column_config.NumberColumn(headers["clv_12m"], format="%.0f"),
-        "recency_days": st.column_config.NumberColumn(headers["recency_days"], format="%d"),
-        "risk_reasons": st.column_config.TextColumn(headers["risk_reasons"], width="large"),
-        "action": st.column_config.TextColumn(headers["action"], width="medium"),
-    }
-    event = None if not rows_allowed else st.dataframe(
-        shown.week[shown.columns], hide_index=True, key="churn_list", on_select="rerun",
-        selection_mode="single-row", height=420, column_config=column_config)
-    if not shown.table.empty and rows_allowed:
-        st.markdown(f"**{t('cp.list.rest', n=i18n.fmt_int(len(shown.rest), lang))}**")
-        if shown.rest.empty:
-            st.caption(t("cp.list.rest.none"))
-        else:
-            st.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
-                         height=300, column_config=column_config)
+    event = draw_call_list(shown, lang) if rows_allowed else None
     names = store.list()
     if names:
         s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -140,19 +120,8 @@ with tab_list:
             st.success(t("cp.calls.saved", n=calls, name=md(preset)))
     else:
         st.caption(t("cp.calls.no_preset"))
-    export = shown.export
     if rows_allowed:
-        d1, d2 = st.columns(2)
-        auth.download_button(d1, t("cp.download.csv"),
-                             lambda: to_csv_bytes(export, headers=headers),
-                             file_name=f"churn_warnings_{ctx.as_of}.csv", mime="text/csv",
-                             key="churn_download_csv", on_click="ignore", rows=len(export))
-        auth.download_button(d2, t("cp.download.xlsx"),
-                             lambda: to_excel_bytes({"warnings": export}, headers=headers),
-                             file_name=f"churn_warnings_{ctx.as_of}.xlsx",
-                             key="churn_download_xlsx", on_click="ignore", rows=len(export),
-                             mime="application/vnd.openxmlformats-officedocument."
-                                  "spreadsheetml.sheet")
+        draw_downloads(shown, lang, ctx.as_of)
         st.subheader(t("cp.detail"))
     rows = event.selection.rows if event is not None else []
     options = shown.week["customer_id"].astype(str).tolist()[:500] if rows_allowed else []

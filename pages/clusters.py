@@ -6,10 +6,14 @@ import streamlit as st
 
 import ui.strings_clusters  # noqa: F401  (registers the page strings)
 from segmentation.clusters import (
+    K_MIN,
+    MIN_PERSONA_SIZE,
     ClusterError,
     available_features,
     named_personas,
     ordered_features,
+    persona_limit,
+    small_clusters,
     starting_features,
 )
 from segmentation.personas_store import PersonaStore, scope_key
@@ -30,6 +34,10 @@ scope_caption(ctx)
 view = ctx.view()
 if view.empty:
     no_customers(ctx)
+    st.stop()
+if persona_limit(len(view)) < K_MIN:  # a handful of customers: no personas to find
+    st.info(t("cl.too_few", n=len(view), min=MIN_PERSONA_SIZE, need=K_MIN * MIN_PERSONA_SIZE),
+            icon=":material/group_off:")
     st.stop()
 OPTIONS = available_features(view)
 if not OPTIONS:
@@ -56,6 +64,10 @@ def clusters_body() -> None:
         return
     for note in result.model.notes_:
         (st.warning if note.level == "warning" else st.caption)(md(note.message(ctx.lang)))
+    small = small_clusters(result.profiles)
+    if small:  # too small to describe a kind of customer
+        st.warning(t("cl.small", clusters=", ".join(map(str, small)), min=MIN_PERSONA_SIZE,
+                     k=max(persona_limit(len(view)), K_MIN)))
 
     scope = scope_key(k, features, ctx.filters)
     names, auto = named_personas(result, ctx.lang, store.names(scope))

@@ -69,6 +69,10 @@ else:
 scope_caption(ctx)
 if scale_problem:
     st.error(t("sat.scale_error", message=scale_problem))
+elif scale_key != "auto" and data.has_surveys:  # a chosen scale the scores do not fit
+    mismatch = sat.scale_mismatch(data.surveys["score"], data.scale, lang)
+    if mismatch:
+        st.warning(mismatch, icon=":material/straighten:")
 if not data.has_surveys and not data.has_complaints:
     st.info(t("sat.need_surveys"))
     st.info(t("sat.need_complaints"))

@@ -130,14 +130,21 @@ def cluster_map(points: pd.DataFrame, *, labels: Mapping[int, str], title: str, 
 
 
 def silhouette_curve(scores: pd.DataFrame, *, current_k: int | None, title: str, x_label: str,
-                     y_label: str, suggested_label: str, current_label: str) -> go.Figure:
+                     y_label: str, suggested_label: str, current_label: str,
+                     reference_label: str | None = None) -> go.Figure:
     """Silhouette score per k (:func:`segmentation.clusters.suggest_k`), the suggestion
-    starred and the chosen k marked by a vertical line."""
+    starred, the chosen k marked by a vertical line and, with ``reference_label``, the
+    silhouette of structureless data as a dashed line."""
     valid = scores[scores["silhouette"].notna()]
     fig = go.Figure(go.Scatter(x=valid["k"], y=valid["silhouette"], mode="lines+markers",
                                line=dict(color=PALETTE[2], width=2.5), marker=dict(size=8),
                                showlegend=False,
                                hovertemplate="k = %{x}<br>%{y:.3f}<extra></extra>"))
+    if reference_label is not None and "reference" in valid:
+        fig.add_trace(go.Scatter(x=valid["k"], y=valid["reference"], mode="lines",
+                                 line=dict(color=PALETTE[0], width=1.5, dash="dash"),
+                                 name=reference_label, showlegend=True,
+                                 hovertemplate="k = %{x}<br>%{y:.3f}<extra></extra>"))
     best = valid[valid["suggested"]] if "suggested" in valid else valid.iloc[0:0]
     if len(best):
         fig.add_trace(go.Scatter(x=best["k"], y=best["silhouette"], mode="markers+text",

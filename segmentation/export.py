@@ -129,7 +129,8 @@ def _sheet_names(name: object, parts: int, used: set[str]) -> list[str]:
 
 
 def _write_excel(target, sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
-                 headers: Mapping[str, str] | None) -> None:
+                 headers: Mapping[str, str] | None,
+                 formats: Mapping[str, str] | None = None) -> None:
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
     per_sheet = EXCEL_MAX_ROWS - 1
@@ -137,6 +138,7 @@ def _write_excel(target, sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = safe_frame(frame, headers=headers)
+            number_formats = [(formats or {}).get(c) for c in frame.columns]
             for column in safe.columns:  # Excel has no timezone-aware dates
                 if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
                     safe[column] = safe[column].dt.tz_localize(None)
@@ -151,18 +153,29 @@ def _write_excel(target, sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
                     ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
                 for cell in ws[1]:  # keep text as text: no cell may hold a formula
                     cell.data_type = "s"
+                for i, number_format in enumerate(number_formats, start=1):
+                    if number_format:
+                        for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                            cell.number_format = number_format
+                ws.freeze_panes = "A2"  # the header stays in view
+                ws.auto_filter.ref = ws.dimensions
 
 
 def to_excel_bytes(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, *,
-                   headers: Mapping[str, str] | None = None) -> bytes:
-    """An .xlsx workbook (one sheet per entry), formula-safe, with readable column widths.
+                   headers: Mapping[str, str] | None = None,
+                   formats: Mapping[str, str] | None = None) -> bytes:
+    """An .xlsx workbook (one sheet per entry), formula-safe, with readable column widths,
+    the header row frozen and a filter on it.
+
+    ``formats`` maps column names (before ``headers`` renames them) to Excel number
+    formats (``"0%"``, ``'"¥"#,##0'``, ``"yyyy-mm-dd"`` …) for their cells.
 
     Sheet names are made valid for Excel (at most 31 characters, none of
     ``[ ] : * ? / \\``); a table longer than Excel's 1,048,576 rows continues on
     further sheets named ``name (2)``, ``name (3)`` ….
     """
     buffer = io.BytesIO()
-    _write_excel(buffer, sheets, headers)
+    _write_excel(buffer, sheets, headers, formats)
     return buffer.getvalue()
 
 

@@ -1,4 +1,5 @@
-"""The Churn page's model check and lifecycle tabs (drawing only: the library computes)."""
+"""The Churn page's call list, model check and lifecycle tabs (drawing only: the library
+computes)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,92 @@ import streamlit as st
 
 import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
-from segmentation.churn import STAGES, Backtest, Lifecycle, Ranking
-from ui import show
+from segmentation.churn import (
+    SHEET_FORMATS,
+    STAGES,
+    Backtest,
+    CallList,
+    Lifecycle,
+    Ranking,
+    thin_evidence,
+)
+from segmentation.export import to_csv_bytes, to_excel_bytes
+from ui import auth, show
+from ui.strings_churn import COLUMN_KEYS
+
+#: On-screen widths (pixels) of the call list's first columns: together they fit the
+#: main area of a 1440 px wide window with the sidebar open, no horizontal scrolling.
+_WIDTHS = {"name": 68, "phone": 100, "account_manager": 80, "last_purchase_date": 90,
+           "usual_interval_days": 72, "tier_label": 64, "value_at_risk": 80,
+           "main_reason": 262, "action": 120}
+#: Columns whose short header has a longer explanation (``<header key>.help``).
+_HELP = ("account_manager", "usual_interval_days", "value_at_risk")
+
+
+def call_list_headers(lang: str) -> dict[str, str]:
+    """The call list's column headers (screen and downloads) in ``lang``."""
+    return {c: i18n.t(key, lang) for c, key in COLUMN_KEYS.items()}
+
+
+def _column_config(lang: str) -> dict:
+    headers = call_list_headers(lang)
+    config: dict[str, object] = dict(headers)
+    helps = {c: i18n.t(f"{COLUMN_KEYS[c]}.help", lang) for c in _HELP}
+
+    def sized(kind, column: str, **kwargs):
+        return kind(headers[column], width=_WIDTHS[column], help=helps.get(column), **kwargs)
+
+    for column in _WIDTHS:
+        config[column] = sized(st.column_config.TextColumn, column)
+    number = st.column_config.NumberColumn
+    config.update({
+        "last_purchase_date": sized(st.column_config.DateColumn, "last_purchase_date",
+                                    format="YYYY-MM-DD"),
+        "usual_interval_days": sized(number, "usual_interval_days", format="%d"),
+        "value_at_risk": sized(number, "value_at_risk", format="%.0f"),
+        "branch_rank": number(headers["branch_rank"], format="%d"),
+        "churn_risk": st.column_config.ProgressColumn(
+            headers["churn_risk"], format="percent", min_value=0.0, max_value=1.0),
+        "clv_12m": number(headers["clv_12m"], format="%.0f"),
+        "recency_days": number(headers["recency_days"], format="%d"),
+        "risk_reasons": st.column_config.TextColumn(headers["risk_reasons"], width="large"),
+    })
+    return config
+
+
+def draw_call_list(shown: CallList, lang: str):
+    """This week's calls (selectable) and the further warnings below; returns the
+    selection event of this week's list."""
+    config = _column_config(lang)
+    event = st.dataframe(shown.week[shown.columns], hide_index=True, key="churn_list",
+                         on_select="rerun", selection_mode="single-row", height=420,
+                         column_config=config)
+    if not shown.table.empty:
+        st.markdown(f"**{i18n.t('cp.list.rest', lang, n=i18n.fmt_int(len(shown.rest), lang))}**")
+        if shown.rest.empty:
+            st.caption(i18n.t("cp.list.rest.none", lang))
+        else:
+            st.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
+                         height=300, column_config=config)
+    return event
+
+
+def draw_downloads(shown: CallList, lang: str, as_of: object) -> None:
+    """The list as CSV and as an Excel sheet (number formats, frozen header, filter): the
+    same columns as on screen, this week's calls first."""
+    export, headers = shown.export, call_list_headers(lang)
+    d1, d2 = st.columns(2)
+    auth.download_button(d1, i18n.t("cp.download.csv", lang),
+                         lambda: to_csv_bytes(export, headers=headers),
+                         file_name=f"churn_warnings_{as_of}.csv", mime="text/csv",
+                         key="churn_download_csv", on_click="ignore", rows=len(export))
+    auth.download_button(d2, i18n.t("cp.download.xlsx", lang),
+                         lambda: to_excel_bytes({"warnings": export}, headers=headers,
+                                                formats=SHEET_FORMATS),
+                         file_name=f"churn_warnings_{as_of}.xlsx",
+                         key="churn_download_xlsx", on_click="ignore", rows=len(export),
+                         mime="application/vnd.openxmlformats-officedocument."
+                              "spreadsheetml.sheet")
 
 
 def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
@@ -22,7 +107,10 @@ def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
         st.info(t("cp.trust.none"))
         return
     st.markdown(bt.design_sentence(lang))
-    if bt.uncertain:
+    thin = thin_evidence(bt.scores["churned"])
+    if thin is not None:
+        st.warning(thin.message(lang), icon=":material/data_alert:")
+    elif bt.uncertain:
         st.warning(t("cp.trust.uncertain"))
     st.markdown(f"**{t('cp.trust.candidates')}**")
 
@@ -73,12 +161,13 @@ def draw_lifecycle(life: Lifecycle, lang: str) -> None:
     """Customers per lifecycle stage at each month end, and the last month's moves."""
     counts = life.counts.reset_index()
     stage_labels = {s: i18n.t(f"churn.stage.{s}", lang) for s in (*STAGES, "not_yet")}
+    stage_help = {s: i18n.t(f"churn.stage_help.{s}", lang, days=life.lost_after_days,
+                            factor=life.overdue_factor) for s in STAGES}
     show.chart(charts.stacked_area(
         counts, x=counts.columns[0], columns=list(STAGES), labels=stage_labels,
         title=i18n.t("cp.lifecycle.chart", lang), x_label=i18n.t("cp.lifecycle.month", lang),
         y_label=i18n.t("cp.lifecycle.customers", lang)), key="churn_lifecycle_area")
-    st.caption(" · ".join(f"**{stage_labels[s]}**: {i18n.t(f'churn.stage_help.{s}', lang)}"
-                          for s in STAGES))
+    st.caption(" · ".join(f"**{stage_labels[s]}**: {stage_help[s]}" for s in STAGES))
     start, last, part = life.latest_flows()
     show.chart(charts.sankey(
         part, source="from_stage", target="to_stage", value="customers",

@@ -170,7 +170,8 @@ def k_tab(ctx: context.Context, features: tuple[str, ...], k: int) -> None:
     show.chart(charts_clusters.silhouette_curve(
         scores, current_k=k, title=t("cl.k.title"), x_label=t("cl.k.x"),
         y_label=t("cl.k.y"), suggested_label=t("cl.k.suggested_mark"),
-        current_label=t("cl.k.current_mark", k=k)), key="clusters_silhouette")
+        current_label=t("cl.k.current_mark", k=k), reference_label=t("cl.k.reference")),
+        key="clusters_silhouette")
     st.caption(t("cl.k.guide"))
 
 

@@ -154,7 +154,8 @@ def _pareto(dataset_id: str, as_of: date, window_days: int, filters: tuple,
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple,
-                  settings_json: str, scope_key: tuple = ALL_KEY):
+                  settings_json: str, scope_key: tuple = ALL_KEY,
+                  lost_after: int | None = None):
     engine, names = _bind(dataset_id)
 
     def view_fn(bind, **kwargs):
@@ -163,7 +164,7 @@ def _tier_history(dataset_id: str, as_of: date, window_days: int, filters: tuple
 
     return tier_history(engine, as_of=pd.Timestamp(as_of),
                         settings=TierSettings.from_json(settings_json), view_fn=view_fn,
-                        scope=_scope(scope_key))
+                        scope=_scope(scope_key), lost_after_days=lost_after)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -222,15 +223,17 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
     others keep their ``reason_codes``): a language switch at a million customers
     then words a third of them.
     """
-    from segmentation.churn import render_reasons
+    from segmentation.churn import render_main_reason, render_reasons
 
     scores = _churn(dataset_id, as_of, horizon, lost_after).scores
     warned = (scores["status"] == "warning").to_numpy()
     words = pd.Series("", index=scores.index, dtype="str")
+    main = words.copy()
     subset = scores[warned]
     subset.attrs.update(scores.attrs)  # the wording reads the window and the typical interval
     words[warned] = render_reasons(subset, lang)
-    out = scores.assign(risk_reasons=words)
+    main[warned] = render_main_reason(subset, lang)
+    out = scores.assign(risk_reasons=words, main_reason=main)
     out.attrs.update(scores.attrs)
     return out
 
@@ -408,9 +411,11 @@ class Context:
                             self.scope_key)
 
     def tier_history(self, settings: TierSettings):
-        """Tiers at past month ends, graded network-wide, of the scope's customers."""
+        """Tiers at past month ends, graded network-wide, of the scope's customers, with who
+        is lost at each month end under the session's churn definition."""
         return self.guarded(_tier_history, self.snap.dataset_id, self.as_of, PERIOD_DAYS,
-                            self.filters, settings.to_json(), self.scope_key)
+                            self.filters, settings.to_json(), self.scope_key,
+                            self.churn_definition()[1])
 
     def satisfaction(self, with_surveys: bool = True):
         """Surveys, complaints and shipments of the scope's customers (all filters off)."""

@@ -29,12 +29,26 @@ i18n.register({
                          "zh": "请至少选择一个特征来划分客群。"},
     "cl.use_suggested": {"en": "Use suggested k", "zh": "使用建议客群数"},
     "cl.use_suggested.help": {
-        "en": "Sets the number of clusters with the best silhouette score on a sample of customers (takes a few seconds the first time). See the “Choosing k” tab.",
-        "zh": "将客群数设为抽样客户上轮廓系数最优的值（首次需要几秒钟），详见“如何选择客群数”标签页。",
+        "en": "Sets the number of clusters whose silhouette score stands out most above that of structureless data, on a sample of customers (takes a few seconds the first time). See the “Choosing k” tab.",
+        "zh": "将客群数设为抽样客户上轮廓系数高出无结构数据最多的值（首次需要几秒钟），详见“如何选择客群数”标签页。",
     },
-    "cl.k.known": {"en": "Suggested by the silhouette score: {k} clusters.",
-                   "zh": "轮廓系数建议的客群数：{k}。"},
+    "cl.k.known": {"en": "Suggested by the silhouette score against structureless data: {k} "
+                         "clusters.",
+                   "zh": "按轮廓系数（对比无结构数据）建议的客群数：{k}。"},
     "cl.running": {"en": "Forming the clusters…", "zh": "正在划分客群…"},
+    "cl.too_few": {
+        "en": "Too few customers for personas: {n} customers are selected, and a persona "
+              "needs at least {min} customers to describe a kind of sender rather than a few "
+              "individuals, so at least {need} for two. Widen the sidebar filters, or load "
+              "the whole branch or network.",
+        "zh": "客户太少，无法形成客户画像：当前选中 {n} 位客户，而一个画像至少需要 {min} 位客户"
+              "才能代表一类寄件客户而不是几个个体，两个画像至少需要 {need} 位。请放宽侧边栏筛选，"
+              "或导入整个网点或全网数据。"},
+    "cl.small": {
+        "en": "Clusters {clusters} have fewer than {min} customers: too few to describe as "
+              "personas. Choose at most {k} clusters for these customers.",
+        "zh": "客群 {clusters} 不足 {min} 位客户，不足以形成客户画像。对这些客户，客群数请不要超过 "
+              "{k}。"},
     # cards and names
     "cl.cluster_label": {"en": "{n} · {name}", "zh": "{n} · {name}"},
     "cl.card.cluster": {"en": "Cluster {n}", "zh": "客群 {n}"},
@@ -119,18 +133,21 @@ i18n.register({
     "cl.k.running": {"en": "Scoring 2 to 10 clusters on a sample…",
                      "zh": "正在抽样评估 2 至 10 个客群…"},
     "cl.k.sentence": {
-        "en": "The silhouette score suggests **{k} clusters**.",
-        "zh": "轮廓系数建议分为 **{k} 个客群**。",
+        "en": "The silhouette score, against that of structureless data, suggests "
+              "**{k} clusters**.",
+        "zh": "对比无结构数据的轮廓系数，建议分为 **{k} 个客群**。",
     },
     "cl.k.title": {"en": "Silhouette score by number of clusters",
                    "zh": "不同客群数的轮廓系数"},
     "cl.k.x": {"en": "Number of clusters (k)", "zh": "客群数（k）"},
     "cl.k.y": {"en": "Silhouette score", "zh": "轮廓系数"},
     "cl.k.suggested_mark": {"en": "suggested", "zh": "建议"},
+    "cl.k.reference": {"en": "structureless data of the same spread",
+                       "zh": "同等分布范围的无结构数据"},
     "cl.k.current_mark": {"en": "chosen: {k}", "zh": "当前：{k}"},
     "cl.k.guide": {
-        "en": "A guide, not a rule: higher is better separated; more clusters give finer personas. The silhouette often prefers a coarse split (such as enterprises against individuals); a few more clusters usually tell apart the kinds of senders a branch serves. Scored on a sample of up to 5,000 customers.",
-        "zh": "仅供参考：数值越高，客群之间区分越清楚；客群越多，画像越细。轮廓系数往往偏好粗略的划分（如企业与个人两类），多分几类通常更能区分网点服务的各类寄件客户。基于最多 5,000 位客户的抽样计算。",
+        "en": "A guide, not a rule: higher is better separated; more clusters give finer personas. Any data, even without groups, score well when split in two (the dashed line: the same number of clusters on structureless data of the same spread), so the suggestion is the k that stands out most above that line. Overlapping kinds of senders can stay hard to tell apart at any k. Scored on a sample of up to 5,000 customers.",
+        "zh": "仅供参考：数值越高，客群之间区分越清楚；客群越多，画像越细。任何数据（即使没有分群结构）分成两类时得分都较高（虚线：同等分布范围的无结构数据在相同客群数下的得分），因此建议值取高出虚线最多的客群数。相互重叠的客户类型在任何客群数下都可能难以区分。基于最多 5,000 位客户的抽样计算。",
     },
     # download
     "cl.download.caption": {

@@ -168,8 +168,11 @@ i18n.register({
     "tp.history.sankey": {"en": "Tier flows {start} → {end}", "zh": "等级流向 {start} → {end}"},
     "tp.history.summary": {
         "en": "From {start} to {end}: {up} customers moved up, {down} moved down, {new} are new "
-              "and {gone} stopped shipping.",
-        "zh": "{start} 至 {end}：{up} 位客户升级，{down} 位降级，新增 {new} 位，{gone} 位不再寄件。",
+              "and {lost} stopped shipping (no shipment for more than {lost_after} days, the "
+              "Churn page's definition of lost; {lost_total} customers are lost at {end}).",
+        "zh": "{start} 至 {end}：{up} 位客户升级，{down} 位降级，新增 {new} 位，{lost} 位不再寄件"
+              "（超过 {lost_after} 天未寄件，与流失预警页“已流失”的定义相同；截至 {end} 共有 "
+              "{lost_total} 位已流失客户）。",
     },
     "tp.download": {"en": "Customer lists", "zh": "客户名单"},
     "tp.download.tiers": {"en": "Tiers to include", "zh": "包含的等级"},

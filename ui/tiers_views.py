@@ -181,8 +181,10 @@ def history_section(ctx, settings: TierSettings, colors: dict) -> None:
     moves["month"] = pd.to_datetime(moves["period_to"]).dt.strftime("%Y-%m")
     st.markdown(t("tp.history.summary", start=str(moves.iloc[0]["period_from"])[:10],
                   end=str(moves.iloc[-1]["period_to"])[:10],
+                  lost_after=i18n.fmt_int(history.lost_after_days, lang),
+                  lost_total=i18n.fmt_int(moves.iloc[-1]["lost_total"], lang),
                   **{k: i18n.fmt_int(moves[k].sum(), lang)
-                     for k in ("up", "down", "new", "gone")}))
+                     for k in ("up", "down", "new", "lost")}))
     c1, c2 = st.columns(2)
     with c1:
         show.chart(charts.diverging_bars(

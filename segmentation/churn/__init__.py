@@ -94,12 +94,14 @@ from .backtesting import CANDIDATES, Backtest, backtest, window_cutoffs
 from .calibration import Calibration
 from .calls import (
     DEFAULT_CALLS_PER_BRANCH,
+    SHEET_FORMATS,
     CallList,
     CallSheet,
     ChurnSummary,
     call_list,
     call_sheet,
     summarize,
+    thin_evidence,
     warning_list,
 )
 from .choice import choose, paired_differences
@@ -118,11 +120,19 @@ from .defaults import (
 from .explain import Ranking
 from .features import ViewCache, churn_features
 from .labels import churn_labels, training_set
-from .lifecycle import NOT_YET, STAGES, Lifecycle, lifecycle_stages
+from .lifecycle import NOT_YET, STAGES, Lifecycle, is_lost, lifecycle_stages, lost_customers
 from .metrics import ranking_metrics, top_share_metrics
 from .model import FEATURE_COLUMNS, ChurnModel
 from .pipeline import ChurnResult, score_churn
-from .reasoning import REASON_RULES, reason_candidates, reason_codes, reasons, render_reasons
+from .reasoning import (
+    REASON_RULES,
+    RISK_CODES,
+    reason_candidates,
+    reason_codes,
+    reasons,
+    render_main_reason,
+    render_reasons,
+)
 from .scores import STATUSES
 from .signals import SIGNAL_COLUMNS, churn_signals
 
@@ -135,6 +145,8 @@ __all__ = [
     "HORIZON_OPTIONS",
     "NOT_YET",
     "REASON_RULES",
+    "RISK_CODES",
+    "SHEET_FORMATS",
     "SIGNAL_COLUMNS",
     "STAGES",
     "STATUSES",
@@ -159,18 +171,22 @@ __all__ = [
     "default_horizon",
     "default_lost_after",
     "history_days",
+    "is_lost",
     "lifecycle_stages",
     "Ranking",
     "choose",
     "paired_differences",
     "window_cutoffs",
+    "lost_customers",
     "ranking_metrics",
     "reason_candidates",
     "reason_codes",
     "reasons",
+    "render_main_reason",
     "render_reasons",
     "score_churn",
     "summarize",
+    "thin_evidence",
     "top_share_metrics",
     "training_set",
     "typical_interval",

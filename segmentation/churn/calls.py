@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from .reasoning import RISK_CODES
+
 
 def warning_list(scored: pd.DataFrame, *, tiers: Sequence[str] | None = None,
                  branches: Sequence[str] | None = None, min_risk: float = 0.0,
@@ -123,10 +126,21 @@ def summarize(scores: pd.DataFrame) -> ChurnSummary:
                         avg_risk=float(scores.loc[~lost, "churn_risk"].mean()))
 
 
-#: The columns a call list shows, in order (those present).
+#: The columns a call list shows, in order (those present): first what a branch
+#: manager works from (whom to call, how, whose account, how overdue, how much is at
+#: stake, why, what to offer), then the figures behind the ranking.
 SHEET_COLUMNS: tuple[str, ...] = (
-    "customer_id", "name", "branch", "branch_rank", "tier_label", "churn_risk",
-    "value_at_risk", "clv_12m", "recency_days", "risk_reasons", "action")
+    "name", "phone", "account_manager", "last_purchase_date", "usual_interval_days",
+    "tier_label", "value_at_risk", "main_reason", "action",
+    "customer_id", "branch", "branch_rank", "churn_risk", "clv_12m", "recency_days",
+    "risk_reasons")
+#: The contact columns a call sheet joins from the customer view (those present).
+CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "account_manager", "last_purchase_date")
+#: Spreadsheet number formats of the call list's columns (Excel download).
+SHEET_FORMATS: Mapping[str, str] = {
+    "last_purchase_date": "yyyy-mm-dd", "usual_interval_days": "0",
+    "value_at_risk": '"¥"#,##0', "clv_12m": '"¥"#,##0', "churn_risk": "0%",
+    "branch_rank": "0", "recency_days": "0"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,8 @@ class CallList:
     ``table``: :func:`call_list` of the filtered :func:`warning_list`, one row per
     customer with ``customer_id`` as a column, this week's calls first; with
     ``tier_label`` and ``action`` (the tier's first action) when the sheet has tiers and
-    ``name`` when it has names. ``calls_per_branch``: the weekly capacity it was cut with.
+    the :data:`CONTACT_COLUMNS` it has contacts for. ``calls_per_branch``: the weekly
+    capacity it was cut with.
     """
 
     table: pd.DataFrame
@@ -178,8 +193,8 @@ class CallSheet:
     """The Churn page's warnings: the summary figures, the reasons to filter by, and the
     call lists (:meth:`calls`) under the page's filters.
 
-    ``summary`` covers all the scores given; ``reason_codes`` are the reason codes among
-    the customers with a warning (sorted).
+    ``summary`` covers all the scores given; ``reason_codes`` are the risk-raising reason
+    codes (:data:`RISK_CODES`) among the customers with a warning (sorted).
     """
 
     summary: ChurnSummary
@@ -187,7 +202,7 @@ class CallSheet:
     scored: pd.DataFrame = field(repr=False)
     tier_labels: Mapping[str, str] = field(default_factory=dict, repr=False)
     actions: Mapping[str, Sequence[str]] = field(default_factory=dict, repr=False)
-    names: pd.Series | None = field(default=None, repr=False)
+    contacts: pd.DataFrame | None = field(default=None, repr=False)
 
     def calls(self, *, pick_tiers: Sequence[str] | None = None, min_risk: float = 0.5,
               pick_reasons: Sequence[str] | None = None,
@@ -204,15 +219,16 @@ class CallSheet:
                 action=listed["tier"].map(lambda k: first.get(k, "") if isinstance(k, str)
                                           else ""))
         table = listed.reset_index()
-        if self.names is not None:
-            table = table.join(self.names.rename("name"), on="customer_id")
+        if self.contacts is not None:
+            table = table.join(self.contacts, on="customer_id")
         return CallList(table=table, calls_per_branch=int(calls_per_branch))
 
 
 def call_sheet(scores: pd.DataFrame, *, tiers: pd.Series | None = None,
                tier_labels: Mapping[str, str] | None = None,
                actions: Mapping[str, Sequence[str]] | None = None,
-               names: pd.Series | None = None) -> CallSheet:
+               names: pd.Series | None = None,
+               contacts: pd.DataFrame | None = None) -> CallSheet:
     """The :class:`CallSheet` of scores.
 
     Parameters
@@ -222,11 +238,59 @@ def call_sheet(scores: pd.DataFrame, *, tiers: pd.Series | None = None,
     tier_labels, actions : per tier, its label and its suggested actions (in the user's
         language), for the lists' ``tier_label`` and ``action`` columns.
     names : customer names by ``customer_id`` (joined to the lists as ``name``).
+    contacts : by ``customer_id``, any of :data:`CONTACT_COLUMNS` (the customer view's,
+        masked as the user's rights ask): joined to the lists; ``names`` is ignored then.
     """
     scored = scores if tiers is None else scores.join(tiers.rename("tier"), how="left")
     warned = scored[scored["status"] == "warning"]
     codes = sorted({c for cs in warned["reason_codes"].astype(str) for c in cs.split(",")
-                    if c})
+                    if c in RISK_CODES})
+    if contacts is not None:
+        contacts = contacts[[c for c in CONTACT_COLUMNS if c in contacts.columns
+                             and c not in scored.columns]]
+    elif names is not None:
+        contacts = names.rename("name").to_frame()
     return CallSheet(summary=summarize(scored), reason_codes=codes, scored=scored,
                      tier_labels=dict(tier_labels or {}), actions=dict(actions or {}),
-                     names=names)
+                     contacts=contacts)
+
+
+#: Fewest customers a backtest must check, and churners and stayers among them, before
+#: its figures (ROC-AUC, share churned in the top 10 %) read as a grade of the ranking:
+#: below that, chance alone moves them by tens of points (the top 10 % of 200 customers
+#: is 20 people; a share among 20 has a 95 % interval of about ±20 points).
+MIN_CHECKED, MIN_CHECKED_OUTCOME = 200, 30
+
+
+@dataclass(frozen=True)
+class ThinEvidence:
+    """A backtest too small to grade the ranking: how many customers it checked."""
+
+    checked: int
+    churned: int
+
+    @property
+    def stayed(self) -> int:
+        return self.checked - self.churned
+
+    def message(self, lang: str = "en") -> str:
+        """What is missing, in ``lang``."""
+        return i18n.t("churn.thin_evidence", lang, n=i18n.fmt_int(self.checked, lang),
+                      churned=i18n.fmt_int(self.churned, lang),
+                      stayed=i18n.fmt_int(self.stayed, lang),
+                      min=i18n.fmt_int(MIN_CHECKED, lang),
+                      min_outcome=i18n.fmt_int(MIN_CHECKED_OUTCOME, lang))
+
+
+def thin_evidence(churned: pd.Series | np.ndarray | None) -> ThinEvidence | None:
+    """:class:`ThinEvidence` when the customers a backtest checked (``churned``: one bool
+    per customer, e.g. ``Backtest.scores["churned"]``) are too few to grade the ranking
+    (fewer than :data:`MIN_CHECKED`, or fewer than :data:`MIN_CHECKED_OUTCOME` churners
+    or stayers); ``None`` when they suffice or nothing was checked."""
+    if churned is None:
+        return None
+    flags = np.asarray(churned, dtype=bool)
+    n, positive = len(flags), int(flags.sum())
+    if n >= MIN_CHECKED and min(positive, n - positive) >= MIN_CHECKED_OUTCOME:
+        return None
+    return ThinEvidence(checked=n, churned=positive)

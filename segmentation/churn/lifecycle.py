@@ -25,6 +25,7 @@ from .defaults import (
     default_lost_after,
     resolve_as_of,
 )
+from .signals import days_since_purchase
 
 #: Lifecycle stages, in display order.
 STAGES: tuple[str, ...] = ("new", "active", "reactivated", "at_risk", "lapsed")
@@ -64,6 +65,45 @@ class Lifecycle:
         start = ends[-2] if len(ends) > 1 else last
         return (pd.Timestamp(start), pd.Timestamp(last),
                 self.flows[self.flows["month_end"] == last])
+
+
+def is_lost(recency_days, lost_after_days: float) -> np.ndarray:
+    """The one definition of a *lost* customer: no purchase for more than
+    ``lost_after_days`` (the Churn page's "already lost", the lifecycle's "lapsed", the
+    Tiers page's "stopped shipping").
+
+    Parameters
+    ----------
+    recency_days : days since the last purchase, per customer (array-like; NaN = never
+        bought, not lost).
+    lost_after_days : the cutoff (:func:`default_lost_after` or the user's choice).
+
+    Returns
+    -------
+    bool array, one per customer.
+    """
+    days = pd.to_numeric(pd.Series(recency_days, copy=False)).to_numpy(
+        dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return days > float(lost_after_days)
+
+
+def lost_customers(view: pd.DataFrame, lost_after_days: float) -> pd.Series:
+    """Who is lost at the view's ``as_of``: :func:`is_lost` of the days since the last
+    purchase (:func:`days_since_purchase`, as the churn scores count them).
+
+    Parameters
+    ----------
+    view : customer view (:func:`segmentation.features.customer_view`) with
+        ``last_purchase_date``, ``recency_days`` and ``attrs["as_of"]``.
+    lost_after_days : the cutoff.
+
+    Returns
+    -------
+    Series of ``bool`` indexed like ``view``, named ``lost``.
+    """
+    return pd.Series(is_lost(days_since_purchase(view), lost_after_days), index=view.index,
+                     name="lost")
 
 
 def _month_ends(as_of: pd.Timestamp, count: int) -> list[pd.Timestamp]:
@@ -181,7 +221,7 @@ def lifecycle_stages(bind: sa.Engine | sa.Connection, *, as_of=None, months: int
     bought = grid_days > 0
     new = known & bought & ~np.isfinite(prev_last)
     reactivated = bought & (gap > lost_after)
-    lapsed = known & (recency > lost_after)
+    lapsed = known & is_lost(recency.ravel(), lost_after).reshape(recency.shape)
     at_risk = known & (recency > overdue_factor * usual)
     codes = np.full((n, m), -1, dtype=np.int8)  # -1 = not yet a customer
     stage_index = {s: i for i, s in enumerate(STAGES)}

@@ -49,6 +49,10 @@ i18n.register({
     "churn.reason.quiet": {
         "en": "no shipment for {days} days",
         "zh": "已 {days} 天未寄件"},
+    "churn.reason.pattern": {
+        "en": "no single warning sign stands out: the risk is the model's reading of the "
+              "whole shipping history",
+        "zh": "没有单一的预警信号：风险来自模型对整体寄件记录的综合判断"},
     "churn.reason.frequency_down": {
         "en": "shipments down {pct}% against the previous {window} days",
         "zh": "寄件次数比前 {window} 天减少 {pct}%"},
@@ -103,7 +107,9 @@ i18n.register({
                                           "zh": "仅寄一次且已超期"},
     "churn.reason_label.infrequent": {"en": "ships rarely", "zh": "寄件稀少"},
     "churn.reason_label.pace": {"en": "no change", "zh": "无明显变化"},
-    "churn.reason_label.quiet": {"en": "quiet", "zh": "近期未寄件"},
+    "churn.reason_label.quiet": {"en": "past the usual interval", "zh": "超过平时间隔未寄件"},
+    "churn.reason_label.pattern": {"en": "overall pattern (no single sign)",
+                                   "zh": "综合判断（无单一信号）"},
     "churn.reason_label.frequency_down": {"en": "fewer shipments", "zh": "寄件减少"},
     "churn.reason_label.spend_down": {"en": "lower spend", "zh": "金额下降"},
     "churn.reason_label.ticket_down": {"en": "cheaper shipments", "zh": "单票金额下降"},
@@ -306,6 +312,16 @@ i18n.register({
               "{n}. Load the whole branch or network, or widen the filters.",
         "zh": "流失预警至少需要 {min} 位有购买记录的客户；当前数据只有 {n} 位。请导入整个网点"
               "或全网数据，或放宽筛选条件。"},
+    "churn.thin_evidence": {
+        "en": "Small data: the check of this ranking rests on {n} customers ({churned} "
+              "churned, {stayed} stayed). At this size chance alone moves a ROC-AUC or a "
+              "share in the top 10% by tens of points, so read the figures as a rough "
+              "indication, not as a grade. A firm check needs at least {min} customers with "
+              "{min_outcome} of each outcome: load the whole network or a longer history.",
+        "zh": "数据量小：对该排序的检验仅基于 {n} 位客户（流失 {churned} 位，留存 {stayed} 位）。"
+              "在这种规模下，仅随机波动就能让 ROC-AUC 或前 10% 命中率相差数十个百分点，"
+              "因此这些数字只能作为粗略参考，不能作为评价。可靠的检验至少需要 {min} 位客户，"
+              "且流失与留存各不少于 {min_outcome} 位：请导入全网数据或更长的历史。"},
     "churn.definition": {
         "en": "A customer churns when they make no shipment in the {horizon} days after the "
               "analysis date; customers without a shipment for more than {lost} days count "

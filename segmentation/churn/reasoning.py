@@ -51,10 +51,19 @@ _REPEAT_ONLY = {"overdue": True, "single_overdue": False}
 #: A code listed here is dropped when the other one is already a candidate.
 _SUPERSEDED_BY = {"complaints_recent": "complaints_open", "spend_down": "frequency_down",
                   "spend_up": "frequency_up"}
-#: The reason shown for a high-risk customer without any risky candidate, and the
-#: neutral one for any other customer without a candidate.
+#: The reasons shown for a warned customer without any risky candidate: "no shipment
+#: for N days" once they are past their usual interval (``overdue_ratio >= 1``),
+#: else "no single sign stands out" (the model's overall reading); and the neutral
+#: one for any other customer without a candidate.
 _FALLBACK_CODE = "quiet"
+_PATTERN_CODE = "pattern"
 _NEUTRAL_CODE = "pace"
+
+#: Every code that raises a customer's risk: the only reasons a warning shows, and the
+#: categories the call list can be filtered by.
+RISK_CODES: frozenset[str] = frozenset(
+    REASON_RULES.loc[REASON_RULES["side"] == "risk", "code"]) | {_FALLBACK_CODE,
+                                                                   _PATTERN_CODE}
 
 MAX_REASONS = 3
 
@@ -232,19 +241,23 @@ def _reason_text(code: str, signals: pd.DataFrame, rows: np.ndarray, lang: str) 
 
 
 def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | None = None,
-                 lost: pd.Series | None = None, max_reasons: int = MAX_REASONS
-                 ) -> pd.DataFrame:
+                 warning_threshold: float | None = None, lost: pd.Series | None = None,
+                 max_reasons: int = MAX_REASONS) -> pd.DataFrame:
     """The two or three signals that drive each customer's risk, as codes (no language).
 
     How they are chosen: every rule of :data:`REASON_RULES` that holds for a
     customer is a candidate, ranked by how far out the customer is against all
     customers not lost on that signal (percentile). Customers with risk at
     or above the mean risk get the risk-raising candidates first, the others
-    the reassuring ones first. A high-risk customer (``risk >= high_risk``)
-    gets only risk-raising reasons, at least one: when no rule holds, "no
-    shipment for N days" (code ``quiet``). Lost customers get "lost: no
-    shipment for N days". Anyone else without a candidate gets the neutral
-    "last shipment N days ago (usually every M)" (code ``pace``).
+    the reassuring ones first. A high-risk customer (``risk >= high_risk``, or
+    ``risk >= warning_threshold``: anyone with a warning) gets only
+    risk-raising reasons (:data:`RISK_CODES`), at least one, never a
+    reassuring fact: when no rule holds, "no shipment for N days" (code
+    ``quiet``) if they are past their usual interval, else "no single warning
+    sign stands out" (code ``pattern``: the risk is the model's reading of the
+    whole history). Lost customers get "lost: no shipment for N days". Anyone
+    else without a candidate gets the neutral "last shipment N days ago
+    (usually every M)" (code ``pace``).
 
     The values behind each code are the signal columns themselves:
     :func:`render_reasons` words codes and values in either language.
@@ -255,6 +268,9 @@ def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | N
     risk : churn probability per customer, indexed like ``signals``.
     high_risk : the threshold of "high risk"; default the 90th percentile of
         ``risk`` among customers not lost.
+    warning_threshold : the risk from which a customer has a warning (their
+        reasons are risk-raising only, like the high-risk ones); ``None``: only
+        ``high_risk`` counts.
     lost : bool per customer; default nobody.
     max_reasons : at most this many reasons per customer.
 
@@ -281,16 +297,22 @@ def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | N
     # risk-raising reasons first for customers above the mean, reassuring ones otherwise
     key = np.where(np.isnan(strength), -np.inf,
                    strength + np.where(is_risk == risky_first, 2.0, 0.0))
-    high = (r >= high_risk) & live
+    high = r >= high_risk
+    if warning_threshold is not None:
+        high |= r >= warning_threshold
+    high &= live
     key[high[:, None] & ~is_risk] = -np.inf
     key[is_lost] = -np.inf
     order = np.argsort(-key, axis=1, kind="stable")[:, :max_reasons]
     picked = np.take_along_axis(key, order, axis=1) > -np.inf
     # slots: code index per customer and slot, -1 empty; extra pseudo-codes after the rules
-    all_codes = codes + [_FALLBACK_CODE, "lost", _NEUTRAL_CODE]
+    all_codes = codes + [_FALLBACK_CODE, "lost", _NEUTRAL_CODE, _PATTERN_CODE]
     slots = np.where(picked, order, -1)
     no_risk = high & ~(picked & is_risk[0][order]).any(axis=1)
-    slots[no_risk, 0] = len(codes)
+    with np.errstate(invalid="ignore"):
+        past_due = pd.to_numeric(signals["overdue_ratio"]).to_numpy(
+            dtype="float64", na_value=np.nan) >= 1
+    slots[no_risk, 0] = np.where(past_due[no_risk], len(codes), len(codes) + 3)
     slots[no_risk, 1:] = -1
     slots[is_lost, 0] = len(codes) + 1
     slots[is_lost, 1:] = -1
@@ -302,9 +324,7 @@ def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | N
         filled = slots[:, k] >= 0  # slots are filled from the left
         joined_codes = joined_codes + pd.Series(np.where(filled, ",", ""), dtype="str") \
             + pd.Series(code_names[:, k], dtype="str")
-    risk_codes = set(REASON_RULES.loc[REASON_RULES["side"] == "risk", "code"]) | {
-        _FALLBACK_CODE, "lost"}
-    n_risk = np.isin(code_names, list(risk_codes)).sum(axis=1)
+    n_risk = np.isin(code_names, [*RISK_CODES, "lost"]).sum(axis=1)
     return pd.DataFrame({"reason_codes": joined_codes.array,
                          "n_risk_reasons": n_risk.astype("int64")}, index=signals.index)
 
@@ -347,9 +367,19 @@ def render_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     return pd.Series(joined.array, index=frame.index, name="risk_reasons", dtype="str")
 
 
+def render_main_reason(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """The first (most important) reason of each row of ``frame`` in ``lang``: the call
+    list's "main reason" (:func:`render_reasons` of the first code only), named
+    ``main_reason``."""
+    first = frame.assign(reason_codes=frame["reason_codes"].astype("str").str.split(
+        ",", n=1).str[0])
+    first.attrs.update(frame.attrs)
+    return render_reasons(first, lang).rename("main_reason")
+
+
 def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
-            high_risk: float | None = None, lost: pd.Series | None = None,
-            max_reasons: int = MAX_REASONS) -> pd.DataFrame:
+            high_risk: float | None = None, warning_threshold: float | None = None,
+            lost: pd.Series | None = None, max_reasons: int = MAX_REASONS) -> pd.DataFrame:
     """:func:`reason_codes` worded by :func:`render_reasons` in ``lang``.
 
     Returns
@@ -357,7 +387,8 @@ def reasons(signals: pd.DataFrame, risk: pd.Series, *, lang: str = "en",
     DataFrame indexed like ``signals``: ``reason_codes``, ``risk_reasons``
     (``str``) and ``n_risk_reasons``.
     """
-    codes = reason_codes(signals, risk, high_risk=high_risk, lost=lost,
+    codes = reason_codes(signals, risk, high_risk=high_risk,
+                         warning_threshold=warning_threshold, lost=lost,
                          max_reasons=max_reasons)
     frame = pd.concat([signals, codes], axis=1)
     frame.attrs.update(signals.attrs)

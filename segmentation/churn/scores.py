@@ -35,6 +35,7 @@ def assemble_scores(features: pd.DataFrame, churn: np.ndarray, lost: np.ndarray,
     signals = features[list(SIGNAL_COLUMNS)]
     signals.attrs.update(features.attrs)
     why = reason_codes(signals, pd.Series(churn, index=features.index), high_risk=high,
+                       warning_threshold=warning_threshold,
                        lost=pd.Series(lost, index=features.index))
     columns: dict[str, object] = {
         "status": pd.array(status, dtype="str"),

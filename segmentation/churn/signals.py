@@ -18,6 +18,17 @@ SIGNAL_COLUMNS: tuple[str, ...] = (
 SCORE_SCALES: tuple[tuple[float, float], ...] = ((1.0, 5.0), (0.0, 10.0), (0.0, 100.0))
 
 
+def days_since_purchase(view: pd.DataFrame) -> np.ndarray:
+    """Days from each customer's last purchase (``last_purchase_date``) to the view's
+    ``attrs["as_of"]``; the view's ``recency_days`` (any transaction) where no purchase is
+    known. The recency behind the churn signals and behind "lost"."""
+    as_of64 = np.datetime64(pd.Timestamp(view.attrs["as_of"]).to_datetime64(), "ns")
+    last = view["last_purchase_date"].to_numpy(dtype="datetime64[ns]")
+    recency = (as_of64 - last) / np.timedelta64(1, "D")
+    return np.where(np.isnan(recency), view["recency_days"].to_numpy(dtype="float64"),
+                    recency)
+
+
 def churn_signals(view: pd.DataFrame, *, horizon_days: int | None = None,
                   typical_interval_days: float | None = None,
                   complaint_category: pd.Series | None = None) -> pd.DataFrame:
@@ -93,9 +104,7 @@ def churn_signals(view: pd.DataFrame, *, horizon_days: int | None = None,
     as_of64 = np.datetime64(as_of.to_datetime64(), "ns")
     last = view["last_purchase_date"].to_numpy(dtype="datetime64[ns]")
     first = view["first_purchase_date"].to_numpy(dtype="datetime64[ns]")
-    recency = (as_of64 - last) / day
-    recency = np.where(np.isnan(recency), view["recency_days"].to_numpy(dtype="float64"),
-                       recency)
+    recency = days_since_purchase(view)
     freq = view["frequency"].to_numpy(dtype="int64")
     span = np.nan_to_num((last - first) / day)
     usual = np.where(freq >= 1, (span + typical) / np.maximum(freq, 1), typical)

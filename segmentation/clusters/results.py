@@ -22,6 +22,21 @@ from .specs import DEFAULT_FEATURES, FEATURE_GROUPS, feature_of_column
 
 #: The page's range of k (the slider and the silhouette chart).
 K_MIN, K_MAX = 2, 10
+#: Fewest customers a cluster needs to be described as a persona: a "persona" of a
+#: handful of customers describes those customers, not a kind of sender.
+MIN_PERSONA_SIZE = 30
+
+
+def persona_limit(n_customers: int) -> int:
+    """How many personas of at least :data:`MIN_PERSONA_SIZE` customers ``n_customers``
+    can hold (below :data:`K_MIN`: too few customers for personas)."""
+    return int(n_customers) // MIN_PERSONA_SIZE
+
+
+def small_clusters(profiles: pd.DataFrame) -> list[int]:
+    """The clusters of ``profiles`` (:func:`cluster_profiles`) with fewer than
+    :data:`MIN_PERSONA_SIZE` customers."""
+    return [int(c) for c in profiles.index[profiles["size"] < MIN_PERSONA_SIZE]]
 #: Profile columns in yuan (shown as whole yuan).
 MONEY_COLUMNS: tuple[str, ...] = ("monetary_total", "monetary_avg")
 #: Profile columns that are not feature values.

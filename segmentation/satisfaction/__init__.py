@@ -116,6 +116,7 @@ from .scales import (
     detect_scale,
     get_scale,
     label,
+    scale_mismatch,
     survey_dimensions,
 )
 from .segments import churn_groups, segment_summary
@@ -142,6 +143,7 @@ __all__ = [
     "detect_scale",
     "dimension_trend",
     "get_scale",
+    "scale_mismatch",
     "headline",
     "index_estimates",
     "key_drivers",

@@ -36,6 +36,19 @@ i18n.register({
         "zh": "评分范围为 {low} 至 {high}，不属于 1–5、1–7、0–10 或 0–100 中的任何量表。"
               "请手动选择量表或换算评分。",
     },
+    "sat.mismatch.outside": {
+        "en": "The scale {scale} does not fit these scores: {n} of {total} lie outside "
+              "{range} (the scores run from {low} to {high}). The figures below would be "
+              "wrong; choose the scale the survey used, or “automatic”.",
+        "zh": "所选量表 {scale} 与评分不符：{total} 条评分中有 {n} 条超出 {range}（评分范围为 "
+              "{low} 至 {high}）。下方数字将不正确；请选择调查实际使用的量表，或选择“自动”。"},
+    "sat.mismatch.unreachable": {
+        "en": "The scale {scale} does not fit these scores: they run from {low} to {high}, "
+              "so none can reach {good} and every figure below would read as zero. They fit "
+              "{fits}; choose the scale the survey used, or “automatic”.",
+        "zh": "所选量表 {scale} 与评分不符：评分范围为 {low} 至 {high}，没有一条能达到 {good} 分，"
+              "下方所有数字都会显示为零。这些评分符合 {fits}；请选择调查实际使用的量表，"
+              "或选择“自动”。"},
     "sat.error.unknown_scale_key": {"en": "Unknown scale '{key}'; choose one of {keys}.",
                                     "zh": "未知量表“{key}”，可选：{keys}。"},
 })

@@ -117,6 +117,32 @@ def detect_scale(scores: pd.Series | Sequence[float]) -> Scale:
     raise SatisfactionError("scale_unknown", low=_num(lo), high=_num(hi))
 
 
+def scale_mismatch(scores: pd.Series | Sequence[float], scale: Scale,
+                   lang: str = i18n.DEFAULT_LANG) -> str | None:
+    """Why ``scale`` does not fit ``scores``, in ``lang``; ``None`` when it fits.
+
+    It does not fit when some scores lie outside its range, or when no score can
+    reach its satisfied (CSAT) / promoter (NPS) band although the scores fill a smaller
+    scale: 1-5 answers read on 0-100 would give "CSAT 0 %" and a flat zero trend.
+    """
+    values = pd.to_numeric(pd.Series(scores), errors="coerce").dropna()
+    if values.empty:
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    params = {"low": _num(lo), "high": _num(hi), "scale": scale.label(lang),
+              "range": f"{_num(scale.low)}–{_num(scale.high)}"}
+    if lo < scale.low or hi > scale.high:
+        outside = int(((values < scale.low) | (values > scale.high)).sum())
+        return i18n.t("sat.mismatch.outside", lang, n=i18n.fmt_int(outside, lang),
+                      total=i18n.fmt_int(len(values), lang), **params)
+    if hi < scale.good_min:
+        fits = next((s for s in SCALES.values() if s.low <= lo and hi <= s.high), None)
+        if fits is not None and fits.key != scale.key:
+            return i18n.t("sat.mismatch.unreachable", lang, good=_num(scale.good_min),
+                          fits=fits.label(lang), **params)
+    return None
+
+
 def get_scale(key: str) -> Scale:
     """The scale named ``key`` (``"1-5"`` …); :class:`SatisfactionError` if unknown."""
     if key not in SCALES:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..access import Scope
+from ..churn.lifecycle import lost_customers
 from ..features import customer_view
 from ..scoping import is_limited
 from .assignment import assign
@@ -38,18 +39,25 @@ class TierHistory:
         period's view).
     settings : the settings used.
     notes : the :class:`Note` s of each period's assignment.
+    lost : like ``tiers``, ``bool``: lost at that month end (no purchase for more
+        than ``lost_after_days``, :func:`segmentation.churn.lost_customers`);
+        ``None`` without a cutoff.
+    lost_after_days : the cutoff used, or ``None``.
     """
 
     periods: tuple[pd.Timestamp, ...]
     tiers: pd.DataFrame
     settings: TierSettings
     notes: Mapping[pd.Timestamp, tuple[Note, ...]]
+    lost: pd.DataFrame | None = None
+    lost_after_days: int | None = None
 
 
 def tier_history(bind: Any, *, as_of: pd.Timestamp | str, settings: TierSettings | None = None,
                  months: int = 12,
                  view_fn: Callable[..., pd.DataFrame] = customer_view,
-                 scope: Scope | None = None) -> TierHistory:
+                 scope: Scope | None = None,
+                 lost_after_days: int | None = None) -> TierHistory:
     """Tiers at each of the last ``months`` month ends (one customer view per month end).
 
     Parameters
@@ -63,6 +71,8 @@ def tier_history(bind: Any, *, as_of: pd.Timestamp | str, settings: TierSettings
     scope : show only the customers of this scope: tiers are still graded among
         all customers of ``view_fn`` (network-wide), then each month keeps the
         customers whose branch / region at that month end is in the scope.
+    lost_after_days : also flag who is lost at each month end (the churn definition's
+        cutoff, so that "stopped shipping" here means "lost" on the Churn page).
 
     Returns
     -------
@@ -75,18 +85,26 @@ def tier_history(bind: Any, *, as_of: pd.Timestamp | str, settings: TierSettings
     """
     settings = settings if settings is not None else TierSettings()
     periods = tuple(month_ends(as_of, months))
-    columns, notes = {}, {}
+    columns, notes, lost = {}, {}, {}
     for day in periods:
-        result = assign(prepare_scoring(view_fn(bind, as_of=day)), settings)
+        view = view_fn(bind, as_of=day)
+        result = assign(prepare_scoring(view), settings)
         scored = scope.apply(result.scored) if is_limited(scope) else result.scored
         columns[day] = scored["tier"]
         notes[day] = result.notes
+        if lost_after_days is not None:
+            lost[day] = lost_customers(view, lost_after_days).reindex(
+                scored.index, fill_value=False)
     index = pd.Index([], name="customer_id")
     for col in columns.values():
         index = index.union(col.index)  # sorted text order
     index.name = "customer_id"
     tiers = pd.DataFrame({day: col.reindex(index) for day, col in columns.items()}, index=index)
-    return TierHistory(periods, tiers, settings, notes)
+    flags = None if lost_after_days is None else pd.DataFrame(
+        {day: col.reindex(index, fill_value=False).astype(bool) for day, col in lost.items()},
+        index=index)
+    return TierHistory(periods, tiers, settings, notes, flags,
+                       None if lost_after_days is None else int(lost_after_days))
 
 
 def _history_codes(history: TierHistory) -> list[np.ndarray]:
@@ -100,7 +118,10 @@ def movement_summary(history: TierHistory) -> pd.DataFrame:
     -------
     DataFrame, one row per consecutive pair: ``period_from``, ``period_to``,
     ``customers`` (in ``period_to``), ``stayed``, ``up`` (to a better tier),
-    ``down``, ``new`` (not in ``period_from``), ``gone`` (not in ``period_to``).
+    ``down``, ``new`` (not in ``period_from``), ``gone`` (not in ``period_to``);
+    with the history's lost flags also ``lost`` (became lost in the month: no purchase
+    for more than ``lost_after_days`` at ``period_to``, not yet at ``period_from``) and
+    ``lost_total`` (lost at ``period_to``: the Churn page's "already lost" at that day).
     """
     codes = _history_codes(history)
     rows = []
@@ -116,7 +137,14 @@ def movement_summary(history: TierHistory) -> pd.DataFrame:
             "new": int(((a < 0) & (b >= 0)).sum()),
             "gone": int(((a >= 0) & (b < 0)).sum()),
         })
+        if history.lost is not None:
+            was = history.lost[history.periods[i - 1]].to_numpy(dtype=bool)
+            now = history.lost[history.periods[i]].to_numpy(dtype=bool)
+            rows[-1].update(lost=int((now & ~was & (b >= 0)).sum()),
+                            lost_total=int((now & (b >= 0)).sum()))
     columns = ["period_from", "period_to", "customers", "stayed", "up", "down", "new", "gone"]
+    if history.lost is not None:
+        columns += ["lost", "lost_total"]
     return pd.DataFrame(rows, columns=columns)
 
 

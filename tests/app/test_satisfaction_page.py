@@ -250,3 +250,16 @@ def test_compare_by_branch_keeps_its_choice(page, sample_tables):
     assert table["responses"].sum() == _expected(
         sample_tables, pd.Timestamp(sample_tables["transactions"]["date"].max()))["answers"]
     assert not [w for w in _texts(page.warning) if "default value" in w]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "does not fit these scores: they run from 1 to 5, so none can reach 80"),
+    ("zh", "与评分不符：评分范围为 1 至 5，没有一条能达到 80 分"),
+])
+def test_a_scale_that_does_not_fit_the_scores_is_flagged(page, lang, text):
+    """The sample's 1-5 answers read as 0-100 would show "CSAT 0.0%": the page says why."""
+    assert not any("does not fit" in w for w in _texts(page.warning))
+    app_state(page).sidebar.lang = lang
+    page.selectbox(key="_w_sat_scale").set_value("0-100").run()
+    assert not page.exception, page.exception
+    assert any(text in w for w in _texts(page.warning))

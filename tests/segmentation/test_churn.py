@@ -52,7 +52,8 @@ from segmentation.workspace import SAMPLE_FOLDER, Workspace, load_sample
 from tests.conftest import write_tables
 
 AS_OF = pd.Timestamp("2025-06-30")
-RISK_CODES = set(REASON_RULES.loc[REASON_RULES["side"] == "risk", "code"]) | {"quiet", "lost"}
+RISK_CODES = set(REASON_RULES.loc[REASON_RULES["side"] == "risk", "code"]) | {
+    "quiet", "pattern", "lost"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -402,7 +403,7 @@ def test_reasons_in_both_languages(sample_scores, sample_model, sample_engine, s
         assert i18n.t(key, "en") and i18n.t(key, "zh")
     for stage in (*STAGES, "not_yet"):
         assert i18n.has(f"churn.stage.{stage}")
-    for code in (*REASON_RULES["code"], "quiet", "lost", "pace"):
+    for code in (*REASON_RULES["code"], "quiet", "pattern", "lost", "pace"):
         assert i18n.has(f"churn.reason.{code}") and i18n.has(f"churn.reason_label.{code}")
 
 
@@ -884,8 +885,8 @@ def test_call_sheet_figures_and_filtered_lists():
     shown = sheet.calls(calls_per_branch=1)
     assert shown.week["customer_id"].tolist() == ["p", "r"] and shown.n_branches == 2
     assert shown.rest["customer_id"].tolist() == ["q", "u"]
-    assert shown.columns == ["customer_id", "name", "branch", "branch_rank", "tier_label",
-                             "churn_risk", "value_at_risk", "risk_reasons", "action"]
+    assert shown.columns == ["name", "tier_label", "value_at_risk", "action", "customer_id",
+                             "branch", "branch_rank", "churn_risk", "risk_reasons"]
     assert shown.export.columns[0] == "call_this_week" and len(shown.export) == 4
     p = shown.row("p")
     assert (p["name"], p["tier_label"], p["action"]) == ("Li", "VIP", "call")
