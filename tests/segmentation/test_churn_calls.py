@@ -186,7 +186,7 @@ def test_tiers_stopped_shipping_and_churn_lost_share_one_definition(sample_resul
 
     result, view, engine = sample_result
     scores = result.scores
-    lost_after = scores.attrs["lost_after_days"]
+    lost_after = result.lost_after_days
     n_lost = int((scores["status"] == "lost").sum())
     assert n_lost > 1000
     assert lost_customers(view, lost_after)[scores.index].equals(scores["status"] == "lost")
