@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
 from segmentation.churn import STAGES, Backtest, Lifecycle
 

@@ -92,38 +92,7 @@ Typical use on a page::
     names = apply_names(persona_names(profiles, z, lang), overrides)
 """
 
-from .assignments import cluster_assignments
-from .features import available_features, feature_matrix, feature_values
-from .model import CustomerClusterer
-from .notes import ClusterError, ClusterNote, ClusterWarning
-from .personas import (
-    DESCRIPTION_TRAITS,
-    FREQUENCY_BANDS,
-    VOLUME_TRAITS,
-    apply_names,
-    persona_key,
-    persona_names,
-)
-from .profiles import cluster_profiles, cluster_tier_mix, cluster_top_branches, cluster_zscores
-from .projection import projection
-from .results import (
-    K_MAX,
-    K_MIN,
-    Clustering,
-    assignment_table,
-    cluster_view,
-    feature_columns,
-    is_share_column,
-    named_personas,
-    ordered_features,
-    profile_table,
-    rounded_money,
-    starting_features,
-    tier_mix_long,
-    top_branch_table,
-)
-from .specs import DEFAULT_FEATURES, FEATURE_GROUPS, FeatureSpec, column_label, feature_label
-from .suggest import suggest_k
+from .._lazy import lazy_exports
 
 __all__ = [
     "DEFAULT_FEATURES",
@@ -167,3 +136,27 @@ __all__ = [
     "tier_mix_long",
     "top_branch_table",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".assignments": ("cluster_assignments",),
+    ".features": ("available_features", "feature_matrix", "feature_values"),
+    ".model": ("CustomerClusterer",),
+    ".notes": ("ClusterError", "ClusterNote", "ClusterWarning"),
+    ".personas": (
+        "DESCRIPTION_TRAITS", "FREQUENCY_BANDS", "VOLUME_TRAITS", "apply_names", "persona_key",
+        "persona_names",
+    ),
+    ".profiles": (
+        "cluster_profiles", "cluster_tier_mix", "cluster_top_branches", "cluster_zscores",
+    ),
+    ".projection": ("projection",),
+    ".results": (
+        "K_MAX", "K_MIN", "Clustering", "assignment_table", "cluster_view", "feature_columns",
+        "is_share_column", "named_personas", "ordered_features", "profile_table", "rounded_money",
+        "starting_features", "tier_mix_long", "top_branch_table",
+    ),
+    ".specs": (
+        "DEFAULT_FEATURES", "FEATURE_GROUPS", "FeatureSpec", "column_label", "feature_label",
+    ),
+    ".suggest": ("suggest_k",),
+})
