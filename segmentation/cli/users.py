@@ -86,10 +86,11 @@ def _listing(records, folder, lang: str) -> tuple[list[dict], int]:
     from ..scope_names import missing_scope
 
     rows = [{k: "" if v is None else v for k, v in r.public().items()} for r in records]
-    known, _ = _known_scope(folder)
+    scopes = [_scope_fields(r.role.value, r.region, r.branch) for r in records]
+    # the data is read only when some user's scope needs checking
+    known = _known_scope(folder)[0] if any(b or r for b, r in scopes) else None
     missing = 0
-    for record, row in zip(records, rows, strict=True):
-        branch, region = _scope_fields(record.role.value, record.region, record.branch)
+    for (branch, region), row in zip(scopes, rows, strict=True):
         if known is None or not (branch or region):
             row["scope_in_data"] = ""
         else:
