@@ -6,10 +6,6 @@ from pathlib import Path
 
 import streamlit as st
 
-import ui.strings_churn  # noqa: F401  (page titles)
-import ui.strings_clusters  # noqa: F401
-import ui.strings_satisfaction  # noqa: F401  (page titles)
-import ui.strings_tiers  # noqa: F401
 from segmentation import i18n
 from ui import auth, sidebar
 from ui.state import state

@@ -23,45 +23,24 @@ switch costs) and the call list. The steps inside ``score_churn`` are timed by
 wrapping the module's functions. Prints seconds per step, peak RSS, every
 candidate's backtest figures. Not a test.
 
-    .venv/bin/python bench/bench_churn.py [--customers 1000000] [--horizon H]
+    .venv/bin/python -m bench.bench_churn [--customers 1000000] [--horizon H]
         [--sample 200000] [--workspace DIR] [--lifecycle]
 
-``--workspace DIR`` reuses (or, when empty, fills) a workspace folder, so that
-repeated runs skip the generation.
+(from the repository root). ``--workspace DIR`` reuses (or, when empty, fills) a
+workspace folder, so that repeated runs skip the generation.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
-import tempfile
 import time
 import warnings
 from collections import defaultdict
-from pathlib import Path
 
-from bench._workspace import peak_mb
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _workspace(folder: Path, customers: int):
-    from data.generate_sample import generate
-    from segmentation.workspace import Workspace
-
-    ws = Workspace(folder)
-    if ws.current() is not None:
-        print(f"reusing the workspace in {folder}")
-        return ws
-    t0 = time.perf_counter()
-    tables = generate(customers, with_text=False)
-    tables.pop("truth")
-    print(f"generated {customers:,} customers, {len(tables['transactions']):,} transactions "
-          f"in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    ws.replace(tables, source="bench")
-    print(f"wrote the workspace in {time.perf_counter() - t0:.1f} s")
-    return ws
+from bench._workspace import add_common_args, bench_workspace, peak_mb
 
 
 def _timed(names: list[str], spent: dict[str, float], owners: list | None = None) -> None:
@@ -72,6 +51,10 @@ def _timed(names: list[str], spent: dict[str, float], owners: list | None = None
     imported the function gets the wrapper (one wrapper, so nested calls count once each).
     """
     if owners is None:
+        import segmentation.churn as churn
+
+        for info in pkgutil.iter_modules(churn.__path__):  # the package loads them lazily
+            importlib.import_module(f"{churn.__name__}.{info.name}")
         owners = [m for n, m in sorted(sys.modules.items())
                   if n == "segmentation.churn" or n.startswith("segmentation.churn.")]
     for name in names:
@@ -94,14 +77,13 @@ def _timed(names: list[str], spent: dict[str, float], owners: list | None = None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
+    add_common_args(parser)
     parser.add_argument("--horizon", type=int, default=None,
                         help="H in days (default: from the purchase cycle and the history)")
     parser.add_argument("--sample", type=int, default=200_000,
                         help="training customers for the gradient boosting")
     parser.add_argument("--backtest-sample", type=int, default=100_000,
                         help="customers judged per backtest window")
-    parser.add_argument("--workspace", help="workspace folder to reuse or fill")
     parser.add_argument("--lifecycle", action="store_true", help="also time the lifecycle")
     args = parser.parse_args()
 
@@ -110,8 +92,7 @@ def main() -> None:
     from segmentation.features import customer_view, data_as_of
 
     warnings.simplefilter("ignore", CLVWarning)
-    folder = Path(args.workspace or tempfile.mkdtemp(prefix="bench-churn-"))
-    engine = _workspace(folder, args.customers).engine()
+    engine = bench_workspace(args.workspace, args.customers, "bench-churn-").engine()
     as_of = data_as_of(engine)
 
     t0 = time.perf_counter()

@@ -1,8 +1,9 @@
 """Benchmark: transactions -> customer view, SQL pushdown in DuckDB vs a plain pandas groupby.
 
 Generates the sample network at benchmark size (default 1,000,000 customers,
-about 10,000,000 transactions), writes it to a workspace, then measures in
-separate fresh processes (so that each peak memory figure is its own):
+about 10,000,000 transactions) into a workspace (or reuses the one given with
+``--workspace``), then measures in separate fresh processes (so that each peak
+memory figure is its own):
 
 * ``pushdown``: :func:`segmentation.features.customer_view` on the DuckDB workspace
   (the full view: trends, service and channel mix, home branch, customer attributes);
@@ -11,7 +12,10 @@ separate fresh processes (so that each peak memory figure is its own):
 
 Prints seconds, peak RSS and the ratio; checks that the core columns agree.
 
-    .venv/bin/python bench/bench_customer_view.py [--customers 1000000] [--keep DIR]
+    .venv/bin/python -m bench.bench_customer_view [--customers 1000000] [--workspace DIR]
+
+(from the repository root). The pandas steps read the transactions from
+``bench_transactions.parquet``, exported from the workspace next to it once.
 """
 
 from __future__ import annotations
@@ -24,12 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._workspace import peak_mb
-
-ROOT = Path(__file__).resolve().parents[1]
+from bench._workspace import ROOT, add_common_args, bench_workspace, peak_mb, step_command
 
 WINDOW = 90
 CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]
+PARQUET = "bench_transactions.parquet"
 
 
 def save_core(view, out: str) -> None:
@@ -103,8 +106,8 @@ def step_reference(folder: str, out: str) -> dict:
     from tests.segmentation.reference import pandas_customer_view
 
     start_load = time.perf_counter()
-    tables = {"transactions": pd.read_parquet(Path(folder) / "transactions.parquet"),
-              "customers": Workspace(Path(folder) / "ws").read("customers")}
+    tables = {"transactions": pd.read_parquet(Path(folder) / PARQUET),
+              "customers": Workspace(folder).read("customers")}
     load = time.perf_counter() - start_load
     as_of = tables["transactions"]["date"].max()
     start = time.perf_counter()
@@ -127,15 +130,26 @@ def core_agree(a, b) -> bool:
 
 
 def _run_step(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(step_command("bench.bench_customer_view", *args), cwd=ROOT,
+                          capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"step {args[1]} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def export_transactions(ws, out: Path) -> None:
+    """The workspace's transactions as Parquet (dates as timestamps), for the pandas steps."""
+    import duckdb
+
+    snap = ws.current()
+    with ws.lease(snap), duckdb.connect(str(ws.folder / snap.file), read_only=True) as con:
+        con.execute("COPY (SELECT * REPLACE (CAST(date AS TIMESTAMP) AS date) "
+                    f"FROM transactions) TO '{out}' (FORMAT parquet)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--keep", help="folder to keep the generated data in")
+    add_common_args(parser)
     parser.add_argument("--step", choices=("pushdown", "pandas", "reference"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--src", help=argparse.SUPPRESS)
@@ -153,37 +167,24 @@ def main() -> None:
 
     import pandas as pd
 
-    from data.generate_sample import generate
-    from segmentation.workspace import Workspace
-
-    folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-view-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    if Workspace(folder / "ws").current() is None or not (folder / "transactions.parquet").exists():
+    ws = bench_workspace(args.workspace, args.customers, "bench-view-")
+    folder = ws.folder
+    if not (folder / PARQUET).exists():
         t0 = time.perf_counter()
-        tables = generate(args.customers, with_text=False)
-        n_tx = len(tables["transactions"])
-        print(f"generated {args.customers:,} customers, {n_tx:,} transactions "
-              f"in {time.perf_counter() - t0:.1f} s")
-        t0 = time.perf_counter()
-        tables["transactions"].to_parquet(folder / "transactions.parquet")
-        Workspace(folder / "ws").replace(
-            {k: tables[k] for k in ("transactions", "customers")}, source="bench")
-        print(f"wrote workspace in {time.perf_counter() - t0:.1f} s")
-        del tables
-    snap = Workspace(folder / "ws").current()
-    print(f"workspace: {snap.rows['transactions']:,} transactions, "
-          f"{snap.n_customers:,} customers")
+        export_transactions(ws, folder / PARQUET)
+        print(f"exported the transactions to {PARQUET} in {time.perf_counter() - t0:.1f} s")
+    out = Path(tempfile.mkdtemp(prefix="bench-view-out-"))
 
-    push = _run_step("--step", "pushdown", "--src", str(folder / "ws"),
-                     "--out", str(folder / "push.parquet"))
-    base = _run_step("--step", "pandas", "--src", str(folder / "transactions.parquet"),
-                     "--out", str(folder / "base.parquet"))
+    push = _run_step("--step", "pushdown", "--src", str(folder),
+                     "--out", str(out / "push.parquet"))
+    base = _run_step("--step", "pandas", "--src", str(folder / PARQUET),
+                     "--out", str(out / "base.parquet"))
     ref = _run_step("--step", "reference", "--src", str(folder),
-                    "--out", str(folder / "ref.parquet"))
-    a = pd.read_parquet(folder / "push.parquet")
+                    "--out", str(out / "ref.parquet"))
+    a = pd.read_parquet(out / "push.parquet")
 
     def agree(name: str) -> bool:
-        return core_agree(a, pd.read_parquet(folder / name))
+        return core_agree(a, pd.read_parquet(out / name))
 
     print()
     print(f"{'':44}{'seconds':>9}{'peak RSS MB':>13}{'vs pushdown':>13}")

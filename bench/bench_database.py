@@ -1,9 +1,11 @@
 """Benchmark: customer view from PostgreSQL, pushdown vs reading all rows into pandas.
 
 Generates the sample network at benchmark size (default 1,000,000 customers,
-about 11,700,000 transactions), loads it with ``COPY`` into a schema of the local
-PostgreSQL (default ``bench_seg`` in the ``test`` database), then measures in
-separate fresh processes (so that each peak memory figure is its own):
+about 11,700,000 transactions) into a workspace (or reuses the one given with
+``--workspace``), loads it with ``COPY`` into a schema of the local PostgreSQL
+(default ``bench_seg`` in the ``test`` database, or ``--url`` / the
+``SEG_TEST_POSTGRES_URL`` variable), then measures in separate fresh processes (so
+that each peak memory figure is its own):
 
 * ``pushdown``: :func:`segmentation.features.customer_view` through the app's
   read-only engine (:func:`segmentation.connections.open_engine`): the one
@@ -18,7 +20,10 @@ Prints seconds, peak RSS and ratios; checks that the core columns agree. The
 schema is dropped at the end unless ``--keep``; ``--reuse`` skips the load when
 the schema is already filled.
 
-    .venv/bin/python bench/bench_database.py [--customers 1000000] [--url URL] [--keep] [--reuse]
+    .venv/bin/python -m bench.bench_database [--customers 1000000] [--workspace DIR]
+        [--url URL] [--keep] [--reuse]
+
+(from the repository root).
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._workspace import peak_mb
-from bench.bench_customer_view import WINDOW, core_agree, core_groupby, save_core
+# imported here, before any clock starts
+import pandas as pd
+import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._workspace import ROOT, add_common_args, bench_workspace, peak_mb, step_command
+from bench.bench_customer_view import WINDOW, core_agree, core_groupby, save_core
 
 DEFAULT_URL = os.environ.get("SEG_TEST_POSTGRES_URL",
                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -61,17 +68,11 @@ def step_pushdown(url: str, schema: str, out: str) -> dict:
 
 
 def _read_sql(url: str, schema: str):
-    import pandas as pd
-    import sqlalchemy as sa
-
     return pd.read_sql(f"SELECT customer_id, date, amount FROM {schema}.transactions",
                        sa.create_engine(url), parse_dates=["date"])
 
 
 def _read_copy(url: str, schema: str):
-    import pandas as pd
-    import sqlalchemy as sa
-
     buffer = io.BytesIO()
     with sa.create_engine(url).connect() as conn:
         raw = conn.connection.driver_connection
@@ -103,16 +104,16 @@ STEPS = {"pushdown": step_pushdown,
 
 
 def _run_step(step: str, url: str, schema: str, out: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", step, "--url", url,
-                           "--schema", schema, "--out", str(out)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(step_command("bench.bench_database", "--step", step, "--url", url,
+                                       "--schema", schema, "--out", str(out)),
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"step {step} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _filled(url: str, schema: str) -> int | None:
     """Transactions in ``schema``, or ``None`` when it does not exist yet."""
-    import sqlalchemy as sa
-
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
@@ -124,23 +125,23 @@ def _filled(url: str, schema: str) -> int | None:
         engine.dispose()
 
 
-def _load(url: str, schema: str, customers: int) -> None:
-    from data.generate_sample import generate
+def _load(url: str, schema: str, folder: str | None, customers: int) -> None:
+    """The tables of the (generated or reused) workspace, copied into ``schema``."""
+    import duckdb
+
     from tests.conftest import copy_into_postgres
 
+    ws = bench_workspace(folder, customers, "bench-db-ws-")
+    snap = ws.current()
+    with ws.lease(snap), duckdb.connect(str(ws.folder / snap.file), read_only=True) as con:
+        tables = {name: con.table(name).df() for name in TABLES if name in snap.rows}
     t0 = time.perf_counter()
-    tables = generate(customers, with_text=False)
-    print(f"generated {customers:,} customers, {len(tables['transactions']):,} transactions "
-          f"in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    copy_into_postgres(url, schema, {name: tables[name] for name in TABLES})
+    copy_into_postgres(url, schema, tables)
     print(f"loaded into PostgreSQL schema {schema} with COPY in "
           f"{time.perf_counter() - t0:.1f} s")
 
 
 def _drop(url: str, schema: str) -> None:
-    import sqlalchemy as sa
-
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -149,7 +150,7 @@ def _drop(url: str, schema: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
+    add_common_args(parser)
     parser.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL URL (SQLAlchemy)")
     parser.add_argument("--schema", default="bench_seg")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
@@ -164,11 +165,9 @@ def main() -> None:
         print(json.dumps(STEPS[args.step](args.url, args.schema, args.out)))
         return
 
-    import pandas as pd
-
     rows = _filled(args.url, args.schema)
     if rows is None or not args.reuse:
-        _load(args.url, args.schema, args.customers)
+        _load(args.url, args.schema, args.workspace, args.customers)
         rows = _filled(args.url, args.schema)
     print(f"PostgreSQL {args.schema}.transactions: {rows:,} rows")
     folder = Path(tempfile.mkdtemp(prefix="bench-db-"))

@@ -1,15 +1,24 @@
 """Benchmark: the overview page at 1,000,000 customers through streamlit's AppTest.
 
-Generates the sample network at benchmark size (about 10,000,000 transactions),
-loads it into a workspace, then times through ``AppTest``:
+Generates the sample network at benchmark size (about 10,000,000 transactions)
+into a workspace (or reuses the one given with ``--workspace``), then times
+through ``AppTest``, driving the widgets as a user does:
 
 * the first render (customer view + daily cubes computed, nothing cached);
-* a filter change (one branch): cached view, only filtering reruns;
-* a language switch and a page switch (should recompute nothing heavy);
+* a rerun with nothing changed;
+* a filter change (one branch, through the sidebar's branch multiselect):
+  cached view, only filtering reruns;
+* a language switch (the session's state object, as the sidebar's switch writes
+  it) and a page switch (should recompute nothing heavy);
 * a plain baseline in the same run: the library calls the first render makes,
   without Streamlit, to show what the framework adds.
 
-    .venv/bin/python bench/bench_overview.py [--customers 1000000] [--workspace DIR]
+The benchmark checks that each step did what it says: the branch filter changes
+the figures, the language switch their labels.
+
+    .venv/bin/python -m bench.bench_overview [--customers 1000000] [--workspace DIR]
+
+(from the repository root).
 """
 
 from __future__ import annotations
@@ -17,9 +26,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._apptest import app_state, check, figures, new_session
+from bench._workspace import add_common_args, bench_workspace
 
 
 def _timed(label: str, fn, results: list) -> None:
@@ -30,18 +39,12 @@ def _timed(label: str, fn, results: list) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--workspace", help="reuse (or create) a workspace folder")
+    add_common_args(parser)
     args = parser.parse_args()
 
-    from bench._workspace import bench_workspace
-
     ws = bench_workspace(args.workspace, args.customers, "bench-overview-")
-    folder = ws.folder
     snap = ws.current()
-    print(f"workspace {folder}: {snap.n_customers:,} customers, "
-          f"{snap.rows['transactions']:,} transactions")
-    os.environ["SEG_WORKSPACE"] = str(folder)
+    os.environ["SEG_WORKSPACE"] = str(ws.folder)
 
     # plain baseline: the heavy library calls of a first render, no Streamlit
     import pandas as pd
@@ -64,38 +67,52 @@ def main() -> None:
     _timed("library calls only (baseline)", baseline, results)
     branch = sorted(holder["view"]["branch"].dropna().unique())[0]
 
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at = new_session()
     _timed("AppTest first render", at.run, results)
-    assert not at.exception, at.exception
+    check(at)
+    everyone = figures(at)
+    if not everyone:
+        raise SystemExit("the first render shows no figures")
     _timed("AppTest rerun, nothing changed", at.run, results)
 
     def filter_branch():
-        at.session_state["flt_branch"] = [branch]
-        at.run()
+        at.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
 
     _timed("AppTest filter to one branch", filter_branch, results)
-    assert not at.exception, at.exception
+    check(at)
+    one_branch = figures(at)
+    if app_state(at).sidebar.filters.get("branch") != [branch] or one_branch == everyone:
+        raise SystemExit(f"the branch filter did not change the figures: {one_branch}")
 
     def switch_language():
-        at.session_state["lang"] = "zh"
+        # AppTest drops sidebar widgets from its tree after a rerun under st.navigation;
+        # the switch writes this attribute (ui.sidebar.language_switch binds it)
+        app_state(at).sidebar.lang = "zh"
         at.run()
 
     _timed("AppTest language switch", switch_language, results)
+    check(at)
+    chinese = figures(at)
+    if list(chinese) == list(one_branch) or list(chinese.values()) == list(everyone.values()):
+        raise SystemExit(f"the language switch did not relabel the figures (or lost the "
+                         f"branch filter): {chinese}")
 
     def switch_page():
         at.switch_page("pages/data.py")
         at.run()
 
     _timed("AppTest switch to the data page", switch_page, results)
-    assert not at.exception, at.exception
+    check(at)
 
     base = results[0][1]
-    print()
+    print(f"\n{snap.n_customers:,} customers, branch {branch}")
     print(f"{'step':36}{'seconds':>10}{'vs baseline':>14}")
     for label, seconds in results:
         print(f"{label:36}{seconds:>10.2f}{seconds / base:>13.2f}x")
+    print()
+    print(f"{'figure':24}{'everyone':>16}{'one branch':>16}")
+    for label, value in everyone.items():
+        print(f"{label:24}{value:>16}{one_branch.get(label, '-'):>16}")
 
 
 if __name__ == "__main__":

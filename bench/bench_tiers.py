@@ -15,7 +15,10 @@ With ``--page`` (and a tiers page in ``pages/tiers.py``) it also times an AppTes
 rerun of the page after a slider move, on a generated workspace of the same size
 (``--workspace DIR`` reuses one; generating 1,000,000 customers takes minutes).
 
-    .venv/bin/python bench/bench_tiers.py [--customers 1000000] [--repeat 9] [--page]
+    .venv/bin/python -m bench.bench_tiers [--customers 1000000] [--repeat 9] [--page]
+        [--workspace DIR]
+
+(from the repository root).
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bench._workspace import ROOT, add_common_args
 from segmentation.tiers import (
     Threshold,
     TierSettings,
@@ -45,8 +48,6 @@ from segmentation.tiers import (
     tier_summary,
     top_share,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def synthetic_view(n: int, *, seed: int = 7, filler: int = 30) -> pd.DataFrame:
@@ -161,15 +162,15 @@ def page(args: argparse.Namespace) -> None:
     if not (ROOT / "pages" / "tiers.py").exists():
         print("\n--page: pages/tiers.py does not exist yet; skipped")
         return
+    from bench._apptest import check, new_session
     from bench._workspace import bench_workspace
 
     folder = bench_workspace(args.workspace, args.customers, "bench-tiers-").folder
     os.environ["SEG_WORKSPACE"] = str(folder)
 
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    at = new_session()
     at.run()
+    check(at)
     at.switch_page("pages/tiers.py")
     start = time.perf_counter()
     at.run()
@@ -195,10 +196,10 @@ def page(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
+    add_common_args(parser)
     parser.add_argument("--repeat", type=int, default=9)
-    parser.add_argument("--page", action="store_true", help="also time the page via AppTest")
-    parser.add_argument("--workspace", help="reuse (or create) a workspace folder for --page")
+    parser.add_argument("--page", action="store_true",
+                        help="also time the page via AppTest (on the --workspace network)")
     args = parser.parse_args()
     library(args)
     if args.page:

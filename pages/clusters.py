@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui.strings_clusters  # noqa: F401  (registers the page strings)
 from segmentation.clusters import (
     K_MIN,
     MIN_PERSONA_SIZE,

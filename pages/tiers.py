@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui.strings_tiers  # noqa: F401  (registers the page strings)
 from segmentation import charts
 from segmentation.presets import PresetStore
 from segmentation.textsafe import md

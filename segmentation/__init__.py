@@ -3,16 +3,7 @@
 The public names are re-exported here; submodules are topical (see DESIGN.md).
 """
 
-from .churn import ChurnModel, backtest, lifecycle_stages, score_churn, warning_list
-from .cleaning import load_files, prepare_dataset, prepare_table
-from .clusters import CustomerClusterer, cluster_assignments, cluster_profiles, suggest_k
-from .clv import BetaGeoModel, GammaGammaModel, score_clv
-from .features import customer_view, customer_view_query, data_as_of, query_sql, view_queries
-from .presets import PresetStore
-from .schema import DataError, Problem
-from .sources import read_any, read_workbook_tables, suggest_mapping
-from .tiers import TierSettings, assign, prepare_scoring, score_customers
-from .workspace import Workspace, load_sample
+from ._lazy import lazy_exports
 
 __all__ = [
     "BetaGeoModel", "ChurnModel", "CustomerClusterer", "DataError", "GammaGammaModel",
@@ -23,3 +14,18 @@ __all__ = [
     "score_churn", "score_clv", "score_customers", "suggest_k", "suggest_mapping",
     "view_queries", "warning_list",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".churn": ("ChurnModel", "backtest", "lifecycle_stages", "score_churn", "warning_list"),
+    ".cleaning": ("load_files", "prepare_dataset", "prepare_table"),
+    ".clusters": ("CustomerClusterer", "cluster_assignments", "cluster_profiles", "suggest_k"),
+    ".clv": ("BetaGeoModel", "GammaGammaModel", "score_clv"),
+    ".features": (
+        "customer_view", "customer_view_query", "data_as_of", "query_sql", "view_queries",
+    ),
+    ".presets": ("PresetStore",),
+    ".schema": ("DataError", "Problem"),
+    ".sources": ("read_any", "read_workbook_tables", "suggest_mapping"),
+    ".tiers": ("TierSettings", "assign", "prepare_scoring", "score_customers"),
+    ".workspace": ("Workspace", "load_sample"),
+})

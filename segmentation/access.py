@@ -20,8 +20,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads where a frame is masked, not for a sign-in
+    import pandas as pd
 
 
 class Role(enum.StrEnum):
@@ -94,6 +96,8 @@ class Scope:
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
         """Boolean mask of the rows of a customer-level ``frame`` inside the scope."""
+        import pandas as pd
+
         if self.is_all:
             return pd.Series(True, index=frame.index)
         inside = pd.Series(False, index=frame.index)
@@ -146,9 +150,15 @@ class User:
 OPEN_USER = User("open", Role.HQ, open_mode=True)
 
 
+def _isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
 def mask_name(value: object) -> object:
     """张伟 → 张*, 欧阳娜娜 → 欧***, Jones → J****; missing values stay missing."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and _isna(value)):
         return value
     text = str(value).strip()
     if not text:
@@ -158,7 +168,7 @@ def mask_name(value: object) -> object:
 
 def mask_phone(value: object) -> object:
     """13812341234 → 138****1234; short numbers keep only their last two digits."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and _isna(value)):
         return value
     text = str(value).strip()
     if len(text) >= 11:

@@ -56,14 +56,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import duckdb
-import pandas as pd
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from .locking import file_lock
 from .schema import COLUMN_KINDS, TABLES, columns_of
 from .storage import PRIVATE_FILE, atomic_write, make_private, private_folder
+
+if TYPE_CHECKING:  # pandas, SQLAlchemy and DuckDB load with the first table read or written
+    import pandas as pd
+    import sqlalchemy as sa
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "data" / "workspace"
 POINTER = "current.json"
@@ -222,6 +223,8 @@ class Workspace:
         Hold a :meth:`lease` on the snapshot while using the engine, or the file
         may be removed after :data:`KEEP_PREVIOUS` further loads.
         """
+        import sqlalchemy as sa
+
         snap = snapshot or self.current()
         if snap is None:
             raise LookupError("the workspace holds no dataset yet")
@@ -237,6 +240,9 @@ class Workspace:
 
     def read(self, table: str, snapshot: Snapshot | None = None) -> pd.DataFrame:
         """One canonical table of the active dataset as a DataFrame."""
+        import pandas as pd
+        import sqlalchemy as sa
+
         snap = snapshot or self.current()
         if snap is None or table not in snap.rows:
             raise LookupError(f"the workspace holds no {table} table")
@@ -258,6 +264,8 @@ class Workspace:
         DISTINCT`` inside DuckDB (no rows travel). Raises ``LookupError`` when
         nothing was loaded yet.
         """
+        import sqlalchemy as sa
+
         snap = snapshot or self.current()
         if snap is None:
             raise LookupError("the workspace holds no dataset yet")
@@ -402,6 +410,8 @@ def _remove_unless_held(path: Path) -> bool:
 
 def _describe(tables: Mapping[str, pd.DataFrame], **fields) -> Snapshot:
     """The snapshot of freshly written ``tables`` (``loaded_at`` is set at the swap)."""
+    import pandas as pd
+
     tx = tables["transactions"]
     dates = pd.to_datetime(tx["date"])
     branches = set()
@@ -419,6 +429,8 @@ def _describe(tables: Mapping[str, pd.DataFrame], **fields) -> Snapshot:
 
 def _write_duckdb(path: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
     """Write canonical frames into a new DuckDB file; date columns become DATE."""
+    import duckdb
+
     rows: dict[str, int] = {}
     with duckdb.connect(str(path)) as con:
         make_private(path, PRIVATE_FILE)  # before any row is written (the folder is 0700 too)
@@ -455,6 +467,8 @@ def load_sample(workspace: Workspace, folder: str | Path | None = None, *,
     With ``if_empty`` the sample is loaded only into an empty workspace (see
     :meth:`Workspace.replace`).
     """
+    import pandas as pd
+
     from .cleaning import prepare_dataset
 
     folder = Path(folder) if folder is not None else SAMPLE_FOLDER

@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-import ui.strings_auth  # noqa: F401  (registers the strings)
 from segmentation import i18n
 from segmentation.access import Role, User
 from segmentation.audit import ACTIONS, AuditLog

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import ui.strings_churn  # noqa: F401  (registers the page strings)
 from segmentation import charts, i18n
 from segmentation.churn import (
     SHEET_FORMATS,

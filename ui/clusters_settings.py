@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import ui.strings_clusters  # noqa: F401  (registers the page strings)
 from segmentation import i18n
 from segmentation.clusters import K_MAX, K_MIN, Clustering, feature_label
 from segmentation.personas_store import (

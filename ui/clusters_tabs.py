@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import ui.strings_clusters  # noqa: F401  (registers the page strings)
 from segmentation import charts, charts_clusters, i18n
 from segmentation.clusters import (
     Clustering,

@@ -16,7 +16,6 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-import ui.strings  # noqa: F401  (registers the UI strings)
 from segmentation import i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User, mask_frame
 from segmentation.connections import ConnectionError_, ConnectionSpec, classify_error, role_risks

@@ -13,7 +13,6 @@ import hashlib
 
 import streamlit as st
 
-import ui.strings_db  # noqa: F401  (registers the strings)
 from segmentation import i18n
 from segmentation.connections import DRIVERS, ConnectionError_, ConnectionSpec, check_connection
 from segmentation.connections import spec_from_secrets as _from_secrets

@@ -12,7 +12,6 @@ from functools import cached_property
 import pandas as pd
 import streamlit as st
 
-import ui.strings_satisfaction  # noqa: F401  (registers the page strings)
 from segmentation import i18n
 from segmentation import satisfaction as sat
 from segmentation.tiers import TierSettings

@@ -9,8 +9,6 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-import ui.strings_db  # noqa: F401  (registers the strings)
-import ui.strings_workspace  # noqa: F401
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, filter_options, fixed_filters

@@ -16,7 +16,6 @@ from typing import Any
 
 import streamlit as st
 
-import ui.strings_tiers  # noqa: F401  (registers the notice)
 from segmentation import i18n
 from segmentation.textsafe import md
 from segmentation.tiers import SettingsError, Threshold, TierSettings

@@ -89,52 +89,7 @@ list and its summary figures), :mod:`.lifecycle`, :mod:`.messages` (the texts).
 
 from __future__ import annotations
 
-from . import messages  # noqa: F401  (registers the texts)
-from .backtesting import CANDIDATES, Backtest, backtest, window_cutoffs
-from .calibration import Calibration
-from .calls import (
-    DEFAULT_CALLS_PER_BRANCH,
-    SHEET_FORMATS,
-    CallList,
-    CallSheet,
-    ChurnSummary,
-    call_list,
-    call_sheet,
-    summarize,
-    thin_evidence,
-    warning_list,
-)
-from .choice import choose, paired_differences
-from .config import ChurnConfig
-from .defaults import (
-    HORIZON_OPTIONS,
-    MIN_CUSTOMERS,
-    MIN_HISTORY_DAYS,
-    ChurnUnavailable,
-    check_enough_data,
-    default_horizon,
-    default_lost_after,
-    history_days,
-    typical_interval,
-)
-from .explain import Ranking
-from .features import ViewCache, churn_features
-from .labels import churn_labels, training_set
-from .lifecycle import NOT_YET, STAGES, Lifecycle, is_lost, lifecycle_stages, lost_customers
-from .metrics import ranking_metrics, top_share_metrics
-from .model import FEATURE_COLUMNS, ChurnModel
-from .pipeline import ChurnResult, score_churn
-from .reasoning import (
-    REASON_RULES,
-    RISK_CODES,
-    reason_candidates,
-    reason_codes,
-    reasons,
-    render_main_reason,
-    render_reasons,
-)
-from .scores import STATUSES
-from .signals import SIGNAL_COLUMNS, churn_signals
+from .._lazy import lazy_exports
 
 __all__ = [
     "CANDIDATES",
@@ -192,3 +147,34 @@ __all__ = [
     "typical_interval",
     "warning_list",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".backtesting": ("CANDIDATES", "Backtest", "backtest", "window_cutoffs",),
+    ".calibration": ("Calibration",),
+    ".calls": (
+        "DEFAULT_CALLS_PER_BRANCH", "CallList", "CallSheet", "ChurnSummary", "call_list",
+        "call_sheet", "summarize", "warning_list", "SHEET_FORMATS", "thin_evidence",
+    ),
+    ".choice": ("choose", "paired_differences",),
+    ".config": ("ChurnConfig",),
+    ".defaults": (
+        "HORIZON_OPTIONS", "MIN_CUSTOMERS", "MIN_HISTORY_DAYS", "ChurnUnavailable",
+        "check_enough_data", "default_horizon", "default_lost_after", "history_days",
+        "typical_interval",
+    ),
+    ".explain": ("Ranking",),
+    ".features": ("ViewCache", "churn_features",),
+    ".labels": ("churn_labels", "training_set",),
+    ".lifecycle": (
+        "NOT_YET", "STAGES", "Lifecycle", "lifecycle_stages", "is_lost", "lost_customers",
+    ),
+    ".metrics": ("ranking_metrics", "top_share_metrics",),
+    ".model": ("FEATURE_COLUMNS", "ChurnModel",),
+    ".pipeline": ("ChurnResult", "score_churn",),
+    ".reasoning": (
+        "REASON_RULES", "reason_candidates", "reason_codes", "reasons", "render_reasons",
+        "RISK_CODES", "render_main_reason",
+    ),
+    ".scores": ("STATUSES",),
+    ".signals": ("SIGNAL_COLUMNS", "churn_signals",),
+})

@@ -48,24 +48,7 @@ else a warning.
 
 from __future__ import annotations
 
-from . import messages  # noqa: F401  (registers the problem messages)
-from .checks import FATAL_SHARE, MAX_EXAMPLES, SCORE_SCALES
-from .dataset import Dataset, load_files, prepare_dataset
-from .dates import (
-    BULK_MIN_ROWS,
-    DATE_MAX,
-    DATE_MIN,
-    EXCEL_EPOCH,
-    SERIAL_MAX,
-    SERIAL_MIN,
-    ambiguous_date_order,
-    implausible_dates,
-    parse_dates,
-)
-from .mapping import apply_mapping, zh_name
-from .numbers import parse_amounts
-from .tables import PreparedTable, prepare_table
-from .text import TEXT_DTYPE, VALUE_SYNONYMS
+from .._lazy import lazy_exports
 
 __all__ = [
     "BULK_MIN_ROWS",
@@ -91,3 +74,16 @@ __all__ = [
     "prepare_table",
     "zh_name",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".checks": ("FATAL_SHARE", "MAX_EXAMPLES", "SCORE_SCALES"),
+    ".dataset": ("Dataset", "load_files", "prepare_dataset"),
+    ".dates": (
+        "BULK_MIN_ROWS", "DATE_MAX", "DATE_MIN", "EXCEL_EPOCH", "SERIAL_MAX", "SERIAL_MIN",
+        "ambiguous_date_order", "implausible_dates", "parse_dates",
+    ),
+    ".mapping": ("apply_mapping", "zh_name"),
+    ".numbers": ("parse_amounts",),
+    ".tables": ("PreparedTable", "prepare_table"),
+    ".text": ("TEXT_DTYPE", "VALUE_SYNONYMS"),
+})

@@ -9,13 +9,7 @@ stderr saying why, never a traceback; no output file is left behind on failure).
 
 from __future__ import annotations
 
-from .errors import CliError
-from .output import CALL_COLUMNS, CHURN_COLUMNS, OUTPUT_COLUMNS, calls_path, write_output
-from .parser import build_parser
-from .run import main
-from .scope import cli_user, lookup_user, scoped_output
-from .score import score, score_and_calls
-from .users import read_password, run_users
+from .._lazy import lazy_exports
 
 __all__ = [
     "CALL_COLUMNS",
@@ -34,3 +28,13 @@ __all__ = [
     "scoped_output",
     "write_output",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".errors": ("CliError",),
+    ".output": ("CALL_COLUMNS", "CHURN_COLUMNS", "OUTPUT_COLUMNS", "calls_path", "write_output"),
+    ".parser": ("build_parser",),
+    ".run": ("main",),
+    ".scope": ("cli_user", "lookup_user", "scoped_output"),
+    ".score": ("score", "score_and_calls"),
+    ".users": ("read_password", "run_users"),
+})

@@ -1,4 +1,8 @@
-"""``main()``: parse the arguments, run the command, one line on stderr for any problem."""
+"""``main()``: parse the arguments, run the command, one line on stderr for any problem.
+
+Only the chosen command's modules are imported, after the arguments are parsed: ``--help``
+and ``users`` never load pandas' scoring pipeline, scikit-learn or SciPy.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,7 @@ from collections.abc import Sequence
 
 from .. import i18n
 from .errors import CliError
-from .output import calls_path, write_output
 from .parser import build_parser
-from .score import audit_export, score_and_calls
-from .users import run_users
 
 
 def one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -19,12 +20,16 @@ def one_line_warning(message, category, filename, lineno, file=None, line=None) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ..schema import DataError
-
     args = build_parser().parse_args(argv)
     if args.command == "users":
+        from .users import run_users
+
         return run_users(args)
     import warnings
+
+    from ..schema import DataError
+    from .output import calls_path, write_output
+    from .score import audit_export, score_and_calls
 
     warnings.showwarning = one_line_warning
     try:

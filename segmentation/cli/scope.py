@@ -8,7 +8,6 @@ import argparse
 import pandas as pd
 
 from .. import i18n
-from . import messages  # noqa: F401 - registers the cli.* messages
 from .errors import CliError
 
 

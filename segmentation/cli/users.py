@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 
-import pandas as pd
-
-from .. import i18n, scope_names  # noqa: F401 - scope_names registers scope.missing.*
-from . import messages  # noqa: F401 - registers the cli.* messages
+from .. import i18n
 from .errors import CliError
 
 
@@ -82,23 +80,38 @@ def check_scope(args: argparse.Namespace, folder, role: str, region: str | None,
                               problem=problem.message(lang, dataset)))
 
 
-def _listing(records, folder, lang: str) -> tuple[pd.DataFrame, int]:
-    """The users as a table, with ``scope_in_data`` (yes / no; empty for HQ or when no
+def _listing(records, folder, lang: str) -> tuple[list[dict], int]:
+    """The users as rows, with ``scope_in_data`` (yes / no; empty for HQ or when no
     dataset is loaded), and how many are missing."""
     from ..scope_names import missing_scope
 
-    frame = pd.DataFrame([r.public() for r in records]).fillna("")
-    known, _ = _known_scope(folder)
-    flags = []
-    for record in records:
-        branch, region = _scope_fields(record.role.value, record.region, record.branch)
+    rows = [{k: "" if v is None else v for k, v in r.public().items()} for r in records]
+    scopes = [_scope_fields(r.role.value, r.region, r.branch) for r in records]
+    # the data is read only when some user's scope needs checking
+    known = _known_scope(folder)[0] if any(b or r for b, r in scopes) else None
+    missing = 0
+    for (branch, region), row in zip(scopes, rows, strict=True):
         if known is None or not (branch or region):
-            flags.append("")
+            row["scope_in_data"] = ""
         else:
             found = missing_scope(branch=branch, region=region, known=known) is None
-            flags.append("yes" if found else "no")
-    frame["scope_in_data"] = flags
-    return frame, flags.count("no")
+            row["scope_in_data"] = "yes" if found else "no"
+            missing += not found
+    return rows, missing
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def text_table(rows: list[dict]) -> str:
+    """``rows`` (dicts with the same keys) as a plain text table, a header line first."""
+    columns = list(rows[0])
+    cells = [columns] + [[str(row[c]) for c in columns] for row in rows]
+    widths = [max(_width(line[i]) for line in cells) for i in range(len(columns))]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(
+        line, widths, strict=True)).rstrip() for line in cells)
 
 
 def run_users(args: argparse.Namespace) -> int:
@@ -145,8 +158,8 @@ def run_users(args: argparse.Namespace) -> int:
             if not records:
                 print(i18n.t("cli.users.none", lang, folder=store.folder))
                 return 0
-            frame, missing = _listing(records, store.folder, lang)
-            print(frame.to_string(index=False))
+            rows, missing = _listing(records, store.folder, lang)
+            print(text_table(rows))
             if missing:
                 print(i18n.t("cli.users.missing_note", lang, n=missing))
     except CliError as err:

@@ -92,41 +92,7 @@ Typical use on a page::
     names = apply_names(persona_names(profiles, z, lang), overrides)
 """
 
-from .assignments import cluster_assignments
-from .features import available_features, feature_matrix, feature_values
-from .model import CustomerClusterer
-from .notes import ClusterError, ClusterNote, ClusterWarning
-from .personas import (
-    DESCRIPTION_TRAITS,
-    FREQUENCY_BANDS,
-    VOLUME_TRAITS,
-    apply_names,
-    persona_key,
-    persona_names,
-)
-from .profiles import cluster_profiles, cluster_tier_mix, cluster_top_branches, cluster_zscores
-from .projection import density_bins, projection
-from .results import (
-    K_MAX,
-    K_MIN,
-    MIN_PERSONA_SIZE,
-    Clustering,
-    assignment_table,
-    cluster_view,
-    feature_columns,
-    is_share_column,
-    named_personas,
-    ordered_features,
-    persona_limit,
-    profile_table,
-    rounded_money,
-    small_clusters,
-    starting_features,
-    tier_mix_long,
-    top_branch_table,
-)
-from .specs import DEFAULT_FEATURES, FEATURE_GROUPS, FeatureSpec, column_label, feature_label
-from .suggest import suggest_k
+from .._lazy import lazy_exports
 
 __all__ = [
     "DEFAULT_FEATURES",
@@ -155,7 +121,6 @@ __all__ = [
     "persona_names",
     "projection",
     "suggest_k",
-    # page-ready results (results.py)
     "K_MAX",
     "K_MIN",
     "MIN_PERSONA_SIZE",
@@ -174,3 +139,28 @@ __all__ = [
     "tier_mix_long",
     "top_branch_table",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".assignments": ("cluster_assignments",),
+    ".features": ("available_features", "feature_matrix", "feature_values",),
+    ".model": ("CustomerClusterer",),
+    ".notes": ("ClusterError", "ClusterNote", "ClusterWarning",),
+    ".personas": (
+        "DESCRIPTION_TRAITS", "FREQUENCY_BANDS", "VOLUME_TRAITS", "apply_names", "persona_key",
+        "persona_names",
+    ),
+    ".profiles": (
+        "cluster_profiles", "cluster_tier_mix", "cluster_top_branches", "cluster_zscores",
+    ),
+    ".projection": ("projection", "density_bins",),
+    ".results": (
+        "K_MAX", "K_MIN", "Clustering", "assignment_table", "cluster_view", "feature_columns",
+        "is_share_column", "named_personas", "ordered_features", "profile_table", "rounded_money",
+        "starting_features", "tier_mix_long", "top_branch_table", "MIN_PERSONA_SIZE",
+        "persona_limit", "small_clusters",
+    ),
+    ".specs": (
+        "DEFAULT_FEATURES", "FEATURE_GROUPS", "FeatureSpec", "column_label", "feature_label",
+    ),
+    ".suggest": ("suggest_k",),
+})

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .. import i18n
-from . import messages  # noqa: F401  (registers the strings)
 
 Kind = Literal["log", "linear", "share", "category"]
 

@@ -32,18 +32,7 @@ purchase, so a customer with no repeat purchase (``frequency == 0``) always has
 and with ``frequency``.
 """
 
-from .bgnbd import BetaGeoModel
-from .common import CLVWarning
-from .gamma_gamma import GammaGammaModel
-from .scoring import (
-    BTYD_COLUMNS,
-    CLV_COLUMNS,
-    MIN_REPEAT_BUYERS,
-    VIEW_COLUMNS,
-    btyd_summary,
-    score_clv,
-)
-from .value import clv
+from .._lazy import lazy_exports
 
 __all__ = [
     "BTYD_COLUMNS",
@@ -57,3 +46,14 @@ __all__ = [
     "clv",
     "score_clv",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".bgnbd": ("BetaGeoModel",),
+    ".common": ("CLVWarning",),
+    ".gamma_gamma": ("GammaGammaModel",),
+    ".scoring": (
+        "BTYD_COLUMNS", "CLV_COLUMNS", "MIN_REPEAT_BUYERS", "VIEW_COLUMNS", "btyd_summary",
+        "score_clv",
+    ),
+    ".value": ("clv",),
+})

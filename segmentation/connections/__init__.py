@@ -33,20 +33,7 @@ allowed_folders`` of ``secrets.toml``), never from ``/proc``, ``/dev`` or ``/sys
 
 from __future__ import annotations
 
-from .engines import check_connection, open_engine
-from .errors import ConnectionError_, classify_error
-from .files import DB_FOLDERS_ENV, allowed_folders, check_database_file
-from .queries import (
-    DEFAULT_ROW_LIMIT,
-    checked_for,
-    checked_select,
-    guard_row_count,
-    is_read_only_query,
-    user_select,
-    vet_user_query,
-)
-from .roles import readonly_grants, role_risks, select_rights
-from .spec import DRIVERS, ConnectionSpec, spec_from_secrets, validate_identifier
+from .._lazy import lazy_exports
 
 __all__ = [
     "DB_FOLDERS_ENV",
@@ -71,3 +58,15 @@ __all__ = [
     "validate_identifier",
     "vet_user_query",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".engines": ("check_connection", "open_engine"),
+    ".errors": ("ConnectionError_", "classify_error"),
+    ".files": ("DB_FOLDERS_ENV", "allowed_folders", "check_database_file"),
+    ".queries": (
+        "DEFAULT_ROW_LIMIT", "checked_for", "checked_select", "guard_row_count",
+        "is_read_only_query", "user_select", "vet_user_query",
+    ),
+    ".roles": ("readonly_grants", "role_risks", "select_rights"),
+    ".spec": ("DRIVERS", "ConnectionSpec", "spec_from_secrets", "validate_identifier"),
+})

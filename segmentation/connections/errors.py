@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .. import i18n
-from . import messages  # noqa: F401 - registers the conn.error.* messages
 
 if TYPE_CHECKING:
     from .spec import ConnectionSpec

@@ -21,26 +21,7 @@ their per-customer (or per-day) results travel.
 
 from __future__ import annotations
 
-from .checks import MAX_CUSTOMERS, RAW_ROW_LIMIT, DatabaseSummary, check_mapping, guard_raw_rows
-from .mapping import (
-    SAMPLE_ROWS,
-    TABLE_ALIASES,
-    DatabaseMapping,
-    TableChoice,
-    guess_mapping,
-    source_columns,
-    suggest_columns,
-    suggest_tables,
-    usable_table_name,
-)
-from .store import (
-    ConnectionStore,
-    SavedConnection,
-    named_connection,
-    read_allowed_folders,
-    read_secrets_file,
-    reuse_password,
-)
+from .._lazy import lazy_exports
 
 __all__ = [
     "MAX_CUSTOMERS",
@@ -64,3 +45,17 @@ __all__ = [
     "suggest_tables",
     "usable_table_name",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".checks": (
+        "MAX_CUSTOMERS", "RAW_ROW_LIMIT", "DatabaseSummary", "check_mapping", "guard_raw_rows",
+    ),
+    ".mapping": (
+        "SAMPLE_ROWS", "TABLE_ALIASES", "DatabaseMapping", "TableChoice", "guess_mapping",
+        "source_columns", "suggest_columns", "suggest_tables", "usable_table_name",
+    ),
+    ".store": (
+        "ConnectionStore", "SavedConnection", "named_connection", "read_allowed_folders",
+        "read_secrets_file", "reuse_password",
+    ),
+})

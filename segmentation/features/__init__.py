@@ -29,21 +29,7 @@ queries it runs so that a page can show their SQL (:func:`query_sql`).
 
 from __future__ import annotations
 
-from .dates import data_as_of, date_range
-from .queries import (
-    ATTRIBUTE_COLUMNS,
-    MAX_SHARE_VALUES,
-    OPEN_STATUS,
-    complaint_view_query,
-    customer_view_query,
-    query_sql,
-    survey_view_query,
-    view_queries,
-)
-from .queries import (
-    SHARE_COLUMNS as SHARE_COLUMNS,
-)
-from .view import customer_view
+from .._lazy import lazy_exports
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -58,3 +44,12 @@ __all__ = [
     "survey_view_query",
     "view_queries",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".dates": ("data_as_of", "date_range"),
+    ".queries": (
+        "ATTRIBUTE_COLUMNS", "MAX_SHARE_VALUES", "OPEN_STATUS", "complaint_view_query",
+        "customer_view_query", "query_sql", "survey_view_query", "view_queries", "SHARE_COLUMNS",
+    ),
+    ".view": ("customer_view",),
+})

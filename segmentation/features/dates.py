@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from ..schema import DataError, Problem
 from ..sql import TableNames, as_day, connected, day_of, resolve_tables, transactions_source
-from . import messages  # noqa: F401  (registers the problem messages)
 
 
 def date_range(bind: sa.Engine | sa.Connection,

@@ -30,7 +30,6 @@ from ..sql import (
     sum_if,
     transactions_source,
 )
-from . import messages  # noqa: F401  (registers the problem messages)
 
 #: Attributes copied from the ``customers`` table, in output order.
 ATTRIBUTE_COLUMNS: tuple[str, ...] = ("name", "phone", "customer_type", "branch", "region",

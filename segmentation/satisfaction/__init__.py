@@ -72,56 +72,7 @@ Nothing here imports Streamlit or reads the clock: ``as_of`` is an argument.
 
 from __future__ import annotations
 
-from .complaints import (
-    complaint_breakdown,
-    complaint_mix,
-    complaint_trend,
-    repeat_complainers,
-    resolution_summary,
-    sla_breaches,
-)
-from .data import (
-    SatisfactionData,
-    customer_attributes,
-    load,
-    month_windows,
-    prepare,
-    prepare_complaints,
-    read_table,
-    shipment_counts,
-    shipment_windows,
-)
-from .drivers import key_drivers
-from .indices import index_estimates, mean_interval, wilson_interval
-from .report import (
-    ComplaintRanking,
-    Kpi,
-    complaint_options,
-    complaint_ranking,
-    display_points,
-    driver_highlights,
-    headline_cards,
-    low_score_choices,
-    top_tier_groups,
-)
-from .scales import (
-    COMPLAINT_TEXT_COLUMNS,
-    CURRENT,
-    DRIVER_QUADRANTS,
-    GROUP_COLUMNS,
-    PREVIOUS,
-    SCALES,
-    SatisfactionError,
-    Scale,
-    detect_scale,
-    get_scale,
-    label,
-    scale_mismatch,
-    survey_dimensions,
-)
-from .segments import churn_groups, segment_summary
-from .trends import compare_groups, dimension_trend, headline, score_alerts, survey_trend
-from .voice import complaint_texts, low_score_comments, tokenize, top_terms
+from .._lazy import lazy_exports
 
 __all__ = [
     "CURRENT",
@@ -167,7 +118,6 @@ __all__ = [
     "tokenize",
     "top_terms",
     "wilson_interval",
-    # page-ready pieces (report.py)
     "ComplaintRanking",
     "Kpi",
     "complaint_options",
@@ -178,3 +128,28 @@ __all__ = [
     "low_score_choices",
     "top_tier_groups",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".complaints": (
+        "complaint_breakdown", "complaint_mix", "complaint_trend", "repeat_complainers",
+        "resolution_summary", "sla_breaches",
+    ),
+    ".data": (
+        "SatisfactionData", "customer_attributes", "load", "month_windows", "prepare",
+        "prepare_complaints", "read_table", "shipment_counts", "shipment_windows",
+    ),
+    ".drivers": ("key_drivers",),
+    ".indices": ("index_estimates", "mean_interval", "wilson_interval",),
+    ".report": (
+        "ComplaintRanking", "Kpi", "complaint_options", "complaint_ranking", "display_points",
+        "driver_highlights", "headline_cards", "low_score_choices", "top_tier_groups",
+    ),
+    ".scales": (
+        "COMPLAINT_TEXT_COLUMNS", "CURRENT", "DRIVER_QUADRANTS", "GROUP_COLUMNS", "PREVIOUS",
+        "SCALES", "SatisfactionError", "Scale", "detect_scale", "get_scale", "label",
+        "survey_dimensions", "scale_mismatch",
+    ),
+    ".segments": ("churn_groups", "segment_summary",),
+    ".trends": ("compare_groups", "dimension_trend", "headline", "score_alerts", "survey_trend",),
+    ".voice": ("complaint_texts", "low_score_comments", "tokenize", "top_terms",),
+})

@@ -13,7 +13,6 @@ import pandas as pd
 from .. import i18n
 from ..filters import FILTER_COLUMNS
 from ..schema import SURVEY_DIMENSIONS
-from . import messages  # noqa: F401  (registers the messages)
 
 # --------------------------------------------------------------------------- constants
 

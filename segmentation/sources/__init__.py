@@ -17,38 +17,7 @@ or a binary file-like object such as Streamlit's ``UploadedFile``.
 
 from __future__ import annotations
 
-from .delimited import CSV_SEPARATORS, read_csv
-from .encodings import detect_encoding
-from .excel import (
-    MAX_COMPRESSION_RATIO,
-    MAX_WORKBOOK_MB,
-    MAX_WORKBOOK_ROWS,
-    check_workbook,
-    read_excel,
-    read_excel_sheets,
-)
-from .files import (
-    CSV_SUFFIXES,
-    EXCEL_SUFFIXES,
-    FILE_TABLE,
-    FORMULA_CELLS_ATTR,
-    HEADER_ROW_ATTR,
-    LEGACY_EXCEL_SUFFIXES,
-    NULL_TOKENS,
-    SUPPORTED_SUFFIXES,
-    Source,
-)
-from .limits import DEFAULT_LIMITS, FileLimits
-from .mapping import suggest_mapping
-from .readers import read_any, read_parquet
-from .settings import check_secrets_files
-from .workbook import (
-    TABLE_NAME_KEYWORDS,
-    guess_table,
-    pick_sheet,
-    read_workbook_tables,
-    tables_of_sheets,
-)
+from .._lazy import lazy_exports
 
 __all__ = [
     "CSV_SEPARATORS",
@@ -81,3 +50,24 @@ __all__ = [
     "suggest_mapping",
     "tables_of_sheets",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".delimited": ("CSV_SEPARATORS", "read_csv",),
+    ".encodings": ("detect_encoding",),
+    ".excel": (
+        "MAX_COMPRESSION_RATIO", "MAX_WORKBOOK_MB", "MAX_WORKBOOK_ROWS", "check_workbook",
+        "read_excel", "read_excel_sheets",
+    ),
+    ".files": (
+        "CSV_SUFFIXES", "EXCEL_SUFFIXES", "FILE_TABLE", "FORMULA_CELLS_ATTR", "HEADER_ROW_ATTR",
+        "LEGACY_EXCEL_SUFFIXES", "NULL_TOKENS", "SUPPORTED_SUFFIXES", "Source",
+    ),
+    ".limits": ("DEFAULT_LIMITS", "FileLimits",),
+    ".mapping": ("suggest_mapping",),
+    ".readers": ("read_any", "read_parquet",),
+    ".settings": ("check_secrets_files",),
+    ".workbook": (
+        "TABLE_NAME_KEYWORDS", "guess_table", "pick_sheet", "read_workbook_tables",
+        "tables_of_sheets",
+    ),
+})

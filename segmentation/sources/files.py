@@ -11,7 +11,6 @@ from typing import IO
 import pandas as pd
 
 from ..schema import DataError, Problem
-from . import messages  # noqa: F401  (registers the problem messages)
 
 Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes]
 

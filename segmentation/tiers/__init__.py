@@ -71,72 +71,7 @@ Typical use on a page (the view is not recomputed when a slider moves)::
 
 from __future__ import annotations
 
-from . import messages  # noqa: F401  (registers the catalogue)
-from .assignment import (
-    TierResult,
-    assign,
-    assign_tiers_by_share,
-    assign_tiers_by_threshold,
-    score_customers,
-    suggest_thresholds,
-)
-from .constants import (
-    BREAKDOWN_COLUMNS,
-    DEFAULT_ANNUALIZE_MIN_DAYS,
-    DEFAULT_FREQUENCY_CLASSES,
-    DEFAULT_PLAYBOOK,
-    DEFAULT_WEIGHTS,
-    FREQUENCY_CLASSES,
-    GONE,
-    MAX_ACTION_CHARS,
-    MAX_ACTIONS,
-    MAX_TIERS,
-    MEASURES,
-    MIN_TIERS,
-    NEW,
-    OUTPUT_COLUMNS,
-    REQUIRED_COLUMNS,
-    REVENUE,
-    RFM_SEGMENT_RULES,
-    SCORE_COLUMNS,
-    TIER_SETS,
-)
-from .history import (
-    TierHistory,
-    history_counts,
-    history_flows,
-    month_ends,
-    movement_summary,
-    tier_history,
-)
-from .migration import migration, migration_flows, migration_sentences, moved_customers
-from .notes import Note, segment_label
-from .playbook import CUSTOMER_LIST_COLUMNS, customer_list, playbook_frame
-from .scoring import (
-    ScoringBase,
-    percentile_ranks,
-    prepare_scoring,
-    restrict_scoring,
-    rfm_scores,
-    rfm_segments,
-    value_scores,
-)
-from .settings import (
-    SettingsError,
-    Threshold,
-    TierSettings,
-    default_tier_label,
-    segment_grid,
-)
-from .summaries import (
-    available_breakdowns,
-    pareto,
-    rfm_grid,
-    rfm_grid_text,
-    tier_mix,
-    tier_summary,
-    top_share,
-)
+from .._lazy import lazy_exports
 
 __all__ = [
     "BREAKDOWN_COLUMNS",
@@ -200,3 +135,33 @@ __all__ = [
     "value_scores",
 ]
 
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".assignment": (
+        "TierResult", "assign", "assign_tiers_by_share", "assign_tiers_by_threshold",
+        "score_customers", "suggest_thresholds",
+    ),
+    ".constants": (
+        "BREAKDOWN_COLUMNS", "DEFAULT_ANNUALIZE_MIN_DAYS", "DEFAULT_FREQUENCY_CLASSES",
+        "DEFAULT_PLAYBOOK", "DEFAULT_WEIGHTS", "FREQUENCY_CLASSES", "GONE", "MAX_ACTION_CHARS",
+        "MAX_ACTIONS", "MAX_TIERS", "MEASURES", "MIN_TIERS", "NEW", "OUTPUT_COLUMNS",
+        "REQUIRED_COLUMNS", "REVENUE", "RFM_SEGMENT_RULES", "SCORE_COLUMNS", "TIER_SETS",
+    ),
+    ".history": (
+        "TierHistory", "history_counts", "history_flows", "month_ends", "movement_summary",
+        "tier_history",
+    ),
+    ".migration": ("migration", "migration_flows", "migration_sentences", "moved_customers"),
+    ".notes": ("Note", "segment_label"),
+    ".playbook": ("CUSTOMER_LIST_COLUMNS", "customer_list", "playbook_frame"),
+    ".scoring": (
+        "ScoringBase", "percentile_ranks", "prepare_scoring", "restrict_scoring", "rfm_scores",
+        "rfm_segments", "value_scores",
+    ),
+    ".settings": (
+        "SettingsError", "Threshold", "TierSettings", "default_tier_label", "segment_grid",
+    ),
+    ".summaries": (
+        "available_breakdowns", "pareto", "rfm_grid", "rfm_grid_text", "tier_mix", "tier_summary",
+        "top_share",
+    ),
+})
