@@ -15,6 +15,16 @@ CLUSTER_COLORS = (*PALETTE, "#5b4fa8", "#2a9d8f", "#8c564b", "#d1495b")
 _UP, _DOWN = PALETTE[0], PALETTE[1]
 
 
+#: A legend to the right of a map, one cluster per line.
+_SIDE_LEGEND = dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.01)
+
+
+def _cluster_color(colors: list[str], cluster) -> str:
+    """The colour of ``cluster``: the given palette, else the default one, cycled."""
+    k = int(cluster)
+    return colors[k] if k < len(colors) else CLUSTER_COLORS[k % len(CLUSTER_COLORS)]
+
+
 def cluster_colors(n: int) -> list[str]:
     """``n`` colours, cluster 0 first (repeating after 10)."""
     return [CLUSTER_COLORS[i % len(CLUSTER_COLORS)] for i in range(max(n, 0))]
@@ -117,12 +127,9 @@ def cluster_map(points: pd.DataFrame, *, labels: Mapping[int, str], title: str, 
             if len(part) else None
         fig.add_trace(go.Scattergl(
             x=part["x"], y=part["y"], mode="markers", name=labels.get(int(cluster), str(cluster)),
-            marker=dict(size=6, opacity=0.7,
-                        color=colors[int(cluster)] if int(cluster) < len(colors)
-                        else CLUSTER_COLORS[int(cluster) % len(CLUSTER_COLORS)]),
+            marker=dict(size=6, opacity=0.7, color=_cluster_color(colors, cluster)),
             customdata=custom, hovertemplate=template + "<extra></extra>"))
-    layout = {**_LAYOUT, "legend": dict(orientation="v", yanchor="top", y=1, xanchor="left",
-                                        x=1.01)}
+    layout = {**_LAYOUT, "legend": _SIDE_LEGEND}
     fig.update_layout(title=title, height=560, **layout)
     fig.update_xaxes(title_text=x_label, zeroline=False)
     fig.update_yaxes(title_text=y_label, zeroline=False)
@@ -173,13 +180,11 @@ def cluster_density(cells: pd.DataFrame, *, labels: Mapping[int, str], title: st
             x=part["x"], y=part["y"], mode="markers", name=labels.get(int(cluster), str(cluster)),
             marker=dict(size=(6 + 22 * np.sqrt(part["customers"] / top)).to_numpy(),
                         opacity=0.55, line=dict(width=0),
-                        color=CLUSTER_COLORS[int(cluster) % len(CLUSTER_COLORS)]
-                        if int(cluster) >= len(colors) else colors[int(cluster)]),
+                        color=_cluster_color(colors, cluster)),
             customdata=part["customers"].to_numpy(),
             hovertemplate="%{fullData.name}<br>" + customers_label
                           + ": %{customdata:,}<extra></extra>"))
-    layout = {**_LAYOUT, "legend": dict(orientation="v", yanchor="top", y=1, xanchor="left",
-                                        x=1.01)}
+    layout = {**_LAYOUT, "legend": _SIDE_LEGEND}
     fig.update_layout(title=title, height=560, **layout)
     fig.update_xaxes(title_text=x_label, zeroline=False)
     fig.update_yaxes(title_text=y_label, zeroline=False)

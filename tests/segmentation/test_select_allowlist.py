@@ -8,13 +8,11 @@ superuser the tests connect with and as a login that may only read.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from segmentation.connections import (
     ConnectionError_,
@@ -25,7 +23,8 @@ from segmentation.connections import (
     select_rights,
 )
 from segmentation.database import DatabaseMapping, TableChoice, check_mapping, source_columns
-from tests.conftest import MARIADB_ENV, POSTGRES_ENV, write_tables
+from tests.conftest import write_tables
+from tests.segmentation.test_connections import _maria_spec, _pg_spec
 
 REFUSED = {"forbidden_function", "forbidden_table", "forbidden_sql", "not_read_only",
            "custom_select_privileged"}
@@ -43,17 +42,6 @@ PG_ATTACKS = {
     "hba-file-rules": "SELECT * FROM pg_hba_file_rules",
 }
 MARIA_ATTACK = "SELECT 0--length(@x:=LOAD_FILE('/etc/passwd')) AS a,\n @x AS leak"
-
-
-def _pg_spec(postgres_engine: sa.Engine) -> ConnectionSpec:
-    with postgres_engine.connect() as conn:
-        schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
-    return ConnectionSpec.from_url(os.environ[POSTGRES_ENV], schema=schema)
-
-
-def _maria_spec(mariadb_engine: sa.Engine) -> ConnectionSpec:
-    spec = ConnectionSpec.from_url(os.environ[MARIADB_ENV])
-    return dataclasses.replace(spec, driver="mariadb", database=mariadb_engine.url.database)
 
 
 def _refused(spec: ConnectionSpec, sql: str) -> ConnectionError_:
