@@ -35,8 +35,13 @@ class ChurnConfig:
         figures are called uncertain, with their interval.
     calls_per_branch : the call-list capacity the backtest reports the share
         churned for (per branch; the whole list without a branch column).
-    calibration : "isotonic" or "sigmoid", the probability calibration of the
-        gradient boosting (:class:`sklearn.calibration.CalibratedClassifierCV`).
+    calibration : "isotonic" or "sigmoid", the probability calibration of a
+        :class:`ChurnModel` used on its own
+        (:class:`sklearn.calibration.CalibratedClassifierCV`), or "none" (the
+        boosting's own probabilities, one model on every training customer).
+        :func:`score_churn` fits its models with "none": it calibrates the score that
+        ranks on the backtest's latest window, out of time, so a calibration inside
+        the model would only hold out customers and add ties to the ranking.
     calibration_folds : k-fold cross-calibration (an ensemble of k models), ``None``
         (one model on three quarters, calibrated on the held-out quarter) or
         ``"auto"`` (3 folds below 50,000 training customers, ``None`` above).
@@ -69,8 +74,8 @@ class ChurnConfig:
     random_state: int = 7
 
     def __post_init__(self):
-        if self.calibration not in ("isotonic", "sigmoid"):
-            raise ValueError(f"calibration must be 'isotonic' or 'sigmoid', got "
+        if self.calibration not in ("isotonic", "sigmoid", "none"):
+            raise ValueError(f"calibration must be 'isotonic', 'sigmoid' or 'none', got "
                              f"{self.calibration!r}")
         if int(self.max_windows) < 1 or int(self.n_boot) < 1:
             raise ValueError("max_windows and n_boot must be at least 1")

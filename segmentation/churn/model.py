@@ -102,7 +102,8 @@ class ChurnModel(BaseEstimator):
 
     Attributes
     ----------
-    classifier_ : the calibrated gradient-boosting classifier.
+    classifier_ : the calibrated gradient-boosting classifier (the boosting alone with
+        ``calibration="none"``).
     baseline_ : a logistic regression of churn on ``log(1 + recency_days)``:
         the baseline ranking turned into a calibrated probability.
     feature_names_, categories_ : the numeric feature columns and the
@@ -184,7 +185,10 @@ class ChurnModel(BaseEstimator):
 
     def _calibrated(self, hgb: HistGradientBoostingClassifier, x: np.ndarray,
                     y: np.ndarray) -> CalibratedClassifierCV:
-        """The boosted model with calibrated probabilities (see ``calibration_folds``)."""
+        """The boosted model with calibrated probabilities (see ``calibration_folds``), or
+        the boosted model alone on every training customer (``calibration="none"``)."""
+        if self.calibration == "none":
+            return hgb.fit(x, y)
         folds = self.calibration_folds
         if folds == "auto":
             folds = _CALIBRATION_FOLDS if len(y) < _CROSS_CALIBRATE_BELOW else None

@@ -12,7 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..features import customer_view
-from .backtesting import Backtest, candidate_scores, gbm_problem, run_backtest
+from .backtesting import Backtest, candidate_scores, gbm_problem, model_config, run_backtest
 from .calibration import Calibration, pct_rank
 from .choice import choose
 from .config import DEFAULT_CONFIG, ChurnConfig
@@ -168,8 +168,8 @@ def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
                              lost_after_days=lost_after, lost_churn_rate=lost_rate,
                              n_lost=int((~run.live).sum()))
         if gbm_problem(train_y) is None:
-            gbm = ChurnModel(horizon, lost_after, config=config).fit(train_x, train_y,
-                                                                     as_of=day)
+            gbm = ChurnModel(horizon, lost_after, config=model_config(config)).fit(
+                train_x, train_y, as_of=day)
         else:  # cannot happen with the backtest's checks; stay safe: the next best label-free
             drop = [c for c in ("gbm", "blend") if c in bt.metrics.index]
             chosen, why, why_params = choose(
