@@ -327,8 +327,10 @@ def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: 
     candidates = candidate_scores(live_features, gbm, blend_of=blend_of)
     n_branches = (int(features.loc[live, "branch"].nunique()) or 1
                   if "branch" in features.columns else 1)
-    capacity = max(1, int(round(config.calls_per_branch * n_branches * len(judged)
-                                / max(n_live, 1))))
+    # the call list's length among the judged: its share of every customer not lost
+    judged_share = (reading.share if reading.share is not None
+                    else len(judged) / max(n_live, 1))
+    capacity = max(1, int(round(config.calls_per_branch * n_branches * judged_share)))
     rows = []
     data = None
     if min(int(y.sum()), int((~y).sum())) >= _MIN_BACKTEST_CLASS:

@@ -98,6 +98,10 @@ def test_backtest_above_the_sample_size_reads_a_database_sample(network):
     assert bt.scores.index.equals(features.index[features["recency_days"]
                                                  <= bt.lost_after_days])
     assert (bt.windows["n"] <= bt.sampled * 1.2).all()
+    # the call list's capacity scaled to the sample, as it is to every customer not lost
+    branches = features.loc[bt.scores.index, "branch"].nunique()
+    latest = bt.windows[bt.windows["window"] == 0]
+    assert (latest["capacity"] == round(config.calls_per_branch * branches * share)).all()
     assert bt.n_train < bt.sampled and bt.unused == {}
     assert "sample" in bt.design_sentence("en") and "抽样" in bt.design_sentence("zh")
     # the backtest inside score_churn is the same; every customer is scored
