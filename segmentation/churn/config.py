@@ -67,8 +67,8 @@ class ChurnConfig:
     calls_per_branch: int = 20
     calibration: str = "isotonic"
     calibration_folds: int | str | None = "auto"
-    max_iter: int = 100
-    learning_rate: float = 0.05
+    max_iter: int = 50
+    learning_rate: float = 0.1
     max_leaf_nodes: int = 31
     n_threads: int | None = 1
     random_state: int = 7
