@@ -511,9 +511,13 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
     - ``recency``: days since the last purchase;
     - ``blend``: the mean percentile rank of :attr:`Backtest.blend_of`.
 
-    Each window judges a seeded sample of at most ``config.backtest_sample``
-    customers. Figures per window: ROC-AUC, the share churned in the top 10 %
-    and within the call-list capacity (``config.calls_per_branch`` per branch).
+    Above ``config.backtest_sample`` customers, everything is read for a seeded
+    sample of about that many, drawn once in the database (:func:`sampled_tables`,
+    the same customers in every window; :attr:`Backtest.sampled`), and every
+    sampled customer not lost is judged; without a hash function in the database,
+    each window judges a seeded sample of at most that many. Figures per window:
+    ROC-AUC, the share churned in the top 10 % and within the call-list capacity
+    (``config.calls_per_branch`` per branch, scaled to the share judged).
     Each candidate's difference to the recency rule gets a paired bootstrap
     interval (:func:`segmentation.churn.choice.paired_differences`), and the
     choice (:func:`segmentation.churn.choice.choose`) uses a model only where it

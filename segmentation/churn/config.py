@@ -18,10 +18,16 @@ class ChurnConfig:
     sample_size : BG/NBD, Gamma-Gamma and the gradient boosting are fitted on a
         seeded sample of at most this many customers (``None``: all); every
         customer is scored.
-    backtest_sample : each backtest window judges a seeded sample of at most
-        this many customers not lost (``None``: all). At 100,000 the standard
-        error of a ROC-AUC is about 0.002 and of a top-10 % share about 0.005,
-        well inside the differences the choice acts on.
+    backtest_sample : above this many customers at ``as_of`` the backtest reads a
+        seeded sample of about this many, drawn once in the database (a hash of
+        ``customer_id``, see :func:`segmentation.churn.features.sampled_tables`): the
+        same customers in every window for the views, the outcomes, the time-shifted
+        models' training, the judging (every sampled customer not lost) and the final
+        model's training; every customer is then scored. Where the database has no
+        known hash function, every customer is read and each window judges a seeded
+        sample of at most this many customers not lost (``None``: all, always). At
+        100,000 the standard error of a ROC-AUC is about 0.002 and of a top-10 % share
+        about 0.005, well inside the differences the choice acts on.
     max_windows : rolling backtest origins judged at most (the latest first).
     min_windows_all : a model that beats the recency rule on every window is
         chosen only from this many windows on (fewer windows are judged by the

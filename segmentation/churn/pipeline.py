@@ -44,7 +44,11 @@ class ChurnResult:
     ranking : which ranking is used and why, with the backtest figures (:class:`Ranking`).
     backtest : the rolling-origin backtest (per-window table, comparison, calibration);
         ``None`` when the history is too short for one.
-    model : the fitted time-shifted model (``None`` unless the chosen ranking uses it).
+    model : the fitted time-shifted model (``None`` unless the chosen ranking uses it),
+        trained on the backtest's latest window (its customer sample above
+        ``config.backtest_sample`` customers) without a calibration of its own
+        (:func:`~segmentation.churn.backtesting.model_config`): ``scores["churn_risk"]``
+        is its score calibrated on the backtest.
     config : the settings used.
     as_of, horizon_days, lost_after_days, history_days : the scoring day, H, the lost
         cutoff, the days of history.
