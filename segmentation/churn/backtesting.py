@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from .defaults import (
     history_days,
     resolve_as_of,
 )
-from .features import ViewCache, churn_features
+from .features import ViewCache, churn_features, sampled_tables
 from .labels import churn_labels
 from .metrics import ranking_metrics
 from .model import ChurnModel, feature_matrix
@@ -146,6 +147,10 @@ class Backtest:
     sample : customers judged per window at most (``None``: all).
     scores : per customer judged in the latest window, each candidate's score and
         ``churned``.
+    sample_share, sampled : when the customers are many, the backtest reads a seeded
+        share of them, drawn once in the database (:func:`sampled_tables`), the same in
+        every window: the share, and the sampled customers at ``eval_cutoff``
+        (``None``, ``None`` when every customer was read).
     """
 
     as_of: pd.Timestamp
@@ -174,6 +179,8 @@ class Backtest:
     lost_churn_rate: float
     sample: int | None
     scores: pd.DataFrame = field(repr=False)
+    sample_share: float | None = None
+    sampled: int | None = None
 
     @property
     def eval_cutoff(self) -> pd.Timestamp:
@@ -207,9 +214,13 @@ class Backtest:
                   "sample": i18n.fmt_int(self.sample, lang) if self.sample else ""}
         key = "churn.backtest.windows" if len(self.cutoffs) > 1 else "churn.backtest.window"
         text = i18n.t(key, lang, **params)
-        if self.sample is not None and int(self.windows["n"].max()) >= self.sample:
-            text += ("" if lang == "zh" else " ") + i18n.t("churn.backtest.sampled", lang,
-                                                           **params)
+        sep = "" if lang == "zh" else " "
+        if self.sampled is not None:
+            text += sep + i18n.t("churn.backtest.sampled_db", lang,
+                                 share=i18n.fmt_pct(self.sample_share, lang),
+                                 sampled=i18n.fmt_int(self.sampled, lang))
+        elif self.sample is not None and int(self.windows["n"].max()) >= self.sample:
+            text += sep + i18n.t("churn.backtest.sampled", lang, **params)
         return text
 
     def unused_sentences(self, lang: str = "en") -> list[str]:
@@ -237,20 +248,58 @@ class _Window:
     live: np.ndarray | None = None
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the backtest reads: ``names`` the tables (narrowed to the customer sample when
+    ``share`` is set), ``views`` the cache of its customer views, ``outcomes`` the views
+    that outcomes may be read from (those, then the caller's full views)."""
+
+    names: Mapping | None
+    views: ViewCache
+    outcomes: Mapping
+    share: float | None = None
+    features: dict = field(default_factory=dict)
+
+    def features_at(self, bind, day: pd.Timestamp, horizon: int,
+                    config: ChurnConfig) -> pd.DataFrame:
+        """:func:`churn_features` at ``day``, computed once (a window's day is often the
+        training day of the window after it)."""
+        if day not in self.features:
+            self.features[day] = churn_features(
+                bind, as_of=day, horizon_days=horizon, window_days=config.window_days,
+                table_names=self.names, views=self.views, sample_size=config.sample_size,
+                random_state=config.random_state)
+        return self.features[day]
+
+
+def _reading(bind, *, day: pd.Timestamp, table_names, views: ViewCache | None,
+             config: ChurnConfig) -> _Reading:
+    """Every customer, or, above ``config.backtest_sample`` customers at ``day``, a seeded
+    hash sample of about that many drawn in the database (see :func:`sampled_tables`)."""
+    views = {} if views is None else views
+    full = views.get((day, config.window_days))
+    n = len(full) if full is not None else 0
+    if config.backtest_sample is not None and n > int(config.backtest_sample):
+        drawn = sampled_tables(bind, share=int(config.backtest_sample) / n,
+                               seed=config.random_state, table_names=table_names)
+        if drawn is not None:
+            names, share = drawn
+            own: ViewCache = {}
+            return _Reading(names, own, ChainMap(own, views), share)
+    return _Reading(table_names, views, views)
+
+
 def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: int,
-                  day: pd.Timestamp, lost_after_days: int | None, table_names,
-                  views: ViewCache | None, config: ChurnConfig,
-                  blend_of: Sequence[str] | None, keep: bool, try_gbm: bool = True
-                  ) -> _Window:
+                  day: pd.Timestamp, lost_after_days: int | None, reading: _Reading,
+                  config: ChurnConfig, blend_of: Sequence[str] | None, keep: bool,
+                  try_gbm: bool = True) -> _Window:
     """Score every candidate at ``cutoff`` as the product would, against the next H days."""
-    features = churn_features(bind, as_of=cutoff, horizon_days=horizon,
-                              window_days=config.window_days, table_names=table_names,
-                              views=views, sample_size=config.sample_size,
-                              random_state=config.random_state)
+    features = reading.features_at(bind, cutoff, horizon, config)
     lost_after = (default_lost_after(features, horizon) if lost_after_days is None
                   else int(lost_after_days))
     labels_all = churn_labels(bind, start=cutoff, horizon_days=horizon,
-                              index=features.index, table_names=table_names)
+                              index=features.index, table_names=reading.names,
+                              views=reading.outcomes)
     lost = features["recency_days"].to_numpy(dtype="float64") > lost_after
     live = ~lost
     lost_rate = float(labels_all.to_numpy()[lost].mean()) if lost.any() else 1.0
@@ -263,13 +312,14 @@ def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: 
                               "have": history})
     else:
         gbm, unused = _fit_shifted(bind, cutoff=cutoff, horizon=horizon,
-                                   lost_after=lost_after, table_names=table_names,
-                                   views=views, config=config)
+                                   lost_after=lost_after, reading=reading, config=config)
     # judged on a seeded sample of the customers not lost: at 100,000 the figures' standard
-    # error is a few thousandths, and a million need not be scored for each window
+    # error is a few thousandths, and a million need not be scored for each window (where
+    # the database drew the sample, every sampled customer not lost is judged)
     judged = np.flatnonzero(live)
     n_live = len(judged)
-    if config.backtest_sample is not None and n_live > int(config.backtest_sample):
+    if (reading.share is None and config.backtest_sample is not None
+            and n_live > int(config.backtest_sample)):
         rng = np.random.default_rng([config.random_state, k])
         judged = np.sort(rng.choice(judged, size=int(config.backtest_sample), replace=False))
     y = labels_all.to_numpy(dtype=bool)[judged]
@@ -277,8 +327,10 @@ def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: 
     candidates = candidate_scores(live_features, gbm, blend_of=blend_of)
     n_branches = (int(features.loc[live, "branch"].nunique()) or 1
                   if "branch" in features.columns else 1)
-    capacity = max(1, int(round(config.calls_per_branch * n_branches * len(judged)
-                                / max(n_live, 1))))
+    # the call list's length among the judged: its share of every customer not lost
+    judged_share = (reading.share if reading.share is not None
+                    else len(judged) / max(n_live, 1))
+    capacity = max(1, int(round(config.calls_per_branch * n_branches * judged_share)))
     rows = []
     data = None
     if min(int(y.sum()), int((~y).sum())) >= _MIN_BACKTEST_CLASS:
@@ -292,23 +344,33 @@ def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: 
                    labels_all if keep else None, live if keep else None)
 
 
-def _fit_shifted(bind, *, cutoff, horizon, lost_after, table_names, views,
+def _fit_shifted(bind, *, cutoff, horizon, lost_after, reading: _Reading,
                  config: ChurnConfig) -> tuple[ChurnModel | None, tuple[str, dict] | None]:
     """The time-shifted model the product would have used at ``cutoff``."""
     from .labels import training_set
 
     try:
+        # the outcomes of (cutoff - H, cutoff] come from the window's own view at cutoff
         train_x, train_y = training_set(
             bind, as_of=cutoff, horizon_days=horizon, lost_after_days=lost_after,
-            window_days=config.window_days, table_names=table_names, views=views,
-            sample_size=config.sample_size, random_state=config.random_state)
+            window_days=config.window_days, table_names=reading.names, views=reading.views,
+            sample_size=config.sample_size, random_state=config.random_state,
+            features=reading.features_at(bind, cutoff - pd.Timedelta(days=horizon),
+                                         horizon, config))
         problem = gbm_problem(train_y)
         if problem is not None:
             return None, problem
-        return ChurnModel(horizon, lost_after, config=config).fit(train_x, train_y,
-                                                                  as_of=cutoff), None
+        return ChurnModel(horizon, lost_after, config=model_config(config)).fit(
+            train_x, train_y, as_of=cutoff), None
     except ValueError as err:
         return None, ("failed", {"detail": str(err)})
+
+
+def model_config(config: ChurnConfig) -> ChurnConfig:
+    """The settings of the time-shifted models :func:`score_churn` fits: no calibration
+    inside the model (``calibration="none"``), as the score that ranks is calibrated on
+    the backtest's latest window, out of time (:class:`Calibration`)."""
+    return config.with_(calibration="none")
 
 
 @dataclass(frozen=True)
@@ -326,16 +388,17 @@ def run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int 
                   config: ChurnConfig = DEFAULT_CONFIG) -> _BacktestRun:
     cutoffs, step = window_cutoffs(day, horizon=horizon, history=history,
                                    max_windows=config.max_windows)
+    reading = _reading(bind, day=day, table_names=table_names, views=views, config=config)
     latest = _judge_window(bind, k=0, cutoff=cutoffs[0], horizon=horizon, history=history,
-                           day=day, lost_after_days=lost_after_days, table_names=table_names,
-                           views=views, config=config, blend_of=None, keep=True)
+                           day=day, lost_after_days=lost_after_days, reading=reading,
+                           config=config, blend_of=None, keep=True)
     blend_of = blend_parts(latest.candidates)
     judged = [latest]
     for k, cutoff in enumerate(cutoffs[1:], start=1):
         win = _judge_window(bind, k=k, cutoff=cutoff, horizon=horizon, history=history,
-                            day=day, lost_after_days=lost_after_days,
-                            table_names=table_names, views=views, config=config,
-                            blend_of=blend_of, keep=False, try_gbm=latest.gbm is not None)
+                            day=day, lost_after_days=lost_after_days, reading=reading,
+                            config=config, blend_of=blend_of, keep=False,
+                            try_gbm=latest.gbm is not None)
         judged.append(win)
     unused: dict[str, tuple[str, dict]] = {}
     if latest.gbm_unused is not None:
@@ -383,6 +446,8 @@ def run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int 
                   observed_rate=float(y.mean()) if len(y) else math.nan, brier=brier,
                   n_train=latest.gbm.n_train_ if latest.gbm is not None else 0,
                   lost_churn_rate=latest.lost_rate, sample=config.backtest_sample,
+                  sample_share=reading.share,
+                  sampled=len(latest.features) if reading.share is not None else None,
                   scores=pd.DataFrame({**candidates, "churned": y}, index=latest.index))
     return _BacktestRun(bt, latest.features, latest.labels, latest.live)
 
@@ -446,9 +511,13 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
     - ``recency``: days since the last purchase;
     - ``blend``: the mean percentile rank of :attr:`Backtest.blend_of`.
 
-    Each window judges a seeded sample of at most ``config.backtest_sample``
-    customers. Figures per window: ROC-AUC, the share churned in the top 10 %
-    and within the call-list capacity (``config.calls_per_branch`` per branch).
+    Above ``config.backtest_sample`` customers, everything is read for a seeded
+    sample of about that many, drawn once in the database (:func:`sampled_tables`,
+    the same customers in every window; :attr:`Backtest.sampled`), and every
+    sampled customer not lost is judged; without a hash function in the database,
+    each window judges a seeded sample of at most that many. Figures per window:
+    ROC-AUC, the share churned in the top 10 % and within the call-list capacity
+    (``config.calls_per_branch`` per branch, scaled to the share judged).
     Each candidate's difference to the recency rule gets a paired bootstrap
     interval (:func:`segmentation.churn.choice.paired_differences`), and the
     choice (:func:`segmentation.churn.choice.choose`) uses a model only where it
@@ -482,9 +551,11 @@ def backtest(bind: sa.Engine | sa.Connection, *, as_of=None, horizon_days: int |
     config = DEFAULT_CONFIG if config is None else config
     day = resolve_as_of(bind, as_of, table_names)
     window = config.window_days
-    view = views.get((day, window)) if views is not None else None
+    views = {} if views is None else views
+    view = views.get((day, window))
     if view is None:
         view = customer_view(bind, as_of=day, window_days=window, table_names=table_names)
+        views[(day, window)] = view
     history = history_days(view)
     if horizon_days is None:
         horizon_days = default_horizon(view, history=history)

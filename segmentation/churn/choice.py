@@ -32,33 +32,53 @@ class WindowData:
 
 
 class _Ranked:
-    """A score prepared once for fast weighted ROC-AUC and top-share replicates."""
+    """A score prepared once for fast weighted ROC-AUC and top-share replicates.
+
+    ROC-AUC in its Mann-Whitney form: each churner's weight times the weight of the
+    stayers scored below it (half the weight of those tied with it), over the product of
+    the two totals. The stayers are sorted once; per replicate that is one cumulative sum
+    over the stayers and a look-up at each churner's position, no sort.
+    """
 
     def __init__(self, score: np.ndarray, y: np.ndarray, capacity: int):
         s = np.where(np.isnan(score), -np.inf, np.asarray(score, dtype="float64"))
-        self.order = np.argsort(s, kind="stable")
-        sorted_s = s[self.order]
-        self.starts = np.flatnonzero(np.r_[True, sorted_s[1:] != sorted_s[:-1]])
-        self.y_sorted = y[self.order].astype("float64")
-        self.top = {"precision_top10": _top_weights(s, TOP_SHARE * len(s)),
-                    "precision_capacity": _top_weights(s, capacity)}
+        y = np.asarray(y, dtype=bool)
+        self.pos = np.flatnonzero(y)
+        neg = np.flatnonzero(~y)
+        self.neg_order = neg[np.argsort(s[neg], kind="stable")]
+        sorted_neg = s[self.neg_order]
+        # stayers strictly below / at most at each churner's score
+        self.below = np.searchsorted(sorted_neg, s[self.pos], side="left")
+        self.upto = np.searchsorted(sorted_neg, s[self.pos], side="right")
+        self.tied = bool((self.below != self.upto).any())
+        self.top = {}
+        for name, k in (("precision_top10", TOP_SHARE * len(s)),
+                        ("precision_capacity", capacity)):
+            t = _top_weights(s, k)
+            idx = np.flatnonzero(t)
+            self.top[name] = (idx, t[idx], (t * y)[idx])
 
     def auc(self, w: np.ndarray) -> np.ndarray:
         """Weighted ROC-AUC for each row of weights ``w`` (replicates x customers)."""
-        ws = w[:, self.order]
-        pos = np.add.reduceat(ws * self.y_sorted, self.starts, axis=1)
-        neg = np.add.reduceat(ws * (1.0 - self.y_sorted), self.starts, axis=1)
-        below = np.cumsum(neg, axis=1) - neg
-        num = (pos * (below + 0.5 * neg)).sum(axis=1)
-        den = pos.sum(axis=1) * neg.sum(axis=1)
+        wn = w[:, self.neg_order]
+        cum = np.zeros((w.shape[0], wn.shape[1] + 1), dtype=w.dtype)
+        np.cumsum(wn, axis=1, out=cum[:, 1:])
+        under = cum[:, self.below]
+        if self.tied:
+            under = 0.5 * (under + cum[:, self.upto])
+        wp = w[:, self.pos]
+        num = (wp * under).sum(axis=1, dtype="float64")
+        den = wp.sum(axis=1, dtype="float64") * cum[:, -1].astype("float64")
         with np.errstate(invalid="ignore", divide="ignore"):
             return num / den
 
-    def share(self, name: str, w: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def share(self, name: str, w: np.ndarray) -> np.ndarray:
         """Weighted share churned among the top group (fixed on the original sample)."""
-        top = self.top[name]
+        idx, member, churned = self.top[name]
+        wt = w[:, idx]
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (w @ (top * y)) / (w @ top)
+            return ((wt * churned).sum(axis=1, dtype="float64")
+                    / (wt * member).sum(axis=1, dtype="float64"))
 
 
 def _top_weights(s: np.ndarray, k: float) -> np.ndarray:
@@ -128,7 +148,7 @@ def paired_differences(windows: Sequence[WindowData], candidates: Sequence[str],
         # the same weights for every score of the window: paired differences
         for lo in range(0, n_boot, _CHUNK):
             size = min(_CHUNK, n_boot - lo)
-            w = rng.poisson(1.0, size=(size, len(y))).astype("float64")
+            w = rng.poisson(1.0, size=(size, len(y))).astype("float32")
             base_rep = _figures(sub[base], w, y)
             for c in here:
                 rep = _figures(sub[c], w, y)
@@ -151,8 +171,8 @@ def paired_differences(windows: Sequence[WindowData], candidates: Sequence[str],
 
 def _figures(ranked: _Ranked, w: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     return {"roc_auc": ranked.auc(w),
-            "precision_top10": ranked.share("precision_top10", w, y),
-            "precision_capacity": ranked.share("precision_capacity", w, y)}
+            "precision_top10": ranked.share("precision_top10", w),
+            "precision_capacity": ranked.share("precision_capacity", w)}
 
 
 def beats(comparison: pd.DataFrame, candidate: str, *, min_windows_all: int) -> str | None:

@@ -18,10 +18,16 @@ class ChurnConfig:
     sample_size : BG/NBD, Gamma-Gamma and the gradient boosting are fitted on a
         seeded sample of at most this many customers (``None``: all); every
         customer is scored.
-    backtest_sample : each backtest window judges a seeded sample of at most
-        this many customers not lost (``None``: all). At 100,000 the standard
-        error of a ROC-AUC is about 0.002 and of a top-10 % share about 0.005,
-        well inside the differences the choice acts on.
+    backtest_sample : above this many customers at ``as_of`` the backtest reads a
+        seeded sample of about this many, drawn once in the database (a hash of
+        ``customer_id``, see :func:`segmentation.churn.features.sampled_tables`): the
+        same customers in every window for the views, the outcomes, the time-shifted
+        models' training, the judging (every sampled customer not lost) and the final
+        model's training; every customer is then scored. Where the database has no
+        known hash function, every customer is read and each window judges a seeded
+        sample of at most this many customers not lost (``None``: all, always). At
+        100,000 the standard error of a ROC-AUC is about 0.002 and of a top-10 % share
+        about 0.005, well inside the differences the choice acts on.
     max_windows : rolling backtest origins judged at most (the latest first).
     min_windows_all : a model that beats the recency rule on every window is
         chosen only from this many windows on (fewer windows are judged by the
@@ -35,8 +41,13 @@ class ChurnConfig:
         figures are called uncertain, with their interval.
     calls_per_branch : the call-list capacity the backtest reports the share
         churned for (per branch; the whole list without a branch column).
-    calibration : "isotonic" or "sigmoid", the probability calibration of the
-        gradient boosting (:class:`sklearn.calibration.CalibratedClassifierCV`).
+    calibration : "isotonic" or "sigmoid", the probability calibration of a
+        :class:`ChurnModel` used on its own
+        (:class:`sklearn.calibration.CalibratedClassifierCV`), or "none" (the
+        boosting's own probabilities, one model on every training customer).
+        :func:`score_churn` fits its models with "none": it calibrates the score that
+        ranks on the backtest's latest window, out of time, so a calibration inside
+        the model would only hold out customers and add ties to the ranking.
     calibration_folds : k-fold cross-calibration (an ensemble of k models), ``None``
         (one model on three quarters, calibrated on the held-out quarter) or
         ``"auto"`` (3 folds below 50,000 training customers, ``None`` above).
@@ -62,15 +73,15 @@ class ChurnConfig:
     calls_per_branch: int = 20
     calibration: str = "isotonic"
     calibration_folds: int | str | None = "auto"
-    max_iter: int = 100
-    learning_rate: float = 0.05
+    max_iter: int = 50
+    learning_rate: float = 0.1
     max_leaf_nodes: int = 31
     n_threads: int | None = 1
     random_state: int = 7
 
     def __post_init__(self):
-        if self.calibration not in ("isotonic", "sigmoid"):
-            raise ValueError(f"calibration must be 'isotonic' or 'sigmoid', got "
+        if self.calibration not in ("isotonic", "sigmoid", "none"):
+            raise ValueError(f"calibration must be 'isotonic', 'sigmoid' or 'none', got "
                              f"{self.calibration!r}")
         if int(self.max_windows) < 1 or int(self.n_boot) < 1:
             raise ValueError("max_windows and n_boot must be at least 1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, MutableMapping
 
 import numpy as np
@@ -28,6 +29,59 @@ from .signals import churn_signals
 
 #: A cache of customer views keyed by ``(day, window_days)``.
 ViewCache = MutableMapping[tuple[pd.Timestamp, int], pd.DataFrame]
+#: A customer sample is a whole number of these hash buckets of ``customer_id``.
+SAMPLE_BUCKETS = 10_000
+_CANONICAL = ("transactions", "customers", "surveys", "complaints")
+
+
+def _bucket(cid: sa.ColumnElement, dialect: str, seed: int) -> sa.ColumnElement | None:
+    """A seeded hash of the customer id in ``[0, SAMPLE_BUCKETS)``, in the database's SQL
+    (``None`` where no hash function is known)."""
+    # constants inlined, not bound: DuckDB plans a parameterised hash filter far slower
+    salted = sa.func.concat(sa.cast(cid, sa.String), sa.literal_column(f"':{int(seed)}'"))
+    if dialect == "duckdb":
+        hashed = sa.func.hash(salted, type_=sa.BigInteger)
+    elif dialect == "postgresql":  # int4, shifted to be non-negative
+        hashed = sa.cast(sa.func.hashtext(salted), sa.BigInteger) + 2_147_483_648
+    elif dialect in ("mysql", "mariadb"):
+        hashed = sa.func.crc32(salted, type_=sa.BigInteger)
+    else:
+        return None
+    return hashed % sa.literal_column(str(SAMPLE_BUCKETS))
+
+
+def sampled_tables(bind: sa.Engine | sa.Connection, *, share: float, seed: int,
+                   table_names: Mapping[str, str] | None = None
+                   ) -> tuple[dict[str, sa.FromClause | None], float] | None:
+    """``table_names`` that read only a seeded sample of the customers, drawn in the database.
+
+    Every table with a ``customer_id`` is read through ``WHERE bucket < k``, the bucket
+    a seeded hash of the id (DuckDB ``hash``, PostgreSQL ``hashtext``, MySQL / MariaDB
+    ``crc32``) and ``k = ceil(share * SAMPLE_BUCKETS)``: the same customers in every
+    query and at every day, each with all of their rows, and the database aggregates
+    only theirs. Pass the result as ``table_names`` to :func:`churn_features`,
+    :func:`~segmentation.features.customer_view` or :func:`churn_labels`.
+
+    Returns
+    -------
+    (table_names, share drawn), or ``None`` where the database has no known hash
+    function (the caller then reads every customer).
+    """
+    with connected(bind) as conn:
+        found = resolve_tables(conn, table_names)
+        keep = min(SAMPLE_BUCKETS, max(1, int(math.ceil(share * SAMPLE_BUCKETS))))
+        out: dict[str, sa.FromClause | None] = {name: None for name in _CANONICAL}
+        for name, src in found.items():
+            if not src.has("customer_id"):
+                out[name] = src.table
+                continue
+            bucket = _bucket(src.c("customer_id"), conn.dialect.name, seed)
+            if bucket is None:
+                return None
+            out[name] = (sa.select(*src.table.c).select_from(src.table)
+                         .where(bucket < sa.literal_column(str(keep)))
+                         .subquery(f"{name}_sample"))
+    return out, keep / SAMPLE_BUCKETS
 
 
 def _latest_complaint_category(bind, *, as_of: pd.Timestamp,

@@ -183,6 +183,10 @@ i18n.register({
     "churn.backtest.sampled": {
         "en": "Each window judges a seeded sample of {sample} customers.",
         "zh": "每个窗口检验固定随机抽样的 {sample} 位客户。"},
+    "churn.backtest.sampled_db": {
+        "en": "The backtest reads a seeded sample of {share} of the customers, the same in "
+              "every window ({sampled} at the latest window's day).",
+        "zh": "回测读取固定随机抽样的 {share} 客户，各窗口相同（最近窗口当日 {sampled} 位）。"},
     "churn.metric.roc_auc": {"en": "ROC-AUC", "zh": "ROC-AUC"},
     "churn.metric.precision_top10": {"en": "precision in top 10%", "zh": "前 10% 命中率"},
     "churn.metric.recall_top10": {"en": "recall in top 10%", "zh": "前 10% 覆盖率"},

@@ -66,20 +66,19 @@ def feature_matrix(features: pd.DataFrame, names: Sequence[str],
     between runs, so that the page and the CLI could disagree.
     """
     n = len(features)
-    cols = []
-    for name in names:
+    # filled column by column in Fortran order (each column one contiguous write)
+    out = np.full((n, len(names) + len(categories)), np.nan, order="F")
+    for j, name in enumerate(names):
         if name in features.columns:
-            cols.append(pd.to_numeric(features[name], errors="coerce")
-                        .to_numpy(dtype="float32", na_value=np.nan).astype("float64"))
-        else:
-            cols.append(np.full(n, np.nan))
-    for name, cats in categories.items():
+            col = features[name]
+            if not pd.api.types.is_numeric_dtype(col.dtype):
+                col = pd.to_numeric(col, errors="coerce")
+            out[:, j] = col.to_numpy(dtype="float32", na_value=np.nan)
+    for j, (name, cats) in enumerate(categories.items(), start=len(names)):
         if name in features.columns:
             codes = pd.Categorical(features[name].astype("str"), categories=list(cats)).codes
-            cols.append(np.where(codes >= 0, codes, np.nan).astype("float64"))
-        else:
-            cols.append(np.full(n, np.nan))
-    return np.column_stack(cols) if cols else np.empty((n, 0))
+            out[:, j] = np.where(codes >= 0, codes, np.nan)
+    return np.ascontiguousarray(out)
 
 
 def _baseline_x(recency: np.ndarray) -> np.ndarray:
@@ -102,7 +101,8 @@ class ChurnModel(BaseEstimator):
 
     Attributes
     ----------
-    classifier_ : the calibrated gradient-boosting classifier.
+    classifier_ : the calibrated gradient-boosting classifier (the boosting alone with
+        ``calibration="none"``).
     baseline_ : a logistic regression of churn on ``log(1 + recency_days)``:
         the baseline ranking turned into a calibrated probability.
     feature_names_, categories_ : the numeric feature columns and the
@@ -184,7 +184,10 @@ class ChurnModel(BaseEstimator):
 
     def _calibrated(self, hgb: HistGradientBoostingClassifier, x: np.ndarray,
                     y: np.ndarray) -> CalibratedClassifierCV:
-        """The boosted model with calibrated probabilities (see ``calibration_folds``)."""
+        """The boosted model with calibrated probabilities (see ``calibration_folds``), or
+        the boosted model alone on every training customer (``calibration="none"``)."""
+        if self.calibration == "none":
+            return hgb.fit(x, y)
         folds = self.calibration_folds
         if folds == "auto":
             folds = _CALIBRATION_FOLDS if len(y) < _CROSS_CALIBRATE_BELOW else None

@@ -12,7 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..features import customer_view
-from .backtesting import Backtest, candidate_scores, gbm_problem, run_backtest
+from .backtesting import Backtest, candidate_scores, gbm_problem, model_config, run_backtest
 from .calibration import Calibration, pct_rank
 from .choice import choose
 from .config import DEFAULT_CONFIG, ChurnConfig
@@ -44,7 +44,11 @@ class ChurnResult:
     ranking : which ranking is used and why, with the backtest figures (:class:`Ranking`).
     backtest : the rolling-origin backtest (per-window table, comparison, calibration);
         ``None`` when the history is too short for one.
-    model : the fitted time-shifted model (``None`` unless the chosen ranking uses it).
+    model : the fitted time-shifted model (``None`` unless the chosen ranking uses it),
+        trained on the backtest's latest window (its customer sample above
+        ``config.backtest_sample`` customers) without a calibration of its own
+        (:func:`~segmentation.churn.backtesting.model_config`): ``scores["churn_risk"]``
+        is its score calibrated on the backtest.
     config : the settings used.
     as_of, horizon_days, lost_after_days, history_days : the scoring day, H, the lost
         cutoff, the days of history.
@@ -168,8 +172,8 @@ def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
                              lost_after_days=lost_after, lost_churn_rate=lost_rate,
                              n_lost=int((~run.live).sum()))
         if gbm_problem(train_y) is None:
-            gbm = ChurnModel(horizon, lost_after, config=config).fit(train_x, train_y,
-                                                                     as_of=day)
+            gbm = ChurnModel(horizon, lost_after, config=model_config(config)).fit(
+                train_x, train_y, as_of=day)
         else:  # cannot happen with the backtest's checks; stay safe: the next best label-free
             drop = [c for c in ("gbm", "blend") if c in bt.metrics.index]
             chosen, why, why_params = choose(
