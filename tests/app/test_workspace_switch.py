@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from segmentation.cleaning import prepare_dataset
 from segmentation.workspace import Workspace
-from tests.app.conftest import APP, SAMPLE, app_state
+from tests.app.conftest import APP, SAMPLE, app_state, shown
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def own_workspace(tmp_path, monkeypatch, sample_workspace, small_tables):
 
 
 def _notices(at) -> list[str]:
-    return [i.value for i in at.sidebar.info]
+    return [shown(i.value) for i in at.sidebar.info]
 
 
 def _other_user_loads(ws: Workspace, tables, label: str, n: int = 1):

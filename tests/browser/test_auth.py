@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -62,9 +64,9 @@ def auth_server(tmp_path_factory):
     log.close()
 
 
-def _context(browser):
+def _context(browser, timezone_id: str | None = None):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US",
-                                  accept_downloads=True)
+                                  accept_downloads=True, timezone_id=timezone_id)
     page = context.new_page()
     page.set_default_timeout(60_000)
     return context, page
@@ -150,7 +152,7 @@ def test_two_users_signed_in_at_once(browser, auth_server):
 
 def test_five_wrong_passwords_are_throttled(browser, auth_server):
     url, _ = auth_server
-    ctx, page = _context(browser)
+    ctx, page = _context(browser, timezone_id="Asia/Shanghai")  # the browser's zone is shown
     try:
         page.goto(url)
         wait_idle(page)
@@ -158,7 +160,10 @@ def test_five_wrong_passwords_are_throttled(browser, auth_server):
             _sign_in(page, "zhao", f"wrong-password-{i}")
         alert = page.locator('[data-testid="stAlertContentError"]').inner_text()
         assert "Too many failed sign-ins. Try again after " in alert
-        assert "UTC (in 15 min)." in alert
+        assert "UTC" not in alert and "(your time, in 15 min)." in alert
+        expected = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=15)
+        clock = alert.split("after ")[1][:5]
+        assert clock in {(expected - timedelta(minutes=d)).strftime("%H:%M") for d in (0, 1)}
         _sign_in(page, "zhao", "viewer-pass-1")  # right password, still refused
         assert page.locator("h1").first.inner_text() == "Sign in"
         assert "Too many failed sign-ins" in page.locator(

@@ -58,14 +58,15 @@ def test_churn_list_downloads_as_csv_and_excel(server, page, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Chinese correctly
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert len(frame) == n
-    assert {"Customer", "Churn risk", "Why", "Suggested action"} <= set(frame.columns)
+    assert {"Customer", "Churn risk", "Main reason", "All reasons",
+            "Suggested action"} <= set(frame.columns)
     assert frame["Churn risk"].between(0.5, 1).all()
     # this week's calls first (at most 20 per branch), then the other warnings
     assert frame["Call this week"].is_monotonic_decreasing
     week = frame[frame["Call this week"]]
     assert week.groupby("Branch").size().max() <= 20
-    assert week["Value at risk (¥)"].is_monotonic_decreasing
-    assert frame.loc[~frame["Call this week"], "Value at risk (¥)"].is_monotonic_decreasing
+    assert week["At risk (¥)"].is_monotonic_decreasing
+    assert frame.loc[~frame["Call this week"], "At risk (¥)"].is_monotonic_decreasing
     wait_idle(page)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Download the list (Excel)").click()
