@@ -36,15 +36,7 @@ FORMATS = {
     "avg_satisfaction": lambda v: i18n.fmt_float(v, lang),
 }
 cols = [c for _ in range(2) for c in st.columns(3)]  # two rows of three, labels in full
-with cols[-1], st.spinner(t("ov.metric.at_risk.running")):
-    churn = ctx.current_churn()  # the session's churn definition; None: cannot be scored
-    at_risk = None if churn is None else summarize(churn.scores).warnings
-    st.metric(t("ov.metric.at_risk"), "–" if at_risk is None else i18n.fmt_int(at_risk, lang),
-              border=True, help=t("ov.metric.at_risk.help" if at_risk is not None
-                                  else "ov.metric.at_risk.unavailable"))
-    if at_risk is None:
-        st.page_link("pages/churn.py", label=t("ov.metric.at_risk.why"),
-                     icon=":material/arrow_forward:")
+at_risk_slot = cols[-1].empty()  # filled last: the churn scores must not hold up the rest
 for col, metric in zip(cols, FORMATS, strict=False):
     with col:
         if metric not in figures.index:
@@ -127,3 +119,21 @@ with tab_branch:
         st.info(t("ov.no_branch"))
     else:
         _table(branches, "branch")
+
+
+def _at_risk() -> None:
+    """Customers at risk under the session's churn definition, drawn into its slot once
+    every other figure of the page is on screen (scoring may take a while)."""
+    with at_risk_slot.container(), st.spinner(t("ov.metric.at_risk.running")):
+        churn = ctx.current_churn()  # the session's churn definition; None: cannot be scored
+        at_risk = None if churn is None else summarize(churn.scores).warnings
+        st.metric(t("ov.metric.at_risk"),
+                  "–" if at_risk is None else i18n.fmt_int(at_risk, lang), border=True,
+                  help=t("ov.metric.at_risk.help" if at_risk is not None
+                         else "ov.metric.at_risk.unavailable"))
+        if at_risk is None:
+            st.page_link("pages/churn.py", label=t("ov.metric.at_risk.why"),
+                         icon=":material/arrow_forward:")
+
+
+_at_risk()

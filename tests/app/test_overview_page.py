@@ -110,3 +110,24 @@ def test_customers_at_risk_show_on_a_fresh_session(app, sample_workspace):
     result = score_churn(engine, as_of=as_of, view=view, horizon_days=horizon,
                          lost_after_days=default_lost_after(view, horizon), lang=None)
     assert shown == i18n.fmt_int(summarize(result.scores).warnings, "en")
+
+
+def test_figures_are_drawn_before_the_churn_scores_are_asked_for(app, monkeypatch):
+    """The at-risk count comes last: when scoring fails (or is still running), every other
+    figure, chart and table of the Overview is already on the page."""
+    from ui.context import Context
+
+    asked: list[int] = []
+
+    def failing(self):
+        asked.append(1)
+        raise RuntimeError("churn scoring stopped here")
+
+    monkeypatch.setattr(Context, "current_churn", failing)
+    app.run()
+    assert asked and app.exception  # the scores were asked for, and their failure shows
+    metrics = _metrics(app)
+    assert {"Customers", "Active customers", "Revenue", "Shipments"} <= set(metrics)
+    assert "Customers at risk" not in metrics
+    assert len(app.get("plotly_chart")) >= 2  # the trends and the regions
+    assert len(app.dataframe) == 2  # the region and branch tables
