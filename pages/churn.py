@@ -9,12 +9,10 @@ from segmentation.churn import (
     DEFAULT_CALLS_PER_BRANCH,
     HORIZON_OPTIONS,
     ChurnUnavailable,
-    call_sheet,
     thin_evidence,
 )
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.textsafe import md
-from segmentation.tiers import assign
 from ui import auth, context, show
 from ui.churn_panels import draw_call_list, draw_downloads, draw_lifecycle, draw_trust
 from ui.scoping import customer_rows, no_customers, scope_caption
@@ -53,17 +51,13 @@ with c1:
 with st.spinner(t("cp.running")):
     try:
         result = ctx.churn(horizon, lost_after)
-        scores = ctx.churn_scores(horizon, lost_after)
     except ChurnUnavailable as err:  # too little data: say what is missing
         st.warning(md(err.message(lang)))
         st.stop()
 
 settings = current_tier_settings(lang)
 labels = settings.tier_labels(lang)
-sheet = call_sheet(scores, tiers=assign(ctx.scoring_base(), settings).scored["tier"],
-                   tier_labels=labels, actions={k: settings.actions(k, lang)
-                                                for k in settings.tiers},
-                   contacts=view)
+sheet = ctx.call_sheet(horizon, lost_after, settings)  # cached: a rerun rebuilds nothing
 summary = sheet.summary
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("cp.metric.warnings"), i18n.fmt_int(summary.warnings, lang), border=True,

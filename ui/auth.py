@@ -31,9 +31,10 @@ from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
 from segmentation.proxies import UVICORN_DEFAULT, TrustedProxies, client_address
 from segmentation.textsafe import md
-from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
+from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, session_expired
 from ui import identity
 from ui import source as sources
+from ui.language import language_switch
 from ui.state import state
 
 
@@ -41,61 +42,15 @@ def _lang() -> str:
     return state().sidebar.lang
 
 
-def store() -> UserStore:
-    """The users of the app's workspace."""
-    return UserStore(sources.workspace().folder)
+store = identity.users
+mode = identity.mode
+required = identity.required
+oidc_configured = identity.oidc_configured
+_auth_section = identity.auth_section
 
 
 def audit_log() -> AuditLog:
     return AuditLog(sources.workspace().folder)
-
-
-def _auth_section() -> Mapping | None:
-    try:
-        section = st.secrets.get("auth")
-    except Exception:  # noqa: BLE001 - no or unreadable secrets file: no OIDC
-        return None
-    return section if section else None
-
-
-def oidc_configured() -> bool:
-    """Whether ``[auth]`` is set in ``.streamlit/secrets.toml`` (then ``st.login`` is used)."""
-    return _auth_section() is not None
-
-
-def mode() -> str:
-    """``"oidc"``, ``"local"`` or ``"open"`` (see the module docstring)."""
-    if oidc_configured():
-        return "oidc"
-    return "local" if _has_users() else "open"
-
-
-_USERS_SEEN: dict[str, tuple[tuple, bool]] = {}
-
-
-def _has_users() -> bool:
-    """``store().has_users()``, read again only when the users file changed."""
-    users = store()
-    try:
-        st_ = users.path.stat()
-        stamp = (st_.st_mtime_ns, st_.st_size, st_.st_ino)
-    except FileNotFoundError:
-        return False
-    key = str(users.path)
-    cached = _USERS_SEEN.get(key)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, users.has_users())
-        _USERS_SEEN[key] = cached
-    return cached[1]
-
-
-def required() -> bool:
-    """Whether a user must sign in (``False`` only in open mode; ``True`` when the users
-    file cannot be read)."""
-    try:
-        return mode() != "open"
-    except UserError:
-        return True
 
 
 def idle_timeout_s() -> float:
@@ -318,9 +273,7 @@ def _notice(lang: str) -> None:
 
 
 def _password_page() -> None:
-    from ui import sidebar
-
-    lang = sidebar.language_switch()
+    lang = language_switch()
     store().warm_up()  # the dummy hash exists before the first unknown name is tried
     st.title(i18n.t("auth.title", lang))
     st.caption(i18n.t("auth.intro", lang))
@@ -367,9 +320,7 @@ def _oidc_user() -> tuple[User | None, str | None, str]:
 
 def _oidc_page() -> None:
     """The identity provider's sign-in button, or why the account it signed in is refused."""
-    from ui import sidebar
-
-    lang = sidebar.language_switch()
+    lang = language_switch()
     st.title(i18n.t("auth.title", lang))
     if st.user.get("is_logged_in"):
         user, problem, email = _oidc_user()

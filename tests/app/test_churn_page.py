@@ -144,7 +144,8 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
     """Switching the language only re-words the reasons: no fit, no view, no extra SQL."""
     import sys
 
-    import ui.context as context
+    from ui.caches import churn as churn_cache
+    from ui.caches import views
 
     calls: dict[str, int] = {}
 
@@ -172,7 +173,7 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
     assert {".pipeline", ".backtesting", ".features"} <= patched["customer_view"]
     assert ".features" in patched["score_clv"] and "" in patched["score_churn"]
     assert {"", ".pipeline", ".model"} <= patched["render_reasons"]
-    monkeypatch.setattr(context, "customer_view", counting("view", context.customer_view))
+    monkeypatch.setattr(views, "customer_view", counting("view", views.customer_view))
     statements: list[str] = []
 
     def count_sql(conn, cursor, statement, *args):
@@ -180,7 +181,10 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
 
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", count_sql)
     try:
-        context._churn_scores.clear()  # the words of both languages are made afresh
+        # the words of both languages are made afresh (every cache that holds words)
+        for cached in (churn_cache.worded_scores, churn_cache._shown_scores,
+                       churn_cache.call_sheet):
+            cached.clear()
         churn.run()  # the same page again, in English: the baseline of SQL statements
         plain = len(statements)
         statements.clear()
