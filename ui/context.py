@@ -173,6 +173,15 @@ class Context:
         return self.guarded(churn_cache.call_sheet, self.churn_key(horizon, lost_after),
                             self.lang, settings.to_json(), self.source)
 
+    def call_list(self, horizon: int, lost_after: int, settings: TierSettings, *,
+                  pick_tiers, min_risk: float, pick_reasons, calls_per_branch: int):
+        """:meth:`call_sheet`'s :meth:`~segmentation.churn.CallSheet.calls` under the
+        page's list filters (cached per filters too: a rerun cuts nothing again)."""
+        return self.guarded(churn_cache.call_list, self.churn_key(horizon, lost_after),
+                            self.lang, settings.to_json(), tuple(pick_tiers or ()),
+                            float(min_risk), tuple(pick_reasons or ()), int(calls_per_branch),
+                            self.source)
+
     def churn_definition(self) -> tuple[int, int]:
         """The session's churn definition ``(horizon, lost_after)``: the Churn page's choice,
         the dataset's defaults until the user changes them."""

@@ -94,6 +94,17 @@ def call_sheet(key: ChurnKey, lang: str, settings_json: str, _source: ActiveSour
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
+def call_list(key: ChurnKey, lang: str, settings_json: str, pick_tiers: tuple,
+              min_risk: float, pick_reasons: tuple, calls_per_branch: int,
+              _source: ActiveSource):
+    """:func:`call_sheet`'s call list under the page's list filters (tiers, least risk,
+    reasons, weekly calls per branch)."""
+    sheet = call_sheet(key, lang, settings_json, _source)
+    return sheet.calls(pick_tiers=list(pick_tiers), min_risk=min_risk,
+                       pick_reasons=list(pick_reasons), calls_per_branch=calls_per_branch)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def lifecycle(key: AnalysisKey, lost_after: int, _source: ActiveSource):
     """Lifecycle stages (network-wide), counted for the customers of ``key``'s scope
     (call with ``key.unfiltered()``, names do not matter)."""
