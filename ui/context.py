@@ -126,6 +126,12 @@ class Context:
         with st.spinner(self.t("common.loading")):
             return self.guarded(views.filtered_view, self.key.unfiltered(), self.source)
 
+    def filter_options(self, selected: dict) -> dict[str, list[str]]:
+        """The choices per sidebar filter among the scope's customers given the
+        ``selected`` values (:func:`~segmentation.filters.filter_options`, cached)."""
+        regions = {"region": selected.get("region") or []}
+        return self.guarded(views.filter_choices, self.key.with_(filters=regions), self.source)
+
     def view(self) -> pd.DataFrame:
         """The customers of the scope that match the sidebar filters."""
         with st.spinner(self.t("common.loading")):

@@ -11,7 +11,7 @@ import streamlit as st
 
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
-from segmentation.filters import FILTER_COLUMNS, filter_options, fixed_filters
+from segmentation.filters import FILTER_COLUMNS, fixed_filters
 from segmentation.textsafe import md
 from ui import auth, connect, context, identity, scoping
 from ui import source as sources
@@ -173,7 +173,7 @@ def render() -> None:
     bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
     filters = side.filters
     selected = {c: filters.get(c) or [] for c in FILTER_COLUMNS}
-    options = filter_options(full, selected)
+    options = ctx.filter_options(selected)
     fixed = fixed_filters(ctx.scope, full)
     for column in FILTER_COLUMNS:
         if column in fixed:  # set by the role: shown with its value, not as an empty "All"

@@ -13,7 +13,7 @@ import streamlit as st
 from segmentation.access import ALL, mask_frame
 from segmentation.customer import known_names
 from segmentation.features import customer_view
-from segmentation.filters import apply_filters
+from segmentation.filters import apply_filters, filter_options
 from segmentation.keys import AnalysisKey, DatasetKey
 from segmentation.overview import activity_cube, survey_cube
 from segmentation.textmask import TextMasker
@@ -49,6 +49,14 @@ def filtered_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
     ``key.pii``."""
     view = apply_filters(scope_view(key, _source), dict(key.filters))
     return view if key.pii else mask_frame(view, None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def filter_choices(key: AnalysisKey, _source: ActiveSource) -> dict[str, list[str]]:
+    """The sidebar's choices per filter column among the customers of ``key``'s scope,
+    branches narrowed to the regions selected in ``key.filters`` (the only selection
+    that narrows a choice: call with the region selection alone)."""
+    return filter_options(filtered_view(key.unfiltered(), _source), dict(key.filters))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
