@@ -1,6 +1,7 @@
 """Who is using the app: sign-in, sign-out, the idle timeout, rights and the audit trail.
 
-:func:`gate` runs in ``app.py`` before the navigation. It picks the mode:
+:func:`gate` runs in ``app.py`` before the navigation. It follows the mode that
+:func:`ui.identity.mode` reads from the secrets and the users file:
 
 - ``oidc``: ``[auth]`` is configured in ``.streamlit/secrets.toml``; Streamlit's
   ``st.login`` signs the user in with the company's identity provider and the
@@ -42,13 +43,6 @@ def _lang() -> str:
     return state().sidebar.lang
 
 
-store = identity.users
-mode = identity.mode
-required = identity.required
-oidc_configured = identity.oidc_configured
-_auth_section = identity.auth_section
-
-
 def audit_log() -> AuditLog:
     return AuditLog(sources.workspace().folder)
 
@@ -88,9 +82,9 @@ def allowed(right: str, *, show: bool = True) -> bool:
     """Check ``right`` right before acting (a disabled button can still be triggered by a
     crafted request); shows the reason when refused and ``show``."""
     user = identity.current_user()
-    if not user.open_mode and mode() != "open":  # the record as it is now: the role may have
-        # changed since the page was drawn
-        user = store().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
+    # the record as it is now: the role may have changed since the page was drawn
+    if not user.open_mode and identity.mode() != "open":
+        user = identity.users().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
     ok, reason = permission(right, user)
     if not ok and show:
         st.error(reason, icon=":material/block:")
@@ -253,7 +247,7 @@ def _try_password() -> None:
     if not name or not password:
         state().auth.error = {"key": "auth.empty"}
         return
-    result = store().authenticate(name, password, now=time.time(), client=_client())
+    result = identity.users().authenticate(name, password, now=time.time(), client=_client())
     if result.ok:
         _signed_in(result.user, "password")
         return
@@ -274,7 +268,7 @@ def _notice(lang: str) -> None:
 
 def _password_page() -> None:
     lang = language_switch()
-    store().warm_up()  # the dummy hash exists before the first unknown name is tried
+    identity.users().warm_up()  # the dummy hash exists before the first unknown name is tried
     st.title(i18n.t("auth.title", lang))
     st.caption(i18n.t("auth.intro", lang))
     _notice(lang)
@@ -310,7 +304,7 @@ def _oidc_user() -> tuple[User | None, str | None, str]:
         return None, "auth.oidc.no_email", email
     if info.get("email_verified") is False:
         return None, "auth.oidc.unverified", email
-    found = store().by_email(email)
+    found = identity.users().by_email(email)
     if found is None:
         return None, "auth.oidc.unknown", email
     if found.disabled:
@@ -342,7 +336,7 @@ def _oidc_page() -> None:
         return
     st.caption(i18n.t("auth.oidc.intro", lang))
     _notice(lang)
-    section = _auth_section() or {}
+    section = identity.auth_section() or {}
     for provider in _providers(section):
         label = (i18n.t("auth.oidc.button", lang) if provider is None
                  else i18n.t("auth.oidc.provider", lang, provider=provider))
@@ -375,7 +369,7 @@ def gate(pages) -> User:
     ``pages`` (a list of :class:`st.Page`, or sections of them).
     """
     try:
-        current_mode = mode()
+        current_mode = identity.mode()
     except UserError:  # a damaged users file: nobody gets in, and nobody runs open
         st.error(i18n.t("auth.users_broken", _lang()), icon=":material/error:")
         st.stop()
@@ -394,7 +388,7 @@ def gate(pages) -> User:
             if current_mode == "oidc":
                 st.logout()
         else:
-            fresh = store().user(user.name)  # role changes apply at once
+            fresh = identity.users().user(user.name)  # role changes apply at once
             if fresh is None:
                 sign_out("revoked", reason="disabled")
             else:
@@ -432,5 +426,5 @@ def render_sidebar(user: User) -> None:
 
 def _sign_out_clicked() -> None:
     sign_out()
-    if mode() == "oidc":
+    if identity.mode() == "oidc":
         st.logout()

@@ -113,7 +113,7 @@ def render_users_missing(ctx: Context) -> None:
              for c in ("branch", "region")}
     label = ctx.snap.label or ctx.snap.source
     lines = []
-    for record in auth.store().list():
+    for record in identity.users().list():
         if record.disabled:
             continue
         scope = record.to_user().scope

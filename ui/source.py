@@ -8,8 +8,10 @@ results are cached per connection, mapping and analysis date, and "refresh"
 recomputes them. Nothing derived from a password reaches a widget key, a URL, a
 log or a message; only the engine cache, which never leaves the process, tells
 passwords apart (so a wrong password never borrows another session's login).
-The sources in use are kept in a process-wide registry, so the cached
-functions find the engine and the mapped tables from the id alone.
+The sources in use are kept in a process-wide registry, so a session finds its
+connected database from the id in its state; :func:`ui.context.current` resolves
+the source once per run and hands it to the caches (``_source``), which never
+look it up again.
 
 A session reading the workspace holds a lease on its dataset
 (``state().source.lease``), so another session's load never removes the file
