@@ -7,7 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from segmentation import i18n
-from ui import auth, sidebar
+from ui import auth, background, sidebar
+from ui import source as sources
 from ui.state import state
 
 ROOT = Path(__file__).resolve().parent
@@ -45,4 +46,6 @@ page = st.navigation(pages)
 sidebar.language_switch()
 auth.render_sidebar(user)
 sidebar.render()
+# the dataset's default figures: started if not stored yet, progress in the sidebar
+background.sidebar_status(sources.active().snap.dataset_id, state().sidebar.lang)
 page.run()

@@ -15,7 +15,7 @@ from segmentation.churn import (
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.textsafe import md
 from segmentation.tiers import assign
-from ui import auth, context, show
+from ui import auth, background, context, show
 from ui.churn_panels import draw_call_list, draw_downloads, draw_lifecycle, draw_trust
 from ui.scoping import customer_rows, no_customers, scope_caption
 from ui.state import bind, relabel, state
@@ -50,7 +50,9 @@ with c1:
     st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
     scope_caption(ctx)
 
-with st.spinner(t("cp.running")):
+pending = background.churn_pending(ctx.snap.dataset_id, ctx.as_of)
+with st.spinner(t("bg.waiting", what=background.progress_text(pending, lang)) if pending
+                else t("bg.scoring", as_of=ctx.as_of.isoformat(), h=horizon)):
     try:
         result = ctx.churn(horizon, lost_after)
         scores = ctx.churn_scores(horizon, lost_after)

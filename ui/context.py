@@ -36,7 +36,7 @@ from segmentation.tiers import (
     tier_history,
 )
 from segmentation.workspace import Snapshot, Workspace
-from ui import identity
+from ui import background, identity
 from ui import source as sources
 from ui.state import state
 
@@ -85,6 +85,9 @@ def _view(dataset_id: str, as_of: date, window_days: int,
 # which the tiers and the churn model of every user need
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _network_view(dataset_id: str, as_of: date, window_days: int) -> pd.DataFrame:
+    stored = background.stored_view(dataset_id, as_of, window_days)  # computed once per dataset
+    if stored is not None:
+        return stored
     engine, names = _bind(dataset_id)
     return customer_view(engine, as_of=as_of, window_days=window_days, table_names=names)
 
@@ -116,6 +119,9 @@ def _text_masker(dataset_id: str) -> TextMasker:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _cubes(dataset_id: str, as_of: date, scope_key: tuple = ALL_KEY
            ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    stored = background.stored_cubes(dataset_id, as_of) if scope_key == ALL_KEY else None
+    if stored is not None:
+        return stored
     engine, names = _bind(dataset_id)
     scope = _scope(scope_key)
     return (activity_cube(engine, as_of=as_of, table_names=names, scope=scope),
@@ -207,6 +213,9 @@ def _churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
     the scores carry reason codes and values, no words."""
     from segmentation.churn import score_churn
 
+    stored = background.stored_churn(dataset_id, as_of, horizon, lost_after)
+    if stored is not None:
+        return stored
     engine, names = _bind(dataset_id)
     return score_churn(engine, as_of=pd.Timestamp(as_of), horizon_days=horizon,
                        lost_after_days=lost_after, lang=None, table_names=names,
@@ -242,6 +251,10 @@ def _lifecycle(dataset_id: str, as_of: date, lost_after: int, scope_key: tuple =
     """Lifecycle stages (network-wide), counted for the customers of the scope."""
     from segmentation.churn import lifecycle_stages
 
+    stored = background.stored_lifecycle(dataset_id, as_of, lost_after) \
+        if scope_key == ALL_KEY else None
+    if stored is not None:
+        return stored
     engine, names = _bind(dataset_id)
     shown = None if scope_key == ALL_KEY else _view(dataset_id, as_of, PERIOD_DAYS,
                                                     scope_key).index
@@ -251,11 +264,10 @@ def _lifecycle(dataset_id: str, as_of: date, lost_after: int, scope_key: tuple =
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _churn_defaults(dataset_id: str, as_of: date) -> tuple[int, dict[int, int]]:
-    from segmentation.churn import default_horizon, default_lost_after, history_days
+    from segmentation.precompute import churn_defaults
 
-    view = _view(dataset_id, as_of, PERIOD_DAYS)
-    horizon = default_horizon(view, history=history_days(view))
-    return horizon, {h: default_lost_after(view, h) for h in (30, 60, 90, 180)}
+    stored = background.stored_churn_defaults(dataset_id, as_of)
+    return stored if stored is not None else churn_defaults(_view(dataset_id, as_of, PERIOD_DAYS))
 
 
 @dataclass(frozen=True)
