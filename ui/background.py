@@ -230,6 +230,17 @@ def stored_churn(dataset_id: str, as_of: date, horizon: int, lost_after: int):
     return results.get_churn(store_for(dataset_id), ChurnKey(key, horizon, lost_after))
 
 
+def stored_words(dataset_id: str, as_of: date, horizon: int, lost_after: int,
+                 scores, lang: str):
+    """The stored reasons in words (``(risk_reasons, main_reason)`` in ``lang``, in the rows
+    of the stored ``scores``), or ``None``."""
+    found = _default(dataset_id, as_of)
+    if found is None:
+        return None
+    return results.get_words(store_for(dataset_id), ChurnKey(found[0], horizon, lost_after),
+                             scores, lang)
+
+
 def stored_lifecycle(dataset_id: str, as_of: date, lost_after: int):
     """The stored network lifecycle stages (waiting for the running job's), or ``None``."""
     found = _default(dataset_id, as_of)

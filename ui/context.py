@@ -234,6 +234,11 @@ def _churn_scores(dataset_id: str, as_of: date, horizon: int, lost_after: int,
     from segmentation.churn import render_main_reason, render_reasons
 
     scores = _churn(dataset_id, as_of, horizon, lost_after).scores
+    stored = background.stored_words(dataset_id, as_of, horizon, lost_after, scores, lang)
+    if stored is not None:  # worded once per dataset, in the background
+        out = scores.assign(risk_reasons=stored[0], main_reason=stored[1])
+        out.attrs.update(scores.attrs)
+        return out
     warned = (scores["status"] == "warning").to_numpy()
     words = pd.Series("", index=scores.index, dtype="str")
     main = words.copy()

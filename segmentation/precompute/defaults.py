@@ -7,7 +7,8 @@ or a database refresh, at the dataset's last date with the default window:
 2. ``cubes``: the Overview's daily activity and survey cubes;
 3. ``churn``: the default churn definition (horizon and, per horizon, lost cutoff)
    and the churn scores under it, with the backtest and the customers' value
-   (``p_alive``, ``expected_purchases_12m``, ``clv_12m``: the CLV);
+   (``p_alive``, ``expected_purchases_12m``, ``clv_12m``: the CLV), and the
+   warnings' reasons in words in English and Chinese;
 4. ``lifecycle``: the lifecycle stages at the default lost cutoff.
 
 Each step is stored as soon as it is done (a page can read the view while the
@@ -145,6 +146,9 @@ def compute_defaults(bind: sa.Engine, store: DerivedStore, key: AnalysisKey, *,
         check()
         if result is not None:
             results.put_churn(store, churn_key, result)
+            words = results.worded(result.scores)  # both languages: no page words them
+            check()
+            results.put_words(store, churn_key, words)
         finish("churn", horizon=horizon, lost_after=lost_after,
                churn_stored=result is not None)
 

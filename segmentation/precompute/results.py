@@ -122,6 +122,43 @@ def get_churn(store: DerivedStore, key: ChurnKey):
                        history_days=meta["history_days"])
 
 
+# -- the reasons in words ----------------------------------------------------------------------
+def worded(scores: pd.DataFrame, langs: tuple[str, ...] = ("en", "zh")) -> pd.DataFrame:
+    """The reasons of the customers with a warning in words, per language, in the rows of
+    ``scores`` (``""`` for the others, whose lists show no reason): ``risk_reasons_<lang>``,
+    ``main_reason_<lang>``."""
+    from ..churn import render_main_reason, render_reasons
+
+    warned = (scores["status"] == "warning").to_numpy()
+    subset = scores[warned]
+    subset.attrs.update(scores.attrs)  # the wording reads the window and typical interval
+    columns = {}
+    for lang in langs:
+        for name, render in (("risk_reasons", render_reasons),
+                             ("main_reason", render_main_reason)):
+            words = pd.Series("", index=scores.index, dtype="str")
+            words[warned] = render(subset, lang)
+            columns[f"{name}_{lang}"] = words
+    return pd.DataFrame(columns, index=scores.index)
+
+
+def put_words(store: DerivedStore, key: ChurnKey, words: pd.DataFrame) -> None:
+    store.put(entry_name("words", key), kind="words", key=key, frames={"words": words})
+
+
+def get_words(store: DerivedStore, key: ChurnKey, scores: pd.DataFrame, lang: str
+              ) -> tuple[pd.Series, pd.Series] | None:
+    """``(risk_reasons, main_reason)`` in ``lang`` for the rows of ``scores`` (the stored
+    scores of ``key``), or ``None``."""
+    got = store.get(entry_name("words", key))
+    if got is None:
+        return None
+    words = got[0]["words"]
+    if f"risk_reasons_{lang}" not in words.columns or not words.index.equals(scores.index):
+        return None
+    return words[f"risk_reasons_{lang}"], words[f"main_reason_{lang}"]
+
+
 # -- lifecycle stages -------------------------------------------------------------------------
 def put_lifecycle(store: DerivedStore, key: AnalysisKey, lost_after: int, life) -> None:
     """Store the network's :class:`~segmentation.churn.Lifecycle` at ``lost_after``."""

@@ -49,7 +49,7 @@ def test_every_step_is_stored_and_reported(computed):
     assert store.complete
     assert store.folder == ws.folder / "derived" / snap.dataset_id
     manifest = json.loads((store.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert {e["kind"] for e in manifest["entries"].values()} == {"view", "cubes", "churn",
+    assert {e["kind"] for e in manifest["entries"].values()} == {"view", "cubes", "churn", "words",
                                                                   "lifecycle"}
     assert not list(store.folder.glob("*.pkl")) and not list(store.folder.glob("*.pickle"))
 
@@ -188,3 +188,22 @@ def test_analysis_key_fields_are_what_names_an_entry():
     assert pc.store.entry_name("view", key) == pc.store.entry_name(
         "view", AnalysisKey("20240101000000-0123abcd", pd.Timestamp("2024-06-30")))
     assert pc.store.entry_name("view", key) != pc.store.entry_name("cubes", key)
+
+
+def test_the_warnings_reasons_are_stored_in_both_languages(computed):
+    from segmentation.churn import render_main_reason, render_reasons
+
+    ws, snap, key, _ = computed
+    store = pc.DerivedStore(ws.folder, snap.dataset_id)
+    scores = pc.get_churn(store, _churn_key(store, key)).scores
+    warned = scores[scores["status"] == "warning"]
+    warned.attrs.update(scores.attrs)
+    assert len(warned)
+    for lang in ("en", "zh"):
+        reasons, main = pc.results.get_words(store, _churn_key(store, key), scores, lang)
+        assert reasons.index.equals(scores.index)
+        pd.testing.assert_series_equal(reasons[warned.index], render_reasons(warned, lang),
+                                       check_names=False)
+        pd.testing.assert_series_equal(main[warned.index], render_main_reason(warned, lang),
+                                       check_names=False)
+        assert (reasons[scores["status"] != "warning"] == "").all()
