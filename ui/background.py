@@ -13,7 +13,7 @@ The caches of :mod:`ui.context` ask here first (``stored_*``): a stored result i
 read, not computed; a result that the running job is about to store is waited for
 rather than computed twice. :func:`sidebar_status` shows the job's progress (step
 i of n, what is being computed) in the sidebar, refreshing itself until it is done,
-and a failure as an error. No ``st.cache_*`` here: the registry is the process's.
+and a failure as an error. The job registry is a plain process-wide dict (no Streamlit cache).
 """
 
 from __future__ import annotations
