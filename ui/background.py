@@ -109,27 +109,36 @@ def start(dataset_id: str, *, obsolete: Iterable[str] = (), retry: bool = False)
         if not snap.date_max:
             return None
         new = Job(dataset_id, pc.default_key(dataset_id, snap.date_max), store_for(dataset_id))
-        lease = None if source.is_database else sources.workspace().lease(snap)
         _JOBS[dataset_id] = new
-    threading.Thread(target=_run, args=(new, source.engine, source.table_names, lease),
-                     name=f"precompute-{dataset_id}", daemon=True).start()
+    # no lease: the job must not keep a replaced dataset's file (the workspace keeps the
+    # last loads' files, so it is there unless two more loads came meanwhile)
+    threading.Thread(target=_run, args=(new, source), name=f"precompute-{dataset_id}",
+                     daemon=True).start()
     return new
 
 
-def _run(job_: Job, engine, table_names, lease) -> None:
+def _gone(source: sources.ActiveSource) -> bool:
+    """True when a workspace dataset's file was removed (replaced by later loads)."""
+    return not source.is_database and sources.workspace().snapshot(
+        source.snap.dataset_id) is None
+
+
+def _run(job_: Job, source: sources.ActiveSource) -> None:
     try:
-        pc.compute_defaults(engine, job_.store, job_.key, table_names=table_names,
-                            progress=job_._progress, cancelled=job_.cancel.is_set)
+        pc.compute_defaults(source.engine, job_.store, job_.key,
+                            table_names=source.table_names, progress=job_._progress,
+                            cancelled=job_.cancel.is_set)
         with _LOCK:
             _COMPLETE.add(job_.dataset_id)
     except pc.Cancelled:
         job_.name = "cancelled"
     except Exception as exc:  # shown in the sidebar: never swallowed
-        log.exception("preparing the defaults of %s failed", job_.dataset_id)
-        job_.error = exc
+        if _gone(source):  # its dataset went away under it: nobody reads it any more
+            job_.name = "cancelled"
+        else:
+            log.exception("preparing the defaults of %s failed", job_.dataset_id)
+            job_.error = exc
     finally:
-        if lease is not None:
-            lease.release()
         with job_.changed:
             job_.finished.set()
             job_.changed.notify_all()

@@ -5,23 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from segmentation import i18n
-from tests.app.conftest import app_state
+from tests.app.conftest import app_state, wait_prepared
 
 
 def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def _prepared(at) -> None:
-    """Wait for the background job of the session's dataset (its default churn scores),
-    then rerun: the at-risk count is shown from then on."""
-    from ui import background
-    from ui.source import workspace
-
-    job = background.job(workspace().current().dataset_id)
-    if job is not None:
-        assert job.finished.wait(300)
-    at.run()
 
 
 def _expected(tables, as_of: pd.Timestamp, branch: str | None = None) -> dict[str, float]:
@@ -113,7 +101,7 @@ def test_customers_at_risk_show_on_a_fresh_session(app, sample_workspace):
     from segmentation.features import customer_view
     from segmentation.workspace import Workspace
 
-    _prepared(app)
+    wait_prepared(app)
     shown = _metrics(app)["Customers at risk"]
     assert shown not in ("", "–")
     engine = Workspace().engine()
@@ -137,7 +125,7 @@ def test_figures_are_drawn_before_the_churn_scores_are_asked_for(app, monkeypatc
         raise RuntimeError("churn scoring stopped here")
 
     monkeypatch.setattr(Context, "current_churn", failing)
-    _prepared(app)
+    wait_prepared(app)
     assert asked and app.exception  # the scores were asked for, and their failure shows
     metrics = _metrics(app)
     assert {"Customers", "Active customers", "Revenue", "Shipments"} <= set(metrics)
