@@ -130,11 +130,15 @@ def _at_risk() -> None:
             background.at_risk_preparing(ctx.snap.dataset_id, ctx.as_of,
                                          t("ov.metric.at_risk"), lang)
         return
-    horizon = ctx.churn_definition()[0]
+    horizon, lost_after = ctx.churn_definition()
+    at_risk = None
+    if not ctx.filters and ctx.scope.is_all:  # the network's count, stored with its defaults
+        at_risk = background.stored_warnings(ctx.snap.dataset_id, ctx.as_of, horizon, lost_after)
     with at_risk_slot.container(), st.spinner(t("bg.scoring", as_of=ctx.as_of.isoformat(),
                                                   h=horizon)):
-        churn = ctx.current_churn()  # the session's churn definition; None: cannot be scored
-        at_risk = None if churn is None else summarize(churn.scores).warnings
+        if at_risk is None:
+            churn = ctx.current_churn()  # the session's definition; None: cannot be scored
+            at_risk = None if churn is None else summarize(churn.scores).warnings
         st.metric(t("ov.metric.at_risk"),
                   "–" if at_risk is None else i18n.fmt_int(at_risk, lang), border=True,
                   help=t("ov.metric.at_risk.help" if at_risk is not None

@@ -250,6 +250,15 @@ def stored_words(dataset_id: str, as_of: date, horizon: int, lost_after: int,
                              scores, lang)
 
 
+def stored_warnings(dataset_id: str, as_of: date, horizon: int, lost_after: int
+                    ) -> int | None:
+    """The network's stored count of churn warnings under that definition, or ``None``."""
+    found = _default(dataset_id, as_of)
+    if found is None:
+        return None
+    return pc.stored_warnings(store_for(dataset_id), ChurnKey(found[0], horizon, lost_after))
+
+
 def stored_lifecycle(dataset_id: str, as_of: date, lost_after: int):
     """The stored network lifecycle stages (waiting for the running job's), or ``None``."""
     found = _default(dataset_id, as_of)

@@ -394,6 +394,8 @@ class Context:
         filters, reasons in the user's language."""
         scores = self.guarded(_churn_scores, self.snap.dataset_id, self.as_of, horizon,
                               lost_after, self.lang)
+        if not self.filters and self.scope.is_all and self.pii:
+            return scores  # every customer: nothing to narrow (read-only, like every cache)
         out = scores.loc[scores.index.intersection(self.view().index)]
         if not self.pii:
             out = mask_frame(out, None)

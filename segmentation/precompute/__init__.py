@@ -33,12 +33,13 @@ __all__ = [
     "get_view",
     "remove_derived",
     "stored_churn_defaults",
+    "stored_warnings",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
     ".defaults": (
         "STEPS", "Cancelled", "churn_defaults", "compute_defaults", "default_key",
-        "stored_churn_defaults",
+        "stored_churn_defaults", "stored_warnings",
     ),
     ".folders": ("collect_derived", "derived_folder", "remove_derived"),
     ".results": ("get_churn", "get_cubes", "get_lifecycle", "get_view"),

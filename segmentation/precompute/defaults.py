@@ -63,6 +63,19 @@ def stored_churn_defaults(store: DerivedStore, key: AnalysisKey
     return defaults["horizon"], dict(defaults["lost_after"])
 
 
+def stored_warnings(store: DerivedStore, key: ChurnKey) -> int | None:
+    """The network's count of churn warnings under ``key`` (the stored default), or
+    ``None`` when ``key`` is not the stored default definition."""
+    defaults = store.defaults()
+    if not defaults or defaults.get("warnings") is None \
+            or defaults["key"] != _key_json(key.analysis):
+        return None
+    horizon = defaults["horizon"]
+    if (key.horizon_days, key.lost_after_days) != (horizon, defaults["lost_after"][horizon]):
+        return None
+    return int(defaults["warnings"])
+
+
 def _key_json(key: AnalysisKey) -> dict:
     return {"as_of": key.as_of, "window_days": key.window_days}
 
@@ -149,8 +162,11 @@ def compute_defaults(bind: sa.Engine, store: DerivedStore, key: AnalysisKey, *,
             words = results.worded(result.scores)  # both languages: no page words them
             check()
             results.put_words(store, churn_key, words)
+        # the network's count of warnings: the Overview's at-risk figure without any read
+        warnings = None if result is None else int(
+            (result.scores["status"] == "warning").sum())
         finish("churn", horizon=horizon, lost_after=lost_after,
-               churn_stored=result is not None)
+               churn_stored=result is not None, warnings=warnings)
 
     step(4, "lifecycle")
     if "lifecycle" not in done:

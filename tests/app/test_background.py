@@ -199,3 +199,32 @@ def test_a_failed_job_is_shown(own_workspace, monkeypatch):
     errors = [e.value for e in at.sidebar.error]
     assert any("Preparing the default figures failed" in e and "the cube query broke" in e
                for e in errors), errors
+
+
+def test_the_networks_count_is_read_from_the_defaults(own_workspace, monkeypatch):
+    """Everyone, the default definition: the Overview shows the stored count without reading
+    the scores; with a filter, it counts the filtered customers' scores."""
+    from ui import background
+    from ui.context import Context
+
+    snap = own_workspace.current()
+    store = pc.DerivedStore(own_workspace.folder, snap.dataset_id)
+    pc.compute_defaults(own_workspace.engine(snap), store,
+                        pc.default_key(snap.dataset_id, snap.date_max))
+    monkeypatch.setattr(background, "_COMPLETE", {snap.dataset_id})
+    read: list[int] = []
+    current_churn = Context.current_churn
+
+    def counting(self):
+        read.append(1)
+        return current_churn(self)
+
+    monkeypatch.setattr(Context, "current_churn", counting)
+    at = _new_session()
+    assert _metrics(at)["Customers at risk"] == i18n.fmt_int(store.defaults()["warnings"], "en")
+    assert not read
+    view = pc.get_view(store, pc.default_key(snap.dataset_id, snap.date_max))
+    region = sorted(view["region"].dropna().unique())[0]
+    app_state(at).sidebar.filters["region"] = [region]
+    at.run()
+    assert read and _metrics(at)["Customers at risk"] not in ("", "–", "being prepared…")

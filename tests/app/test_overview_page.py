@@ -125,6 +125,9 @@ def test_figures_are_drawn_before_the_churn_scores_are_asked_for(app, monkeypatc
         raise RuntimeError("churn scoring stopped here")
 
     monkeypatch.setattr(Context, "current_churn", failing)
+    from ui import background  # a definition whose count is not stored: scored here
+
+    monkeypatch.setattr(background, "stored_warnings", lambda *args: None)
     wait_prepared(app)
     assert asked and app.exception  # the scores were asked for, and their failure shows
     metrics = _metrics(app)
