@@ -13,7 +13,7 @@ from segmentation.churn import (
 )
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.textsafe import md
-from ui import auth, context
+from ui import auth, background, background_view, context
 from ui.churn_panels import (
     draw_call_list,
     draw_downloads,
@@ -54,7 +54,9 @@ with c1:
     st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
     scope_caption(ctx)
 
-with st.spinner(t("cp.running")):
+pending = background.churn_pending(ctx.snap.dataset_id, ctx.as_of)
+with st.spinner(t("bg.waiting", what=background_view.progress_text(pending, lang)) if pending
+                else t("bg.scoring", as_of=ctx.as_of.isoformat(), h=horizon)):
     try:
         result = ctx.churn(horizon, lost_after)
     except ChurnUnavailable as err:  # too little data: say what is missing

@@ -8,7 +8,7 @@ import streamlit as st
 from segmentation import charts, i18n
 from segmentation.churn import summarize
 from segmentation.overview import breakdown, headline, monthly_trend
-from ui import context, show
+from ui import background, background_view, context, show
 from ui.scoping import no_customers, scope_caption
 
 ctx = context.current()
@@ -123,10 +123,22 @@ with tab_branch:
 
 def _at_risk() -> None:
     """Customers at risk under the session's churn definition, drawn into its slot once
-    every other figure of the page is on screen (scoring may take a while)."""
-    with at_risk_slot.container(), st.spinner(t("ov.metric.at_risk.running")):
-        churn = ctx.current_churn()  # the session's churn definition; None: cannot be scored
-        at_risk = None if churn is None else summarize(churn.scores).warnings
+    every other figure of the page is on screen; while the dataset's default scores are
+    being prepared in the background, a "being prepared" state that fills in when ready."""
+    if background.churn_pending(ctx.snap.dataset_id, ctx.as_of) is not None:
+        with at_risk_slot.container():
+            background_view.at_risk_preparing(ctx.snap.dataset_id, ctx.as_of,
+                                         t("ov.metric.at_risk"), lang)
+        return
+    horizon, lost_after = ctx.churn_definition()
+    at_risk = None
+    if not ctx.filters and ctx.scope.is_all:  # the network's count, stored with its defaults
+        at_risk = background.stored_warnings(ctx.snap.dataset_id, ctx.as_of, horizon, lost_after)
+    with at_risk_slot.container(), st.spinner(t("bg.scoring", as_of=ctx.as_of.isoformat(),
+                                                  h=horizon)):
+        if at_risk is None:
+            churn = ctx.current_churn()  # the session's definition; None: cannot be scored
+            at_risk = None if churn is None else summarize(churn.scores).warnings
         st.metric(t("ov.metric.at_risk"),
                   "–" if at_risk is None else i18n.fmt_int(at_risk, lang), border=True,
                   help=t("ov.metric.at_risk.help" if at_risk is not None

@@ -7,6 +7,8 @@ overridable with the ``SEG_WORKSPACE`` environment variable or an argument)::
     history.jsonl              one line per load that became current, oldest first
     dataset-<id>.duckdb        one file per loaded dataset (canonical tables)
     .current.json.lock         the load lock (:func:`segmentation.locking.file_lock`)
+    derived/<id>/              results computed once per dataset (:mod:`segmentation.precompute`),
+                               removed with the dataset file
 
 The folder and the folders in it are ``0700``, every file the app writes there
 ``0600`` (they hold names and phones), whatever the umask
@@ -59,6 +61,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .locking import file_lock
+from .precompute.folders import collect_derived
 from .schema import COLUMN_KINDS, TABLES, columns_of
 from .storage import PRIVATE_FILE, atomic_write, make_private, private_folder
 
@@ -354,6 +357,9 @@ class Workspace:
         for path in sorted(self.folder.glob(_DATASET_GLOB)):
             if path.name not in keep and _remove_unless_held(path):
                 removed.append(path.name)
+        # the results stored beside a dataset go with it (a held dataset keeps them)
+        collect_derived(self.folder, (p.name.removeprefix("dataset-").removesuffix(".duckdb")
+                                      for p in self.folder.glob(_DATASET_GLOB)))
         if removed:
             gone = {str(self.folder / name) for name in removed}
             with self._engines_lock:

@@ -66,8 +66,9 @@ def test_the_library_never_imports_streamlit():
 
 APP_FILES = (*PAGES, *UI, ROOT / "app.py")
 #: the session layer of ``ui``: typed state, who is signed in, the active data source
-#: (and what they rest on: the package, the cancel hook of engines, the catalogues)
-SESSION = {"ui", "ui.state", "ui.identity", "ui.source", "ui.query_cancel"}
+#: (and what they rest on: the package, the cancel hook of engines, the catalogues), and
+#: the background job that prepares a dataset's defaults (the caches read its results)
+SESSION = {"ui", "ui.state", "ui.identity", "ui.source", "ui.query_cancel", "ui.background"}
 LAYERS = ("session", "caches", "widgets", "pages")
 CACHE_DECORATORS = {"cache_data", "cache_resource"}
 

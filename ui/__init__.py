@@ -11,6 +11,7 @@ i18n.add_catalogues({
     "app": ("ui.strings",),
     "audit": ("ui.strings_auth",),
     "auth": ("ui.strings_auth",),
+    "bg": ("ui.strings_background",),
     "cl": ("ui.strings_clusters",),
     "common": ("ui.strings",),
     "cp": ("ui.strings_churn",),

@@ -11,7 +11,7 @@ from segmentation.schema import TABLES, Problem
 from segmentation.scope_names import missing_scope
 from segmentation.textsafe import md
 from segmentation.workspace import load_sample
-from ui import auth, context, db_page, identity
+from ui import auth, background, context, db_page, identity
 from ui import source as sources
 from ui.context import Context
 from ui.state import relabel, state
@@ -90,6 +90,7 @@ def render_outcome(ctx: Context, can_load: bool, why_not: str | None) -> None:
             auth.record("load", source="sample", rows=sum(new.rows.values()),
                         customers=new.n_customers)
             sources.loaded_here(new)
+            background.loaded(new.dataset_id)  # its default figures, in the background
             data.result = {"dataset_id": new.dataset_id, "problems": [], "restored": True}
             st.rerun()
 

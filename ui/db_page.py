@@ -25,7 +25,7 @@ from segmentation.database import (
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.schema import TABLES
 from segmentation.textsafe import md
-from ui import auth, connect, query_cancel
+from ui import auth, background, connect, query_cancel
 from ui import source as sources
 from ui.context import Context, show_database_error
 from ui.context import lang as session_lang
@@ -69,10 +69,11 @@ def render_current(ctx: Context) -> None:
         with st.spinner(t("db.checking")):
             query_cancel.cancel_button(t("db.cancel"), key="db_cancel_refresh")
             try:
-                sources.refresh(source)
+                new = sources.refresh(source)
             except ConnectionError_ as err:
                 show_database_error(err, ctx.lang)
             else:
+                background.refreshed(source.snap.dataset_id, new.snap.dataset_id)
                 db.refreshed = True
                 st.rerun()
     if c2.button(t("db.disconnect"), key="db_disconnect", icon=":material/link_off:"):

@@ -20,7 +20,7 @@ from segmentation.sources import (
     tables_of_sheets,
 )
 from segmentation.textsafe import md
-from ui import auth, context
+from ui import auth, background, context
 from ui import source as sources
 from ui.caches import uploads
 from ui.context import Context
@@ -192,6 +192,7 @@ def _load(ctx: Context, found: Uploads, day_first: bool | None) -> None:
                                           label=names or "upload")
         sources.loaded_here(new)
         sources.deactivate()  # the new files replace a connected database
+        background.loaded(new.dataset_id)  # its default figures, in the background
         auth.record("load", source="upload", what=names or "upload",
                     rows=sum(new.rows.values()), customers=new.n_customers)
         progress.progress(1.0)

@@ -41,6 +41,9 @@ class Calibration:
             return np.clip(np.nan_to_num(s, nan=0.5), 0.0, 1.0)
         if self.method == "rank":
             return pct_rank(s)
+        if self.model is None:
+            raise RuntimeError(f"this {self.method} calibration was read from storage "
+                               "without its fitted map; score again to apply it")
         x = _calibration_x(self.candidate, s)
         if self.method == "isotonic":
             return np.clip(self.model.predict(x), 0.0, 1.0)

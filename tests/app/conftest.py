@@ -89,6 +89,16 @@ def app_state(at):
     return current
 
 
+def wait_prepared(at) -> None:
+    """Wait for the background jobs (each dataset's default figures, ``ui.background``),
+    then rerun ``at``: the at-risk count is shown from then on."""
+    from ui import background
+
+    for job in list(background._JOBS.values()):
+        assert job.finished.wait(300), f"the job of {job.dataset_id} is still running"
+    at.run()
+
+
 def shown(markdown: str) -> str:
     """What a reader sees of a markdown text made with ``segmentation.textsafe.md``: the
     backslash escapes resolved and the invisible word joiners dropped."""

@@ -213,7 +213,8 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
         assert _list_table(churn)["risk_reasons"].str.contains("[\u4e00-\u9fff]").all()
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", count_sql)
-    assert calls.get("render_reasons", 0) >= 1
+    # the Chinese words come from the stored defaults (worded once, in the background) or
+    # are made here; nothing is scored again either way
     scored_again = {k: v for k, v in calls.items() if k != "render_reasons"}
     assert scored_again == {}
     assert len(statements) == plain  # only what any rerun reads (the customer detail)

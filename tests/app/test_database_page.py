@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tests.app.conftest import app_state, page_text, shown
+from tests.app.conftest import app_state, page_text, shown, wait_prepared
 from tests.conftest import MARIADB_ENV, POSTGRES_ENV, copy_into_postgres
 
 PASSWORD = "Tr1cky-pw:%/@s3cret"
@@ -408,7 +408,8 @@ def test_database_files(app, driver, tmp_path, fresh):
     """SQLite and DuckDB files through the same form give the same overview as the workspace."""
     from tests.conftest import write_tables
 
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("pages/overview.py")
+    wait_prepared(app)  # the at-risk count, once the default scores are stored
     from_workspace = _metrics(app)
     path = tmp_path / f"company.{driver}"
     engine = sa.create_engine(f"{driver}:///{path}")
@@ -423,6 +424,7 @@ def test_database_files(app, driver, tmp_path, fresh):
     assert f"Connected to {driver}:///{path}: 4 tables and views." in shown(app.success[0].value)
     _use(app)
     app.switch_page("pages/overview.py").run()
+    wait_prepared(app)
     assert not app.exception
     assert _metrics(app) == from_workspace
     app.switch_page("pages/data.py").run()

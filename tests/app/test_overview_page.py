@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from segmentation import i18n
-from tests.app.conftest import app_state
+from tests.app.conftest import app_state, wait_prepared
 
 
 def _metrics(at) -> dict[str, str]:
@@ -101,6 +101,7 @@ def test_customers_at_risk_show_on_a_fresh_session(app, sample_workspace):
     from segmentation.features import customer_view
     from segmentation.workspace import Workspace
 
+    wait_prepared(app)
     shown = _metrics(app)["Customers at risk"]
     assert shown not in ("", "–")
     engine = Workspace().engine()
@@ -124,7 +125,10 @@ def test_figures_are_drawn_before_the_churn_scores_are_asked_for(app, monkeypatc
         raise RuntimeError("churn scoring stopped here")
 
     monkeypatch.setattr(Context, "current_churn", failing)
-    app.run()
+    from ui import background  # a definition whose count is not stored: scored here
+
+    monkeypatch.setattr(background, "stored_warnings", lambda *args: None)
+    wait_prepared(app)
     assert asked and app.exception  # the scores were asked for, and their failure shows
     metrics = _metrics(app)
     assert {"Customers", "Active customers", "Revenue", "Shipments"} <= set(metrics)

@@ -16,6 +16,7 @@ import streamlit as st
 from segmentation.access import mask_frame
 from segmentation.keys import AnalysisKey, ChurnKey
 from segmentation.tiers import TierSettings, assign
+from ui import background
 from ui.caches import views
 from ui.source import ActiveSource
 
@@ -27,6 +28,10 @@ def model(key: ChurnKey, _source: ActiveSource):
     from segmentation.churn import score_churn
 
     analysis = key.analysis
+    stored = background.stored_churn(analysis.dataset_id, analysis.as_of, key.horizon_days,
+                                     key.lost_after_days)
+    if stored is not None:
+        return stored
     return score_churn(_source.engine, as_of=pd.Timestamp(analysis.as_of),
                        horizon_days=key.horizon_days, lost_after_days=key.lost_after_days,
                        lang=None, table_names=_source.table_names,
@@ -45,6 +50,13 @@ def worded_scores(key: ChurnKey, lang: str, _source: ActiveSource) -> pd.DataFra
     from segmentation.churn import render_main_reason, render_reasons
 
     scores = model(key, _source).scores
+    analysis = key.analysis
+    stored = background.stored_words(analysis.dataset_id, analysis.as_of, key.horizon_days,
+                                     key.lost_after_days, scores, lang)
+    if stored is not None:  # worded once per dataset, in the background
+        out = scores.assign(risk_reasons=stored[0], main_reason=stored[1])
+        out.attrs.update(scores.attrs)
+        return out
     warned = (scores["status"] == "warning").to_numpy()
     words = pd.Series("", index=scores.index, dtype="str")
     main = words.copy()
@@ -110,6 +122,10 @@ def lifecycle(key: AnalysisKey, lost_after: int, _source: ActiveSource):
     (call with ``key.unfiltered()``, names do not matter)."""
     from segmentation.churn import lifecycle_stages
 
+    if key.scope.is_all:
+        stored = background.stored_lifecycle(key.dataset_id, key.as_of, lost_after)
+        if stored is not None:
+            return stored
     shown = None if key.scope.is_all else views.scope_view(key, _source).index
     return lifecycle_stages(_source.engine, as_of=pd.Timestamp(key.as_of),
                             lost_after_days=lost_after, table_names=_source.table_names,
@@ -119,8 +135,7 @@ def lifecycle(key: AnalysisKey, lost_after: int, _source: ActiveSource):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def defaults(key: AnalysisKey, _source: ActiveSource) -> tuple[int, dict[int, int]]:
     """The default horizon and, per horizon, the default lost cutoff (``key``: network)."""
-    from segmentation.churn import default_horizon, default_lost_after, history_days
+    from segmentation.precompute import churn_defaults
 
-    view = views.network_view(key, _source)
-    horizon = default_horizon(view, history=history_days(view))
-    return horizon, {h: default_lost_after(view, h) for h in (30, 60, 90, 180)}
+    stored = background.stored_churn_defaults(key.dataset_id, key.as_of)
+    return stored if stored is not None else churn_defaults(views.network_view(key, _source))

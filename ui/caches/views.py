@@ -19,6 +19,7 @@ from segmentation.overview import activity_cube, survey_cube
 from segmentation.textmask import TextMasker
 from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, restrict_scoring
 from segmentation.tiers import tier_history as _tier_history
+from ui import background
 from ui.source import ActiveSource
 
 
@@ -32,7 +33,11 @@ def scope_view(key: AnalysisKey, source: ActiveSource) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def network_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
-    """Every customer (``key`` is a network key: no filters, no scope)."""
+    """Every customer (``key`` is a network key: no filters, no scope); the dataset's
+    stored default view when ``key`` is its default (computed once, in the background)."""
+    stored = background.stored_view(key.dataset_id, key.as_of, key.window_days)
+    if stored is not None:
+        return stored
     return customer_view(_source.engine, as_of=key.as_of, window_days=key.window_days,
                          table_names=_source.table_names)
 
@@ -71,6 +76,10 @@ def cubes(key: AnalysisKey, _source: ActiveSource
           ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The daily activity and survey cubes of ``key``'s scope (filters are applied by
     the page on the cubes; call with ``key.unfiltered()``)."""
+    if key.scope.is_all:
+        stored = background.stored_cubes(key.dataset_id, key.as_of)
+        if stored is not None:
+            return stored
     engine, names = _source.engine, _source.table_names
     return (activity_cube(engine, as_of=key.as_of, table_names=names, scope=key.scope),
             survey_cube(engine, as_of=key.as_of, table_names=names, scope=key.scope))
