@@ -61,6 +61,10 @@ def as_text(values: pd.Series) -> pd.Series:
 
 
 def short(value: object, limit: int = 40) -> str:
+    """``value`` as quoted in a message: at most ``limit`` characters, a date without a
+    time of day as the date alone (as a file shows it)."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        value = value.date()
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
