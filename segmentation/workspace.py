@@ -263,25 +263,31 @@ class Workspace:
         ``customers.region`` and ``transactions.branch``, read with ``SELECT
         DISTINCT`` inside DuckDB (no rows travel). Raises ``LookupError`` when
         nothing was loaded yet.
-        """
-        import sqlalchemy as sa
 
+        Read through DuckDB itself, not SQLAlchemy (whose import alone takes longer
+        than the queries: ``users list`` checks every user's scope this way), unless
+        this process already holds an engine on the file (DuckDB refuses a second,
+        differently configured connection to it).
+        """
         snap = snapshot or self.current()
         if snap is None:
             raise LookupError("the workspace holds no dataset yet")
-        out: dict[str, set[str]] = {"branch": set(), "region": set()}
-        with self.lease(snap), self.engine(snap).connect() as conn:
-            present = {(str(t), str(c)) for t, c in conn.execute(sa.text(
-                "SELECT table_name, column_name FROM information_schema.columns"))}
-            for table, column in (("customers", "branch"), ("customers", "region"),
-                                  ("transactions", "branch")):
-                if (table, column) not in present:
-                    continue
-                rows = conn.execute(sa.text(
-                    f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{table}" '
-                    f'WHERE "{column}" IS NOT NULL'))
-                out[column].update(str(value) for (value,) in rows)
-        return {column: frozenset(values) for column, values in out.items()}
+        with self.lease(snap):
+            path = self.folder / snap.file
+            if str(path) not in self._engines:
+                import duckdb
+
+                try:
+                    con = duckdb.connect(str(path), read_only=True)
+                except duckdb.ConnectionException:  # an engine of another Workspace
+                    pass
+                else:
+                    with con:
+                        return _scope_values(con.execute)
+            with self.engine(snap).connect() as conn:
+                import sqlalchemy as sa
+
+                return _scope_values(lambda sql: conn.execute(sa.text(sql)))
 
     # -- writing -------------------------------------------------------------
     def replace(self, tables: Mapping[str, pd.DataFrame], *, source: str, label: str = "",
@@ -363,6 +369,21 @@ class Workspace:
     def _drop_engines(self, stale) -> None:
         for key in [k for k in self._engines if stale(k)]:
             self._engines.pop(key).dispose()
+
+
+def _scope_values(execute) -> dict[str, frozenset[str]]:
+    """:meth:`Workspace.scope_values` through ``execute(sql) -> rows``."""
+    out: dict[str, set[str]] = {"branch": set(), "region": set()}
+    present = {(str(t), str(c)) for t, c in execute(
+        "SELECT table_name, column_name FROM information_schema.columns").fetchall()}
+    for table, column in (("customers", "branch"), ("customers", "region"),
+                          ("transactions", "branch")):
+        if (table, column) not in present:
+            continue
+        rows = execute(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{table}" '
+                       f'WHERE "{column}" IS NOT NULL').fetchall()
+        out[column].update(str(value) for (value,) in rows)
+    return {column: frozenset(values) for column, values in out.items()}
 
 
 def _hold_shared(path: Path) -> int | None:
