@@ -34,12 +34,14 @@ def _prepare_all(raws: Mapping[str, pd.DataFrame],
                  mappings: Mapping[str, Mapping[str, str | None]] | None,
                  as_of: pd.Timestamp | str | None,
                  today: pd.Timestamp | str | None = None,
-                 day_first: bool | None = None) -> tuple[dict[str, PreparedTable],
-                                                         list[Problem]]:
+                 day_first: bool | None = None, *,
+                 release: bool = False) -> tuple[dict[str, PreparedTable], list[Problem]]:
+    """Prepare each table; with ``release`` (``raws`` is the caller's own dict) each raw
+    frame is dropped from ``raws`` as soon as it is prepared (lower peak memory)."""
     prepared: dict[str, PreparedTable] = {}
     fatal: list[Problem] = []
     for table in TABLES:
-        raw = raws.get(table)
+        raw = raws.pop(table, None) if release else raws.get(table)
         if raw is None:
             continue
         try:
@@ -197,7 +199,8 @@ def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
             raws[table] = sources.read_any(path, encoding=encoding)
         except DataError as err:
             fatal.extend(_with_table(err.problems, table))
-    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today, day_first)
+    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today, day_first,
+                                         release=True)
     fatal.extend(table_fatal)
     if "transactions" not in paths:
         fatal.insert(0, Problem("transactions", "no_transactions", "error"))

@@ -143,14 +143,16 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         if count:
             controls[column] = (found, count, text)
         columns[column] = as_text(clean)
-    frame = pd.DataFrame(columns, index=selected.index)
+    # copy=False: a frame built from a dict of Series copies every column by default
+    frame = pd.DataFrame(columns, index=selected.index, copy=False)
     keep = frame.notna().any(axis=1).to_numpy()
     if not keep.any():
         raise DataError([*formulas, Problem(table, "empty_table", "error")])
 
     rownum = np.flatnonzero(keep) + first_row
     keep_pos = np.flatnonzero(keep)
-    frame = frame.iloc[keep_pos].reset_index(drop=True)
+    frame = (frame if len(keep_pos) == len(frame) else frame.iloc[keep_pos]).reset_index(
+        drop=True)
     rows = Rows(table, by_column, rownum, total=len(frame))
     rows.fatal.extend(formulas)
     rows.warnings.extend(competing)
@@ -205,7 +207,7 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
     if rows.fatal:
         raise DataError(rows.fatal)
 
-    result = pd.DataFrame(clean, index=frame.index)
+    result = pd.DataFrame(clean, index=frame.index, copy=False)
     raw_values = frame
     if drop.any():
         keep_pos = np.flatnonzero(~drop)

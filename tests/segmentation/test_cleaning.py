@@ -812,3 +812,26 @@ def test_duplicate_rows_are_pandas_duplicated(seed):
     text_only = frame[["customer_id", "service"]]
     np.testing.assert_array_equal(duplicate_rows(text_only),
                                   text_only.duplicated(keep="first").to_numpy())
+
+
+def test_clean_text_columns_keep_their_buffers():
+    """Text that needs no change is not copied (a copy per step tripled the memory of ten
+    million transactions); text that does is still cleaned."""
+    from segmentation.cleaning.text import TEXT_DTYPE
+
+    def data_buffer(series: pd.Series) -> int:
+        (chunk,) = series.array._pa_array.chunks
+        return chunk.buffers()[2].address
+
+    raw = pd.DataFrame({
+        "customer_id": pd.array(["C1", "C2", "C3"], dtype=TEXT_DTYPE),
+        "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+        "amount": [1.0, 2.0, 3.0],
+        "branch": pd.array(["北京", "上海", "北京"], dtype=TEXT_DTYPE),
+        "service": pd.array([" express", "standard", ""], dtype=TEXT_DTYPE),
+    })
+    frame = prepare_table(raw, "transactions").frame
+    assert data_buffer(frame["customer_id"]) == data_buffer(raw["customer_id"])
+    assert data_buffer(frame["branch"]) == data_buffer(raw["branch"])
+    assert frame["service"].tolist()[:2] == ["express", "standard"]
+    assert pd.isna(frame["service"].iloc[2])
