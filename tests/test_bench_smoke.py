@@ -26,6 +26,9 @@ pytestmark = pytest.mark.bench
 BENCHES = {
     "bench_cli_start": (["--repeat", "2"], ["python -c pass (baseline)", "--help",
                                               "users list (scopes checked)"]),
+    "bench_cli_score": ([], ["DuckDB: files -> core view CSV (baseline)",
+                             "CLI score: four Parquet files -> CSV",
+                             "CLI score --workspace -> CSV", "customers scored"]),
     "bench_customer_view": ([], ["pushdown: DuckDB, full view",
                                  "core columns agree with the full pandas view: True"]),
     "bench_overview": ([], ["library calls only (baseline)", "AppTest filter to one branch"]),

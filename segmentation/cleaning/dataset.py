@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import sources
 from ..schema import (
@@ -32,12 +34,14 @@ def _prepare_all(raws: Mapping[str, pd.DataFrame],
                  mappings: Mapping[str, Mapping[str, str | None]] | None,
                  as_of: pd.Timestamp | str | None,
                  today: pd.Timestamp | str | None = None,
-                 day_first: bool | None = None) -> tuple[dict[str, PreparedTable],
-                                                         list[Problem]]:
+                 day_first: bool | None = None, *,
+                 release: bool = False) -> tuple[dict[str, PreparedTable], list[Problem]]:
+    """Prepare each table; with ``release`` (``raws`` is the caller's own dict) each raw
+    frame is dropped from ``raws`` as soon as it is prepared (lower peak memory)."""
     prepared: dict[str, PreparedTable] = {}
     fatal: list[Problem] = []
     for table in TABLES:
-        raw = raws.get(table)
+        raw = raws.pop(table, None) if release else raws.get(table)
         if raw is None:
             continue
         try:
@@ -48,15 +52,27 @@ def _prepare_all(raws: Mapping[str, pd.DataFrame],
     return prepared, fatal
 
 
+def _isin(values: pd.Series, known: pa.Array) -> pd.Series:
+    """``values.isin(known)`` for id columns, in pyarrow: pandas' ``isin`` on pyarrow-backed
+    text first turns the known ids into a Python list (~10 s for a million ids)."""
+    array = pa.array(values, from_pandas=True)
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        return values.isin(known.to_pandas())
+    found = pc.is_in(array, value_set=known.cast(array.type), skip_nulls=True)
+    return pd.Series(found.fill_null(False).to_pandas().to_numpy(dtype=bool), index=values.index)
+
+
 def _cross_checks(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """Surveys and complaints whose customers have no transactions."""
     problems: list[Problem] = []
     if "transactions" not in tables:
         return problems
-    known = pd.Index(tables["transactions"]["customer_id"].unique())
+    ids = pa.array(tables["transactions"]["customer_id"], from_pandas=True)
+    known = pc.unique(ids.cast(pa.large_string()) if not pa.types.is_large_string(ids.type)
+                      else ids).drop_null()
     customers = tables.get("customers")
-    if customers is not None and len(customers) and not customers["customer_id"].isin(
-            known).any():
+    if customers is not None and len(customers) and not _isin(customers["customer_id"],
+                                                              known).any():
         distinct = customers["customer_id"].dropna().drop_duplicates()
         problems.append(Problem("customers", "customers_unmatched", "warning",
                                 column="customer_id", rows=len(customers),
@@ -67,7 +83,7 @@ def _cross_checks(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
         if frame is None or "customer_id" not in frame:
             continue
         ids = frame["customer_id"]
-        unknown = ids.notna() & ~ids.isin(known)
+        unknown = ids.notna() & ~_isin(ids, known)
         if unknown.any():
             distinct = ids[unknown].drop_duplicates()
             problems.append(Problem(table, "unknown_customers", "warning",
@@ -183,7 +199,8 @@ def load_files(paths: Mapping[str, str | Path], *, encoding: str | None = None,
             raws[table] = sources.read_any(path, encoding=encoding)
         except DataError as err:
             fatal.extend(_with_table(err.problems, table))
-    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today, day_first)
+    prepared, table_fatal = _prepare_all(raws, mappings, as_of, today, day_first,
+                                         release=True)
     fatal.extend(table_fatal)
     if "transactions" not in paths:
         fatal.insert(0, Problem("transactions", "no_transactions", "error"))

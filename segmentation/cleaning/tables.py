@@ -53,6 +53,23 @@ class PreparedTable:
     mapping: dict[str, str]
 
 
+def duplicate_rows(frame: pd.DataFrame) -> np.ndarray:
+    """``frame.duplicated(keep="first")`` as a mask: the exact copies of an earlier row.
+
+    Rows are first matched on their date and number columns, cheap to compare; only
+    the rows that share those with another row are compared on every column (text is
+    what costs: ~3x faster on ten million transactions).
+    """
+    cheap = [c for c in frame.columns if not is_texty(frame[c])]
+    if not cheap or len(cheap) == frame.shape[1]:
+        return frame.duplicated(keep="first").to_numpy()
+    out = np.zeros(len(frame), dtype=bool)
+    candidates = np.flatnonzero(frame.duplicated(subset=cheap, keep=False).to_numpy())
+    if len(candidates):
+        out[candidates] = frame.iloc[candidates].duplicated(keep="first").to_numpy()
+    return out
+
+
 def prepare_table(raw: pd.DataFrame, table: str, *,
                   mapping: Mapping[str, str | None] | None = None,
                   as_of: pd.Timestamp | str | None = None,
@@ -126,14 +143,16 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         if count:
             controls[column] = (found, count, text)
         columns[column] = as_text(clean)
-    frame = pd.DataFrame(columns, index=selected.index)
+    # copy=False: a frame built from a dict of Series copies every column by default
+    frame = pd.DataFrame(columns, index=selected.index, copy=False)
     keep = frame.notna().any(axis=1).to_numpy()
     if not keep.any():
         raise DataError([*formulas, Problem(table, "empty_table", "error")])
 
     rownum = np.flatnonzero(keep) + first_row
     keep_pos = np.flatnonzero(keep)
-    frame = frame.iloc[keep_pos].reset_index(drop=True)
+    frame = (frame if len(keep_pos) == len(frame) else frame.iloc[keep_pos]).reset_index(
+        drop=True)
     rows = Rows(table, by_column, rownum, total=len(frame))
     rows.fatal.extend(formulas)
     rows.warnings.extend(competing)
@@ -188,7 +207,7 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
     if rows.fatal:
         raise DataError(rows.fatal)
 
-    result = pd.DataFrame(clean, index=frame.index)
+    result = pd.DataFrame(clean, index=frame.index, copy=False)
     raw_values = frame
     if drop.any():
         keep_pos = np.flatnonzero(~drop)
@@ -207,7 +226,7 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
             keep_pos = np.flatnonzero(~implausible)
             result, raw_values = result.iloc[keep_pos], raw_values.iloc[keep_pos]
             rows.rownum = rows.rownum[keep_pos]
-    duplicated = result.duplicated(keep="first").to_numpy()
+    duplicated = duplicate_rows(result)
     rows.report("duplicate_rows", None, duplicated)
     if duplicated.any():
         keep_pos = np.flatnonzero(~duplicated)

@@ -56,11 +56,18 @@ def is_texty(values: pd.Series) -> bool:
 def as_text(values: pd.Series) -> pd.Series:
     """Values as stripped ``str`` with empty strings as missing."""
     text = values if values.dtype == TEXT_DTYPE else values.astype(TEXT_DTYPE)
-    text = text.str.strip()
-    return text.where(text != "")
+    stripped = text.str.strip()
+    empty = stripped == ""
+    if not empty.any() and stripped.equals(text):
+        return text  # nothing to change: keep the column's own buffers (no copy)
+    return stripped.where(~empty)
 
 
 def short(value: object, limit: int = 40) -> str:
+    """``value`` as quoted in a message: at most ``limit`` characters, a date without a
+    time of day as the date alone (as a file shows it)."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        value = value.date()
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -92,6 +99,8 @@ def clean_ids(values: pd.Series) -> pd.Series:
         if (finite == np.floor(finite)).all():
             values = values.astype("Int64")
     text = as_text(values)
+    if not text.str.fullmatch(r"[0-9]+\.0+").any():  # nothing to change: no copy
+        return text
     return text.str.replace(r"^([0-9]+)\.0+$", r"\1", regex=True)
 
 

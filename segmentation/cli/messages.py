@@ -6,12 +6,18 @@ from .. import i18n
 
 i18n.register({
     "cli.db.both": {
-        "en": "use either --database or files (--transactions ...), not both",
-        "zh": "请只使用 --database 或文件（--transactions ...）其中之一，不要同时使用",
+        "en": "use one of --database, --workspace or files (--transactions ...), not several",
+        "zh": "请只使用 --database、--workspace 或文件（--transactions ...）其中之一",
     },
     "cli.db.need_input": {
-        "en": "--transactions PATH is required (or --database NAME)",
-        "zh": "需要 --transactions 文件路径（或 --database 连接名）",
+        "en": "--transactions PATH is required (or --database NAME, or --workspace DIR)",
+        "zh": "需要 --transactions 文件路径（或 --database 连接名，或 --workspace 工作区目录）",
+    },
+    "cli.workspace.empty": {
+        "en": "--workspace {folder}: no dataset is loaded there; load one in the app, or "
+              "give the files (--transactions ...)",
+        "zh": "--workspace {folder}：该工作区尚未加载数据；请先在应用中加载，"
+              "或直接提供文件（--transactions ...）",
     },
     "cli.db.unknown": {
         "en": "--database {name}: no [connections.{name}] in {secrets} and no connection of "

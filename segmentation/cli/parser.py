@@ -12,7 +12,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     score = sub.add_parser("score", help="one row per customer with tier, segment and risk")
     score.add_argument("--transactions", type=Path,
-                       help="transactions file (required unless --database)")
+                       help="transactions file (required unless --database or --workspace)")
     score.add_argument("--customers", type=Path)
     score.add_argument("--surveys", type=Path)
     score.add_argument("--complaints", type=Path)
@@ -21,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "block of the secrets file, or a connection saved in the app "
                             "(with its password), each with the table mapping saved in the app "
                             "or guessed from table and column names")
+    score.add_argument("--workspace", type=Path, metavar="DIR",
+                       help="score the dataset already loaded in this workspace folder (its "
+                            "current dataset) instead of files; its users, presets and audit "
+                            "log serve --as-user and --preset (default for those: "
+                            "$SEG_WORKSPACE or data/workspace)")
     score.add_argument("--secrets", type=Path, default=Path(".streamlit/secrets.toml"),
                        help="secrets file for --database (default: .streamlit/secrets.toml)")
     score.add_argument("--timeout", type=float, default=600,

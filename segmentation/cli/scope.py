@@ -24,7 +24,7 @@ def cli_user(args: argparse.Namespace):
     if args.as_user and (branches or regions):
         raise CliError(i18n.t("cli.user.both", args.lang))
     if args.as_user:
-        return lookup_user(args.as_user, args.lang)
+        return lookup_user(args.as_user, args.lang, args.workspace)
     if branches and not regions and len(branches) == 1:
         return User("cli", Role.BRANCH, branch=branches[0])
     if regions and not branches and len(regions) == 1:
@@ -51,7 +51,9 @@ class _ScopedCliUser:
         return can(self.role, right)
 
 
-def lookup_user(name: str, lang: str):
+def lookup_user(name: str, lang: str, folder=None):
+    """The user ``name`` of the workspace ``folder`` (default: ``$SEG_WORKSPACE`` or
+    ``data/workspace``); :class:`CliError` when there is none."""
     from ..workspace import default_folder
 
     try:
@@ -60,7 +62,7 @@ def lookup_user(name: str, lang: str):
         raise CliError(i18n.t("cli.user.no_store", lang, name=name)) from None
     from ..users import UserError
 
-    folder = default_folder()
+    folder = folder or default_folder()
     try:
         user = UserStore(folder).user(name)
     except UserError as err:  # an unreadable users file: say so, in one line

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +24,7 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
 def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The output frame and, with ``--calls-per-branch`` (or a preset's capacity), the
     call list."""
-    from ..cleaning import load_files
     from ..tiers import score_customers
-    from ..workspace import Workspace
 
     as_of = None
     if args.as_of:
@@ -39,9 +36,9 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
         raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
     paths = {name: getattr(args, name) for name in
              ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
-    if args.database and paths:
+    if sum(map(bool, (args.database, paths, args.workspace))) > 1:
         raise CliError(i18n.t("cli.db.both", args.lang))
-    if not args.database and "transactions" not in paths:
+    if not (args.database or args.workspace) and "transactions" not in paths:
         raise CliError(i18n.t("cli.db.need_input", args.lang))
     for name, path in paths.items():
         if not path.exists():
@@ -53,7 +50,8 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     if args.calls_per_branch is not None and not 1 <= args.calls_per_branch <= 10_000:
         raise CliError(f"--calls-per-branch {args.calls_per_branch}: give a number of calls "
                        "from 1 to 10000")
-    settings, preset_calls = load_preset(args.preset) if args.preset else (None, None)
+    settings, preset_calls = (load_preset(args.preset, workspace_folder(args)) if args.preset
+                              else (None, None))
     if args.calls_per_branch is None:
         args.calls_per_branch = preset_calls
     user = cli_user(args)
@@ -61,20 +59,10 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
         scoped_output(pd.DataFrame(), user, args.lang)  # refuses before any work
     if args.database:
         view, churn = from_database(args, as_of)
+    elif args.workspace:
+        view, churn = from_workspace(args, as_of)
     else:
-        dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
-                             today=pd.Timestamp.today().normalize(),
-                             day_first={"auto": None, "day-first": True,
-                                        "month-first": False}[args.date_order])
-        for problem in dataset.problems:
-            print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
-        with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
-            ws = Workspace(tmp)
-            ws.replace(dataset.tables, source="cli")
-            try:
-                view, churn = view_and_churn(ws.engine(), args, as_of)
-            finally:
-                ws.engine().dispose()
+        view, churn = from_files(args, paths, as_of)
     scored = score_customers(view, settings)
     if len(view) >= args.clusters:
         import warnings
@@ -96,6 +84,53 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     return out, calls
 
 
+def workspace_folder(args: argparse.Namespace) -> Path:
+    """The workspace of the run: ``--workspace``, else ``$SEG_WORKSPACE`` or
+    ``data/workspace`` (its users, presets and audit log)."""
+    from ..workspace import default_folder
+
+    return args.workspace or default_folder()
+
+
+def from_files(args: argparse.Namespace, paths: dict[str, Path], as_of):
+    """The view and churn of the files given: read and cleaned, then held by an in-memory
+    DuckDB database for the queries (no workspace file is written)."""
+    from ..cleaning import load_files
+    from ..workspace import memory_engine
+
+    dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
+                         today=pd.Timestamp.today().normalize(),
+                         day_first={"auto": None, "day-first": True,
+                                    "month-first": False}[args.date_order])
+    for problem in dataset.problems:
+        print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
+    engine = memory_engine(dataset.tables)
+    del dataset  # DuckDB holds the rows now: the frames would double the peak memory
+    try:
+        return view_and_churn(engine, args, as_of)
+    finally:
+        engine.dispose()
+
+
+def from_workspace(args: argparse.Namespace, as_of):
+    """``--workspace DIR``: the view and churn of the dataset loaded there (held by a lease,
+    so that a load meanwhile does not remove it)."""
+    from ..workspace import Workspace
+
+    workspace = Workspace(args.workspace)
+    try:
+        lease = workspace.lease()
+    except LookupError:
+        raise CliError(i18n.t("cli.workspace.empty", args.lang,
+                              folder=args.workspace)) from None
+    with lease:
+        engine = workspace.engine(lease.snapshot)
+        try:
+            return view_and_churn(engine, args, as_of)
+        finally:
+            engine.dispose()
+
+
 def audit_export(args: argparse.Namespace, frame: pd.DataFrame,
                   calls: pd.DataFrame | None) -> None:
     """A CLI run as a workspace user is an export of that user's customers: record it in
@@ -103,31 +138,30 @@ def audit_export(args: argparse.Namespace, frame: pd.DataFrame,
     from datetime import UTC, datetime
 
     from ..audit import AuditLog
-    from ..workspace import default_folder
 
-    user = lookup_user(args.as_user, args.lang)
-    AuditLog(default_folder()).append("export", user, at=datetime.now(UTC), what="cli score",
+    folder = workspace_folder(args)
+    user = lookup_user(args.as_user, args.lang, folder)
+    AuditLog(folder).append("export", user, at=datetime.now(UTC), what="cli score",
                                       file=Path(args.out).name, rows=len(frame),
                                       call_rows=None if calls is None else len(calls))
 
 
-def load_preset(path: Path):
+def load_preset(path: Path, folder: Path):
     """Tier settings and the saved weekly calls per branch (or ``None``) for ``--preset``:
     a JSON file, a saved preset's name, or ``@default``.
 
     A settings / preset JSON file saved or exported from the app is read as it is;
-    otherwise ``path`` names a preset saved in the workspace (``$SEG_WORKSPACE`` or
-    ``data/workspace``), and ``@default`` is the workspace's default preset. Any
+    otherwise ``path`` names a preset saved in the workspace ``folder``, and
+    ``@default`` is the workspace's default preset. Any
     problem becomes a one-line :class:`CliError`.
     """
     from ..presets import PresetStore, read_preset_calls, read_preset_file
     from ..tiers import SettingsError
-    from ..workspace import default_folder
 
     try:
         if path.is_file():
             return read_preset_file(path), read_preset_calls(path)
-        store = PresetStore.for_workspace(default_folder())
+        store = PresetStore.for_workspace(folder)
         if str(path) == "@default":
             settings = store.default_settings()
             if settings is None:

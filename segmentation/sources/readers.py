@@ -84,8 +84,20 @@ def _parquet_table(data: bytes, name: str, limits: FileLimits) -> pa.Table:
                               packed=_mb(len(data)), limit=f"{limits.parquet_mb:,}")
         parts.append(part)
     if not parts:
-        return schema.empty_table()
-    return pa.concat_tables(parts).cast(schema)
+        return _dates_as_timestamps(schema.empty_table())
+    return _dates_as_timestamps(pa.concat_tables(parts).cast(schema))
+
+
+def _dates_as_timestamps(table: pa.Table) -> pa.Table:
+    """DATE columns as millisecond timestamps: pandas makes a ``date32`` column Python
+    ``datetime.date`` objects (a million of them cost ~60 MB and must be parsed again
+    as text), a timestamp column ``datetime64`` (``ms`` keeps placeholders such as
+    9999-12-31 in range; the cleaning reads them as unreadable dates)."""
+    fields = [pa.field(f.name, pa.timestamp("ms"), f.nullable, f.metadata)
+              if pa.types.is_date(f.type) else f for f in table.schema]
+    if all(f.type == old.type for f, old in zip(fields, table.schema, strict=True)):
+        return table
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
 def _mb(size: float) -> str:

@@ -424,3 +424,40 @@ def test_cli_date_order(order, recency, tmp_path, capsys):
     assert ("could be day/month or month/day" in err) == (order == "auto")
     scored = pd.read_csv(out, encoding="utf-8-sig").set_index("customer_id")
     assert scored["recency_days"].to_dict() == recency
+
+
+def test_cli_scores_a_loaded_workspace_as_it_scores_the_files(scored_run, tmp_path):
+    """``--workspace DIR`` scores the dataset loaded there: the same file as scoring the
+    files it was loaded from."""
+    from segmentation.workspace import Workspace, load_sample
+
+    load_sample(Workspace(tmp_path / "ws"))
+    out = tmp_path / "scores.csv"
+    proc = run_cli("score", "--workspace", str(tmp_path / "ws"), "--as-of", "2025-03-31",
+                   "--calls-per-branch", "5", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+
+    def read(path: Path) -> pd.DataFrame:
+        return pd.read_csv(path, encoding="utf-8-sig", dtype={"customer_id": str})
+
+    # the same file, up to the last digit of sums (DuckDB adds in parallel, in any order)
+    pd.testing.assert_frame_equal(read(out), scored_run[0], check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(read(tmp_path / "scores.calls.csv"),
+                                  read(scored_run[2].with_name("scores.calls.csv")),
+                                  check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [([], "no dataset is loaded there"),
+     (["--transactions", str(SAMPLE / "transactions.parquet")],
+      "use one of --database, --workspace or files")],
+    ids=["empty-workspace", "workspace-and-files"],
+)
+def test_cli_workspace_refusals_are_one_line(tmp_path, extra, message):
+    proc = run_cli("score", "--workspace", str(tmp_path / "empty"), *extra,
+                   "--out", str(tmp_path / "o.csv"))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [lines[0]] and lines[0].startswith("error: ") and message in lines[0]
+    assert not (tmp_path / "o.csv").exists()

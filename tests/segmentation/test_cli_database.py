@@ -202,9 +202,9 @@ def test_connection_saved_in_the_app(company, from_files, tmp_path):
         ("unreachable", "en", "Cannot reach the database server"),
         ("unreachable", "zh", "无法连接"),
         ("unknown-database", "en", "does not exist"),
-        ("both", "en", "use either --database or files"),
-        ("both", "zh", "请只使用 --database 或文件"),
-        ("neither", "en", "--transactions PATH is required (or --database NAME)"),
+        ("both", "en", "use one of --database, --workspace or files"),
+        ("both", "zh", "请只使用 --database、--workspace 或文件"),
+        ("neither", "en", "--transactions PATH is required (or --database NAME, or "),
         ("bad-toml", "en", "is not a readable TOML file"),
     ],
 )

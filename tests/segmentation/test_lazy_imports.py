@@ -49,6 +49,35 @@ def test_users_list_imports_no_data_library(tmp_path):
     assert not imported_by("users", "--workspace", str(tmp_path), "list") & set(HEAVY)
 
 
+def test_users_list_checking_scopes_imports_only_duckdb(tmp_path):
+    """With a dataset loaded, ``users list`` reads its branches and regions (to say whether
+    each user's scope is in the data) through DuckDB alone: no SQLAlchemy, no pandas."""
+    import pandas as pd
+
+    from segmentation.workspace import Workspace
+
+    Workspace(tmp_path).replace({
+        "transactions": pd.DataFrame({"customer_id": ["a", "b"], "branch": ["北京朝阳", "x"],
+                                      "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                                      "amount": [1.0, 2.0]}),
+        "customers": pd.DataFrame({"customer_id": ["a", "b"], "region": ["华北", "华东"]}),
+    }, source="test")
+    for name, scope in (("li", ["--branch", "北京朝阳"]), ("wu", ["--branch", "nowhere"])):
+        add = subprocess.run(
+            [sys.executable, "-m", "segmentation", "users", "--workspace", str(tmp_path), "add",
+             name, "--role", "branch", *scope, "--allow-unknown", "--no-password"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert add.returncode == 0, add.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "segmentation", "users", "--workspace", str(tmp_path), "list"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    rows = {line.split()[0]: line.split()[-1] for line in listed.stdout.splitlines()[1:3]}
+    assert rows == {"li": "yes", "wu": "no"}, listed.stdout
+    imported = imported_by("users", "--workspace", str(tmp_path), "list")
+    assert "duckdb" in imported
+    assert not imported & (set(HEAVY) - {"duckdb"})
+
+
 def test_every_public_name_resolves_in_a_fresh_process():
     """Through ``getattr``, ``from ... import *`` and ``dir()``, for every package."""
     proc = python(

@@ -532,3 +532,21 @@ def test_formula_cells_are_counted_once_across_scan_chunks(monkeypatch, chunk):
     assert list(found) == [0]  # column A only: C's formulas have their value saved
     count, cells = found[0]
     assert count == 300 and [ref for _, ref in cells] == ["A2", "A3", "A4", "A5", "A6"]
+
+
+def test_parquet_dates_arrive_as_datetimes_and_bad_ones_are_quoted_as_written():
+    """A DATE column becomes datetime64 (not a million ``datetime.date`` objects parsed
+    again as text); a placeholder day is still unreadable and quoted as the file shows it."""
+    from segmentation.cleaning import prepare_table
+
+    days = [dt.date(2024, 3, d) for d in range(1, 10)] + [dt.date(9999, 12, 31)]
+    frame = pd.DataFrame({"customer_id": [f"C{i}" for i in range(10)], "date": days,
+                          "amount": [1.0] * 10})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    raw = sources.read_any(buffer.getvalue(), filename="t.parquet")
+    assert pd.api.types.is_datetime64_dtype(raw["date"])
+    prepared = prepare_table(raw, "transactions")
+    assert prepared.frame["date"].tolist() == [pd.Timestamp(d) for d in days[:-1]]
+    (bad,) = [p for p in prepared.problems if p.code == "bad_dates"]
+    assert bad.examples == ((11, "9999-12-31"),)

@@ -208,3 +208,35 @@ def test_scope_values_are_the_distinct_branches_and_regions(tmp_path):
                                  "region": frozenset({"华东"})}
     ws.replace(_tables(2), source="upload")  # no customers table: no regions
     assert ws.scope_values() == {"branch": frozenset({"B1"}), "region": frozenset()}
+
+
+def test_scope_values_while_the_process_holds_an_engine_on_the_dataset(tmp_path):
+    """Read with DuckDB alone, unless an engine (this workspace's or another object's) has
+    the file open: DuckDB refuses a second, differently configured connection to it."""
+    Workspace(tmp_path).replace(_tables(3), source="upload")
+    expected = {"branch": frozenset({"B1"}), "region": frozenset()}
+    assert Workspace(tmp_path).scope_values() == expected
+    ws = Workspace(tmp_path)
+    with ws.engine().connect():
+        assert ws.scope_values() == expected
+        assert Workspace(tmp_path).scope_values() == expected
+    ws.engine().dispose()
+
+
+def test_memory_engine_holds_the_tables_as_a_workspace_does(tmp_path):
+    from segmentation.workspace import memory_engine
+
+    tables = _tables(3)
+    ws = Workspace(tmp_path)
+    ws.replace(tables, source="upload")
+    engine = memory_engine(tables)
+    try:
+        query = sa.text("SELECT * FROM transactions ORDER BY customer_id, date")
+        types = sa.text("SELECT column_name, data_type FROM information_schema.columns "
+                        "ORDER BY table_name, column_name")
+        with engine.connect() as mem, ws.engine().connect() as disk:
+            assert mem.execute(query).fetchall() == disk.execute(query).fetchall()
+            assert mem.execute(types).fetchall() == disk.execute(types).fetchall()
+    finally:
+        engine.dispose()
+        ws.engine().dispose()
