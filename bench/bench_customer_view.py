@@ -6,16 +6,26 @@ about 10,000,000 transactions) into a workspace (or reuses the one given with
 memory figure is its own):
 
 * ``pushdown``: :func:`segmentation.features.customer_view` on the DuckDB workspace
-  (the full view: trends, service and channel mix, home branch, customer attributes);
-* ``pandas``: the transactions read into pandas, then a plain groupby computing
-  the core columns (frequency, monetary, first/last date, recent and prior windows).
+  (the full view: trends, service and channel mix, home branch, customer attributes,
+  surveys, complaints);
+* ``views``: :func:`segmentation.features.customer_views` at the last day and one and
+  two windows of 90 days before it (what the churn backtest reads), in one pass;
+* ``duckdb core``: the plain baseline, a hand-written DuckDB ``GROUP BY customer_id`` of
+  the core columns (first / last date, frequency, monetary, recent and prior frequency
+  and spend) fetched into pandas (``fetch_df``);
+* ``duckdb same``: the same, with every aggregate the view's transactions query computes
+  (refunds, quantities, the service / channel counts as well);
+* with ``--pandas``: the transactions read into pandas, then a plain groupby of the core
+  columns, and the full view by the tests' pandas reference.
 
-Prints seconds, peak RSS and the ratio; checks that the core columns agree.
+Prints seconds, peak RSS and the ratios; checks that the core columns agree.
 
     .venv/bin/python -m bench.bench_customer_view [--customers 1000000] [--workspace DIR]
+        [--pandas]
 
-(from the repository root). The pandas steps read the transactions from
-``bench_transactions.parquet``, exported from the workspace next to it once.
+(from the repository root). The pandas steps read the transactions from a Parquet
+export of the workspace, written once into the temporary folder (never into the
+workspace folder).
 """
 
 from __future__ import annotations
@@ -27,12 +37,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 from bench._workspace import ROOT, add_common_args, bench_workspace, peak_mb, step_command
 
 WINDOW = 90
 CORE = ["frequency", "monetary_total", "frequency_recent", "spend_recent"]
-PARQUET = "bench_transactions.parquet"
 
 
 def save_core(view, out: str) -> None:
@@ -53,6 +63,75 @@ def step_pushdown(folder: str, out: str) -> dict:
     save_core(view, out)
     return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(view),
             "columns": view.shape[1]}
+
+
+def _plain_sql(as_of: str, *, same: bool, services=(), channels=()) -> str:
+    """The baseline's SQL: one plain GROUP BY over the transactions up to ``as_of``."""
+    end = f"DATE '{as_of}' + 1"
+    recent = f"date >= DATE '{as_of}' - {WINDOW - 1}"
+    prior = f"date >= DATE '{as_of}' - {2 * WINDOW - 1} AND date < DATE '{as_of}' - {WINDOW - 1}"
+    cols = ["customer_id", "min(date) AS first_date", "max(date) AS last_date",
+            "count(DISTINCT date) FILTER (WHERE amount >= 0) AS frequency",
+            "sum(amount) AS monetary_total",
+            f"count(DISTINCT date) FILTER (WHERE amount >= 0 AND {recent}) AS frequency_recent",
+            f"count(DISTINCT date) FILTER (WHERE amount >= 0 AND {prior}) AS frequency_prior",
+            f"sum(amount) FILTER (WHERE {recent}) AS spend_recent",
+            f"sum(amount) FILTER (WHERE {prior}) AS spend_prior"]
+    if same:
+        cols += ["min(date) FILTER (WHERE amount >= 0) AS first_purchase_date",
+                 "max(date) FILTER (WHERE amount >= 0) AS last_purchase_date",
+                 "count(*) FILTER (WHERE amount >= 0) AS n_transactions",
+                 "count(*) FILTER (WHERE amount < 0) AS refund_count",
+                 "sum(-amount) FILTER (WHERE amount < 0) AS refund_amount",
+                 "sum(quantity) AS quantity_total", "sum(weight_kg) AS weight_total"]
+        cols += [f"count(*) FILTER (WHERE amount >= 0 AND service = '{v}') AS service_n_{i}"
+                 for i, v in enumerate(services)]
+        cols += [f"count(*) FILTER (WHERE amount >= 0 AND channel = '{v}') AS channel_n_{i}"
+                 for i, v in enumerate(channels)]
+    return (f"SELECT {', '.join(cols)} FROM transactions WHERE date < {end} "
+            "AND customer_id IS NOT NULL GROUP BY customer_id ORDER BY customer_id")
+
+
+def step_duckdb(folder: str, out: str, same: bool) -> dict:
+    """The plain baseline: a hand-written DuckDB GROUP BY into pandas (no library code)."""
+    import duckdb
+
+    from segmentation.workspace import Workspace
+
+    ws = Workspace(folder)
+    snap = ws.current()
+    with ws.lease(snap), duckdb.connect(str(ws.folder / snap.file), read_only=True) as con:
+        as_of = con.execute("SELECT CAST(max(date) AS DATE) FROM transactions").fetchone()[0]
+        as_of = as_of.isoformat()
+        values = {c: [v for (v,) in con.execute(
+            f"SELECT {c} FROM transactions WHERE {c} IS NOT NULL AND amount >= 0 "
+            f"GROUP BY {c} ORDER BY count(*) DESC, {c}").fetchall()]
+            for c in ("service", "channel")} if same else {}
+        sql = _plain_sql(as_of, same=same, services=values.get("service", ()),
+                         channels=values.get("channel", ()))
+        start = time.perf_counter()
+        frame = con.execute(sql).fetch_df().set_index("customer_id")
+        seconds = time.perf_counter() - start
+    save_core(frame, out)
+    return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(frame),
+            "columns": frame.shape[1]}
+
+
+def step_views(folder: str) -> dict:
+    """The views at the last day and one and two windows before it, in one pass."""
+    import pandas as pd
+
+    from segmentation.features import customer_views, data_as_of
+    from segmentation.workspace import Workspace
+
+    engine = Workspace(folder).engine()
+    as_of = data_as_of(engine)
+    days = [as_of - pd.Timedelta(days=k * WINDOW) for k in range(3)]
+    start = time.perf_counter()
+    views = customer_views(engine, days=days, window_days=WINDOW)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_mb": peak_mb(),
+            "customers": [len(v) for v in views.values()]}
 
 
 def core_groupby(tx):
@@ -98,7 +177,7 @@ def step_pandas(parquet: str, out: str) -> dict:
     return {"seconds": seconds, "peak_mb": peak_mb(), "customers": len(view)}
 
 
-def step_reference(folder: str, out: str) -> dict:
+def step_reference(folder: str, parquet: str, out: str) -> dict:
     """The same full view (all columns) with plain pandas groupbys (tests' reference)."""
     import pandas as pd
 
@@ -106,7 +185,7 @@ def step_reference(folder: str, out: str) -> dict:
     from tests.segmentation.reference import pandas_customer_view
 
     start_load = time.perf_counter()
-    tables = {"transactions": pd.read_parquet(Path(folder) / PARQUET),
+    tables = {"transactions": pd.read_parquet(parquet),
               "customers": Workspace(folder).read("customers")}
     load = time.perf_counter() - start_load
     as_of = tables["transactions"]["date"].max()
@@ -125,8 +204,10 @@ def core_agree(a, b) -> bool:
     if len(a) != len(b) or not a.index.isin(b.index).all():
         return False
     b = b.loc[a.index]
-    return all((abs(a[c].astype(float) - b[c].astype(float))
-                <= 1e-6 * (1 + abs(b[c].astype(float)))).all() for c in CORE)
+    def num(frame, c):  # a sum over no rows: NULL in plain SQL, 0 in the view
+        return frame[c].astype(float).fillna(0.0)
+
+    return all((abs(num(a, c) - num(b, c)) <= 1e-6 * (1 + abs(num(b, c)))).all() for c in CORE)
 
 
 def _run_step(*args: str) -> dict:
@@ -150,54 +231,90 @@ def export_transactions(ws, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_args(parser)
-    parser.add_argument("--step", choices=("pushdown", "pandas", "reference"),
+    parser.add_argument("--pandas", action="store_true",
+                        help="also time plain pandas on the rows (exports them once)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each step (fresh processes); the median is printed")
+    parser.add_argument("--step", choices=("pushdown", "views", "duckdb-core", "duckdb-same",
+                                           "pandas", "reference"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--src", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--parquet", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step == "pushdown":
         print(json.dumps(step_pushdown(args.src, args.out)))
+        return
+    if args.step == "views":
+        print(json.dumps(step_views(args.src)))
+        return
+    if args.step in ("duckdb-core", "duckdb-same"):
+        print(json.dumps(step_duckdb(args.src, args.out, args.step == "duckdb-same")))
         return
     if args.step == "pandas":
         print(json.dumps(step_pandas(args.src, args.out)))
         return
     if args.step == "reference":
-        print(json.dumps(step_reference(args.src, args.out)))
+        print(json.dumps(step_reference(args.src, args.parquet, args.out)))
         return
 
     import pandas as pd
 
     ws = bench_workspace(args.workspace, args.customers, "bench-view-")
     folder = ws.folder
-    if not (folder / PARQUET).exists():
-        t0 = time.perf_counter()
-        export_transactions(ws, folder / PARQUET)
-        print(f"exported the transactions to {PARQUET} in {time.perf_counter() - t0:.1f} s")
     out = Path(tempfile.mkdtemp(prefix="bench-view-out-"))
 
-    push = _run_step("--step", "pushdown", "--src", str(folder),
-                     "--out", str(out / "push.parquet"))
-    base = _run_step("--step", "pandas", "--src", str(folder / PARQUET),
-                     "--out", str(out / "base.parquet"))
-    ref = _run_step("--step", "reference", "--src", str(folder),
-                    "--out", str(out / "ref.parquet"))
-    a = pd.read_parquet(out / "push.parquet")
+    def run(step: str, src: str = str(folder)) -> dict:
+        """The step ``--repeat`` times, alternating with the others' runs: the median run."""
+        return _run_step("--step", step, "--src", src, "--out", str(out / f"{step}.parquet"))
+
+    steps = ["pushdown", "duckdb-core", "duckdb-same", "views"]
+    runs: dict[str, list[dict]] = {s: [] for s in steps}
+    for _ in range(max(1, args.repeat)):  # interleaved, so that a busy moment hits all
+        for step in steps:
+            runs[step].append(run(step))
+
+    def mid(step: str) -> dict:
+        rows = sorted(runs[step], key=lambda r: r["seconds"])
+        return {**rows[len(rows) // 2], "peak_mb": median(r["peak_mb"] for r in rows)}
+
+    push, core, same, multi = (mid(s) for s in steps)
+    a = pd.read_parquet(out / "pushdown.parquet")
 
     def agree(name: str) -> bool:
         return core_agree(a, pd.read_parquet(out / name))
 
     print()
-    print(f"{'':44}{'seconds':>9}{'peak RSS MB':>13}{'vs pushdown':>13}")
-    rows = [(f"pushdown: DuckDB, full view ({push['columns']} cols)", push),
-            (f"pandas: same full view ({ref['columns']} cols)", ref),
-            ("pandas: core groupby only (8 cols)", base)]
+    print(f"median of {max(1, args.repeat)} runs, each in a fresh process")
+    print(f"{'':52}{'seconds':>9}{'peak RSS MB':>13}{'pushdown /':>12}")
+    rows = [(f"pushdown: customer_view, full view ({push['columns']} cols)", push),
+            (f"plain DuckDB GROUP BY, core ({core['columns']} cols) -> pandas", core),
+            (f"plain DuckDB GROUP BY, same aggregates ({same['columns']} cols)", same)]
     for label, r in rows:
-        print(f"{label:44}{r['seconds']:>9.2f}{r['peak_mb']:>13.0f}"
-              f"{r['seconds'] / push['seconds']:>12.2f}x")
+        print(f"{label:52}{r['seconds']:>9.2f}{r['peak_mb']:>13.0f}"
+              f"{push['seconds'] / r['seconds']:>11.2f}x")
+    print(f"{'customer_views: 3 days (0, 90, 180 back), one pass':52}{multi['seconds']:>9.2f}"
+          f"{multi['peak_mb']:>13.0f}{'':>12}")
+    print(f"customers: {push['customers']:,} (views: {multi['customers']}); core columns agree "
+          f"with the plain DuckDB query: {agree('duckdb-core.parquet')}")
+    if not args.pandas:
+        return
+    parquet = Path(tempfile.gettempdir()) / f"bench-view-{ws.current().dataset_id}.parquet"
+    if not parquet.exists():
+        t0 = time.perf_counter()
+        export_transactions(ws, parquet)
+        print(f"exported the transactions to {parquet} in {time.perf_counter() - t0:.1f} s")
+    base = run("pandas", str(parquet))
+    ref = _run_step("--step", "reference", "--src", str(folder), "--parquet", str(parquet),
+                    "--out", str(out / "ref.parquet"))
+    for label, r in ((f"pandas: same full view ({ref['columns']} cols)", ref),
+                     ("pandas: core groupby only (8 cols)", base)):
+        print(f"{label:52}{r['seconds']:>9.2f}{r['peak_mb']:>13.0f}"
+              f"{push['seconds'] / r['seconds']:>11.2f}x")
     print(f"(pandas also needs the rows in memory first: reading them took "
           f"{ref['load_seconds']:.1f} s)")
-    print(f"customers: {push['customers']:,}; core columns agree with the full pandas view: "
-          f"{agree('ref.parquet')}, with the core groupby: {agree('base.parquet')}")
+    print(f"core columns agree with the full pandas view: {agree('ref.parquet')}, "
+          f"with the core groupby: {agree('pandas.parquet')}")
 
 
 if __name__ == "__main__":

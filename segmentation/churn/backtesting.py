@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from threadpoolctl import threadpool_limits
 
 from .. import i18n
-from ..features import customer_view
+from ..features import customer_view, customer_views
 from .calibration import Calibration, cross_fitted, pct_rank, reliability_table
 from .choice import WindowData, choose, paired_differences
 from .config import DEFAULT_CONFIG, ChurnConfig
@@ -289,6 +289,25 @@ def _reading(bind, *, day: pd.Timestamp, table_names, views: ViewCache | None,
     return _Reading(table_names, views, views)
 
 
+def _read_views(bind, reading: _Reading, *, cutoffs: Sequence[pd.Timestamp], horizon: int,
+                history: int, day: pd.Timestamp, config: ChurnConfig) -> None:
+    """Every customer view the windows read, in one aggregation pass (:func:`customer_views`):
+    each window's day, the day its time-shifted model learns from (where the history allows
+    one) and the day its outcomes are read from; those already at hand are not read again."""
+    h = pd.Timedelta(days=horizon)
+    days = []
+    for cutoff in cutoffs:
+        days += [cutoff, cutoff + h]
+        if history - (day - cutoff).days - horizon >= MIN_FEATURE_DAYS:
+            days.append(cutoff - h)
+    window = config.window_days
+    missing = [d for d in dict.fromkeys(days) if (d, window) not in reading.outcomes]
+    if missing:
+        found = customer_views(bind, days=missing, window_days=window,
+                               table_names=reading.names)
+        reading.views.update({(d, window): v for d, v in found.items()})
+
+
 def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: int,
                   day: pd.Timestamp, lost_after_days: int | None, reading: _Reading,
                   config: ChurnConfig, blend_of: Sequence[str] | None, keep: bool,
@@ -389,6 +408,8 @@ def run_backtest(bind, *, day: pd.Timestamp, horizon: int, lost_after_days: int 
     cutoffs, step = window_cutoffs(day, horizon=horizon, history=history,
                                    max_windows=config.max_windows)
     reading = _reading(bind, day=day, table_names=table_names, views=views, config=config)
+    _read_views(bind, reading, cutoffs=cutoffs, horizon=horizon, history=history, day=day,
+                config=config)
     latest = _judge_window(bind, k=0, cutoff=cutoffs[0], horizon=horizon, history=history,
                            day=day, lost_after_days=lost_after_days, reading=reading,
                            config=config, blend_of=None, keep=True)

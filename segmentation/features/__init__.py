@@ -23,7 +23,8 @@ SQLite, PostgreSQL and MariaDB):
 - ordering and tie-breaking of text (customer ids, branch names) happen in
   Python, not in the database, whose collations differ.
 
-The main entry point is :func:`customer_view`; :func:`view_queries` returns the
+The main entry point is :func:`customer_view` (:func:`customer_views` for several
+days in one pass); :func:`view_queries` returns the
 queries it runs so that a page can show their SQL (:func:`query_sql`).
 """
 
@@ -38,6 +39,7 @@ __all__ = [
     "complaint_view_query",
     "customer_view",
     "customer_view_query",
+    "customer_views",
     "data_as_of",
     "date_range",
     "query_sql",
@@ -51,5 +53,5 @@ __getattr__, __dir__ = lazy_exports(__name__, {
         "ATTRIBUTE_COLUMNS", "MAX_SHARE_VALUES", "OPEN_STATUS", "complaint_view_query",
         "customer_view_query", "query_sql", "survey_view_query", "view_queries", "SHARE_COLUMNS",
     ),
-    ".view": ("customer_view",),
+    ".view": ("customer_view", "customer_views"),
 })

@@ -9,7 +9,7 @@ of a second.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ def _ratio(num: np.ndarray, den: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return out
 
 
-def finish_transactions(raw: pd.DataFrame, as_of: pd.Timestamp,
+def finish_transactions(raw: Mapping[str, pd.Series], as_of: pd.Timestamp,
                          shares: Mapping[str, list]) -> Columns:
     """Measures from the transaction aggregate, aligned with its rows."""
     out: Columns = {c: _days(raw[c]) for c in TX_DATES}
@@ -95,7 +95,7 @@ def finish_transactions(raw: pd.DataFrame, as_of: pd.Timestamp,
     return out
 
 
-def home_branch(raw: pd.DataFrame, ids: pd.Index) -> pd.api.extensions.ExtensionArray:
+def home_branch(raw: Mapping[str, pd.Series], ids: pd.Index) -> pd.api.extensions.ExtensionArray:
     """Per customer of ``ids``, the branch with the most rows; ties go to the first name.
 
     "First" is text (code point) order, decided here rather than by a database
@@ -113,11 +113,12 @@ def home_branch(raw: pd.DataFrame, ids: pd.Index) -> pd.api.extensions.Extension
     return _take(pd.array(names, dtype="str"), chosen, None)
 
 
-def attributes(raw: pd.DataFrame, ids: pd.Index) -> Columns:
+def attributes(raw: Mapping[str, pd.Series], ids: pd.Index,
+               columns: Sequence[str] = ATTRIBUTE_COLUMNS) -> Columns:
     """Customer attributes for ``ids``; a duplicated customer id keeps its first row."""
     rows = positions_in(ids, raw["customer_id"])
     out: Columns = {}
-    for column in ATTRIBUTE_COLUMNS:
+    for column in columns:
         if column in raw:
             values = (_days(raw[column]) if column == "signup_date"
                       else as_text(raw[column]).array)
@@ -125,7 +126,7 @@ def attributes(raw: pd.DataFrame, ids: pd.Index) -> Columns:
     return out
 
 
-def survey_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
+def survey_measures(raw: Mapping[str, pd.Series], ids: pd.Index) -> Columns:
     rows = positions_in(ids, raw["customer_id"])
     n, n_recent, n_prior, n_last = (_take(_counts(raw[c]), rows, 0) for c in
                                     ("n_surveys", "n_recent", "n_prior", "n_last"))
@@ -140,7 +141,7 @@ def survey_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
     }
 
 
-def complaint_measures(raw: pd.DataFrame, ids: pd.Index) -> Columns:
+def complaint_measures(raw: Mapping[str, pd.Series], ids: pd.Index) -> Columns:
     rows = positions_in(ids, raw["customer_id"])
     return {c: _take(_counts(raw[c]), rows, 0)
             for c in ("n_complaints", "complaints_recent", "complaints_open") if c in raw}

@@ -7,7 +7,7 @@ See :mod:`segmentation.features` for the portability rules the queries follow.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -56,10 +56,11 @@ class _Bounds:
 
     as_of: pd.Timestamp
     window_days: int
+    tag: str = ""  # suffix of the parameter names: several days in one query
 
     def _param(self, name: str, offset_days: int) -> sa.BindParameter:
         day = (self.as_of + pd.Timedelta(days=offset_days)).date()
-        return sa.bindparam(name, day, type_=sa.Date())
+        return sa.bindparam(name + self.tag, day, type_=sa.Date())
 
     @property
     def end(self) -> sa.BindParameter:
@@ -84,72 +85,115 @@ class _Bounds:
 
 
 def _share_values(conn: sa.Connection, tx: Source, columns: list[str],
-                  bounds: _Bounds) -> dict[str, list]:
-    """Per share column, its most frequent non-null values among purchases up to as_of.
+                  bounds: Sequence[_Bounds]) -> list[dict[str, list]]:
+    """Per day of ``bounds`` and share column, its most frequent non-null values among
+    purchases up to that day.
 
-    One small ``GROUP BY`` over all share columns together (one scan), totalled
-    per column here; ties go to the value first in text order.
+    One small ``GROUP BY`` over all share columns together (one scan, a count per
+    day), totalled per column here; ties go to the value first in text order.
     """
     if not columns:
-        return {}
+        return [{} for _ in bounds]
+    last = max(b.as_of for b in bounds)
     cols = [tx.c(c) for c in columns]
-    query = (sa.select(*cols, sa.func.count()).select_from(tx.table)
-             .where(tx.c("date") < bounds.end, tx.c("customer_id").is_not(None),
-                    is_purchase(tx.c("amount")))
+    date = tx.c("date")
+    counts = [sa.func.count() if b.as_of == last else count_if(date < b.end) for b in bounds]
+    query = (sa.select(*cols, *(n.label(f"n_{i}") for i, n in enumerate(counts)))
+             .select_from(tx.table)
+             .where(date < next(b for b in bounds if b.as_of == last).end,
+                    tx.c("customer_id").is_not(None), is_purchase(tx.c("amount")))
              .group_by(*cols))
-    totals: dict[str, dict] = {c: {} for c in columns}
-    for *values, n in conn.execute(query):
-        for column, value in zip(columns, values, strict=True):
-            if value is not None:
-                totals[column][value] = totals[column].get(value, 0) + int(n)
-    return {column: sorted(counts, key=lambda v: (-counts[v], str(v)))[:MAX_SHARE_VALUES]
-            for column, counts in totals.items()}
+    totals: list[dict[str, dict]] = [{c: {} for c in columns} for _ in bounds]
+    for row in conn.execute(query):
+        values, ns = row[:len(columns)], row[len(columns):]
+        for per_day, n in zip(totals, ns, strict=True):
+            if not n:
+                continue
+            for column, value in zip(columns, values, strict=True):
+                if value is not None:
+                    per_day[column][value] = per_day[column].get(value, 0) + int(n)
+    return [{column: sorted(counts, key=lambda v: (-counts[v], str(v)))[:MAX_SHARE_VALUES]
+             for column, counts in per_day.items()} for per_day in totals]
 
 
-def _transactions_query(tx: Source, bounds: _Bounds,
-                        shares: Mapping[str, list] | None = None) -> sa.Select:
-    cid, date, amount = tx.c("customer_id"), tx.c("date"), tx.c("amount")
+def _day_measures(tx: Source, bounds: _Bounds, shares: Mapping[str, list], *,
+                  bounded: bool, suffix: str = "") -> list[sa.ColumnElement]:
+    """The aggregates of one day's view (all but the first dates, which every day shares).
+
+    ``bounded``: the rows after the day are still in the query (another, later day
+    shares it), so every aggregate keeps to ``date < end`` itself.
+    """
+    date, amount = tx.c("date"), tx.c("amount")
     day = day_of(date)
     purchase = is_purchase(amount)
-    recent = sa.and_(purchase, bounds.recent(date))
-    prior = sa.and_(purchase, bounds.prior(date))
+    upto = date < bounds.end
+
+    def only(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+        return sa.and_(*conditions, upto) if bounded else sa.and_(*conditions)
+
+    recent, prior = bounds.recent(date), bounds.prior(date)
     cols: list[sa.ColumnElement] = [
-        cid.label("customer_id"),
-        sa.func.min(day).label("first_date"),
-        sa.func.max(day).label("last_date"),
-        min_if(day, purchase).label("first_purchase_date"),
-        max_if(day, purchase).label("last_purchase_date"),
-        count_distinct_if(day, purchase).label("frequency"),
-        count_if(purchase).label("n_transactions"),
-        sa.func.sum(amount).label("monetary_total"),
-        count_if(amount < 0).label("refund_count"),
-        sum_if(-amount, amount < 0).label("refund_amount"),
-        count_distinct_if(day, recent).label("frequency_recent"),
-        count_distinct_if(day, prior).label("frequency_prior"),
-        sum_if(amount, bounds.recent(date)).label("spend_recent"),
-        sum_if(amount, bounds.prior(date)).label("spend_prior"),
+        (max_if(day, upto) if bounded else sa.func.max(day)).label("last_date"),
+        max_if(day, only(purchase)).label("last_purchase_date"),
+        count_distinct_if(day, only(purchase)).label("frequency"),
+        count_if(only(purchase)).label("n_transactions"),
+        (sum_if(amount, upto) if bounded else sa.func.sum(amount)).label("monetary_total"),
+        count_if(only(amount < 0)).label("refund_count"),
+        sum_if(-amount, only(amount < 0)).label("refund_amount"),
+        count_distinct_if(day, only(purchase, recent)).label("frequency_recent"),
+        count_distinct_if(day, sa.and_(purchase, prior)).label("frequency_prior"),
+        sum_if(amount, only(recent)).label("spend_recent"),
+        sum_if(amount, prior).label("spend_prior"),
     ]
     for column, label in TX_OPTIONAL_SUMS.items():
         if tx.has(column):
-            cols.append(sa.func.sum(tx.c(column)).label(label))
-    for column, values in (shares or {}).items():
+            value = tx.c(column)
+            cols.append((sum_if(value, upto) if bounded else sa.func.sum(value)).label(label))
+    for column, values in shares.items():
         col = tx.c(column)
         for i, value in enumerate(values):
-            cols.append(count_if(sa.and_(purchase, col == value)).label(f"{column}_n_{i}"))
+            cols.append(count_if(only(purchase, col == value)).label(f"{column}_n_{i}"))
+    return [c.element.label(c.name + suffix) for c in cols] if suffix else cols
+
+
+def _transactions_query(tx: Source, bounds: Sequence[_Bounds],
+                        shares: Sequence[Mapping[str, list]]) -> sa.Select:
+    """One ``GROUP BY customer_id`` over the transactions up to the last of ``bounds``'
+    days, with every day's measures as conditional aggregates (suffix ``__<i>`` for
+    the i-th day when there are several)."""
+    cid, date = tx.c("customer_id"), tx.c("date")
+    day = day_of(date)
+    purchase = is_purchase(tx.c("amount"))
+    last = max(b.as_of for b in bounds)
+    cols: list[sa.ColumnElement] = [
+        cid.label("customer_id"),
+        # the first days are the same at every day that has them (checked in pandas)
+        sa.func.min(day).label("first_date"),
+        min_if(day, purchase).label("first_purchase_date"),
+    ]
+    several = len(bounds) > 1
+    for i, (b, day_shares) in enumerate(zip(bounds, shares, strict=True)):
+        cols += _day_measures(tx, b, day_shares, bounded=b.as_of != last,
+                              suffix=f"__{i}" if several else "")
+    end = next(b for b in bounds if b.as_of == last).end
     # ORDER BY: DuckDB sorts in code point order, as the view is sorted, at almost no
     # cost; other collations get sorted again in pandas
     return (sa.select(*cols).select_from(tx.table)
-            .where(date < bounds.end, cid.is_not(None))
+            .where(date < end, cid.is_not(None))
             .group_by(cid)
             .order_by(cid))
 
 
-def _branch_query(tx: Source, bounds: _Bounds) -> sa.Select:
-    cid, branch = tx.c("customer_id"), tx.c("branch")
-    return (sa.select(cid.label("customer_id"), branch.label("branch"),
-                      sa.func.count().label("n"))
+def _branch_query(tx: Source, bounds: Sequence[_Bounds]) -> sa.Select:
+    cid, branch, date = tx.c("customer_id"), tx.c("branch"), tx.c("date")
+    last = max(b.as_of for b in bounds)
+    counts = ([sa.func.count().label("n")] if len(bounds) == 1 else
+              [(sa.func.count() if b.as_of == last else count_if(date < b.end)).label(f"n__{i}")
+               for i, b in enumerate(bounds)])
+    end = next(b for b in bounds if b.as_of == last).end
+    return (sa.select(cid.label("customer_id"), branch.label("branch"), *counts)
             .select_from(tx.table)
-            .where(tx.c("date") < bounds.end, cid.is_not(None), branch.is_not(None))
+            .where(date < end, cid.is_not(None), branch.is_not(None))
             .group_by(cid, branch))
 
 
@@ -219,26 +263,53 @@ def _complaints_query(complaints: Source, bounds: _Bounds) -> sa.Select | None:
 # --------------------------------------------------------------------------- public queries
 
 
-def build_queries(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_days: int,
-           table_names: TableNames | None, scope: Scope | None = None
-           ) -> tuple[dict[str, sa.Select], dict]:
+@dataclass(frozen=True)
+class ViewPlan:
+    """The queries behind the views at several days: the transactions and branch counts
+    once for every day (``shared``), the other tables once per day (``per_day``, in the
+    order of ``days``), with the service / channel values each day's view has."""
+
+    days: tuple[pd.Timestamp, ...]
+    shared: dict[str, sa.Select]
+    per_day: tuple[dict[str, sa.Select], ...]
+    shares: tuple[dict[str, list], ...]
+
+
+def plan_views(conn: sa.Connection | None, days: Sequence[dt.date | pd.Timestamp],
+               window_days: int, table_names: TableNames | None,
+               scope: Scope | None = None) -> ViewPlan:
+    """The queries of the customer views at ``days`` (distinct days, any order)."""
     if int(window_days) != window_days or window_days < 1:
         raise ValueError(f"window_days must be a positive whole number, got {window_days!r}")
     found = scope_sources(resolve_tables(conn, table_names), scope)
     tx = transactions_source(found, table_names)
-    bounds = _Bounds(as_day(as_of), int(window_days))
-    shares = ({} if conn is None else
+    days = tuple(as_day(d) for d in days)
+    several = len(days) > 1
+    bounds = [_Bounds(d, int(window_days), f"_{i}" if several else "")
+              for i, d in enumerate(days)]
+    shares = ([{} for _ in bounds] if conn is None else
               _share_values(conn, tx, [c for c in SHARE_COLUMNS if tx.has(c)], bounds))
-    queries: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
+    shared: dict[str, sa.Select] = {"transactions": _transactions_query(tx, bounds, shares)}
     if tx.has("branch"):
-        queries["branches"] = _branch_query(tx, bounds)
-    builders = {"customers": lambda s: _customers_query(s),
-                "surveys": lambda s: _surveys_query(s, bounds),
-                "complaints": lambda s: _complaints_query(s, bounds)}
-    for name, build in builders.items():
-        if name in found and (query := build(found[name])) is not None:
-            queries[name] = query
-    return queries, shares
+        shared["branches"] = _branch_query(tx, bounds)
+    if "customers" in found and (query := _customers_query(found["customers"])) is not None:
+        shared["customers"] = query
+    per_day = []
+    for b in bounds:
+        queries = {}
+        for name, build in (("surveys", _surveys_query), ("complaints", _complaints_query)):
+            if name in found and (query := build(found[name], b)) is not None:
+                queries[name] = query
+        per_day.append(queries)
+    return ViewPlan(days, shared, tuple(per_day), tuple(shares))
+
+
+def build_queries(conn: sa.Connection | None, as_of: dt.date | pd.Timestamp, window_days: int,
+                  table_names: TableNames | None, scope: Scope | None = None
+                  ) -> tuple[dict[str, sa.Select], dict]:
+    """Every query of the view at one day, by name, and its service / channel values."""
+    plan = plan_views(conn, [as_of], window_days, table_names, scope)
+    return {**plan.shared, **plan.per_day[0]}, plan.shares[0]
 
 
 def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.Timestamp,

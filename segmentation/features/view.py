@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from ..access import Scope
 from ..scoping import is_limited
-from ..sql import TableNames, as_day, as_text, connected, fetch
+from ..sql import TableNames, as_day, as_text, connected, fetch_columns
 from .dates import data_as_of
 from .finish import (
     Columns,
@@ -19,7 +21,7 @@ from .finish import (
     home_branch,
     survey_measures,
 )
-from .queries import ATTRIBUTE_COLUMNS, build_queries
+from .queries import ATTRIBUTE_COLUMNS, plan_views
 
 
 def customer_view(bind: sa.Engine | sa.Connection, *,
@@ -167,34 +169,126 @@ def customer_view(bind: sa.Engine | sa.Connection, *,
     customer x branch counts (skipped when ``customers.branch`` is known for
     every customer), one for the values of ``service`` / ``channel`` and one
     ``max(date)`` when ``as_of`` is ``None``; everything after that is
-    proportional to the number of customers.
+    proportional to the number of customers. The views at several days cost
+    one such pass together (:func:`customer_views`).
     """
     with connected(bind) as conn:
         day = data_as_of(conn, table_names) if as_of is None else as_day(as_of)
-        queries, shares = build_queries(conn, day, window_days, table_names, scope)
-        raws = {name: fetch(conn, query) for name, query in queries.items()
-                if name != "branches"}
-        tx = raws["transactions"]
-        ids = pd.Index(as_text(tx["customer_id"]), name="customer_id")
-        attrs = attributes(raws["customers"], ids) if "customers" in raws else {}
-        known = attrs.get("branch")
-        # the customer x branch counts only matter where the customers table has no branch
-        if "branches" in queries and (known is None or known.isna().any()):
-            home = home_branch(fetch(conn, queries["branches"]), ids)
-            attrs["branch"] = home if known is None else known.fillna(home)
+        return customer_views(conn, days=[day], window_days=window_days,
+                              table_names=table_names, scope=scope)[day]
 
+
+def customer_views(bind: sa.Engine | sa.Connection, *,
+                   days: Sequence[dt.date | pd.Timestamp], window_days: int = 90,
+                   table_names: TableNames | None = None,
+                   scope: Scope | None = None) -> dict[pd.Timestamp, pd.DataFrame]:
+    """The customer views at several days, from one aggregation pass over the transactions.
+
+    Each view is exactly :func:`customer_view` at that day (same rows, columns,
+    dtypes and values), but the transactions are read once for all of them: one
+    ``GROUP BY customer_id`` whose aggregates are conditional on each day's
+    windows (``agg(...) FILTER (WHERE date < day + 1 ...)``), and one for the
+    customer x branch counts when they are needed. The ``customers`` table is
+    read once; surveys and complaints (small tables) once per day. The result
+    travels as Arrow columns (DuckDB, PostgreSQL) and each view is built from
+    them without copying into an intermediate frame.
+
+    Parameters
+    ----------
+    bind : engine or connection holding the canonical tables.
+    days : the analysis days (a time of day is dropped; repeated days count once).
+    window_days, table_names, scope : as in :func:`customer_view`.
+
+    Returns
+    -------
+    dict
+        Day (a midnight ``Timestamp``) -> its view, in the order of ``days``.
+
+    Raises
+    ------
+    DataError, ValueError
+        As :func:`customer_view`.
+    """
+    wanted = list(dict.fromkeys(as_day(d) for d in days))
+    if not wanted:
+        return {}
+    with connected(bind) as conn:
+        plan = plan_views(conn, wanted, window_days, table_names, scope)
+        tx = fetch_columns(conn, plan.shared["transactions"])
+        customers = (fetch_columns(conn, plan.shared["customers"])
+                     if "customers" in plan.shared else None)
+        per_day = [{name: fetch_columns(conn, query) for name, query in queries.items()}
+                   for queries in plan.per_day]
+        all_ids = pd.Index(as_text(tx["customer_id"]), name="customer_id")
+        known = None
+        if customers is not None:
+            known = attributes(customers, all_ids, ("branch",)).get("branch")
+        # the customer x branch counts only matter where the customers table has no branch
+        branches = None
+        if "branches" in plan.shared and (known is None or pd.isna(known).any()):
+            branches = fetch_columns(conn, plan.shared["branches"])
+
+    several = len(wanted) > 1
+    views = {}
+    for i, day in enumerate(wanted):
+        raw = _day_columns(tx, i, several)
+        if several:  # the customers with a row dated on or before the day
+            rows = np.flatnonzero(raw["last_date"].notna().to_numpy())
+            raw = {name: values.iloc[rows] for name, values in raw.items()}
+            ids = all_ids.take(rows)
+        else:
+            ids = all_ids
+        attrs = attributes(customers, ids) if customers is not None else {}
+        if branches is not None:
+            counts = branches if not several else _branch_counts(branches, i)
+            home = home_branch(counts, ids)
+            attrs["branch"] = home if "branch" not in attrs else attrs["branch"].fillna(home)
+        views[day] = _assemble(day, window_days, ids, attrs, raw, plan.shares[i],
+                               per_day[i], scope)
+    return views
+
+
+def _day_columns(tx: Mapping[str, pd.Series], i: int, several: bool) -> dict[str, pd.Series]:
+    """The transaction aggregate's columns of the i-th day, under the one-day names."""
+    if not several:
+        return dict(tx)
+    suffix = f"__{i}"
+    out = {name: tx[name] for name in ("customer_id", "first_date", "first_purchase_date")}
+    out.update({name[:-len(suffix)]: values for name, values in tx.items()
+                if name.endswith(suffix)})
+    return out
+
+
+def _branch_counts(branches: Mapping[str, pd.Series], i: int) -> dict[str, pd.Series]:
+    """The customer x branch rows counted up to the i-th day (those with a row then)."""
+    n = branches[f"n__{i}"]
+    keep = np.flatnonzero(pd.to_numeric(n).to_numpy(dtype="float64", na_value=0) > 0)
+    return {"customer_id": branches["customer_id"].iloc[keep],
+            "branch": branches["branch"].iloc[keep], "n": n.iloc[keep]}
+
+
+def _assemble(day: pd.Timestamp, window_days: int, ids: pd.Index, attrs: Columns,
+              raw: Mapping[str, pd.Series], shares: Mapping[str, list],
+              others: Mapping[str, Mapping[str, pd.Series]],
+              scope: Scope | None) -> pd.DataFrame:
+    """One day's view from its columns (sorted by id in code point order)."""
     order = None if ids.is_monotonic_increasing else ids.argsort()
-    measures = finish_transactions(tx, day, shares)
+    measures = finish_transactions(raw, day, shares)
+    first = measures["first_purchase_date"]  # shared by every day: NaT before it
+    measures["first_purchase_date"] = np.where(
+        first <= np.datetime64(day.to_datetime64(), "ns"), first, np.datetime64("NaT", "ns"))
     columns: Columns = {c: attrs[c] for c in ATTRIBUTE_COLUMNS if c in attrs}
     columns.update(measures)
-    if "surveys" in raws:
-        columns.update(survey_measures(raws["surveys"], ids))
-    if "complaints" in raws:
-        columns.update(complaint_measures(raws["complaints"], ids))
+    if "surveys" in others:
+        columns.update(survey_measures(others["surveys"], ids))
+    if "complaints" in others:
+        columns.update(complaint_measures(others["complaints"], ids))
     if order is not None:  # text (code point) order, whatever the database collation
         ids = ids.take(order)
         columns = {name: values[order] for name, values in columns.items()}
-    view = pd.DataFrame(columns, index=ids)
+    # copy=False: one block per column, not copied into blocks of a dtype (the arrays
+    # are this view's own)
+    view = pd.DataFrame(columns, index=ids, copy=False)
     if is_limited(scope):  # the home branch / region decides: one branch per customer
         view = scope.apply(view)
     view.attrs.update(as_of=day, window_days=int(window_days))

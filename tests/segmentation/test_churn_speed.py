@@ -115,6 +115,35 @@ def test_backtest_above_the_sample_size_reads_a_database_sample(network):
     assert small.windows["n"].max() > bt.windows["n"].max()
 
 
+@pytest.mark.parametrize("sample", [1_000, None], ids=["db-sample", "everyone"])
+def test_backtest_aggregates_the_transactions_once(network, sample):
+    """The backtest's customer views (window days, training days, outcome days) come from
+    one aggregation pass over the transactions, sampled or not (issue 23)."""
+    import re
+
+    import sqlalchemy as sa
+
+    config = ChurnConfig(backtest_sample=sample, max_iter=20, n_boot=50)
+    view = customer_view(network, as_of=AS_OF)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(network, "before_cursor_execute", seen)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CLVWarning)
+            result = score_churn(network, as_of=AS_OF, horizon_days=90, lang=None, view=view,
+                                 config=config)
+    finally:
+        sa.event.remove(network, "before_cursor_execute", seen)
+    assert len(result.backtest.cutoffs) == 3
+    passes = [s for s in statements
+              if re.search(r"group by (\w+)\.customer_id order by \1\.customer_id", s)]
+    assert len(passes) == 1, passes
+
+
 def test_pipeline_models_learn_on_every_training_customer_uncalibrated(network):
     x, y = training_set(network, as_of=AS_OF, horizon_days=90)
     config = ChurnConfig(max_iter=20)
