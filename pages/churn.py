@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import charts, i18n
+from segmentation import charts, formatting, i18n
 from segmentation.churn import (
     DEFAULT_CALLS_PER_BRANCH,
     HORIZON_OPTIONS,
@@ -66,13 +66,14 @@ sheet = call_sheet(scores, tiers=assign(ctx.scoring_base(), settings).scored["ti
                    contacts=view)
 summary = sheet.summary
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("cp.metric.warnings"), i18n.fmt_int(summary.warnings, lang), border=True,
+m1.metric(t("cp.metric.warnings"), formatting.number(summary.warnings, lang), border=True,
           help=t("cp.metric.warnings.help"))
-m2.metric(t("cp.metric.value"), i18n.fmt_money(summary.value_at_risk, lang), border=True,
+m2.metric(t("cp.metric.value"), formatting.compact(summary.value_at_risk, lang, money=True),
+          border=True,
           help=t("cp.metric.value.help"))
-m3.metric(t("cp.metric.lost"), i18n.fmt_int(summary.lost, lang), border=True,
+m3.metric(t("cp.metric.lost"), formatting.number(summary.lost, lang), border=True,
           help=t("cp.lost.help"))
-m4.metric(t("cp.metric.avg"), i18n.fmt_pct(summary.avg_risk, lang), border=True)
+m4.metric(t("cp.metric.avg"), formatting.percent(summary.avg_risk, lang), border=True)
 
 thin = thin_evidence(None if result.backtest is None else result.backtest.scores["churned"])
 (st.success if result.ranking.checked and thin is None else st.warning)(result.explanation(lang))
@@ -101,8 +102,9 @@ with tab_list:
     shown = sheet.calls(pick_tiers=pick_tiers, min_risk=min_risk / 100,
                         pick_reasons=pick_codes, calls_per_branch=calls)
     st.subheader(t("cp.list.one" if shown.n_branches == 1 else "cp.list",
-                   n=i18n.fmt_int(len(shown.week), lang),
-                   branches=i18n.fmt_int(shown.n_branches, lang), cap=i18n.fmt_int(calls, lang)))
+                   n=formatting.number(len(shown.week), lang),
+                   branches=formatting.number(shown.n_branches, lang),
+                   cap=formatting.number(calls, lang)))
     if shown.table.empty:
         st.info(t("cp.list.empty"))
     rows_allowed = customer_rows(ctx)
@@ -141,13 +143,13 @@ with tab_list:
         row = shown.row(customer)
         if row is not None:
             st.markdown(f"**{md(customer)}** · {md(row['tier_label'])} · "
-                        f"{t('cp.col.risk')} {i18n.fmt_pct(row['churn_risk'], lang)}  \n"
+                        f"{t('cp.col.risk')} {formatting.percent(row['churn_risk'], lang)}  \n"
                         f"{md(row['risk_reasons'])}  \n"
                         + "\n".join(f"- {md(a)}" for a in settings.actions(row["tier"], lang)))
         show.chart(charts.customer_timeline(
             monthly, history.get("surveys"), history.get("complaints"),
             title=t("cp.detail.timeline", id=customer), spend_label=t("cp.detail.spend"),
-            score_label=t("cp.detail.score"), complaint_label=t("cp.detail.complaint")),
+            score_label=t("cp.detail.score"), complaint_label=t("cp.detail.complaint"), lang=lang),
             key="churn_timeline")
 
 with tab_trust:

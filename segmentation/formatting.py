@@ -90,8 +90,9 @@ def _finite(value: object) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def number(value: float | int | None, lang: str, digits: int = 0) -> str:
-    """A count or measure with grouping, always: ``1,234,567``.
+def number(value: float | int | None, lang: str, digits: int = 0, *,
+           signed: bool = False) -> str:
+    """A count or measure with grouping, always: ``1,234,567`` (``+12`` when ``signed``).
 
     >>> number(12457, "en"), number(-0.4, "en"), number(1234.567, "zh", 1)
     ('12,457', '0', '1,234.6')
@@ -100,16 +101,19 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     if v is None:
         return MISSING
     v = _no_negative_zero(v, digits)
-    return _numbers().format_decimal(v, format="#,##0" + _frac(digits), locale=_locale(lang))
+    body = "#,##0" + _frac(digits)
+    fmt = f"+{body};-{body}" if signed and v != 0 else body
+    return _numbers().format_decimal(v, format=fmt, locale=_locale(lang))
 
 
-def decimal(value: float | int | None, lang: str, digits: int = 2) -> str:
+def decimal(value: float | int | None, lang: str, digits: int = 2, *,
+            signed: bool = False) -> str:
     """A measure with a fixed number of decimals: ``4.27`` (grouped when large).
 
-    >>> decimal(4.2666, "en"), decimal(887743.5, "zh")
-    ('4.27', '887,743.50')
+    >>> decimal(4.2666, "en"), decimal(887743.5, "zh"), decimal(0.1234, "en", signed=True)
+    ('4.27', '887,743.50', '+0.12')
     """
-    return number(value, lang, digits)
+    return number(value, lang, digits, signed=signed)
 
 
 def money(value: float | int | None, lang: str, digits: int = 0) -> str:
@@ -263,6 +267,48 @@ def excel_format(kind: str) -> str:
     except KeyError:
         raise ValueError(f"unknown number kind {kind!r}; expected one of "
                          f"{sorted(EXCEL_FORMATS)}") from None
+
+
+#: Streamlit ``NumberColumn`` formats (sprintf-js, which Streamlit extends with ``,`` for
+#: grouping) that print what :func:`number`, :func:`decimal`, :func:`money` and
+#: :func:`percent` print: en_US and zh_Hans_CN both group with "," and use "." for
+#: decimals. Table cells are formatted in the browser, so that a table of any length
+#: sorts on its numbers and costs nothing to format on the server. A ``"percent"``
+#: column must hold percentages (ratio x 100): sprintf cannot scale.
+COLUMN_FORMATS: dict[str, str] = {
+    "int": "%,.0f",
+    "decimal": "%,.2f",
+    "decimal1": "%,.1f",
+    "signed": "%+,.2f",
+    "signed1": "%+,.1f",
+    "signed0": "%+,.0f",
+    "money": "¥%,.0f",
+    "money2": "¥%,.2f",
+    "percent": "%,.1f%%",
+    "signed_percent": "%+,.1f%%",
+}
+
+
+def column_format(kind: str) -> str:
+    """The Streamlit column format of a kind of :data:`COLUMN_FORMATS`.
+
+    >>> column_format("money")
+    '¥%,.0f'
+    """
+    try:
+        return COLUMN_FORMATS[kind]
+    except KeyError:
+        raise ValueError(f"unknown column kind {kind!r}; expected one of "
+                         f"{sorted(COLUMN_FORMATS)}") from None
+
+
+def date_column_format(lang: str) -> str:
+    """The Streamlit ``DateColumn`` format (moment.js) that prints what :func:`day` prints.
+
+    >>> date_column_format("zh")
+    'YYYY年M月D日'
+    """
+    return "YYYY年M月D日" if lang == "zh" else "YYYY-MM-DD"
 
 
 def format_value(value: object, lang: str, kind: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .reasoning import RISK_CODES
 
 
@@ -275,11 +275,11 @@ class ThinEvidence:
 
     def message(self, lang: str = "en") -> str:
         """What is missing, in ``lang``."""
-        return i18n.t("churn.thin_evidence", lang, n=i18n.fmt_int(self.checked, lang),
-                      churned=i18n.fmt_int(self.churned, lang),
-                      stayed=i18n.fmt_int(self.stayed, lang),
-                      min=i18n.fmt_int(MIN_CHECKED, lang),
-                      min_outcome=i18n.fmt_int(MIN_CHECKED_OUTCOME, lang))
+        return i18n.t("churn.thin_evidence", lang, n=formatting.number(self.checked, lang),
+                      churned=formatting.number(self.churned, lang),
+                      stayed=formatting.number(self.stayed, lang),
+                      min=formatting.number(MIN_CHECKED, lang),
+                      min_outcome=formatting.number(MIN_CHECKED_OUTCOME, lang))
 
 
 def thin_evidence(churned: pd.Series | np.ndarray | None) -> ThinEvidence | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .calibration import Calibration
 
 
@@ -80,11 +80,11 @@ class Ranking:
             return ""
         p = dict(self.params)
         key = "churn.figures.uncertain"
-        params = {"n": i18n.fmt_int(p.get("n_min"), lang),
-                  "churned": i18n.fmt_int(p.get("churned_min"), lang)}
+        params = {"n": formatting.number(p.get("n_min"), lang),
+                  "churned": formatting.number(p.get("churned_min"), lang)}
         if "prec_low" in p:
             key = "churn.figures.uncertain_interval"
-            params.update(conf=i18n.fmt_pct(self.confidence, lang, decimals=0),
+            params.update(conf=formatting.percent(self.confidence, lang, 0),
                           low=_pts(p["prec_low"]), high=_pts(p["prec_high"]),
                           best=i18n.t(f"churn.candidate.{p.get('best', self.chosen)}", lang))
         return i18n.t(key, lang, **params)
@@ -108,7 +108,7 @@ class Ranking:
 
 
 def _pct(value: float, lang: str) -> str:
-    return i18n.fmt_pct(value, lang, decimals=0)
+    return formatting.percent(value, lang, 0)
 
 
 def _auc(value: float) -> str:
@@ -125,7 +125,7 @@ def why_text(chosen: str, why: str, params: Mapping[str, object], lang: str, *,
     """The sentence of a ranking choice (``churn.why.<why>``) in ``lang``."""
     p = dict(params)
     label = i18n.t(f"churn.candidate.{chosen}", lang)
-    conf = i18n.fmt_pct(confidence, lang, decimals=0)
+    conf = formatting.percent(confidence, lang, 0)
     if why == "best":
         how = i18n.t(f"churn.why.how_{p['how']}", lang, windows=p["windows"], conf=conf)
         return i18n.t("churn.why.best", lang, model=label, horizon=p["horizon"], how=how,

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .constants import (
     DEFAULT_ANNUALIZE_MIN_DAYS,
     DEFAULT_FREQUENCY_CLASSES,
@@ -66,7 +66,7 @@ class Threshold:
         parts = []
         if self.min_spend is not None:
             parts.append(i18n.t("tiers.rule.spend", lang,
-                                spend=i18n.fmt_money(self.min_spend, lang)))
+                                spend=formatting.money(self.min_spend, lang)))
         if self.min_shipments is not None:
             parts.append(i18n.t("tiers.rule.shipments", lang,
                                 shipments=_fmt_number(self.min_shipments)))
