@@ -47,7 +47,7 @@ with c2:
                                             key=f"churn_lost_{horizon}")))
 with c1:
     st.title(t("cp.title"))
-    st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
+    st.caption(t("cp.caption", h=horizon, as_of=formatting.day(ctx.as_of, lang)))
     scope_caption(ctx)
 
 with st.spinner(t("cp.running")):

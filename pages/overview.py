@@ -16,7 +16,7 @@ lang, t = ctx.lang, ctx.t
 days = context.PERIOD_DAYS
 
 st.title(t("ov.title"))
-st.caption(t("ov.caption", days=days, as_of=ctx.as_of.isoformat()))
+st.caption(t("ov.caption", days=days, as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 
 view = ctx.view()
@@ -60,7 +60,7 @@ show.chart(
     key="ov_trend_chart",
 )
 if trend["partial"].any():
-    st.caption(t("ov.trend.partial", as_of=ctx.as_of.isoformat()))
+    st.caption(t("ov.trend.partial", as_of=formatting.day(ctx.as_of, lang)))
 if "avg_satisfaction" in trend.columns and trend["avg_satisfaction"].notna().any():
     show.chart(
         charts.line(trend.dropna(subset=["avg_satisfaction"]), x="month", y="avg_satisfaction",

@@ -179,5 +179,5 @@ def draw_lifecycle(life: Lifecycle, lang: str) -> None:
         part, source="from_stage", target="to_stage", value="customers",
         source_labels=stage_labels, target_labels=stage_labels,
         source_order=["not_yet", *STAGES], target_order=list(STAGES),
-        title=i18n.t("cp.lifecycle.flows", lang, start=str(start.date()),
-                     end=str(last.date())), lang=lang), key="churn_lifecycle_sankey")
+        title=i18n.t("cp.lifecycle.flows", lang, start=formatting.day(start, lang),
+                     end=formatting.day(last, lang)), lang=lang), key="churn_lifecycle_sankey")

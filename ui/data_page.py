@@ -44,7 +44,8 @@ def render_current(ctx: Context) -> None:
     c1.metric(t("data.summary.customers"), formatting.number(n_customers, lang), border=True)
     c2.metric(t("data.summary.shipments"), formatting.number(n_shipments, lang), border=True)
     c3.metric(t("data.summary.branches"), formatting.number(n_branches, lang), border=True)
-    c4.metric(t("data.summary.range"), f"{snap.date_min} – {snap.date_max}", border=True)
+    c4.metric(t("data.summary.range"), f"{formatting.day(snap.date_min, lang)} – "
+              f"{formatting.day(snap.date_max, lang)}", border=True)
     st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ").removesuffix("+00:00")))
     loaded = t("db.status.mapped") if ctx.source.is_database else t("data.loaded")
     st.dataframe(

@@ -160,11 +160,13 @@ def render() -> None:
         summary = i18n.t("side.source.summary", lang,
                          customers=formatting.number(snap.n_customers, lang),
                          rows=formatting.number(snap.rows.get("transactions", 0), lang),
-                         start=snap.date_min, end=snap.date_max)
+                         start=formatting.day(snap.date_min, lang),
+                         end=formatting.day(snap.date_max, lang))
     else:  # a limited scope: its own customers, no network totals
         summary = i18n.t("side.source.summary.scoped", lang,
                          customers=formatting.number(len(context.current().full_view()), lang),
-                         start=snap.date_min, end=snap.date_max)
+                         start=formatting.day(snap.date_min, lang),
+                         end=formatting.day(snap.date_max, lang))
     bar.markdown(f"**{_source_label(snap, lang, markdown=True)}**  \n" + summary)
     lo, hi = pd.Timestamp(snap.date_min).date(), pd.Timestamp(snap.date_max).date()
     side = state().sidebar

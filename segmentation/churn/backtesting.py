@@ -208,9 +208,9 @@ class Backtest:
         first = self.cutoffs[-1]
         params = {"n": len(self.cutoffs), "step": self.step_days,
                   "horizon": self.horizon_days,
-                  "first": first.date().isoformat(),
-                  "eval_cutoff": self.eval_cutoff.date().isoformat(),
-                  "as_of": self.as_of.date().isoformat(),
+                  "first": formatting.day(first, lang),
+                  "eval_cutoff": formatting.day(self.eval_cutoff, lang),
+                  "as_of": formatting.day(self.as_of, lang),
                   "sample": formatting.number(self.sample, lang) if self.sample else ""}
         key = "churn.backtest.windows" if len(self.cutoffs) > 1 else "churn.backtest.window"
         text = i18n.t(key, lang, **params)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import APP, SAMPLE, app_state, shown
 
 
@@ -37,7 +37,7 @@ def _all_warned(app) -> pd.DataFrame:
 def test_call_list_is_capped_per_branch_and_sorted(churn):
     week = _list_table(churn)
     everyone = _all_warned(churn)
-    assert _metrics(churn)["Customers with a warning"] == i18n.fmt_int(len(everyone), "en")
+    assert _metrics(churn)["Customers with a warning"] == formatting.number(len(everyone), "en")
     per_branch = week.groupby("branch").size()
     # 20 calls per branch by default; the sample's branches all have that many warnings
     assert per_branch.max() == 20 and len(week) == 20 * per_branch.size
@@ -51,7 +51,7 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     assert (rest["value_at_risk"].to_numpy()
             <= last.reindex(rest["branch"]).to_numpy() + 1e-9).all()
     header = next(h.value for h in churn.subheader if h.value.startswith("Customers to call"))
-    assert header == (f"Customers to call this week: {i18n.fmt_int(len(week), 'en')} in "
+    assert header == (f"Customers to call this week: {formatting.number(len(week), 'en')} in "
                       f"{per_branch.size} branches (up to 20 per branch)")
     assert f"**Further warnings, beyond this week's capacity ({len(rest):,})**" in \
         [m.value for m in churn.markdown]

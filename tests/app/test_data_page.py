@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import app_state
 
 
@@ -10,11 +10,12 @@ def test_data_page_summarises_the_dataset(app, sample_workspace):
     app.switch_page("pages/data.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Customers"] == i18n.fmt_int(sample_workspace.n_customers, "en")
+    assert metrics["Customers"] == formatting.number(sample_workspace.n_customers, "en")
     assert metrics["Branches"] == "40"
     assert metrics["Date range"] == f"{sample_workspace.date_min} – {sample_workspace.date_max}"
     table = app.dataframe[0].value
-    assert table["rows"].tolist()[0] == i18n.fmt_int(sample_workspace.rows["transactions"], "en")
+    rows = sample_workspace.rows["transactions"]
+    assert table["rows"].tolist()[0] == formatting.number(rows, "en")
     # the sample is in use: no button to go back to it
     assert not [b for b in app.button if b.key == "data_restore_sample"]
     load = app.button(key="data_load")
@@ -64,7 +65,7 @@ def test_unknown_headers_are_refused_then_mapped_by_hand(app, restore_sample):
     assert "Nothing was loaded" in message
     assert "'customer_id' was not found" in message and "'date' was not found" in message
     assert "'client'" in message  # the closest header is offered
-    assert {m.label: m.value for m in app.metric}["Customers"] == i18n.fmt_int(
+    assert {m.label: m.value for m in app.metric}["Customers"] == formatting.number(
         sample_workspace_customers(app), "en")
     assert app_state(app).sidebar.dataset == before
     # the manager maps the two columns by hand and loads again

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation import i18n
+from segmentation import formatting, i18n
 from segmentation.features import customer_view
 from segmentation.tiers import (
     GONE,
@@ -534,7 +534,7 @@ def test_rfm_grid_counts_and_revenue():
     text = rfm_grid_text(grid, "customers", "en")
     assert len(text) == 5 and all(len(row) == 5 for row in text)
     assert text[4][4] == "Champions<br>2"  # r 5, f 5
-    money = i18n.fmt_money(1900.0, "en")
+    money = formatting.compact(1900.0, "en", money=True)
     assert rfm_grid_text(grid, "revenue", "en")[4][4] == f"Champions<br>{money}"
 
 
