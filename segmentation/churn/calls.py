@@ -138,9 +138,13 @@ SHEET_COLUMNS: tuple[str, ...] = (
 CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "account_manager", "last_purchase_date")
 #: Spreadsheet number formats of the call list's columns (Excel download).
 SHEET_FORMATS: Mapping[str, str] = {
-    "last_purchase_date": "yyyy-mm-dd", "usual_interval_days": "0",
-    "value_at_risk": '"¥"#,##0', "clv_12m": '"¥"#,##0', "churn_risk": "0%",
-    "branch_rank": "0", "recency_days": "0"}
+    "last_purchase_date": formatting.excel_format("date"),
+    "usual_interval_days": formatting.excel_format("int"),
+    "value_at_risk": formatting.excel_format("money"),
+    "clv_12m": formatting.excel_format("money"),
+    "churn_risk": formatting.excel_format("percent"),
+    "branch_rank": formatting.excel_format("int"),
+    "recency_days": formatting.excel_format("int")}
 
 
 @dataclass(frozen=True)
