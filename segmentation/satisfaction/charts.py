@@ -149,8 +149,10 @@ def group_intervals(frame: pd.DataFrame, *, group: str, kind: str, title: str,
 
     ``frame`` is :func:`segmentation.satisfaction.compare_groups` output with
     the group as a column ``group``; alerted groups are drawn in the alert colour.
+    The groups are drawn top-down in the order of ``frame``, the order of the table
+    beside the chart (tiers best first).
     """
-    data = frame[frame["index"].notna()].sort_values("index")
+    data = frame[frame["index"].notna()]
     labels = [str((names or {}).get(g, g)) for g in data[group]]
     value = _index_values(data["index"], kind)
     lo, hi = _index_values(data["index_lo"], kind), _index_values(data["index_hi"], kind)
@@ -181,7 +183,8 @@ def group_intervals(frame: pd.DataFrame, *, group: str, kind: str, title: str,
     fig.update_xaxes(title_text=value_label)
     value_axis(fig, shown, lang, which="x", include_zero=False, n=5,
                kind="number" if kind == "nps" else "percent")
-    fig.update_yaxes(type="category", automargin=True)
+    fig.update_yaxes(type="category", automargin=True, categoryorder="array",
+                     categoryarray=labels, autorange="reversed")
     return fig
 
 

@@ -31,8 +31,8 @@ _DECIMALS = re.compile(r"(?<![\w.])\d[\d,]*\.\d{3,}(?![\w.])")
 _EN_MONTH = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*'?\d{2,4}\b"
     r"|\b\d{4}\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-_COMPACT_EN = re.compile(r"\d(?:\.\d+)?\s?[KMB]\b")
-_COMPACT_ZH = re.compile(r"\d(?:\.\d+)?\s?[万亿]")
+_COMPACT_EN = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?\s?[KMB]\b")
+_COMPACT_ZH = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?\s?[万亿]")
 _MONEY_FULL = re.compile(r"¥\d{1,3}(?:,\d{3})+")
 _MONEY_COMPACT = re.compile(r"¥\d+(?:\.\d+)?\s?(?:[KMB]\b|[万亿])")
 #: a plotly placeholder that formats a number or a date itself: %{y:,.0f}, %{x|%Y-%m}
