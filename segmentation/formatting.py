@@ -104,13 +104,45 @@ def number(value: float | int | None, lang: str, digits: int = 0, *,
     >>> number(12457, "en"), number(-0.4, "en"), number(1234.567, "zh", 1)
     ('12,457', '0', '1,234.6')
     """
+    return _format(value, lang, digits, signed=signed)
+
+
+def _format(value: object, lang: str, digits: int, *, signed: bool = False,
+            prefix: str = "", percent: bool = False) -> str:
+    """``value`` by the CLDR pattern ``[prefix]#,##0.<digits>[%]`` of ``lang``.
+
+    Babel quantizes ``Decimal(str(value))`` (half-even) and groups the digits; for
+    locales whose symbols are Python's own (``,`` groups of three, ``.``, ``-``: en_US
+    and zh_Hans_CN) ``format(Decimal, ",.Nf")`` does exactly that in a fraction of
+    the time, which matters for the hover texts of a few thousand points
+    (``tests/segmentation/test_formatting.py`` checks that both agree).
+    """
     v = _finite(value)
     if v is None:
         return MISSING
-    v = _no_negative_zero(v, digits)
-    body = "#,##0" + _frac(digits)
-    fmt = f"+{body};-{body}" if signed and v != 0 else body
-    return _pattern(fmt).apply(v, _locale(lang))
+    exact = _decimal.Decimal(str(v)) * (100 if percent else 1)
+    rounded = exact.quantize(_decimal.Decimal(1).scaleb(-digits),
+                             rounding=_decimal.ROUND_HALF_EVEN)
+    if rounded == 0:  # no "-0" on screen, no sign on zero
+        v, rounded, signed = 0.0, abs(rounded), False
+    if _plain_symbols(lang):
+        sign = "-" if rounded < 0 else "+" if signed else ""
+        return sign + prefix + format(abs(rounded), f",.{digits}f") + ("%" if percent else "")
+    body = prefix + "#,##0" + _frac(digits) + ("%" if percent else "")
+    return _pattern(f"+{body};-{body}" if signed else body).apply(v, _locale(lang))
+
+
+@functools.cache
+def _plain_symbols(lang: str) -> bool:
+    """Whether ``lang`` writes numbers with ``,`` groups of three, ``.``, ``-`` and ``%``."""
+    locale = _locale(lang)
+    symbols = locale.number_symbols["latn"]
+    return ({k: symbols.get(k) for k in ("group", "decimal", "minusSign", "plusSign",
+                                         "percentSign")}
+            == {"group": ",", "decimal": ".", "minusSign": "-", "plusSign": "+",
+                "percentSign": "%"}
+            and locale.decimal_formats[None].grouping == (3, 3)
+            and locale.percent_formats[None].grouping == (3, 3))
 
 
 def decimal(value: float | int | None, lang: str, digits: int = 2, *,
@@ -129,29 +161,21 @@ def money(value: float | int | None, lang: str, digits: int = 0) -> str:
     >>> money(1234567.5, "en"), money(-1234.5, "zh", 2)
     ('¥1,234,568', '-¥1,234.50')
     """
-    v = _finite(value)
-    if v is None:
-        return MISSING
-    v = _no_negative_zero(v, digits)
-    return _pattern(_money_pattern(lang, digits)).apply(v, _locale(lang))
+    return _format(value, lang, digits, prefix=_money_prefix(lang))
 
 
 _money = money  # ``compact`` has a ``money`` flag
 
 
 @functools.cache
-def _money_pattern(lang: str, digits: int) -> str:
-    """The locale's currency pattern with the narrow ``¥`` and ``digits`` decimals."""
-    standard = _locale(lang).currency_formats["standard"].pattern  # '¤#,##0.00'
-    body = "#,##0" + _frac(digits)
-    parts = [p.replace("¤", CURRENCY_SYMBOL) for p in standard.split(";")]
-    return ";".join(_replace_number(p, body) for p in parts)
-
-
-def _replace_number(pattern: str, body: str) -> str:
-    start = min(i for i, c in enumerate(pattern) if c in "#0")
-    end = max(i for i, c in enumerate(pattern) if c in "#0") + 1
-    return pattern[:start] + body + pattern[end:]
+def _money_prefix(lang: str) -> str:
+    """What the locale's currency pattern puts before the number, with the narrow ``¥``."""
+    positive = _locale(lang).currency_formats["standard"].pattern.split(";")[0]  # ¤#,##0.00
+    start = min(i for i, c in enumerate(positive) if c in "#0")
+    end = max(i for i, c in enumerate(positive) if c in "#0")
+    if positive[end + 1:].strip() or "¤" not in positive[:start]:
+        raise NotImplementedError(f"{lang!r} writes the currency after the number")
+    return positive[:start].replace("¤", CURRENCY_SYMBOL)
 
 
 def compact(value: float | int | None, lang: str, *, money: bool = False) -> str:
@@ -209,18 +233,7 @@ def percent(value: float | None, lang: str, digits: int = 1, *, signed: bool = F
     >>> percent(0.30889, "en"), percent(-0.00004, "en", signed=True), percent(None, "zh")
     ('30.9%', '0.0%', '–')
     """
-    v = _finite(value)
-    if v is None:
-        return MISSING
-    v = _no_negative_zero(v, digits + 2)
-    body = "#,##0" + _frac(digits) + "%"
-    fmt = f"+{body};-{body}" if signed and v != 0 else body
-    return _pattern(fmt).apply(v, _locale(lang))
-
-
-def _no_negative_zero(value: float, digits: int) -> float:
-    """0.0 for a value that rounds to zero (no ``-0`` on screen)."""
-    return 0.0 if round(value, digits) == 0 else value
+    return _format(value, lang, digits, signed=signed, percent=True)
 
 
 def _as_date(value: object) -> _dt.date | None:

@@ -152,3 +152,38 @@ def test_babel_is_imported_on_first_use_only():
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     assert proc.stdout.split() == ["False", "True"], proc.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_fast_path_writes_what_babel_writes(lang, monkeypatch):
+    """``format(Decimal, ",.Nf")`` for locales with Python's symbols = Babel's pattern."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    def both(call):
+        fast = call()
+        with monkeypatch.context() as m:
+            m.setattr(fmt, "_plain_symbols", lambda lang: False)
+            return fast, call()
+
+    assert fmt._plain_symbols(lang)
+    ties = [2.675, 0.125, -0.005, 1234567.5, 0.0449999, -1e-9, 999999.995, 1e15 + 0.5]
+    for value in ties:
+        for digits in (0, 1, 2):
+            for call in (lambda v=value, d=digits: fmt.number(v, lang, d, signed=True),
+                         lambda v=value, d=digits: fmt.money(v, lang, d),
+                         lambda v=value, d=digits: fmt.percent(v / 1000, lang, d, signed=True)):
+                fast, slow = both(call)
+                assert fast == slow, (value, digits)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(0, 3),
+           st.booleans())
+    def agree(value, digits, signed):
+        for call in (lambda: fmt.number(value, lang, digits, signed=signed),
+                     lambda: fmt.money(value, lang, digits),
+                     lambda: fmt.percent(value, lang, digits, signed=signed)):
+            fast, slow = both(call)
+            assert fast == slow
+
+    agree()
