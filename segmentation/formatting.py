@@ -293,7 +293,9 @@ def excel_format(kind: str) -> str:
 #: :func:`percent` print: en_US and zh_Hans_CN both group with "," and use "." for
 #: decimals. Table cells are formatted in the browser, so that a table of any length
 #: sorts on its numbers and costs nothing to format on the server. A ``"percent"``
-#: column must hold percentages (ratio x 100): sprintf cannot scale.
+#: column must hold percentages (ratio x 100): sprintf cannot scale. Known differences
+#: (tests/browser/test_number_formats.py): ties round half away from zero, a negative
+#: amount reads ``¥-1,234``, a signed zero ``+0``.
 COLUMN_FORMATS: dict[str, str] = {
     "int": "%,.0f",
     "decimal": "%,.2f",
