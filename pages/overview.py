@@ -81,13 +81,13 @@ def _table(frame: pd.DataFrame, by: str) -> None:
         "active_customers": tables.number(t("ov.col.active_customers")),
         "revenue": tables.number(t("ov.col.revenue"), "money"),
         "share": tables.share_bar(t("ov.col.share")),
-        "revenue_change": tables.percent(t("ov.col.revenue_change"), signed=True),
+        "revenue_change": tables.percent(t("ov.col.revenue_change")),
         "shipments": tables.number(t("ov.col.shipments")),
         "avg_satisfaction": tables.number(t("ov.col.avg_satisfaction"), "decimal"),
     }
     order = [c for c in (by, "customers", "active_customers", "revenue", "share",
                          "revenue_change", "shipments", "avg_satisfaction") if c in shown]
-    tables.dataframe(shown, column_order=order, column_config=column_config, hide_index=True,
+    st.dataframe(shown, column_order=order, column_config=column_config, hide_index=True,
                  key=f"ov_table_{by}")
 
 

@@ -288,36 +288,36 @@ def excel_format(kind: str) -> str:
                          f"{sorted(EXCEL_FORMATS)}") from None
 
 
-#: Streamlit ``NumberColumn`` formats (sprintf-js, which Streamlit extends with ``,`` for
-#: grouping) that print what :func:`number`, :func:`decimal`, :func:`money` and
-#: :func:`percent` print: en_US and zh_Hans_CN both group with "," and use "." for
+#: Streamlit ``NumberColumn`` settings (its sprintf-js formats, which Streamlit extends
+#: with ``,`` for grouping) that print what :func:`number`, :func:`decimal`, :func:`money`
+#: and :func:`percent` print: en_US and zh_Hans_CN both group with "," and use "." for
 #: decimals. Table cells are formatted in the browser, so that a table of any length
-#: sorts on its numbers and costs nothing to format on the server. A ``"percent"``
-#: column must hold percentages (ratio x 100): sprintf cannot scale. Known differences
-#: (tests/browser/test_number_formats.py): ties round half away from zero, a negative
-#: amount reads ``¥-1,234``, a signed zero ``+0``.
-COLUMN_FORMATS: dict[str, str] = {
-    "int": "%,.0f",
-    "decimal": "%,.2f",
-    "decimal1": "%,.1f",
-    "signed": "%+,.2f",
-    "signed1": "%+,.1f",
-    "signed0": "%+,.0f",
-    "money": "¥%,.0f",
-    "money2": "¥%,.2f",
-    "percent": "%,.1f%%",
-    "signed_percent": "%+,.1f%%",
+#: sorts on its numbers and costs nothing to format on the server. ``"percent"`` reads
+#: ratios, as :func:`percent` does: Streamlit's percent format shows ``step``'s decimals
+#: less two. Known differences (tests/browser/test_number_formats.py): ties round half
+#: away from zero, a negative amount reads ``¥-1,234``, a signed zero ``+0``.
+COLUMN_FORMATS: dict[str, dict[str, Any]] = {
+    "int": {"format": "%,.0f"},
+    "decimal": {"format": "%,.2f"},
+    "decimal1": {"format": "%,.1f"},
+    "signed": {"format": "%+,.2f"},
+    "signed1": {"format": "%+,.1f"},
+    "signed0": {"format": "%+,.0f"},
+    "money": {"format": "¥%,.0f"},
+    "money2": {"format": "¥%,.2f"},
+    "percent": {"format": "percent", "step": 0.001},
 }
 
 
-def column_format(kind: str) -> str:
-    """The Streamlit column format of a kind of :data:`COLUMN_FORMATS`.
+def column_format(kind: str) -> dict[str, Any]:
+    """The Streamlit column settings (``format``, ``step``) of a kind of
+    :data:`COLUMN_FORMATS`.
 
     >>> column_format("money")
-    '¥%,.0f'
+    {'format': '¥%,.0f'}
     """
     try:
-        return COLUMN_FORMATS[kind]
+        return dict(COLUMN_FORMATS[kind])
     except KeyError:
         raise ValueError(f"unknown column kind {kind!r}; expected one of "
                          f"{sorted(COLUMN_FORMATS)}") from None

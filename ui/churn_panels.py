@@ -62,17 +62,17 @@ def draw_call_list(shown: CallList, lang: str):
     """This week's calls (selectable) and the further warnings below; returns the
     selection event of this week's list."""
     config = _column_config(lang)
-    event = tables.dataframe(shown.week[shown.columns], hide_index=True, key="churn_list",
-                             on_select="rerun", selection_mode="single-row", height=420,
-                             column_config=config)
+    event = st.dataframe(shown.week[shown.columns], hide_index=True, key="churn_list",
+                         on_select="rerun", selection_mode="single-row", height=420,
+                         column_config=config)
     if not shown.table.empty:
         rest = formatting.number(len(shown.rest), lang)
         st.markdown(f"**{i18n.t('cp.list.rest', lang, n=rest)}**")
         if shown.rest.empty:
             st.caption(i18n.t("cp.list.rest.none", lang))
         else:
-            tables.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
-                             height=300, column_config=config)
+            st.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
+                         height=300, column_config=config)
     return event
 
 
@@ -154,7 +154,7 @@ def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
         per = per[["cutoff", "candidate", *kinds]]
         per.columns = [t("cp.trust.col.cutoff"), t("cp.trust.col.candidate"),
                        *(t(f"cp.trust.{c}") for c in kinds)]
-        tables.dataframe(per, hide_index=True, key="churn_windows", column_config={
+        st.dataframe(per, hide_index=True, key="churn_windows", column_config={
             t(f"cp.trust.{c}"): tables.number(t(f"cp.trust.{c}"), kind)
             for c, kind in kinds.items()})
     st.markdown(bt.calibration_sentence(lang))

@@ -66,7 +66,7 @@ def profiles_tab(ctx: context.Context, result: Clustering, names: pd.DataFrame,
         config[column] = tables.number(
             column_label(column, lang), _column_kind(column),
             help=t("cl.col.mean_help") if is_share_column(column) else t("cl.col.median_help"))
-    tables.dataframe(table, hide_index=True, key="clusters_profile_table", column_config=config,
+    st.dataframe(table, hide_index=True, key="clusters_profile_table", column_config=config,
                  column_order=["cluster", "persona", "size", "share", "revenue",
                                "revenue_share", *features])
     st.caption(t("cl.profiles.note"))
@@ -120,7 +120,7 @@ def mix_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
     if top.empty:
         return
     st.markdown(f"##### {t('cl.branches')}")
-    tables.dataframe(
+    st.dataframe(
         top, hide_index=True, key="clusters_branches", height=min(36 * (len(top) + 1) + 2, 1100),
         column_order=["persona", "rank", "branch", "customers", "share", "revenue"],
         column_config={

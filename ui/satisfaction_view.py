@@ -16,7 +16,7 @@ from segmentation import formatting
 from segmentation import satisfaction as sat
 from segmentation.formatting import column_format
 from segmentation.tiers import TierSettings
-from ui import context, tables
+from ui import context
 
 DAYS = context.PERIOD_DAYS
 MONTHS = 24
@@ -105,16 +105,16 @@ class SatisfactionView:
     # ------------------------------------------------------------ column formats
     @property
     def idx(self) -> dict:
-        return dict(format=column_format("signed0")) if self.kind == "nps" else PCT
+        return column_format("signed0") if self.kind == "nps" else PCT
 
     @property
     def diff(self) -> dict:
         """Differences of a CSAT in percentage points, of an NPS in points."""
-        return dict(format=column_format("signed0" if self.kind == "nps" else "signed1"))
+        return column_format("signed0" if self.kind == "nps" else "signed1")
 
     @property
     def margin(self) -> dict:
-        return dict(format=column_format("int" if self.kind == "nps" else "decimal1"))
+        return column_format("int" if self.kind == "nps" else "decimal1")
 
     @property
     def unit(self) -> str:
@@ -151,16 +151,16 @@ class SatisfactionView:
         return True
 
 
-PCT = dict(format=column_format("percent"))  # shares, shown as percentages (ui.tables)
-COUNT = dict(format=column_format("int"))
-DECIMAL = dict(format=column_format("decimal"))
-DECIMAL1 = dict(format=column_format("decimal1"))
+PCT = column_format("percent")  # shares (ratios), shown as percentages
+COUNT = column_format("int")
+DECIMAL = column_format("decimal")
+DECIMAL1 = column_format("decimal1")
 
 
 def show_table(frame: pd.DataFrame, config: dict, key: str) -> None:
     """``frame`` with the columns of ``config`` that it has, in that order."""
-    tables.dataframe(frame, column_order=[c for c in config if c in frame],
-                     column_config=config, hide_index=True, key=key)
+    st.dataframe(frame, column_order=[c for c in config if c in frame],
+                 column_config=config, hide_index=True, key=key)
 
 
 def draw_headline(view: SatisfactionView) -> None:

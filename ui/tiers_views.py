@@ -63,7 +63,7 @@ def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
     st.subheader(t("tp.summary"))
     shown = summary.reset_index()
     shown["tier"] = shown["tier"].map(labels)
-    tables.dataframe(
+    st.dataframe(
         shown, hide_index=True, key="tiers_summary",
         column_order=["tier", "customers", "share", "revenue", "revenue_share", "avg_spend",
                       "avg_frequency", "avg_recency"],
@@ -151,12 +151,12 @@ def whatif_section(ctx, result: TierResult, store: PresetStore, labels: dict,
     with c1:
         st.caption(t("tp.whatif.matrix", name=md(name)))
         shown = counts.rename(index=other_labels, columns=labels)
-        tables.dataframe(shown, key="tiers_matrix",
-                         column_config={c: tables.number(str(c)) for c in shown.columns})
+        st.dataframe(shown, key="tiers_matrix",
+                     column_config={c: tables.number(str(c)) for c in shown.columns})
         st.caption(t("tp.whatif.revenue"))
         shown = revenue.rename(index=other_labels, columns=labels)
-        tables.dataframe(shown, key="tiers_matrix_rev",
-                         column_config={c: tables.number(str(c), "money")
+        st.dataframe(shown, key="tiers_matrix_rev",
+                     column_config={c: tables.number(str(c), "money")
                                         for c in shown.columns})
     with c2:
         show.chart(charts.sankey(

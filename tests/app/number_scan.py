@@ -110,8 +110,10 @@ def _table_problems(proto: Any, lang: str) -> list[str]:
             for text in values.dropna().astype(str).unique()[:200]:
                 found += [f"{column}: {p}" for p in text_problems(text, lang)]
             continue
+        # Streamlit's percent shows the decimals of ``step`` less two: 0.001 -> 52.2%
+        two_decimals = fmt == "percent" and conf.get("step") != 0.001
         if conf.get("type") == "progress" or config.get(str(column), {}).get("hidden"):
-            if fmt == "percent":
+            if two_decimals:
                 found.append(f"{column}: Streamlit 'percent' format (two decimals)")
             continue
         numbers = values.dropna().astype(float)
@@ -120,7 +122,8 @@ def _table_problems(proto: Any, lang: str) -> list[str]:
         fractional = bool((numbers.round(0) != numbers).any())
         large = bool((numbers.abs() >= 10_000).any())
         if fmt == "percent":
-            found.append(f"{column}: Streamlit 'percent' format (two decimals)")
+            if two_decimals:
+                found.append(f"{column}: Streamlit 'percent' format (two decimals)")
         elif fmt in (None, "plain", "localized", "accounting") and fractional:
             found.append(f"{column}: raw decimals ({numbers.iloc[0]!r})")
         elif fmt in (None, "plain") and large:
