@@ -288,7 +288,8 @@ def test_the_date_order_is_asked_when_nothing_settles_it(app, restore_sample, la
     app.button(key="data_load").click().run()
     assert not app.exception
     metrics = list({m.label: m.value for m in app.metric}.values())
-    assert metrics[3] == "2024-01-02 – 2024-03-01"  # read day first
+    assert metrics[3] == ("2024-01-02 – 2024-03-01" if lang == "en"  # read day first
+                          else "2024年1月2日 – 2024年3月1日")
     assert app.success  # loaded, and without a note: the order was chosen
     assert not [e for e in app.expander if e.label.startswith(("Loaded with", "导入完成，有"))]
 
