@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting, i18n
 from segmentation.churn import (
     DEFAULT_CALLS_PER_BRANCH,
     HORIZON_OPTIONS,
@@ -51,12 +51,12 @@ with c2:
                                             key=f"churn_lost_{horizon}")))
 with c1:
     st.title(t("cp.title"))
-    st.caption(t("cp.caption", h=horizon, as_of=ctx.as_of.isoformat()))
+    st.caption(t("cp.caption", h=horizon, as_of=formatting.day(ctx.as_of, lang)))
     scope_caption(ctx)
 
 pending = background.churn_pending(ctx.snap.dataset_id, ctx.as_of)
 with st.spinner(t("bg.waiting", what=background_view.progress_text(pending, lang)) if pending
-                else t("bg.scoring", as_of=ctx.as_of.isoformat(), h=horizon)):
+                else t("bg.scoring", as_of=formatting.day(ctx.as_of, lang), h=horizon)):
     try:
         result = ctx.churn(horizon, lost_after)
     except ChurnUnavailable as err:  # too little data: say what is missing
@@ -68,13 +68,14 @@ labels = settings.tier_labels(lang)
 sheet = ctx.call_sheet(horizon, lost_after, settings)  # cached: a rerun rebuilds nothing
 summary = sheet.summary
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("cp.metric.warnings"), i18n.fmt_int(summary.warnings, lang), border=True,
+m1.metric(t("cp.metric.warnings"), formatting.number(summary.warnings, lang), border=True,
           help=t("cp.metric.warnings.help"))
-m2.metric(t("cp.metric.value"), i18n.fmt_money(summary.value_at_risk, lang), border=True,
+m2.metric(t("cp.metric.value"), formatting.compact(summary.value_at_risk, lang, money=True),
+          border=True,
           help=t("cp.metric.value.help"))
-m3.metric(t("cp.metric.lost"), i18n.fmt_int(summary.lost, lang), border=True,
+m3.metric(t("cp.metric.lost"), formatting.number(summary.lost, lang), border=True,
           help=t("cp.lost.help"))
-m4.metric(t("cp.metric.avg"), i18n.fmt_pct(summary.avg_risk, lang), border=True)
+m4.metric(t("cp.metric.avg"), formatting.percent(summary.avg_risk, lang), border=True)
 
 thin = thin_evidence(None if result.backtest is None else result.backtest.scores["churned"])
 (st.success if result.ranking.checked and thin is None else st.warning)(result.explanation(lang))
@@ -104,8 +105,9 @@ with tab_list:
                           min_risk=min_risk / 100, pick_reasons=pick_codes,
                           calls_per_branch=calls)
     st.subheader(t("cp.list.one" if shown.n_branches == 1 else "cp.list",
-                   n=i18n.fmt_int(len(shown.week), lang),
-                   branches=i18n.fmt_int(shown.n_branches, lang), cap=i18n.fmt_int(calls, lang)))
+                   n=formatting.number(len(shown.week), lang),
+                   branches=formatting.number(shown.n_branches, lang),
+                   cap=formatting.number(calls, lang)))
     if shown.table.empty:
         st.info(t("cp.list.empty"))
     rows_allowed = customer_rows(ctx)
@@ -140,7 +142,7 @@ with tab_list:
         row = shown.row(customer)
         if row is not None:
             st.markdown(f"**{md(customer)}** · {md(row['tier_label'])} · "
-                        f"{t('cp.col.risk')} {i18n.fmt_pct(row['churn_risk'], lang)}  \n"
+                        f"{t('cp.col.risk')} {formatting.percent(row['churn_risk'], lang)}  \n"
                         f"{md(row['risk_reasons'])}  \n"
                         + "\n".join(f"- {md(a)}" for a in settings.actions(row["tier"], lang)))
         draw_timeline(customer, history, lang, ctx.key.network())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from segmentation import formatting
 from segmentation.clusters import (
     K_MIN,
     MIN_PERSONA_SIZE,
@@ -27,7 +28,7 @@ ctx = context.current()
 t = ctx.t
 
 st.title(t("cl.title"))
-st.caption(t("cl.caption", as_of=ctx.as_of.isoformat()))
+st.caption(t("cl.caption", as_of=formatting.day(ctx.as_of, ctx.lang)))
 scope_caption(ctx)
 
 view = ctx.view()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import charts, i18n
+from segmentation import charts, formatting
 from segmentation.churn import summarize
 from segmentation.overview import breakdown, headline, monthly_trend
-from ui import background, background_view, context, show
+from ui import background, background_view, context, show, tables
 from ui.scoping import no_customers, scope_caption
 
 ctx = context.current()
@@ -16,7 +16,7 @@ lang, t = ctx.lang, ctx.t
 days = context.PERIOD_DAYS
 
 st.title(t("ov.title"))
-st.caption(t("ov.caption", days=days, as_of=ctx.as_of.isoformat()))
+st.caption(t("ov.caption", days=days, as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 
 view = ctx.view()
@@ -29,11 +29,11 @@ filters = dict(ctx.filters)
 figures = headline(view, activity, surveys, as_of=ctx.as_of, period_days=days, filters=filters)
 
 FORMATS = {
-    "customers": lambda v: i18n.fmt_int(v, lang),
-    "active_customers": lambda v: i18n.fmt_int(v, lang),
-    "revenue": lambda v: i18n.fmt_money(v, lang),
-    "shipments": lambda v: i18n.fmt_int(v, lang),
-    "avg_satisfaction": lambda v: i18n.fmt_float(v, lang),
+    "customers": lambda v: formatting.number(v, lang),
+    "active_customers": lambda v: formatting.number(v, lang),
+    "revenue": lambda v: formatting.compact(v, lang, money=True),
+    "shipments": lambda v: formatting.number(v, lang),
+    "avg_satisfaction": lambda v: formatting.decimal(v, lang),
 }
 cols = [c for _ in range(2) for c in st.columns(3)]  # two rows of three, labels in full
 at_risk_slot = cols[-1].empty()  # filled last: the churn scores must not hold up the rest
@@ -45,9 +45,9 @@ for col, metric in zip(cols, FORMATS, strict=False):
         row = figures.loc[metric]
         if metric == "avg_satisfaction":
             delta = None if pd.isna(row["previous"]) or pd.isna(row["current"]) else (
-                f"{row['current'] - row['previous']:+.2f}")
+                formatting.decimal(row["current"] - row["previous"], lang, signed=True))
         else:
-            delta = None if pd.isna(row["change"]) else i18n.fmt_pct(row["change"], lang,
+            delta = None if pd.isna(row["change"]) else formatting.percent(row["change"], lang,
                                                                       signed=True)
         st.metric(t(f"ov.metric.{metric}"), FORMATS[metric](row["current"]), delta=delta,
                   border=True, help=t(f"ov.metric.{metric}.help", days=days))
@@ -56,17 +56,17 @@ trend = monthly_trend(activity, surveys, as_of=ctx.as_of, filters=filters)
 show.chart(
     charts.monthly_activity(trend, title=t("ov.trend.title"), month_label=t("ov.trend.month"),
                             shipments_label=t("ov.trend.shipments"),
-                            revenue_label=t("ov.trend.revenue")),
+                            revenue_label=t("ov.trend.revenue"), lang=lang),
     key="ov_trend_chart",
 )
 if trend["partial"].any():
-    st.caption(t("ov.trend.partial", as_of=ctx.as_of.isoformat()))
+    st.caption(t("ov.trend.partial", as_of=formatting.day(ctx.as_of, lang)))
 if "avg_satisfaction" in trend.columns and trend["avg_satisfaction"].notna().any():
     show.chart(
         charts.line(trend.dropna(subset=["avg_satisfaction"]), x="month", y="avg_satisfaction",
                     title=t("ov.sat.title"), x_label=t("ov.trend.month"),
                     y_label=t("ov.sat.axis"),
-                    y_range=(1, 5) if trend["avg_satisfaction"].max() <= 5 else None),
+                    y_range=(1, 5) if trend["avg_satisfaction"].max() <= 5 else None, lang=lang),
         key="ov_sat_chart",
     )
 
@@ -77,17 +77,13 @@ def _table(frame: pd.DataFrame, by: str) -> None:
     shown["share"] = shown["revenue"] / total if total else 0.0
     column_config = {
         by: st.column_config.TextColumn(t(f"ov.col.{by}")),
-        "customers": st.column_config.NumberColumn(t("ov.col.customers"), format="localized"),
-        "active_customers": st.column_config.NumberColumn(t("ov.col.active_customers"),
-                                                          format="localized"),
-        "revenue": st.column_config.NumberColumn(t("ov.col.revenue"), format="localized"),
-        "share": st.column_config.ProgressColumn(t("ov.col.share"), format="percent",
-                                                 min_value=0.0, max_value=1.0),
-        "revenue_change": st.column_config.NumberColumn(t("ov.col.revenue_change"),
-                                                        format="percent"),
-        "shipments": st.column_config.NumberColumn(t("ov.col.shipments"), format="localized"),
-        "avg_satisfaction": st.column_config.NumberColumn(t("ov.col.avg_satisfaction"),
-                                                          format="%.2f"),
+        "customers": tables.number(t("ov.col.customers")),
+        "active_customers": tables.number(t("ov.col.active_customers")),
+        "revenue": tables.number(t("ov.col.revenue"), "money"),
+        "share": tables.share_bar(t("ov.col.share")),
+        "revenue_change": tables.percent(t("ov.col.revenue_change")),
+        "shipments": tables.number(t("ov.col.shipments")),
+        "avg_satisfaction": tables.number(t("ov.col.avg_satisfaction"), "decimal"),
     }
     order = [c for c in (by, "customers", "active_customers", "revenue", "share",
                          "revenue_change", "shipments", "avg_satisfaction") if c in shown]
@@ -103,12 +99,12 @@ with tab_region:
         st.info(t("ov.no_region"))
     else:
         change = regions["revenue_change"].map(
-            lambda c: "" if pd.isna(c) else i18n.fmt_pct(c, lang, signed=True))
+            lambda c: "" if pd.isna(c) else formatting.percent(c, lang, signed=True))
         show.chart(
             charts.ranked_bars(regions.reset_index(), category="region", value="revenue",
                                title=t("ov.region.chart", days=days),
                                value_label=t("ov.col.revenue"),
-                               text=change.reset_index(drop=True)),
+                               text=change.reset_index(drop=True), lang=lang),
             key="ov_region_chart",
         )
         _table(regions, "region")
@@ -134,13 +130,13 @@ def _at_risk() -> None:
     at_risk = None
     if not ctx.filters and ctx.scope.is_all:  # the network's count, stored with its defaults
         at_risk = background.stored_warnings(ctx.snap.dataset_id, ctx.as_of, horizon, lost_after)
-    with at_risk_slot.container(), st.spinner(t("bg.scoring", as_of=ctx.as_of.isoformat(),
+    with at_risk_slot.container(), st.spinner(t("bg.scoring", as_of=formatting.day(ctx.as_of, lang),
                                                   h=horizon)):
         if at_risk is None:
             churn = ctx.current_churn()  # the session's definition; None: cannot be scored
             at_risk = None if churn is None else summarize(churn.scores).warnings
         st.metric(t("ov.metric.at_risk"),
-                  "–" if at_risk is None else i18n.fmt_int(at_risk, lang), border=True,
+                  "–" if at_risk is None else formatting.number(at_risk, lang), border=True,
                   help=t("ov.metric.at_risk.help" if at_risk is not None
                          else "ov.metric.at_risk.unavailable"))
         if at_risk is None:

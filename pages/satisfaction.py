@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from segmentation import formatting
 from segmentation import satisfaction as sat
 from ui import (
     context,
@@ -62,10 +63,10 @@ with c_sla:
 
 data = graded.select(tiers=chosen_tiers).with_scale(None if scale_key == "auto" else scale_key)
 if data.scale is not None:
-    st.caption(t("sat.caption", days=DAYS, as_of=ctx.as_of.isoformat(),
+    st.caption(t("sat.caption", days=DAYS, as_of=formatting.day(ctx.as_of, lang),
                  scale=data.scale.label(lang)))
 else:
-    st.caption(t("sat.caption.no_surveys", days=DAYS, as_of=ctx.as_of.isoformat()))
+    st.caption(t("sat.caption.no_surveys", days=DAYS, as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 if scale_problem:
     st.error(t("sat.scale_error", message=scale_problem))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import charts
+from segmentation import charts, formatting
 from segmentation.presets import PresetStore
 from segmentation.textsafe import md
 from segmentation.tiers import TierSettings, assign
@@ -18,7 +18,7 @@ lang, t = ctx.lang, ctx.t
 store = PresetStore.for_workspace(context.workspace())
 
 st.title(t("tp.title"))
-st.caption(t("tp.caption", as_of=ctx.as_of.isoformat()))
+st.caption(t("tp.caption", as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 
 view = ctx.view()

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import formatting
 from .linebreaks import LINE_BREAKS
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +53,21 @@ EXCEL_MAX_ROWS = 1_048_576
 CSV_LINE_END = "\r\n"
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+#: Number kinds (:func:`segmentation.formatting.excel_format`) of the library's columns
+#: in Excel files; other numeric columns get one by their type (:func:`excel_formats`).
+COLUMN_KINDS: dict[str, str] = {
+    **dict.fromkeys(("monetary_total", "monetary_avg", "annual_spend", "revenue",
+                     "revenue_previous", "value_at_risk", "clv_12m", "avg_spend",
+                     "amount"), "money"),
+    **dict.fromkeys(("churn_risk", "p_alive", "share", "revenue_share", "revenue_change",
+                     "within_sla", "base_rate"), "percent"),
+    **dict.fromkeys(("recency_days", "frequency", "tenure_days", "usual_interval_days",
+                     "branch_rank", "customers", "active_customers", "shipments", "cluster",
+                     "size", "rank"), "int"),
+    **dict.fromkeys(("last_purchase_date", "date", "signup_date", "first_date",
+                     "last_date"), "date"),
+}
 _TEXT = pd.StringDtype("pyarrow")
 
 
@@ -130,6 +146,30 @@ def _sheet_names(name: object, parts: int, used: set[str]) -> list[str]:
     return names
 
 
+def excel_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """An Excel number format for every numeric or date column of ``frame``.
+
+    A column of :data:`COLUMN_KINDS` (or ending in ``_share``) gets its kind's format;
+    other integers ``#,##0``, other decimals ``#,##0.00``, dates ``yyyy-mm-dd``: no
+    number is left in a "General" cell that shows it with ten decimals.
+    """
+    out: dict[str, str] = {}
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        kind = COLUMN_KINDS.get(str(column))
+        if kind is None and str(column).endswith("_share"):
+            kind = "percent"
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            kind = "date"
+        elif pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            if kind != "date":
+                continue
+        elif kind is None or kind == "date":
+            kind = "int" if pd.api.types.is_integer_dtype(dtype) else "decimal"
+        out[column] = formatting.excel_format(kind)
+    return out
+
+
 def _write_excel(target, sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
                  headers: Mapping[str, str] | None,
                  formats: Mapping[str, str] | None = None) -> None:
@@ -140,7 +180,8 @@ def _write_excel(target, sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = safe_frame(frame, headers=headers)
-            number_formats = [(formats or {}).get(c) for c in frame.columns]
+            chosen = {**excel_formats(frame), **(formats or {})}
+            number_formats = [chosen.get(c) for c in frame.columns]
             for column in safe.columns:  # Excel has no timezone-aware dates
                 if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
                     safe[column] = safe[column].dt.tz_localize(None)
@@ -169,8 +210,9 @@ def to_excel_bytes(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, *,
     """An .xlsx workbook (one sheet per entry), formula-safe, with readable column widths,
     the header row frozen and a filter on it.
 
-    ``formats`` maps column names (before ``headers`` renames them) to Excel number
-    formats (``"0%"``, ``'"¥"#,##0'``, ``"yyyy-mm-dd"`` …) for their cells.
+    Numeric and date cells get real number formats (:func:`excel_formats`: money in
+    yuan with two decimals, ratios as percentages, grouped integers); ``formats`` maps
+    column names (before ``headers`` renames them) to other Excel number formats.
 
     Sheet names are made valid for Excel (at most 31 characters, none of
     ``[ ] : * ? / \\``); a table longer than Excel's 1,048,576 rows continues on

@@ -1,4 +1,6 @@
-"""Bilingual (English / Simplified Chinese) strings and number formatting.
+"""Bilingual (English / Simplified Chinese) strings.
+
+Numbers, amounts, percents and dates are formatted by :mod:`segmentation.formatting`.
 
 Every user-facing string goes through :func:`t`. Modules register their own
 message tables at import time with :func:`register`, so the catalogue grows with
@@ -16,7 +18,6 @@ checks that every :func:`register` call is listed.
 from __future__ import annotations
 
 import importlib
-import math
 from collections.abc import Mapping
 from typing import Literal
 
@@ -106,57 +107,6 @@ def has(key: str) -> bool:
 def keys() -> list[str]:
     load_all()
     return sorted(_CATALOGUE)
-
-
-def fmt_int(value: float | int | None, lang: str = DEFAULT_LANG) -> str:
-    """A count with thousands separators; large Chinese counts use 万 / 亿."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if lang == "zh" and abs(value) >= 100_000:
-        return _zh_units(value, decimals=1)
-    return f"{round(value):,}"
-
-
-def fmt_money(value: float | int | None, lang: str = DEFAULT_LANG, *, decimals: int = 0) -> str:
-    """An amount in yuan: ``¥1,234`` / ``¥1.2M`` in English, ``¥1,234`` / ``¥12.3万`` in Chinese."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if lang == "zh":
-        body = _zh_units(v, decimals=1) if v >= 100_000 else f"{v:,.{decimals}f}"
-    elif v >= 1_000_000_000:
-        body = f"{v / 1e9:,.2f}B"
-    elif v >= 1_000_000:
-        body = f"{v / 1e6:,.2f}M"
-    elif v >= 100_000:
-        body = f"{v / 1e3:,.0f}K"
-    else:
-        body = f"{v:,.{decimals}f}"
-    return f"{sign}¥{body}"
-
-
-def fmt_pct(value: float | None, lang: str = DEFAULT_LANG, *, decimals: int = 1,
-            signed: bool = False) -> str:
-    """A fraction (0.123) as a percentage (12.3%)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value * 100:+.{decimals}f}%" if signed else f"{value * 100:.{decimals}f}%"
-    return text
-
-
-def fmt_float(value: float | None, lang: str = DEFAULT_LANG, *, decimals: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{decimals}f}"
-
-
-def _zh_units(value: float, *, decimals: int) -> str:
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if v >= 1e8:
-        return f"{sign}{v / 1e8:,.{decimals + 1}f}亿"
-    return f"{sign}{v / 1e4:,.{decimals}f}万"
 
 
 class LocalizedError(ValueError):

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting, i18n
 from segmentation.access import Role, User
 from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
@@ -171,8 +171,8 @@ def audit_panel() -> None:
             action=shown["action"].map(
                 lambda a: i18n.t(f"audit.action.{a}", lang) if i18n.has(f"audit.action.{a}")
                 else a))
-        st.caption(i18n.t("audit.shown", lang, n=i18n.fmt_int(len(shown), lang),
-                          total=i18n.fmt_int(len(frame), lang)))
+        st.caption(i18n.t("audit.shown", lang, n=formatting.number(len(shown), lang),
+                          total=formatting.number(len(frame), lang)))
         st.dataframe(shown, hide_index=True, key="audit_table", column_config={
             c: i18n.t(f"audit.col.{c}", lang) for c in shown.columns})
         download_button(st, i18n.t("audit.download", lang), lambda: to_csv_bytes(shown),

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting, i18n
 from segmentation import precompute as pc
 from segmentation.textsafe import md
 from ui.background import POLL_S, Job, churn_pending, ensure, job
@@ -16,7 +16,7 @@ from ui.background import POLL_S, Job, churn_pending, ensure, job
 def progress_text(job_: Job, lang: str) -> str:
     """``Step i of n: what`` in ``lang``."""
     what = i18n.t(f"bg.step.{job_.name if job_.name in (*pc.STEPS, 'done') else 'queued'}",
-                  lang, as_of=job_.key.as_of.isoformat())
+                  lang, as_of=formatting.day(job_.key.as_of, lang))
     return i18n.t("bg.progress", lang, i=max(job_.step, 1), n=job_.n_steps, what=what)
 
 

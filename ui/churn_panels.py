@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import charts, i18n
+from segmentation import charts, formatting, i18n
 from segmentation.churn import (
     SHEET_FORMATS,
     STAGES,
@@ -18,7 +18,7 @@ from segmentation.churn import (
 )
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.keys import AnalysisKey, ChurnKey
-from ui import auth, show
+from ui import auth, show, tables
 from ui.strings_churn import COLUMN_KEYS
 
 #: On-screen widths (pixels) of the call list's first columns: together they fit the
@@ -42,22 +42,20 @@ def _column_config(lang: str) -> dict:
     config: dict[str, object] = dict(headers)
     helps = {c: i18n.t(f"{COLUMN_KEYS[c]}.help", lang) for c in _HELP}
 
-    def sized(kind, column: str, **kwargs):
-        return kind(headers[column], width=_WIDTHS[column], help=helps.get(column), **kwargs)
+    def sized(make, column: str, **kwargs):
+        return make(headers[column], width=_WIDTHS[column], help=helps.get(column), **kwargs)
 
     for column in _WIDTHS:
         config[column] = sized(st.column_config.TextColumn, column)
-    number = st.column_config.NumberColumn
     config.update({
         "last_purchase_date": sized(st.column_config.DateColumn, "last_purchase_date",
-                                    format="YYYY-MM-DD"),
-        "usual_interval_days": sized(number, "usual_interval_days", format="%d"),
-        "value_at_risk": sized(number, "value_at_risk", format="%.0f"),
-        "branch_rank": number(headers["branch_rank"], format="%d"),
-        "churn_risk": st.column_config.ProgressColumn(
-            headers["churn_risk"], format="percent", min_value=0.0, max_value=1.0),
-        "clv_12m": number(headers["clv_12m"], format="%.0f"),
-        "recency_days": number(headers["recency_days"], format="%d"),
+                                    format=formatting.date_column_format(lang)),
+        "usual_interval_days": sized(tables.number, "usual_interval_days"),
+        "value_at_risk": sized(tables.number, "value_at_risk", kind="money"),
+        "branch_rank": tables.number(headers["branch_rank"]),
+        "churn_risk": tables.share_bar(headers["churn_risk"]),
+        "clv_12m": tables.number(headers["clv_12m"], "money"),
+        "recency_days": tables.number(headers["recency_days"]),
         "risk_reasons": st.column_config.TextColumn(headers["risk_reasons"], width="large"),
     })
     return config
@@ -71,7 +69,8 @@ def draw_call_list(shown: CallList, lang: str):
                          on_select="rerun", selection_mode="single-row", height=420,
                          column_config=config)
     if not shown.table.empty:
-        st.markdown(f"**{i18n.t('cp.list.rest', lang, n=i18n.fmt_int(len(shown.rest), lang))}**")
+        rest = formatting.number(len(shown.rest), lang)
+        st.markdown(f"**{i18n.t('cp.list.rest', lang, n=rest)}**")
         if shown.rest.empty:
             st.caption(i18n.t("cp.list.rest.none", lang))
         else:  # a bounded page travels to the browser; the downloads hold every one
@@ -79,8 +78,8 @@ def draw_call_list(shown: CallList, lang: str):
                          key="churn_list_rest", height=300, column_config=config)
             if len(shown.rest) > REST_ROWS:
                 st.caption(i18n.t("cp.list.rest.more", lang,
-                                  shown=i18n.fmt_int(REST_ROWS, lang),
-                                  n=i18n.fmt_int(len(shown.rest), lang)))
+                                  shown=formatting.number(REST_ROWS, lang),
+                                  n=formatting.number(len(shown.rest), lang)))
     return event
 
 
@@ -129,21 +128,25 @@ def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str, of: ChurnKey) -
         return f"{fmt(row[col])} ({fmt(row[col + '_min'])}–{fmt(row[col + '_max'])})"
 
     def pct(v: float) -> str:
-        return i18n.fmt_pct(v, lang, decimals=0)
+        return formatting.percent(v, lang, 0)
 
-    conf = i18n.fmt_pct(bt.confidence, lang, decimals=0)
+    conf = formatting.percent(bt.confidence, lang, 0)
     rows = []
     for cand, row in bt.metrics.iterrows():
         diff = ""
         if (cand, "precision_top10") in bt.comparison.index:
             d = bt.comparison.loc[(cand, "precision_top10")]
-            diff = (f"{d['diff'] * 100:+.1f} ({d['low'] * 100:+.1f} … {d['high'] * 100:+.1f})"
+            def pp(v: float) -> str:  # percentage points
+                return formatting.decimal(v * 100, lang, 1, signed=True)
+
+            diff = (f"{pp(d['diff'])} ({pp(d['low'])} … {pp(d['high'])})"
                     f" · {int(d['wins'])}/{int(d['windows'])}")
         rows.append({t("cp.trust.col.candidate"): name(str(cand)),
                      t("cp.trust.col.windows"): int(row["windows"]),
                      t("cp.trust.col.top10"): spread(row, "precision_top10", pct),
                      t("cp.trust.col.capacity"): spread(row, "precision_capacity", pct),
-                     t("cp.trust.col.auc"): spread(row, "roc_auc", lambda v: f"{v:.3f}"),
+                     t("cp.trust.col.auc"): spread(row, "roc_auc",
+                                                   lambda v: formatting.decimal(v, lang)),
                      t("cp.trust.col.diff", conf=conf): diff})
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="churn_metrics")
     st.caption(ranking.figures(lang))
@@ -153,15 +156,20 @@ def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str, of: ChurnKey) -
         per = bt.windows.assign(
             cutoff=bt.windows["cutoff"].dt.date.astype(str),
             candidate=bt.windows["candidate"].map(name))
-        per = per[["cutoff", "candidate", "precision_top10", "precision_capacity", "roc_auc",
-                   "base_rate", "n", "churned", "capacity"]]
+        kinds = {"precision_top10": "percent", "precision_capacity": "percent",
+                 "roc_auc": "decimal", "base_rate": "percent", "n": "int", "churned": "int",
+                 "capacity": "int"}
+        per = per[["cutoff", "candidate", *kinds]]
         per.columns = [t("cp.trust.col.cutoff"), t("cp.trust.col.candidate"),
-                       *(t(f"cp.trust.{c}") for c in per.columns[2:])]
-        st.dataframe(per, hide_index=True, key="churn_windows")
+                       *(t(f"cp.trust.{c}") for c in kinds)]
+        st.dataframe(per, hide_index=True, key="churn_windows", column_config={
+            t(f"cp.trust.{c}"): tables.number(t(f"cp.trust.{c}"), kind)
+            for c, kind in kinds.items()})
     st.markdown(bt.calibration_sentence(lang))
     show.chart(lambda: charts.reliability(
         bt.reliability, title=t("cp.trust.reliability"), x_label=t("cp.trust.predicted"),
-        y_label=t("cp.trust.observed")), cached_as=show.FigureKey("churn_reliability", of, lang),
+        y_label=t("cp.trust.observed"), lang=lang),
+        cached_as=show.FigureKey("churn_reliability", of, lang),
         key="churn_reliability")
 
 
@@ -176,7 +184,7 @@ def draw_lifecycle(life: Lifecycle, lang: str, of: AnalysisKey) -> None:
     show.chart(lambda: charts.stacked_area(
         counts, x=counts.columns[0], columns=list(STAGES), labels=stage_labels,
         title=i18n.t("cp.lifecycle.chart", lang), x_label=i18n.t("cp.lifecycle.month", lang),
-        y_label=i18n.t("cp.lifecycle.customers", lang)),
+        y_label=i18n.t("cp.lifecycle.customers", lang), lang=lang),
         cached_as=show.FigureKey("churn_lifecycle_area", of, lang, extra),
         key="churn_lifecycle_area")
     st.caption(" · ".join(f"**{stage_labels[s]}**: {stage_help[s]}" for s in STAGES))
@@ -185,8 +193,8 @@ def draw_lifecycle(life: Lifecycle, lang: str, of: AnalysisKey) -> None:
         part, source="from_stage", target="to_stage", value="customers",
         source_labels=stage_labels, target_labels=stage_labels,
         source_order=["not_yet", *STAGES], target_order=list(STAGES),
-        title=i18n.t("cp.lifecycle.flows", lang, start=str(start.date()),
-                     end=str(last.date()))),
+        title=i18n.t("cp.lifecycle.flows", lang, start=formatting.day(start, lang),
+                     end=formatting.day(last, lang)), lang=lang),
         cached_as=show.FigureKey("churn_lifecycle_sankey", of, lang, extra),
         key="churn_lifecycle_sankey")
 
@@ -205,7 +213,7 @@ def draw_timeline(customer: str, history: dict[str, pd.DataFrame], lang: str,
             title=i18n.t("cp.detail.timeline", lang, id=customer),
             spend_label=i18n.t("cp.detail.spend", lang),
             score_label=i18n.t("cp.detail.score", lang),
-            complaint_label=i18n.t("cp.detail.complaint", lang))
+            complaint_label=i18n.t("cp.detail.complaint", lang), lang=lang)
 
     show.chart(build, cached_as=show.FigureKey("churn_timeline", of, lang, (str(customer),)),
                key="churn_timeline")

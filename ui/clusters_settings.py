@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation.clusters import K_MAX, K_MIN, Clustering, feature_label
 from segmentation.personas_store import (
     MAX_NAME_LENGTH,
@@ -99,7 +99,7 @@ def cards(ctx: context.Context, result: Clustering, names: pd.DataFrame) -> None
             with col.container(border=True, height="stretch"):
                 st.caption(t("cl.card.cluster", n=cluster))
                 st.markdown(f"**{md(names.at[cluster, 'name'])}**")
-                st.metric(t("cl.card.customers"), i18n.fmt_int(row["size"], lang),
+                st.metric(t("cl.card.customers"), formatting.number(row["size"], lang),
                           label_visibility="collapsed")
                 revenue = row["revenue_share"] if "revenue_share" in row else float("nan")
                 st.caption(t("cl.card.shares", customers=pct(row["share"], lang),
@@ -108,7 +108,7 @@ def cards(ctx: context.Context, result: Clustering, names: pd.DataFrame) -> None
 
 
 def pct(value: float, lang: str) -> str:
-    return i18n.fmt_pct(value, lang, decimals=1)
+    return formatting.percent(value, lang, 1)
 
 
 def rename_form(ctx: context.Context, store: PersonaStore, scope: str, names: pd.DataFrame,

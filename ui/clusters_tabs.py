@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import charts, charts_clusters, i18n
+from segmentation import charts, charts_clusters, formatting
 from segmentation.clusters import (
     Clustering,
     assignment_table,
@@ -22,7 +22,7 @@ from segmentation.clusters import (
 from segmentation.clusters.results import MONEY_COLUMNS
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.tiers import assign
-from ui import auth, context, show
+from ui import auth, context, show, tables
 from ui.clusters_settings import pct, suggestion
 from ui.scoping import customer_rows
 from ui.state import bind, state
@@ -38,14 +38,14 @@ SIZE_HEADERS = ("cluster", "persona", "description", "size", "share", "revenue",
                 "revenue_share")
 
 
-def _column_format(column: str) -> str:
+def _column_kind(column: str) -> str:
     if is_share_column(column):
         return "percent"
     if column in MONEY_COLUMNS:
-        return "localized"
+        return "money"
     if column in ("recency_days", "tenure_days"):
-        return "%.0f"
-    return "%.1f"
+        return "int"
+    return "decimal1"
 
 
 def profiles_tab(ctx: context.Context, result: Clustering, names: pd.DataFrame,
@@ -55,17 +55,16 @@ def profiles_tab(ctx: context.Context, result: Clustering, names: pd.DataFrame,
     features = feature_columns(profiles)
     table = rounded_money(profile_table(profiles, names))
     config = {
-        "cluster": st.column_config.NumberColumn(t("cl.col.cluster"), format="%d", width=60),
+        "cluster": tables.number(t("cl.col.cluster"), width=60),
         "persona": st.column_config.TextColumn(t("cl.col.persona"), width="medium"),
-        "size": st.column_config.NumberColumn(t("cl.col.size"), format="localized"),
-        "share": st.column_config.NumberColumn(t("cl.col.share"), format="percent"),
-        "revenue": st.column_config.NumberColumn(t("cl.col.revenue"), format="localized"),
-        "revenue_share": st.column_config.ProgressColumn(
-            t("cl.col.revenue_share"), format="percent", min_value=0.0, max_value=1.0),
+        "size": tables.number(t("cl.col.size")),
+        "share": tables.percent(t("cl.col.share")),
+        "revenue": tables.number(t("cl.col.revenue"), "money"),
+        "revenue_share": tables.share_bar(t("cl.col.revenue_share")),
     }
     for column in features:
-        config[column] = st.column_config.NumberColumn(
-            column_label(column, lang), format=_column_format(column),
+        config[column] = tables.number(
+            column_label(column, lang), _column_kind(column),
             help=t("cl.col.mean_help") if is_share_column(column) else t("cl.col.median_help"))
     st.dataframe(table, hide_index=True, key="clusters_profile_table", column_config=config,
                  column_order=["cluster", "persona", "size", "share", "revenue",
@@ -74,20 +73,20 @@ def profiles_tab(ctx: context.Context, result: Clustering, names: pd.DataFrame,
     column_labels = {c: column_label(c, lang) for c in zscores.columns}
     show.chart(charts_clusters.zscore_heatmap(
         zscores, row_labels=labels, column_labels=column_labels, title=t("cl.heatmap.title"),
-        colorbar=t("cl.heatmap.colorbar")), key="clusters_heatmap")
+        colorbar=t("cl.heatmap.colorbar"), lang=ctx.lang), key="clusters_heatmap")
     st.caption(t("cl.heatmap.help"))
     left, right = st.columns([3, 2], gap="large")
     with left:
         pick = _pick_cluster(ctx, labels)
         show.chart(charts_clusters.zscore_bars(
             zscores.loc[pick], column_labels=column_labels,
-            title=t("cl.bars.title", name=labels[pick]), x_label=t("cl.bars.x")),
+            title=t("cl.bars.title", name=labels[pick]), x_label=t("cl.bars.x"), lang=ctx.lang),
             key="clusters_bars")
     with right:
         show.chart(charts_clusters.customer_revenue_shares(
             profiles, labels=labels, title=t("cl.shares.title"),
             customers_label=t("cl.col.share"), revenue_label=t("cl.col.revenue_share"),
-            x_label=t("cl.shares.x")), key="clusters_shares_chart")
+            x_label=t("cl.shares.x"), lang=ctx.lang), key="clusters_shares_chart")
 
 
 def _pick_cluster(ctx: context.Context, labels: dict[int, str]) -> int:
@@ -113,7 +112,8 @@ def mix_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
         tier_mix_long(tiers, result.labels), by="cluster", series="tier", value="share",
         order=list(settings.tiers), labels=settings.tier_labels(ctx.lang),
         colors=charts.tier_colors(len(settings.tiers)), title=t("cl.mix.title"),
-        x_label=t("cl.mix.x"), category_labels={str(c): name for c, name in labels.items()}),
+        x_label=t("cl.mix.x"), category_labels={str(c): name for c, name in labels.items()},
+        lang=ctx.lang),
         key="clusters_mix_chart")
     st.caption(t("cl.mix.help"))
     top = top_branch_table(view, result.labels, labels, n=3)
@@ -125,11 +125,11 @@ def mix_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
         column_order=["persona", "rank", "branch", "customers", "share", "revenue"],
         column_config={
             "persona": st.column_config.TextColumn(t("cl.col.persona"), width="medium"),
-            "rank": st.column_config.NumberColumn(t("cl.col.rank"), format="%d", width=60),
+            "rank": tables.number(t("cl.col.rank"), width=60),
             "branch": t("cl.col.branch"),
-            "customers": st.column_config.NumberColumn(t("cl.col.size"), format="localized"),
-            "share": st.column_config.NumberColumn(t("cl.col.branch_share"), format="percent"),
-            "revenue": st.column_config.NumberColumn(t("cl.col.revenue"), format="localized"),
+            "customers": tables.number(t("cl.col.size")),
+            "share": tables.percent(t("cl.col.branch_share")),
+            "revenue": tables.number(t("cl.col.revenue"), "money"),
         })
 
 
@@ -141,23 +141,24 @@ def map_tab(ctx: context.Context, result: Clustering, labels: dict[int, str]) ->
         cells = density_bins(points, min_count=DENSITY_MIN)
         show.chart(charts_clusters.cluster_density(
             cells, labels=labels,
-            title=t("cl.map.density.title", n=i18n.fmt_int(len(points), lang)),
+            title=t("cl.map.density.title", n=formatting.number(len(points), lang)),
             x_label=t("cl.map.axis", n=1, pct=pct(ratio[0], lang)),
             y_label=t("cl.map.axis", n=2, pct=pct(ratio[1], lang)),
-            customers_label=t("cl.map.density.customers")), key="clusters_map")
+            customers_label=t("cl.map.density.customers"), lang=ctx.lang), key="clusters_map")
         st.caption(t("cl.map.density.help", min=DENSITY_MIN))
         return
     if "customer_type" in points.columns:
         points["customer_type"] = points["customer_type"].map(
             lambda v: context.value_label(v, lang))
     show.chart(charts_clusters.cluster_map(
-        points, labels=labels, title=t("cl.map.title", n=i18n.fmt_int(len(points), lang)),
+        points, labels=labels, title=t("cl.map.title", n=formatting.number(len(points), lang)),
         x_label=t("cl.map.axis", n=1, pct=pct(ratio[0], lang)),
         y_label=t("cl.map.axis", n=2, pct=pct(ratio[1], lang)),
         hover=[("customer_type", t("cl.col.customer_type"), ""),
                ("branch", t("cl.col.branch"), ""),
-               ("monetary_total", t("cl.col.spend"), ",.0f"),
-               ("shipments_per_year", column_label("shipments_per_year", lang), ".1f")]),
+               ("monetary_total", t("cl.col.spend"), "money"),
+               ("shipments_per_year", column_label("shipments_per_year", lang), "decimal")],
+               lang=ctx.lang),
         key="clusters_map")
     st.caption(t("cl.map.help"))
 
@@ -169,7 +170,8 @@ def k_tab(ctx: context.Context, features: tuple[str, ...], k: int) -> None:
     show.chart(charts_clusters.silhouette_curve(
         scores, current_k=k, title=t("cl.k.title"), x_label=t("cl.k.x"),
         y_label=t("cl.k.y"), suggested_label=t("cl.k.suggested_mark"),
-        current_label=t("cl.k.current_mark", k=k), reference_label=t("cl.k.reference")),
+        current_label=t("cl.k.current_mark", k=k), reference_label=t("cl.k.reference"),
+        lang=ctx.lang),
         key="clusters_silhouette")
     st.caption(t("cl.k.guide"))
 
@@ -185,7 +187,7 @@ def download_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
     profiles = profile_table(result.profiles, names, descriptions=True)
     profile_headers = {c: column_label(c, lang) for c in profiles.columns}
     profile_headers.update({c: t(f"cl.export.{c}") for c in SIZE_HEADERS})
-    st.caption(t("cl.download.caption", n=i18n.fmt_int(len(frame), lang)))
+    st.caption(t("cl.download.caption", n=formatting.number(len(frame), lang)))
     stem = f"clusters_k{result.model.n_clusters_}_{ctx.as_of}"
     too_big = len(frame) > EXCEL_MAX_ROWS
     c1, c2, _ = st.columns([1, 1, 2])
@@ -198,7 +200,7 @@ def download_tab(ctx: context.Context, view: pd.DataFrame, result: Clustering,
                                 t("cl.sheet.profiles"): profiles.rename(columns=profile_headers)}),
         file_name=f"{stem}.xlsx", mime=XLSX, key="clusters_download_xlsx", on_click="ignore",
         width="stretch", disabled=too_big, rows=len(frame),
-        help=t("cl.download.too_big", max=i18n.fmt_int(EXCEL_MAX_ROWS, lang)) if too_big
+        help=t("cl.download.too_big", max=formatting.number(EXCEL_MAX_ROWS, lang)) if too_big
         else None)
     st.dataframe(frame.head(200), hide_index=True, key="clusters_download_preview",
                  column_config={c: h for c, h in headers.items()})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation.schema import TABLES, Problem
 from segmentation.scope_names import missing_scope
 from segmentation.textsafe import md
@@ -42,16 +42,17 @@ def render_current(ctx: Context) -> None:
     st.subheader(t("data.current"))
     n_customers, n_shipments, n_branches = _figures(ctx)
     c1, c2, c3, c4 = st.columns([1, 1, 1, 2.3])
-    c1.metric(t("data.summary.customers"), i18n.fmt_int(n_customers, lang), border=True)
-    c2.metric(t("data.summary.shipments"), i18n.fmt_int(n_shipments, lang), border=True)
-    c3.metric(t("data.summary.branches"), i18n.fmt_int(n_branches, lang), border=True)
-    c4.metric(t("data.summary.range"), f"{snap.date_min} – {snap.date_max}", border=True)
+    c1.metric(t("data.summary.customers"), formatting.number(n_customers, lang), border=True)
+    c2.metric(t("data.summary.shipments"), formatting.number(n_shipments, lang), border=True)
+    c3.metric(t("data.summary.branches"), formatting.number(n_branches, lang), border=True)
+    c4.metric(t("data.summary.range"), f"{formatting.day(snap.date_min, lang)} – "
+              f"{formatting.day(snap.date_max, lang)}", border=True)
     st.caption(t("data.loaded_at", when=snap.loaded_at.replace("T", " ").removesuffix("+00:00")))
     loaded = t("db.status.mapped") if ctx.source.is_database else t("data.loaded")
     st.dataframe(
         pd.DataFrame({
             "table": [table_name(ctx, tb) for tb in TABLES],
-            "rows": [i18n.fmt_int(snap.rows[tb], lang) if tb in snap.rows and ctx.scope.is_all
+            "rows": [formatting.number(snap.rows[tb], lang) if tb in snap.rows and ctx.scope.is_all
                      else "–" for tb in TABLES],
             "status": [loaded if tb in snap.rows else t("data.missing") for tb in TABLES],
             "unlocks": [t(f"data.unlock.{tb}") for tb in TABLES],

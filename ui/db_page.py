@@ -13,7 +13,7 @@ import hashlib
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation.connections import DRIVERS, ConnectionError_, ConnectionSpec, check_connection
 from segmentation.connections import spec_from_secrets as _from_secrets
 from segmentation.database import (
@@ -222,7 +222,8 @@ def render_connect(ctx: Context) -> None:
     if not tables:
         st.warning(t("db.no_tables", target=md(spec.safe_label())))
         return
-    st.success(t("db.connected", target=md(spec.safe_label()), n=i18n.fmt_int(len(tables), lang)))
+    st.success(t("db.connected", target=md(spec.safe_label()),
+                 n=formatting.number(len(tables), lang)))
     _risk_warnings(spec, t)
     choices, clashes, problems = _tables(conn, tables, saved.mapping if saved else None, ctx)
     for table, header, first, second in clashes:

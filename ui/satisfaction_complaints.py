@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation import satisfaction as sat
+from segmentation.formatting import date_column_format
 from segmentation.satisfaction import charts
 from ui import show
-from ui.satisfaction_view import COUNT, DAYS, MONTHS, PCT, SatisfactionView, show_table
+from ui.satisfaction_view import (
+    COUNT,
+    DAYS,
+    DECIMAL1,
+    MONTHS,
+    PCT,
+    SatisfactionView,
+    show_table,
+)
 from ui.scoping import customer_rows
 from ui.state import bind, state
 
@@ -24,7 +33,8 @@ def draw(view: SatisfactionView) -> None:
         cp_trend, mix, by="category",
         names={c: sat.label("category", c, lang) for c in mix["category"].unique()},
         title=t("sat.cp.trend.title"), month_label=t("sat.trend.month"),
-        count_label=t("sat.cp.count"), rate_label=t("sat.cp.rate")), key="sat_cp_trend_chart")
+        count_label=t("sat.cp.count"), rate_label=t("sat.cp.rate"),
+        lang=view.lang), key="sat_cp_trend_chart")
 
     options = sat.complaint_options(data)
     chosen = state().satisfaction
@@ -52,17 +62,18 @@ def _breakdown(view: SatisfactionView, by: str) -> None:
         title=t("sat.cp.by.title" if ranking.by_rate else "sat.cp.by.title_count",
                 by=view.group_title(by), days=DAYS),
         value_label=t("sat.cp.rate" if ranking.by_rate else "sat.cp.count"),
-        text=[f"{n:,}" for n in top["complaints"]] if ranking.by_rate else None),
+        text=[formatting.number(n, view.lang) for n in top["complaints"]] if ranking.by_rate
+        else None, digits=1 if ranking.by_rate else 0, lang=view.lang),
         key="sat_cp_by_chart")
     config = {
         "label": st.column_config.TextColumn(view.group_title(by)),
         "complaints": view.number("sat.col.complaints", **COUNT),
         "share": view.number("sat.col.share", **PCT),
-        "per_1000": view.number("sat.col.per_1000", format="%.1f"),
+        "per_1000": view.number("sat.col.per_1000", **DECIMAL1),
         "open": view.number("sat.col.open", **COUNT),
         "open_past_sla": view.number("sat.col.open_past_sla", **COUNT),
-        "median_days": view.number("sat.col.median_days", format="%.1f"),
-        "p90_days": view.number("sat.col.p90_days", format="%.1f"),
+        "median_days": view.number("sat.col.median_days", **DECIMAL1),
+        "p90_days": view.number("sat.col.p90_days", **DECIMAL1),
         "within_sla": view.number("sat.col.within_sla", **PCT),
     }
     show_table(shown, config, "sat_cp_table")
@@ -78,12 +89,12 @@ def _resolution(view: SatisfactionView) -> None:
         view.data.complaints, sla_days=sla, by="severity",
         names={s: sat.label("severity", s, lang) for s in ("low", "medium", "high")},
         title=t("sat.cp.res.title"), days_label=t("sat.cp.res.days"),
-        count_label=t("sat.cp.res.count"), sla_label=t("sat.cp.res.sla", days=sla)),
+        count_label=t("sat.cp.res.count"), sla_label=t("sat.cp.res.sla", days=sla), lang=view.lang),
         key="sat_res_chart")
-    st.caption(t("sat.cp.res.caption", n=i18n.fmt_int(res["resolved"], lang),
-                 median=i18n.fmt_float(res["median_days"], lang, decimals=0),
-                 p90=i18n.fmt_float(res["p90_days"], lang, decimals=0),
-                 share=i18n.fmt_pct(res["within_sla"], lang), sla=sla))
+    st.caption(t("sat.cp.res.caption", n=formatting.number(res["resolved"], lang),
+                 median=formatting.decimal(res["median_days"], lang, 0),
+                 p90=formatting.decimal(res["p90_days"], lang, 0),
+                 share=formatting.percent(res["within_sla"], lang), sla=sla))
 
 
 def _place_columns(view: SatisfactionView) -> dict:
@@ -98,7 +109,7 @@ def _breaches(view: SatisfactionView) -> None:
     if late.empty:
         st.success(t("sat.cp.sla.none", sla=sla))
         return
-    st.warning(t("sat.cp.sla.some", n=i18n.fmt_int(len(late), lang), sla=sla))
+    st.warning(t("sat.cp.sla.some", n=formatting.number(len(late), lang), sla=sla))
     if not customer_rows(view.ctx):
         return
     shown = late.assign(**{c: view.group_labels(c, late[c])
@@ -106,7 +117,8 @@ def _breaches(view: SatisfactionView) -> None:
     config = {c: view.text(f"sat.col.{c}") for c in
               ("complaint_id", "customer_id", "category", "severity")}
     config.update({
-        "date": st.column_config.DateColumn(t("sat.col.date"), format="YYYY-MM-DD"),
+        "date": st.column_config.DateColumn(t("sat.col.date"),
+                                            format=date_column_format(view.lang)),
         **_place_columns(view),
         "age_days": view.number("sat.col.age_days"),
         "days_over": view.number("sat.col.days_over"),
@@ -121,7 +133,7 @@ def _repeat(view: SatisfactionView) -> None:
     if repeat.empty:
         st.info(t("sat.cp.repeat.none"))
         return
-    st.caption(t("sat.cp.repeat.caption", n=i18n.fmt_int(len(repeat), lang)))
+    st.caption(t("sat.cp.repeat.caption", n=formatting.number(len(repeat), lang)))
     if not customer_rows(view.ctx):
         return
     shown = repeat.reset_index()
@@ -136,8 +148,10 @@ def _repeat(view: SatisfactionView) -> None:
         "complaints": view.number("sat.col.complaints", **COUNT),
         "open": view.number("sat.col.open", **COUNT),
         "categories": view.text("sat.col.categories"),
-        "first_date": st.column_config.DateColumn(t("sat.col.first_date"), format="YYYY-MM-DD"),
-        "last_date": st.column_config.DateColumn(t("sat.col.last_date"), format="YYYY-MM-DD"),
+        "first_date": st.column_config.DateColumn(t("sat.col.first_date"),
+                                                   format=date_column_format(view.lang)),
+        "last_date": st.column_config.DateColumn(t("sat.col.last_date"),
+                                                  format=date_column_format(view.lang)),
         **_place_columns(view),
         "customer_type": view.text("filter.customer_type"),
     }

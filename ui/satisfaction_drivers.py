@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
 from segmentation.textsafe import md
-from ui import show
-from ui.satisfaction_view import MIN_DRIVER_RESPONSES, SatisfactionView, show_table
+from ui import show, tables
+from ui.satisfaction_view import DECIMAL, MIN_DRIVER_RESPONSES, SatisfactionView, show_table
 from ui.state import bind, state
 
 
@@ -33,7 +33,7 @@ def draw(view: SatisfactionView) -> None:
         st.info(t("sat.drivers.none", n=MIN_DRIVER_RESPONSES))
         return
     top, fix = sat.driver_highlights(drivers)
-    top = [f"{md(view.dim_label(d))} ({i18n.fmt_pct(s, lang, decimals=0)})" for d, s in top]
+    top = [f"{md(view.dim_label(d))} ({formatting.percent(s, lang, 0)})" for d, s in top]
     fix = [md(view.dim_label(d)) for d in fix]
     sep = "、" if lang == "zh" else ", "
     st.markdown(t("sat.drivers.summary", drivers=sep.join(top), fix=sep.join(fix))
@@ -42,18 +42,16 @@ def draw(view: SatisfactionView) -> None:
         drivers, names={d: view.dim_label(d) for d in drivers["dimension"]},
         quadrant_names={q: sat.label("quadrant", q, lang) for q in sat.DRIVER_QUADRANTS},
         title=t("sat.drivers.title"), importance_label=t("sat.drivers.importance"),
-        performance_label=t("sat.drivers.performance")), key="sat_driver_chart")
-    st.caption(t("sat.drivers.caption", n=i18n.fmt_int(drivers["responses"].iloc[0], lang)))
+        performance_label=t("sat.drivers.performance"), lang=view.lang), key="sat_driver_chart")
+    st.caption(t("sat.drivers.caption", n=formatting.number(drivers["responses"].iloc[0], lang)))
     shown = drivers.assign(dimension=[view.dim_label(d) for d in drivers["dimension"]],
                            quadrant=[sat.label("quadrant", q, lang) for q in drivers["quadrant"]])
     config = {
         "dimension": view.text("sat.col.dimension"),
-        "importance": view.number("sat.col.importance", format="%.3f"),
-        "share": st.column_config.ProgressColumn(t("sat.col.importance_share"),
-                                                 format="percent", min_value=0.0,
-                                                 max_value=1.0),
-        "correlation": view.number("sat.col.correlation", format="%.2f"),
-        "performance": view.number("sat.col.performance", format="%.2f"),
+        "importance": view.number("sat.col.importance", **DECIMAL),
+        "share": tables.share_bar(t("sat.col.importance_share")),
+        "correlation": view.number("sat.col.correlation", **DECIMAL),
+        "performance": view.number("sat.col.performance", **DECIMAL),
         "quadrant": view.text("sat.col.quadrant"),
     }
     show_table(shown, config, "sat_driver_table")

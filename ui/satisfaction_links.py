@@ -9,7 +9,7 @@ import streamlit as st
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
 from ui import show
-from ui.satisfaction_view import COUNT, DAYS, PCT, SatisfactionView, show_table
+from ui.satisfaction_view import COUNT, DAYS, DECIMAL, DECIMAL1, PCT, SatisfactionView, show_table
 
 
 def _compare(view: SatisfactionView, groups: pd.Series, names: dict[str, str], key: str,
@@ -25,7 +25,7 @@ def _compare(view: SatisfactionView, groups: pd.Series, names: dict[str, str], k
             shown, group="label", kind=view.kind,
             title=t("sat.links.chart", index=index_name, days=DAYS), value_label=index_name,
             now_label=t("sat.compare.now", days=DAYS), baseline_label="",
-            alert_label=""), key=f"{key}_chart")
+            alert_label="", lang=view.lang), key=f"{key}_chart")
     shown = view.points(shown, ["index", "index_lo", "index_hi"])
     config = {
         "label": view.text("sat.col.group", width="medium"),
@@ -34,10 +34,10 @@ def _compare(view: SatisfactionView, groups: pd.Series, names: dict[str, str], k
         "index": st.column_config.NumberColumn(index_name, **view.idx),
         "index_lo": view.number("sat.col.index_lo", **view.idx),
         "index_hi": view.number("sat.col.index_hi", **view.idx),
-        "mean": view.number("sat.col.mean", format="%.2f"),
+        "mean": view.number("sat.col.mean", **DECIMAL),
         "complaints": view.number("sat.col.complaints", **COUNT),
         "complainants": view.number("sat.col.complainants", **PCT),
-        "per_1000": view.number("sat.col.per_1000", format="%.1f"),
+        "per_1000": view.number("sat.col.per_1000", **DECIMAL1),
         "open": view.number("sat.col.open", **COUNT),
     }
     show_table(shown, config, f"{key}_table")

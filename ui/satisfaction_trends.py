@@ -12,6 +12,7 @@ from ui.satisfaction_view import (
     BASELINE_PERIODS,
     COUNT,
     DAYS,
+    DECIMAL,
     MIN_RESPONSES,
     MONTHS,
     SatisfactionView,
@@ -28,14 +29,15 @@ def draw(view: SatisfactionView) -> None:
     show.chart(charts.score_trend(
         trend, kind=view.kind, title=t("sat.trend.title", index=index_name),
         month_label=t("sat.trend.month"), index_label=index_name,
-        responses_label=t("sat.trend.responses"), band_label=t("sat.trend.band")),
+        responses_label=t("sat.trend.responses"), band_label=t("sat.trend.band"), lang=view.lang),
         key="sat_trend_chart")
     st.caption(t("sat.trend.caption"))
     if data.dimensions:
         dims = sat.dimension_trend(data, months=MONTHS)
         show.chart(charts.dimension_panels(
             dims, names={d: view.dim_label(d) for d in ("score", *data.dimensions)},
-            title=t("sat.dims.title"), y_label=t("sat.dims.axis")), key="sat_dims_chart")
+            title=t("sat.dims.title"), y_label=t("sat.dims.axis"),
+            lang=view.lang), key="sat_dims_chart")
 
     st.subheader(t("sat.compare.header"))
     by = None
@@ -79,7 +81,7 @@ def _compare(view: SatisfactionView, by: str) -> None:
         title=t("sat.compare.title", index=index_name, group=view.group_title(by), days=DAYS),
         value_label=index_name, now_label=t("sat.compare.now", days=DAYS),
         baseline_label=t("sat.compare.baseline", days=DAYS * BASELINE_PERIODS),
-        alert_label=t("sat.compare.alert")), key="sat_compare_chart")
+        alert_label=t("sat.compare.alert"), lang=view.lang), key="sat_compare_chart")
     st.caption(t("sat.compare.caption", days=DAYS, base=DAYS * BASELINE_PERIODS))
     shown = view.points(shown, ["index", "index_lo", "index_hi", "baseline_index"],
                         ("change", "margin"))
@@ -90,10 +92,10 @@ def _compare(view: SatisfactionView, by: str) -> None:
         "index": columns.pop("index"),
         "index_lo": view.number("sat.col.index_lo", **view.idx),
         "index_hi": view.number("sat.col.index_hi", **view.idx),
-        "mean": view.number("sat.col.mean", format="%.2f"),
+        "mean": view.number("sat.col.mean", **DECIMAL),
         **columns,
         "alert": st.column_config.CheckboxColumn(t("sat.col.alert")),
-        **{d: st.column_config.NumberColumn(view.dim_label(d), format="%.2f")
+        **{d: st.column_config.NumberColumn(view.dim_label(d), **DECIMAL)
            for d in data.dimensions},
     }
     show_table(shown, config, "sat_compare_table")

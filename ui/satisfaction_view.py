@@ -12,8 +12,9 @@ from functools import cached_property
 import pandas as pd
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation import satisfaction as sat
+from segmentation.formatting import column_format
 from segmentation.tiers import TierSettings
 from ui import context
 
@@ -64,14 +65,16 @@ class SatisfactionView:
     def fmt_index(self, value: float) -> str:
         if pd.isna(value):
             return "–"
-        return f"{value * 100:+.0f}" if self.kind == "nps" else i18n.fmt_pct(value, self.lang)
+        if self.kind == "nps":
+            return formatting.number(value * 100, self.lang, signed=True)
+        return formatting.percent(value, self.lang)
 
     def fmt_change(self, value: float) -> str | None:
         if pd.isna(value):
             return None
         if self.kind == "nps":
-            return f"{value * 100:+.0f}"
-        return self.t("sat.pp", value=f"{value * 100:+.1f}")
+            return formatting.number(value * 100, self.lang, signed=True)
+        return self.t("sat.pp", value=formatting.decimal(value * 100, self.lang, 1, signed=True))
 
     def group_label(self, column: str, value: object) -> str:
         if column == "tier":
@@ -102,16 +105,16 @@ class SatisfactionView:
     # ------------------------------------------------------------ column formats
     @property
     def idx(self) -> dict:
-        return dict(format="%+.0f") if self.kind == "nps" else PCT
+        return column_format("signed0") if self.kind == "nps" else PCT
 
     @property
     def diff(self) -> dict:
         """Differences of a CSAT in percentage points, of an NPS in points."""
-        return dict(format="%+.0f") if self.kind == "nps" else dict(format="%+.1f")
+        return column_format("signed0" if self.kind == "nps" else "signed1")
 
     @property
     def margin(self) -> dict:
-        return dict(format="%.0f") if self.kind == "nps" else dict(format="%.1f")
+        return column_format("int" if self.kind == "nps" else "decimal1")
 
     @property
     def unit(self) -> str:
@@ -148,14 +151,16 @@ class SatisfactionView:
         return True
 
 
-PCT = dict(format="percent")
-COUNT = dict(format="localized")
+PCT = column_format("percent")  # shares (ratios), shown as percentages
+COUNT = column_format("int")
+DECIMAL = column_format("decimal")
+DECIMAL1 = column_format("decimal1")
 
 
 def show_table(frame: pd.DataFrame, config: dict, key: str) -> None:
     """``frame`` with the columns of ``config`` that it has, in that order."""
-    st.dataframe(frame, column_order=[c for c in config if c in frame], column_config=config,
-                 hide_index=True, key=key)
+    st.dataframe(frame, column_order=[c for c in config if c in frame],
+                 column_config=config, hide_index=True, key=key)
 
 
 def draw_headline(view: SatisfactionView) -> None:
@@ -170,32 +175,34 @@ def draw_headline(view: SatisfactionView) -> None:
                       help=t("sat.metric.index.help", scale=view.data.scale.label(lang),
                              days=DAYS, value=view.fmt_index(card.value),
                              lo=view.fmt_index(card.lo), hi=view.fmt_index(card.hi),
-                             n=i18n.fmt_int(card.count, lang)))
+                             n=formatting.number(card.count, lang)))
         else:
             st.metric(t("sat.metric.csat"), "–", border=True, help=t("sat.metric.need_surveys"))
     with cols[1]:
         if (card := cards["responses"]) is not None:
-            st.metric(t("sat.metric.responses"), i18n.fmt_int(card.value, lang),
-                      delta=f"{card.change:+,.0f}", delta_color="off",
+            st.metric(t("sat.metric.responses"), formatting.number(card.value, lang),
+                      delta=formatting.number(card.change, lang, signed=True),
+                      delta_color="off",
                       border=True, help=t("sat.metric.responses.help", days=DAYS))
         else:
             st.metric(t("sat.metric.responses"), "–", border=True,
                       help=t("sat.metric.need_surveys"))
     with cols[2]:
         if (card := cards["complaint_rate"]) is not None:
-            st.metric(t("sat.metric.rate"), i18n.fmt_float(card.value, lang, decimals=1),
-                      delta=None if pd.isna(card.change) else f"{card.change:+.1f}",
+            st.metric(t("sat.metric.rate"), formatting.decimal(card.value, lang, 1),
+                      delta=None if pd.isna(card.change)
+                      else formatting.decimal(card.change, lang, 1, signed=True),
                       delta_color="inverse", border=True, help=t(
-                          "sat.metric.rate.help", days=DAYS, n=i18n.fmt_int(card.count, lang),
-                          shipments=i18n.fmt_int(card.base, lang)))
+                          "sat.metric.rate.help", days=DAYS, n=formatting.number(card.count, lang),
+                          shipments=formatting.number(card.base, lang)))
         else:
             st.metric(t("sat.metric.rate"), "–", border=True,
                       help=t("sat.metric.need_complaints"))
     with cols[3]:
         if (card := cards["open_past_sla"]) is not None:
-            st.metric(t("sat.metric.past_sla"), i18n.fmt_int(card.value, lang), border=True,
+            st.metric(t("sat.metric.past_sla"), formatting.number(card.value, lang), border=True,
                       help=t("sat.metric.past_sla.help", sla=view.sla,
-                             open=i18n.fmt_int(card.count, lang)))
+                             open=formatting.number(card.count, lang)))
         else:
             st.metric(t("sat.metric.past_sla"), "–", border=True,
                       help=t("sat.metric.need_complaints"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
 from ui import show
@@ -41,12 +41,12 @@ def _low_scores(view: SatisfactionView) -> None:
     if low.empty:
         st.info(t("sat.voice.none", max=max_score))
         return
-    st.caption(t("sat.voice.caption", n=i18n.fmt_int(len(low), lang), max=max_score))
+    st.caption(t("sat.voice.caption", n=formatting.number(len(low), lang), max=max_score))
     terms = sat.top_terms(low["comment"], n=15)
     if not terms.empty:
         show.chart(charts.share_bars(
             terms, label="term", share="share", count="comments",
-            title=t("sat.voice.title"), value_label=t("sat.voice.share")),
+            title=t("sat.voice.title"), value_label=t("sat.voice.share"), lang=view.lang),
             key="sat_voice_chart")
     if low["weakest"].notna().any():
         st.markdown(f"**{t('sat.voice.by_dim')}**")

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting, i18n
 from segmentation.connections import ConnectionError_
 from segmentation.filters import FILTER_COLUMNS, fixed_filters
 from segmentation.textsafe import md
@@ -142,7 +142,7 @@ def render() -> None:
     if sources.replaced_by() == snap.dataset_id:  # another session's load
         bar.info(i18n.t("side.replaced", lang, time=clock(snap.loaded_at, st.context.timezone),
                         label=_source_label(snap, lang, markdown=True),
-                        customers=i18n.fmt_int(
+                        customers=formatting.number(
                             snap.n_customers if identity.current_user().scope.is_all
                             else len(context.current().full_view()), lang)),
                  icon=":material/sync:")
@@ -150,13 +150,15 @@ def render() -> None:
         _source_picker(snap, lang)
     if identity.current_user().scope.is_all:
         summary = i18n.t("side.source.summary", lang,
-                         customers=i18n.fmt_int(snap.n_customers, lang),
-                         rows=i18n.fmt_int(snap.rows.get("transactions", 0), lang),
-                         start=snap.date_min, end=snap.date_max)
+                         customers=formatting.number(snap.n_customers, lang),
+                         rows=formatting.number(snap.rows.get("transactions", 0), lang),
+                         start=formatting.day(snap.date_min, lang),
+                         end=formatting.day(snap.date_max, lang))
     else:  # a limited scope: its own customers, no network totals
         summary = i18n.t("side.source.summary.scoped", lang,
-                         customers=i18n.fmt_int(len(context.current().full_view()), lang),
-                         start=snap.date_min, end=snap.date_max)
+                         customers=formatting.number(len(context.current().full_view()), lang),
+                         start=formatting.day(snap.date_min, lang),
+                         end=formatting.day(snap.date_max, lang))
     bar.markdown(f"**{_source_label(snap, lang, markdown=True)}**  \n" + summary)
     lo, hi = pd.Timestamp(snap.date_min).date(), pd.Timestamp(snap.date_max).date()
     side = state().sidebar
@@ -197,7 +199,7 @@ def render() -> None:
     ctx = context.current()
     if ctx.filters:
         n = len(ctx.view())
-        bar.caption(i18n.t("side.filters.active", lang, n=i18n.fmt_int(n, lang),
-                           total=i18n.fmt_int(len(full), lang)))
+        bar.caption(i18n.t("side.filters.active", lang, n=formatting.number(n, lang),
+                           total=formatting.number(len(full), lang)))
         bar.button(i18n.t("side.filters.clear", lang), on_click=_clear_filters,
                    key="side_clear_filters")

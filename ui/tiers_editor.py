@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from segmentation import formatting
 from segmentation.presets import PresetStore
 from segmentation.textsafe import md
 from segmentation.tiers import (
@@ -123,7 +124,7 @@ def settings_panel(ctx, base, store: PresetStore) -> None:
                  format_func=lambda m: t(f"tp.mode.{m}"), help=t("tp.mode.help"),
                  **field("tiers_mode", lambda d: d["mode"], _setter("mode")))
         if data["mode"] == "share":
-            _share_sliders(t, data, tiers, labels)
+            _share_sliders(t, lang, data, tiers, labels)
         else:
             _threshold_inputs(t, data, tiers, labels, base)
         st.markdown(f"**{t('tp.freq_classes')}**")
@@ -147,16 +148,18 @@ def settings_panel(ctx, base, store: PresetStore) -> None:
         _presets_panel(t, lang, store)
 
 
-def _share_sliders(t, data: dict, tiers: tuple, labels: dict) -> None:
+def _share_sliders(t, lang: str, data: dict, tiers: tuple, labels: dict) -> None:
     for i, col in enumerate(st.columns(len(tiers) - 1)):
         col.slider(t("tp.share", tier=labels[tiers[i]]), 1, 80, help=t("tp.share.help"),
                    **field(f"tiers_share_{i}", lambda d, i=i: max(1, round(d["shares"][i] * 100)),
                            _put_share(i)))
     used = sum(data["shares"][:-1])
     if 1 - used < 0.01 - 1e-9:
-        st.error(t("tp.share.too_much", pct=f"{used * 100:.4g}%", tier=labels[tiers[-1]]))
+        st.error(t("tp.share.too_much", pct=formatting.percent(used, lang, 0),
+                   tier=labels[tiers[-1]]))
     else:
-        st.caption(t("tp.share.rest", tier=labels[tiers[-1]], pct=f"{(1 - used) * 100:.4g}%"))
+        st.caption(t("tp.share.rest", tier=labels[tiers[-1]],
+                     pct=formatting.percent(1 - used, lang, 0)))
 
 
 def _threshold_inputs(t, data: dict, tiers: tuple, labels: dict, base) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import charts, i18n
+from segmentation import charts, formatting, i18n
 from segmentation.export import to_csv_bytes, to_excel_bytes
 from segmentation.presets import PresetStore
 from segmentation.textsafe import md
@@ -28,7 +28,7 @@ from segmentation.tiers import (
     rfm_grid_text,
     top_share,
 )
-from ui import auth, context, show
+from ui import auth, context, show, tables
 from ui.scoping import customer_rows
 from ui.state import relabel
 from ui.tier_state import tiers_state
@@ -41,7 +41,7 @@ MIX_BY = ("region", "branch", "customer_type", "area_type", "frequency_class")
 
 
 def _pct(v: float, lang: str) -> str:
-    return i18n.fmt_pct(v, lang, decimals=1)
+    return formatting.percent(v, lang, 1)
 
 
 def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
@@ -52,32 +52,30 @@ def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
         row = summary.loc[tier]
         with card.container(border=True):
             st.markdown(f"#### {md(labels[tier])}")
-            st.metric(t("tp.col.customers"), i18n.fmt_int(row["customers"], lang),
+            st.metric(t("tp.col.customers"), formatting.number(row["customers"], lang),
                       label_visibility="collapsed")
             st.caption(t("tp.card.customers", share=_pct(row["share"], lang)) + "  \n"
                        + t("tp.card.revenue", share=_pct(row["revenue_share"], lang)) + "  \n"
-                       + t("tp.card.avg", spend=i18n.fmt_money(row["avg_spend"], lang),
-                           freq=i18n.fmt_float(row["avg_frequency"], lang, decimals=1)))
+                       + t("tp.card.avg", spend=formatting.money(row["avg_spend"], lang),
+                           freq=formatting.decimal(row["avg_frequency"], lang, 1)))
             st.markdown("\n".join(f"- {md(a)}" for a in settings.actions(tier, lang)))
 
     st.subheader(t("tp.summary"))
     shown = summary.reset_index()
     shown["tier"] = shown["tier"].map(labels)
-    number = st.column_config.NumberColumn
     st.dataframe(
         shown, hide_index=True, key="tiers_summary",
         column_order=["tier", "customers", "share", "revenue", "revenue_share", "avg_spend",
                       "avg_frequency", "avg_recency"],
         column_config={
             "tier": t("tp.col.tier"),
-            "customers": number(t("tp.col.customers"), format="localized"),
-            "share": number(t("tp.col.share"), format="percent"),
-            "revenue": number(t("tp.col.revenue"), format="localized"),
-            "revenue_share": st.column_config.ProgressColumn(
-                t("tp.col.revenue_share"), format="percent", min_value=0.0, max_value=1.0),
-            "avg_spend": number(t("tp.col.avg_spend"), format="%.0f"),
-            "avg_frequency": number(t("tp.col.avg_frequency"), format="%.1f"),
-            "avg_recency": number(t("tp.col.avg_recency"), format="%.0f"),
+            "customers": tables.number(t("tp.col.customers")),
+            "share": tables.percent(t("tp.col.share")),
+            "revenue": tables.number(t("tp.col.revenue"), "money"),
+            "revenue_share": tables.share_bar(t("tp.col.revenue_share")),
+            "avg_spend": tables.number(t("tp.col.avg_spend"), "money"),
+            "avg_frequency": tables.number(t("tp.col.avg_frequency"), "decimal1"),
+            "avg_recency": tables.number(t("tp.col.avg_recency")),
         },
     )
     left, right = st.columns(2)
@@ -88,7 +86,7 @@ def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
         show.chart(charts.pareto_curve(
             ctx.pareto(), title=t("tp.pareto.title"), x_label=t("tp.pareto.x"),
             y_label=t("tp.pareto.y"), marker=(top / 100, share),
-            marker_text=_pct(share, lang)), key="tiers_pareto_chart")
+            marker_text=_pct(share, lang), lang=ctx.lang), key="tiers_pareto_chart")
     with right:
         _mix_chart(ctx, result, labels, colors)
 
@@ -107,7 +105,7 @@ def _mix_chart(ctx, result: TierResult, labels: dict, colors: dict) -> None:
     show.chart(charts.stacked_shares(
         mix, by=by, series="tier", value="share", order=list(settings.tiers), labels=labels,
         colors=[colors[k] for k in settings.tiers], title=t("tp.mix.title", by=t(f"tp.by.{by}")),
-        x_label=t("tp.mix.x"), category_labels=names), key="tiers_mix_chart")
+        x_label=t("tp.mix.x"), category_labels=names, lang=ctx.lang), key="tiers_mix_chart")
 
 
 def rfm_section(ctx, result: TierResult) -> None:
@@ -121,7 +119,7 @@ def rfm_section(ctx, result: TierResult) -> None:
     show.chart(charts.grid_heatmap(
         grid, value=what, text=rfm_grid_text(grid, what, ctx.lang),
         title=t("tp.rfm.title", what=t(f"tp.rfm.{what}")),
-        x_label=t("tp.rfm.x"), y_label=t("tp.rfm.y"), colorbar=t(f"tp.rfm.{what}")),
+        x_label=t("tp.rfm.x"), y_label=t("tp.rfm.y"), colorbar=t(f"tp.rfm.{what}"), lang=ctx.lang),
         key="tiers_rfm_chart")
 
 
@@ -152,16 +150,21 @@ def whatif_section(ctx, result: TierResult, store: PresetStore, labels: dict,
     c1, c2 = st.columns([1, 1])
     with c1:
         st.caption(t("tp.whatif.matrix", name=md(name)))
-        st.dataframe(counts.rename(index=other_labels, columns=labels), key="tiers_matrix")
+        shown = counts.rename(index=other_labels, columns=labels)
+        st.dataframe(shown, key="tiers_matrix",
+                     column_config={c: tables.number(str(c)) for c in shown.columns})
         st.caption(t("tp.whatif.revenue"))
-        st.dataframe(revenue.rename(index=other_labels, columns=labels).round(0),
-                     key="tiers_matrix_rev")
+        shown = revenue.rename(index=other_labels, columns=labels)
+        st.dataframe(shown, key="tiers_matrix_rev",
+                     column_config={c: tables.number(str(c), "money")
+                                        for c in shown.columns})
     with c2:
         show.chart(charts.sankey(
             migration_flows(counts, revenue), source="from_tier", target="to_tier",
             value="customers", source_labels=other_labels, target_labels=labels,
             source_order=list(other.tiers), target_order=list(settings.tiers),
-            title=t("tp.whatif.sankey", name=name), colors=colors), key="tiers_whatif_sankey")
+            title=t("tp.whatif.sankey", name=name), colors=colors,
+            lang=ctx.lang), key="tiers_whatif_sankey")
 
 
 def history_section(ctx, settings: TierSettings, colors: dict) -> None:
@@ -178,19 +181,19 @@ def history_section(ctx, settings: TierSettings, colors: dict) -> None:
     moves = movement_summary(history)
     if moves.empty:
         return
-    moves["month"] = pd.to_datetime(moves["period_to"]).dt.strftime("%Y-%m")
-    st.markdown(t("tp.history.summary", start=str(moves.iloc[0]["period_from"])[:10],
-                  end=str(moves.iloc[-1]["period_to"])[:10],
-                  lost_after=i18n.fmt_int(history.lost_after_days, lang),
-                  lost_total=i18n.fmt_int(moves.iloc[-1]["lost_total"], lang),
-                  **{k: i18n.fmt_int(moves[k].sum(), lang)
+    moves["month"] = [formatting.month(d, lang) for d in moves["period_to"]]
+    st.markdown(t("tp.history.summary", start=formatting.day(moves.iloc[0]["period_from"], lang),
+                  end=formatting.day(moves.iloc[-1]["period_to"], lang),
+                  lost_after=formatting.number(history.lost_after_days, lang),
+                  lost_total=formatting.number(moves.iloc[-1]["lost_total"], lang),
+                  **{k: formatting.number(moves[k].sum(), lang)
                      for k in ("up", "down", "new", "lost")}))
     c1, c2 = st.columns(2)
     with c1:
         show.chart(charts.diverging_bars(
             moves, x="month", up="up", down="down", up_label=t("tp.history.up"),
             down_label=t("tp.history.down"), title=t("tp.history.title"),
-            x_label=t("tp.history.month"), y_label=t("tp.history.customers")),
+            x_label=t("tp.history.month"), y_label=t("tp.history.customers"), lang=ctx.lang),
             key="tiers_history_bars")
     with c2:
         flows = history_flows(history)
@@ -198,7 +201,8 @@ def history_section(ctx, settings: TierSettings, colors: dict) -> None:
         # options are indices: a tuple value would be read as a range by select_slider
         index = st.select_slider(
             t("tp.history.pair"), options=list(range(len(pairs))), value=len(pairs) - 1,
-            format_func=lambda i: f"{str(pairs[i][0])[:7]} → {str(pairs[i][1])[:7]}",
+            format_func=lambda i: f"{formatting.month(pairs[i][0], lang)} → "
+                                  f"{formatting.month(pairs[i][1], lang)}",
             key="tiers_history_pair")
         pair = pairs[index]
         part = flows[(flows["period_from"] == pair[0]) & (flows["period_to"] == pair[1])]
@@ -207,8 +211,9 @@ def history_section(ctx, settings: TierSettings, colors: dict) -> None:
             part, source="from_tier", target="to_tier", value="customers",
             source_labels=everyone, target_labels=everyone, source_order=[NEW, *settings.tiers],
             target_order=[*settings.tiers, GONE],
-            title=t("tp.history.sankey", start=str(pair[0])[:7], end=str(pair[1])[:7]),
-            colors=colors), key="tiers_history_sankey")
+            title=t("tp.history.sankey", start=formatting.month(pair[0], lang),
+                    end=formatting.month(pair[1], lang)),
+            colors=colors, lang=ctx.lang), key="tiers_history_sankey")
 
 
 def download_section(ctx, scored: pd.DataFrame, settings: TierSettings, labels: dict) -> None:
@@ -223,7 +228,7 @@ def download_section(ctx, scored: pd.DataFrame, settings: TierSettings, labels: 
     chosen = st.multiselect(t("tp.download.tiers"), list(settings.tiers),
                             key="tiers_download_pick", format_func=lambda k: labels[k])
     n = int(scored["tier"].isin(chosen or list(settings.tiers)).sum())
-    st.caption(t("tp.download.caption", n=i18n.fmt_int(n, lang)))
+    st.caption(t("tp.download.caption", n=formatting.number(n, lang)))
     stem = "tiers_" + "_".join(chosen or settings.tiers)
 
     def frame() -> pd.DataFrame:  # built only when a button is clicked

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation.cleaning import ambiguous_date_order, prepare_dataset
 from segmentation.schema import COLUMN_KINDS, TABLES, DataError
 from segmentation.sources import (
@@ -68,7 +68,7 @@ def _add(ctx: Context, found: Uploads, table: str, raw: pd.DataFrame, key: str) 
     so the choices on screen are exactly what is loaded."""
     t = ctx.t
     with st.expander(t("data.preview", table=table_name(ctx, table),
-                       rows=i18n.fmt_int(len(raw), ctx.lang)), expanded=False):
+                       rows=formatting.number(len(raw), ctx.lang)), expanded=False):
         st.dataframe(raw.head(20), key=f"{key}_preview")
     headers = [str(c) for c in raw.columns]
     guess = {fld: header for header, fld in suggest_mapping(headers, table).items()}

@@ -12,7 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 from threadpoolctl import threadpool_limits
 
-from .. import i18n
+from .. import formatting, i18n
 from ..features import customer_view, customer_views
 from .calibration import Calibration, cross_fitted, pct_rank, reliability_table
 from .choice import WindowData, choose, paired_differences
@@ -200,25 +200,25 @@ class Backtest:
     def calibration_sentence(self, lang: str = "en") -> str:
         """Mean predicted against observed churn, in ``lang``."""
         return i18n.t("churn.backtest.calibration", lang,
-                      predicted=i18n.fmt_pct(self.mean_predicted, lang),
-                      observed=i18n.fmt_pct(self.observed_rate, lang))
+                      predicted=formatting.percent(self.mean_predicted, lang),
+                      observed=formatting.percent(self.observed_rate, lang))
 
     def design_sentence(self, lang: str = "en") -> str:
         """Which dates were used for what, in ``lang``."""
         first = self.cutoffs[-1]
         params = {"n": len(self.cutoffs), "step": self.step_days,
                   "horizon": self.horizon_days,
-                  "first": first.date().isoformat(),
-                  "eval_cutoff": self.eval_cutoff.date().isoformat(),
-                  "as_of": self.as_of.date().isoformat(),
-                  "sample": i18n.fmt_int(self.sample, lang) if self.sample else ""}
+                  "first": formatting.day(first, lang),
+                  "eval_cutoff": formatting.day(self.eval_cutoff, lang),
+                  "as_of": formatting.day(self.as_of, lang),
+                  "sample": formatting.number(self.sample, lang) if self.sample else ""}
         key = "churn.backtest.windows" if len(self.cutoffs) > 1 else "churn.backtest.window"
         text = i18n.t(key, lang, **params)
         sep = "" if lang == "zh" else " "
         if self.sampled is not None:
             text += sep + i18n.t("churn.backtest.sampled_db", lang,
-                                 share=i18n.fmt_pct(self.sample_share, lang),
-                                 sampled=i18n.fmt_int(self.sampled, lang))
+                                 share=formatting.percent(self.sample_share, lang),
+                                 sampled=formatting.number(self.sampled, lang))
         elif self.sample is not None and int(self.windows["n"].max()) >= self.sample:
             text += sep + i18n.t("churn.backtest.sampled", lang, **params)
         return text

@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .reasoning import RISK_CODES
 
 
@@ -139,9 +139,13 @@ SHEET_COLUMNS: tuple[str, ...] = (
 CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "account_manager", "last_purchase_date")
 #: Spreadsheet number formats of the call list's columns (Excel download).
 SHEET_FORMATS: Mapping[str, str] = {
-    "last_purchase_date": "yyyy-mm-dd", "usual_interval_days": "0",
-    "value_at_risk": '"¥"#,##0', "clv_12m": '"¥"#,##0', "churn_risk": "0%",
-    "branch_rank": "0", "recency_days": "0"}
+    "last_purchase_date": formatting.excel_format("date"),
+    "usual_interval_days": formatting.excel_format("int"),
+    "value_at_risk": formatting.excel_format("money"),
+    "clv_12m": formatting.excel_format("money"),
+    "churn_risk": formatting.excel_format("percent"),
+    "branch_rank": formatting.excel_format("int"),
+    "recency_days": formatting.excel_format("int")}
 
 
 @dataclass(frozen=True)
@@ -286,11 +290,11 @@ class ThinEvidence:
 
     def message(self, lang: str = "en") -> str:
         """What is missing, in ``lang``."""
-        return i18n.t("churn.thin_evidence", lang, n=i18n.fmt_int(self.checked, lang),
-                      churned=i18n.fmt_int(self.churned, lang),
-                      stayed=i18n.fmt_int(self.stayed, lang),
-                      min=i18n.fmt_int(MIN_CHECKED, lang),
-                      min_outcome=i18n.fmt_int(MIN_CHECKED_OUTCOME, lang))
+        return i18n.t("churn.thin_evidence", lang, n=formatting.number(self.checked, lang),
+                      churned=formatting.number(self.churned, lang),
+                      stayed=formatting.number(self.stayed, lang),
+                      min=formatting.number(MIN_CHECKED, lang),
+                      min_outcome=formatting.number(MIN_CHECKED_OUTCOME, lang))
 
 
 def thin_evidence(churned: pd.Series | np.ndarray | None) -> ThinEvidence | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .calibration import Calibration
 
 
@@ -66,8 +66,8 @@ class Ranking:
                 cap=_pct(row["precision_capacity"], lang),
                 cap_min=_pct(row["precision_capacity_min"], lang),
                 cap_max=_pct(row["precision_capacity_max"], lang),
-                auc=_auc(row["roc_auc"]), auc_min=_auc(row["roc_auc_min"]),
-                auc_max=_auc(row["roc_auc_max"])))
+                auc=_auc(row["roc_auc"], lang), auc_min=_auc(row["roc_auc_min"], lang),
+                auc_max=_auc(row["roc_auc_max"], lang)))
         windows = int(self.metrics["windows"].max())
         head = i18n.t("churn.figures.head" if windows > 1 else "churn.figures.head_one", lang,
                       windows=windows)
@@ -80,12 +80,12 @@ class Ranking:
             return ""
         p = dict(self.params)
         key = "churn.figures.uncertain"
-        params = {"n": i18n.fmt_int(p.get("n_min"), lang),
-                  "churned": i18n.fmt_int(p.get("churned_min"), lang)}
+        params = {"n": formatting.number(p.get("n_min"), lang),
+                  "churned": formatting.number(p.get("churned_min"), lang)}
         if "prec_low" in p:
             key = "churn.figures.uncertain_interval"
-            params.update(conf=i18n.fmt_pct(self.confidence, lang, decimals=0),
-                          low=_pts(p["prec_low"]), high=_pts(p["prec_high"]),
+            params.update(conf=formatting.percent(self.confidence, lang, 0),
+                          low=_pts(p["prec_low"], lang), high=_pts(p["prec_high"], lang),
                           best=i18n.t(f"churn.candidate.{p.get('best', self.chosen)}", lang))
         return i18n.t(key, lang, **params)
 
@@ -108,16 +108,16 @@ class Ranking:
 
 
 def _pct(value: float, lang: str) -> str:
-    return i18n.fmt_pct(value, lang, decimals=0)
+    return formatting.percent(value, lang, 0)
 
 
-def _auc(value: float) -> str:
-    return f"{value:.2f}"
+def _auc(value: float, lang: str) -> str:
+    return formatting.decimal(value, lang)
 
 
-def _pts(value: float) -> str:
+def _pts(value: float, lang: str) -> str:
     """A difference of two shares in percentage points, signed."""
-    return f"{value * 100:+.1f}"
+    return formatting.decimal(value * 100, lang, 1, signed=True)
 
 
 def why_text(chosen: str, why: str, params: Mapping[str, object], lang: str, *,
@@ -125,25 +125,25 @@ def why_text(chosen: str, why: str, params: Mapping[str, object], lang: str, *,
     """The sentence of a ranking choice (``churn.why.<why>``) in ``lang``."""
     p = dict(params)
     label = i18n.t(f"churn.candidate.{chosen}", lang)
-    conf = i18n.fmt_pct(confidence, lang, decimals=0)
+    conf = formatting.percent(confidence, lang, 0)
     if why == "best":
         how = i18n.t(f"churn.why.how_{p['how']}", lang, windows=p["windows"], conf=conf)
         return i18n.t("churn.why.best", lang, model=label, horizon=p["horizon"], how=how,
                       windows=p["windows"],
-                      auc=_auc(p["auc"]), auc_base=_auc(p["auc_base"]),
+                      auc=_auc(p["auc"], lang), auc_base=_auc(p["auc_base"], lang),
                       prec=_pct(p["prec"], lang), prec_base=_pct(p["prec_base"], lang),
-                      diff=_pts(p["prec_diff"]), low=_pts(p["prec_low"]),
-                      high=_pts(p["prec_high"]), conf=conf)
+                      diff=_pts(p["prec_diff"], lang), low=_pts(p["prec_low"], lang),
+                      high=_pts(p["prec_high"], lang), conf=conf)
     if why == "no_better":
         if p.get("best", "recency") == "recency":
             return i18n.t("churn.why.alone", lang, horizon=p["horizon"], windows=p["windows"])
         return i18n.t("churn.why.no_better", lang, horizon=p["horizon"], windows=p["windows"],
                       best=i18n.t(f"churn.candidate.{p['best']}", lang), conf=conf,
-                      auc=_auc(p["auc"]), auc_base=_auc(p["auc_base"]),
+                      auc=_auc(p["auc"], lang), auc_base=_auc(p["auc_base"], lang),
                       prec=_pct(p["prec"], lang), prec_base=_pct(p["prec_base"], lang),
                       wins=p.get("prec_wins", 0), shared=p.get("prec_windows", 0),
-                      low=_pts(p.get("prec_low", float("nan"))),
-                      high=_pts(p.get("prec_high", float("nan"))))
+                      low=_pts(p.get("prec_low", float("nan")), lang),
+                      high=_pts(p.get("prec_high", float("nan")), lang))
     if why == "no_outcome":
         outcome = i18n.t(f"churn.why.{p['outcome']}", lang, churned=p["churned"],
                          stayed=p["stayed"])

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .. import i18n
+from .. import formatting, i18n
 from .specs import FEATURE_GROUPS, column_label, feature_label, join_labels
 
 
@@ -50,7 +50,7 @@ class ClusterNote:
                                             lang)
         for name in ("n", "n_fit"):
             if name in params:
-                params[name] = i18n.fmt_int(params[name], lang)
+                params[name] = formatting.number(params[name], lang)
         return i18n.t(f"cluster.note.{self.code}", lang, **params)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..chart_format import custom, month_axis, texts, value_axis
 from ..charts import _LAYOUT, PALETTE
 
 BAND = "rgba(59, 111, 182, 0.18)"
@@ -23,10 +24,8 @@ BAR_GREY = "rgba(122, 138, 153, 0.35)"
 ALERT = PALETTE[1]
 
 
-def _index_axis(kind: str) -> dict:
-    if kind == "nps":
-        return dict(tickformat="+,.0f", range=[-100, 100])
-    return dict(tickformat=".0%", range=[0, 1.02])
+def _index_range(kind: str) -> list[float]:
+    return [-100.0, 100.0] if kind == "nps" else [0.0, 1.02]
 
 
 def _index_values(values: pd.Series | np.ndarray, kind: str) -> np.ndarray:
@@ -34,12 +33,25 @@ def _index_values(values: pd.Series | np.ndarray, kind: str) -> np.ndarray:
     return values * 100 if kind == "nps" else values
 
 
-def _index_hover(kind: str, field: str = "y") -> str:
-    return f"%{{{field}:+.0f}}" if kind == "nps" else f"%{{{field}:.1%}}"
+def _index_texts(values, kind: str, lang: str) -> list[str]:
+    """CSAT as a percent (``82.5%``), NPS as a signed whole number (``+12``)."""
+    if kind == "nps":
+        return texts(values, lang, "signed", digits=0)
+    return texts(values, lang, "percent")
+
+
+def _interval_hover(value, lo, hi, n, kind: str, lang: str) -> np.ndarray:
+    """``customdata`` columns: the index, its interval and the number of answers."""
+    return custom(_index_texts(value, kind, lang), _index_texts(lo, kind, lang),
+                  _index_texts(hi, kind, lang), texts(n, lang, "int"))
+
+
+_INTERVAL = "%{customdata[0]} [%{customdata[1]} – %{customdata[2]}]<br>n = %{customdata[3]}"
 
 
 def score_trend(trend: pd.DataFrame, *, kind: str, title: str, month_label: str,
-                index_label: str, responses_label: str, band_label: str) -> go.Figure:
+                index_label: str, responses_label: str, band_label: str,
+                lang: str = "en") -> go.Figure:
     """Monthly CSAT / NPS with its uncertainty band, responses as pale bars behind.
 
     ``trend`` is :func:`segmentation.satisfaction.survey_trend` output
@@ -48,7 +60,9 @@ def score_trend(trend: pd.DataFrame, *, kind: str, title: str, month_label: str,
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=trend["month"], y=trend["responses"], name=responses_label,
                          marker_color=BAR_GREY,
-                         hovertemplate="%{x|%Y-%m}<br>%{y:,.0f}<extra></extra>"),
+                         customdata=custom(texts(trend["month"], lang, "month"),
+                                           texts(trend["responses"], lang, "int")),
+                         hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"),
                   secondary_y=True)
     has = trend["index"].notna()
     data = trend[has]
@@ -59,35 +73,38 @@ def score_trend(trend: pd.DataFrame, *, kind: str, title: str, month_label: str,
                              fill="tonexty", fillcolor=BAND, name=band_label,
                              hoverinfo="skip"), secondary_y=False)
     symbols = ["circle-open" if p else "circle" for p in data["partial"]]
-    fmt = _index_hover(kind)
+    value = _index_values(data["index"], kind)
     fig.add_trace(go.Scatter(
-        x=data["month"], y=_index_values(data["index"], kind), name=index_label,
+        x=data["month"], y=value, name=index_label,
         mode="lines+markers", line=dict(color=PALETTE[2], width=2.5),
         marker=dict(symbol=symbols, size=8),
-        customdata=np.stack([lo, hi, data["responses"]], axis=1),
-        hovertemplate=("%{x|%Y-%m}<br>" + fmt + " [" + fmt.replace("y", "customdata[0]")
-                       + " – " + fmt.replace("y", "customdata[1]") + "]<br>n = "
-                       "%{customdata[2]:,.0f}<extra></extra>"),
+        customdata=np.column_stack([texts(data["month"], lang, "month"),
+                                    _interval_hover(value, lo, hi, data["responses"], kind,
+                                                    lang)]),
+        hovertemplate=("%{customdata[0]}<br>%{customdata[1]} [%{customdata[2]} – "
+                       "%{customdata[3]}]<br>n = %{customdata[4]}<extra></extra>"),
     ), secondary_y=False)
     fig.update_layout(title=title, hovermode="x unified", bargap=0.3, **_LAYOUT)
-    fig.update_xaxes(title_text=month_label, tickformat="%Y-%m", dtick="M3")
+    fig.update_xaxes(title_text=month_label)
+    month_axis(fig, trend["month"], lang)
     # the line (and its band) in the upper two thirds, the answer bars in the lower third
-    axis = _index_axis(kind)
+    bounds = _index_range(kind)
     if len(data):
         lo_all, hi_all = float(np.nanmin(lo)), float(np.nanmax(hi))
-        span = max(hi_all - lo_all, 0.05 * (axis["range"][1] - axis["range"][0]))
-        axis["range"] = [max(axis["range"][0], lo_all - 0.6 * span),
-                         min(axis["range"][1], hi_all + 0.08 * span)]
-    fig.update_yaxes(title_text=index_label, secondary_y=False, **axis)
+        span = max(hi_all - lo_all, 0.05 * (bounds[1] - bounds[0]))
+        bounds = [max(bounds[0], lo_all - 0.6 * span), min(bounds[1], hi_all + 0.08 * span)]
+    fig.update_yaxes(title_text=index_label, secondary_y=False)
+    value_axis(fig, [], lang, kind="number" if kind == "nps" else "percent",
+               bounds=(bounds[0], bounds[1]), secondary_y=False)
     top = float(trend["responses"].max() or 1)
-    fig.update_yaxes(title_text=responses_label, secondary_y=True, showgrid=False,
-                     range=[0, top * 3], tickmode="auto", nticks=4, tickformat=",d")
+    fig.update_yaxes(title_text=responses_label, secondary_y=True, showgrid=False)
+    value_axis(fig, [], lang, bounds=(0, top * 3), n=4, secondary_y=True)
     return fig
 
 
 def dimension_panels(frame: pd.DataFrame, *, names: Mapping[str, str], title: str,
                      y_label: str, y_range: tuple[float, float] | None = None,
-                     columns: int = 3) -> go.Figure:
+                     columns: int = 3, lang: str = "en") -> go.Figure:
     """Small multiples: the monthly mean of each dimension with its 95 % band.
 
     ``frame`` is :func:`segmentation.satisfaction.dimension_trend` output.
@@ -109,13 +126,16 @@ def dimension_panels(frame: pd.DataFrame, *, names: Mapping[str, str], title: st
         fig.add_trace(go.Scatter(
             x=d["month"], y=d["mean"], mode="lines", line=dict(color=color, width=2),
             name=names.get(dim, dim), showlegend=False,
-            customdata=np.stack([d["lo"], d["hi"], d["responses"]], axis=1),
-            hovertemplate=("%{x|%Y-%m}<br>%{y:.2f} [%{customdata[0]:.2f} – "
-                           "%{customdata[1]:.2f}]<br>n = %{customdata[2]:,.0f}<extra></extra>"),
+            customdata=custom(texts(d["month"], lang, "month"), texts(d["mean"], lang, "decimal"),
+                              texts(d["lo"], lang, "decimal"), texts(d["hi"], lang, "decimal"),
+                              texts(d["responses"], lang, "int")),
+            hovertemplate=("%{customdata[0]}<br>%{customdata[1]} [%{customdata[2]} – "
+                           "%{customdata[3]}]<br>n = %{customdata[4]}<extra></extra>"),
         ), row=r, col=c)
     fig.update_layout(title=title, height=260 * rows + 90, **_LAYOUT)
-    fig.update_xaxes(tickformat="%Y-%m", nticks=5)
-    fig.update_yaxes(range=list(y_range) if y_range else None)
+    month_axis(fig, frame["month"], lang, max_ticks=4)
+    shown = frame.loc[frame["mean"].notna(), ["lo", "hi"]].to_numpy().ravel()
+    value_axis(fig, shown, lang, include_zero=False, bounds=y_range, n=4)
     for r in range(1, rows + 1):
         fig.update_yaxes(title_text=y_label, row=r, col=1)
     return fig
@@ -123,24 +143,31 @@ def dimension_panels(frame: pd.DataFrame, *, names: Mapping[str, str], title: st
 
 def group_intervals(frame: pd.DataFrame, *, group: str, kind: str, title: str,
                     value_label: str, now_label: str, baseline_label: str,
-                    alert_label: str, names: Mapping[str, str] | None = None) -> go.Figure:
+                    alert_label: str, names: Mapping[str, str] | None = None,
+                    lang: str = "en") -> go.Figure:
     """Per group: the current CSAT / NPS with its interval, the baseline as a hollow mark.
 
     ``frame`` is :func:`segmentation.satisfaction.compare_groups` output with
     the group as a column ``group``; alerted groups are drawn in the alert colour.
+    The groups are drawn top-down in the order of ``frame``, the order of the table
+    beside the chart (tiers best first).
     """
-    data = frame[frame["index"].notna()].sort_values("index")
+    data = frame[frame["index"].notna()]
     labels = [str((names or {}).get(g, g)) for g in data[group]]
     value = _index_values(data["index"], kind)
     lo, hi = _index_values(data["index_lo"], kind), _index_values(data["index_hi"], kind)
     alert = data["alert"].to_numpy(bool) if "alert" in data else np.zeros(len(data), bool)
-    fmt = _index_hover(kind, "x")
     fig = go.Figure()
+    shown = [*lo, *hi]
     if "baseline_index" in data:
+        baseline = _index_values(data["baseline_index"], kind)
+        shown += list(baseline)
         fig.add_trace(go.Scatter(
-            x=_index_values(data["baseline_index"], kind), y=labels, mode="markers",
+            x=baseline, y=labels, mode="markers",
             name=baseline_label, marker=dict(symbol="diamond-open", size=10, color=PALETTE[4]),
-            hovertemplate="%{y}<br>" + fmt + "<extra>" + baseline_label + "</extra>"))
+            customdata=custom(_index_texts(baseline, kind, lang)),
+            hovertemplate="%{y}<br>%{customdata[0]}<extra>" + baseline_label + "</extra>"))
+    hover = _interval_hover(value, lo, hi, data["responses"].to_numpy(), kind, lang)
     for flag, name, color in ((False, now_label, PALETTE[2]), (True, alert_label, ALERT)):
         sel = alert == flag
         if not sel.any():
@@ -150,20 +177,20 @@ def group_intervals(frame: pd.DataFrame, *, group: str, kind: str, title: str,
             marker=dict(size=10, color=color),
             error_x=dict(type="data", symmetric=False, array=(hi - value)[sel],
                          arrayminus=(value - lo)[sel], color=color, thickness=1.5, width=5),
-            customdata=np.stack([lo[sel], hi[sel], data["responses"].to_numpy()[sel]], axis=1),
-            hovertemplate=("%{y}<br>" + fmt + " [" + fmt.replace("x", "customdata[0]") + " – "
-                           + fmt.replace("x", "customdata[1]")
-                           + "]<br>n = %{customdata[2]:,.0f}<extra></extra>")))
+            customdata=hover[sel],
+            hovertemplate="%{y}<br>" + _INTERVAL + "<extra></extra>"))
     fig.update_layout(title=title, height=max(220, 30 * len(data) + 140), **_LAYOUT)
-    axis = _index_axis(kind)
-    fig.update_xaxes(title_text=value_label, tickformat=axis["tickformat"])
-    fig.update_yaxes(type="category", automargin=True)
+    fig.update_xaxes(title_text=value_label)
+    value_axis(fig, shown, lang, which="x", include_zero=False, n=5,
+               kind="number" if kind == "nps" else "percent")
+    fig.update_yaxes(type="category", automargin=True, categoryorder="array",
+                     categoryarray=labels, autorange="reversed")
     return fig
 
 
 def driver_quadrant(drivers: pd.DataFrame, *, names: Mapping[str, str],
                     quadrant_names: Mapping[str, str], title: str, importance_label: str,
-                    performance_label: str) -> go.Figure:
+                    performance_label: str, lang: str = "en") -> go.Figure:
     """Importance (x) against performance (y) per dimension, split at the medians.
 
     ``drivers`` is one group of :func:`segmentation.satisfaction.key_drivers`.
@@ -181,8 +208,9 @@ def driver_quadrant(drivers: pd.DataFrame, *, names: Mapping[str, str],
             x=x[sel], y=y[sel], mode="markers+text", name=quadrant_names[quadrant],
             text=[names.get(d, d) for d in drivers["dimension"][sel]],
             textposition="top center", marker=dict(size=16, color=color),
-            hovertemplate="%{text}<br>" + importance_label + ": %{x:.2f}<br>"
-            + performance_label + ": %{y:.2f}<extra></extra>"))
+            customdata=custom(texts(x[sel], lang, "decimal"), texts(y[sel], lang, "decimal")),
+            hovertemplate="%{text}<br>" + importance_label + ": %{customdata[0]}<br>"
+            + performance_label + ": %{customdata[1]}<extra></extra>"))
     pad_x = max((x.max() - x.min()) * 0.25, 0.05)
     pad_y = max((y.max() - y.min()) * 0.3, 0.05)
     x0, x1 = x.min() - pad_x, x.max() + pad_x
@@ -196,14 +224,16 @@ def driver_quadrant(drivers: pd.DataFrame, *, names: Mapping[str, str],
                            showarrow=False, xanchor=xa, yanchor=ya,
                            font=dict(color=colors[quadrant], size=13))
     fig.update_layout(title=title, height=480, **_LAYOUT)
-    fig.update_xaxes(title_text=importance_label, range=[x0, x1], zeroline=False)
-    fig.update_yaxes(title_text=performance_label, range=[y0, y1])
+    fig.update_xaxes(title_text=importance_label, zeroline=False)
+    value_axis(fig, [], lang, which="x", bounds=(x0, x1), n=5)
+    fig.update_yaxes(title_text=performance_label)
+    value_axis(fig, [], lang, bounds=(y0, y1), n=5)
     return fig
 
 
 def complaint_trend(trend: pd.DataFrame, mix: pd.DataFrame, *, by: str,
                     names: Mapping[str, str], title: str, month_label: str,
-                    count_label: str, rate_label: str) -> go.Figure:
+                    count_label: str, rate_label: str, lang: str = "en") -> go.Figure:
     """Complaints per month stacked by ``by`` (bars) and per 1,000 shipments (line)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     order = list(mix.groupby(by)["complaints"].sum().sort_values(ascending=False).index)
@@ -211,31 +241,42 @@ def complaint_trend(trend: pd.DataFrame, mix: pd.DataFrame, *, by: str,
         d = mix[mix[by] == value]
         fig.add_trace(go.Bar(x=d["month"], y=d["complaints"], name=names.get(value, value),
                              marker_color=PALETTE[i % len(PALETTE)],
-                             hovertemplate="%{x|%Y-%m}<br>%{y:,.0f}<extra>"
+                             customdata=custom(texts(d["month"], lang, "month"),
+                                               texts(d["complaints"], lang, "int")),
+                             hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra>"
                              + str(names.get(value, value)) + "</extra>"),
                       secondary_y=False)
     if trend["per_1000"].notna().any():
         fig.add_trace(go.Scatter(x=trend["month"], y=trend["per_1000"], name=rate_label,
                                  mode="lines+markers", line=dict(color="#333333", width=2),
-                                 hovertemplate="%{x|%Y-%m}<br>%{y:.1f}<extra></extra>"),
+                                 customdata=custom(texts(trend["month"], lang, "month"),
+                                                   texts(trend["per_1000"], lang, "decimal",
+                                                         digits=1)),
+                                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}"
+                                               "<extra></extra>"),
                       secondary_y=True)
+        fig.update_yaxes(title_text=rate_label, secondary_y=True, showgrid=False)
+        value_axis(fig, trend["per_1000"], lang, secondary_y=True)
     fig.update_layout(title=title, barmode="stack", hovermode="x unified", **_LAYOUT)
     fig.update_layout(legend_traceorder="normal")
-    fig.update_xaxes(title_text=month_label, tickformat="%Y-%m", dtick="M3")
-    fig.update_yaxes(title_text=count_label, secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text=rate_label, secondary_y=True, rangemode="tozero",
-                     showgrid=False, tickmode="auto", nticks=6)
+    fig.update_xaxes(title_text=month_label)
+    month_axis(fig, [*trend["month"], *mix["month"]], lang)
+    fig.update_yaxes(title_text=count_label, secondary_y=False)
+    totals = mix.groupby("month")["complaints"].sum() if len(mix) else []
+    value_axis(fig, totals, lang, secondary_y=False)
     return fig
 
 
 def resolution_histogram(complaints: pd.DataFrame, *, sla_days: float, by: str,
                          names: Mapping[str, str], title: str, days_label: str,
-                         count_label: str, sla_label: str) -> go.Figure:
+                         count_label: str, sla_label: str, lang: str = "en") -> go.Figure:
     """Days to resolve, one stacked histogram per value of ``by`` (severity), SLA marked."""
     data = complaints[complaints["resolution_days"].notna()]
     top = float(max(np.nanpercentile(data["resolution_days"], 99) if len(data) else 1,
                     sla_days) + 2)
     fig = go.Figure()
+    days = np.arange(0, int(math.ceil(top)) + 1)
+    heights = np.zeros(len(days))
     values = list(dict.fromkeys(["low", "medium", "high"]
                                 + sorted(data[by].dropna().astype(str).unique()))) \
         if by in data else [None]
@@ -243,46 +284,58 @@ def resolution_histogram(complaints: pd.DataFrame, *, sla_days: float, by: str,
         d = data if value is None else data[data[by].astype("string") == value]
         if d.empty:
             continue
-        fig.add_trace(go.Histogram(
-            x=d["resolution_days"], name=names.get(value, value) if value else count_label,
-            xbins=dict(start=-0.5, end=top + 0.5, size=1),
+        # counted here (whole days), so that hover and axis texts come from the formatter
+        counts = np.bincount(np.clip(np.round(d["resolution_days"].to_numpy(float)), 0,
+                                     days[-1]).astype(int), minlength=len(days))
+        heights += counts
+        fig.add_trace(go.Bar(
+            x=days, y=counts, name=names.get(value, value) if value else count_label,
             marker_color=(PALETTE[0], PALETTE[5], ALERT, *PALETTE[2:])[i % 6],
-            hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>"))
+            customdata=custom(texts(days, lang, "int"), texts(counts, lang, "int")),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
     fig.add_vline(x=sla_days + 0.5, line=dict(color="#b8102e", dash="dash", width=2),
                   annotation_text=sla_label, annotation_position="top right")
-    fig.update_layout(title=title, barmode="stack", **_LAYOUT)
-    fig.update_xaxes(title_text=days_label, range=[-0.5, top + 0.5])
+    fig.update_layout(title=title, barmode="stack", bargap=0, **_LAYOUT)
+    fig.update_xaxes(title_text=days_label)
+    value_axis(fig, [], lang, which="x", bounds=(-0.5, top + 0.5))
     fig.update_yaxes(title_text=count_label)
+    value_axis(fig, heights, lang)
     return fig
 
 
 def share_bars(frame: pd.DataFrame, *, label: str, share: str, count: str, title: str,
-               value_label: str, color: str = PALETTE[0]) -> go.Figure:
+               value_label: str, color: str = PALETTE[0], lang: str = "en") -> go.Figure:
     """Horizontal bars of a share (largest at the top) with the count as text."""
     data = frame.iloc[::-1]
     fig = go.Figure(go.Bar(
         y=data[label].astype(str), x=data[share], orientation="h", marker_color=color,
-        text=[f"{v:,.0f}" for v in data[count]], textposition="outside",
-        hovertemplate="%{y}<br>%{x:.1%}<extra></extra>"))
+        text=texts(data[count], lang, "int"), textposition="outside",
+        customdata=custom(texts(data[share], lang, "percent")),
+        hovertemplate="%{y}<br>%{customdata[0]}<extra></extra>"))
     fig.update_layout(title=title, showlegend=False,
                       height=max(240, 30 * len(data) + 120), **_LAYOUT)
     top = float(data[share].max()) if len(data) else 1.0
-    fig.update_xaxes(title_text=value_label, tickformat=".0%", range=[0, top * 1.2])
+    fig.update_xaxes(title_text=value_label)
+    value_axis(fig, [], lang, which="x", kind="percent", bounds=(0, top * 1.2 or 1), n=5)
     fig.update_yaxes(automargin=True)
     return fig
 
 
 def count_bars(frame: pd.DataFrame, *, label: str, value: str, title: str, value_label: str,
-               text: list[str] | None = None, color: str = PALETTE[0]) -> go.Figure:
-    """Horizontal bars of a count or rate, largest at the top, optional text beside each."""
+               text: list[str] | None = None, color: str = PALETTE[0],
+               digits: int = 1, lang: str = "en") -> go.Figure:
+    """Horizontal bars of a count or rate (``digits`` decimals), largest at the top,
+    optional text beside each."""
     data = frame.iloc[::-1]
     fig = go.Figure(go.Bar(
         y=data[label].astype(str), x=data[value], orientation="h", marker_color=color,
         text=None if text is None else list(reversed(text)), textposition="outside",
-        hovertemplate="%{y}<br>%{x:,.1f}<extra></extra>"))
+        customdata=custom(texts(data[value], lang, "decimal", digits=digits)),
+        hovertemplate="%{y}<br>%{customdata[0]}<extra></extra>"))
     fig.update_layout(title=title, showlegend=False,
                       height=max(240, 28 * len(data) + 120), **_LAYOUT)
     top = float(data[value].max()) if len(data) else 1.0
-    fig.update_xaxes(title_text=value_label, range=[0, top * 1.25 if top > 0 else 1])
+    fig.update_xaxes(title_text=value_label)
+    value_axis(fig, [], lang, which="x", bounds=(0, top * 1.25 if top > 0 else 1), n=5)
     fig.update_yaxes(automargin=True)
     return fig

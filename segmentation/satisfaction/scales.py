@@ -10,7 +10,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from ..filters import FILTER_COLUMNS
 from ..schema import SURVEY_DIMENSIONS
 
@@ -132,8 +132,8 @@ def scale_mismatch(scores: pd.Series | Sequence[float], scale: Scale,
               "range": f"{_num(scale.low)}–{_num(scale.high)}"}
     if lo < scale.low or hi > scale.high:
         outside = int(((values < scale.low) | (values > scale.high)).sum())
-        return i18n.t("sat.mismatch.outside", lang, n=i18n.fmt_int(outside, lang),
-                      total=i18n.fmt_int(len(values), lang), **params)
+        return i18n.t("sat.mismatch.outside", lang, n=formatting.number(outside, lang),
+                      total=formatting.number(len(values), lang), **params)
     if hi < scale.good_min:
         fits = next((s for s in SCALES.values() if s.low <= lo and hi <= s.high), None)
         if fits is not None and fits.key != scale.key:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .arrays import codes_and_categories
 from .constants import FREQUENCY_CLASSES, MEASURES, REVENUE, SCORE_COLUMNS
 from .notes import Note, count_text, join_labels, make_note
@@ -162,8 +162,8 @@ def _share_notes(settings: TierSettings, details: list[_Cut], distinct: int, n: 
         actual, target = float(counts[i] / n), float(shares[i] / total)
 
         def fmt(lang: str, tier=tier, actual=actual, target=target, extra=0, count=0):
-            return {"tier": settings.label(tier, lang), "actual": i18n.fmt_pct(actual, lang),
-                    "target": i18n.fmt_pct(target, lang), "n": count_text(n, lang),
+            return {"tier": settings.label(tier, lang), "actual": formatting.percent(actual, lang),
+                    "target": formatting.percent(target, lang), "n": count_text(n, lang),
                     "count": count_text(extra or count, lang)}
 
         if cut.raised:
@@ -184,7 +184,7 @@ def _share_notes(settings: TierSettings, details: list[_Cut], distinct: int, n: 
         empty = [t for t, c in zip(tiers, counts, strict=True) if c == 0]
         notes.insert(0, make_note(
             "share_too_few", "warning",
-            lambda lang: {"distinct": i18n.fmt_int(distinct, lang), "n": count_text(n, lang),
+            lambda lang: {"distinct": formatting.number(distinct, lang), "n": count_text(n, lang),
                           "k": len(tiers),
                           "empty": join_labels((settings.label(t, lang) for t in empty), lang)},
             distinct=distinct, empty=tuple(empty)))

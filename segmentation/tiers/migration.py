@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .arrays import as_float, codes_and_categories
 from .notes import count_text
 from .settings import TierSettings
@@ -123,14 +123,14 @@ def migration_sentences(counts: pd.DataFrame, revenue: pd.DataFrame, *,
     if include_total:
         out.append(i18n.t("tiers.move.total", lang,
                           count=count_text(sum(m[0] for m in moves), lang),
-                          revenue=i18n.fmt_money(sum(m[1] for m in moves), lang)))
+                          revenue=formatting.compact(sum(m[1] for m in moves), lang, money=True)))
     for n, money, src, dst in moves[:top]:
         if src in rank and dst in rank:
             direction = "down" if rank[dst] > rank[src] else "up"
         else:
             direction = "other"
         out.append(i18n.t(f"tiers.move.{direction}", lang, count=count_text(n, lang),
-                          revenue=i18n.fmt_money(money, lang),
+                          revenue=formatting.compact(money, lang, money=True),
                           src=settings.label(src, lang), dst=settings.label(dst, lang)))
     return out
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .. import i18n
+from .. import formatting, i18n
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def make_note(code: str, level: Literal["info", "warning"], fmt: Callable[[str],
 def count_text(n: int, lang: str) -> str:
     """``"1 customer"`` / ``"1,234 customers"`` / ``"1,234 位客户"``."""
     key = "tiers.count.one" if n == 1 else "tiers.count.many"
-    return i18n.t(key, lang, n=i18n.fmt_int(n, lang))
+    return i18n.t(key, lang, n=formatting.number(n, lang))
 
 
 def join_labels(items: Iterable[str], lang: str) -> str:

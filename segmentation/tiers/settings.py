@@ -12,7 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .constants import (
     DEFAULT_ANNUALIZE_MIN_DAYS,
     DEFAULT_FREQUENCY_CLASSES,
@@ -66,17 +66,15 @@ class Threshold:
         parts = []
         if self.min_spend is not None:
             parts.append(i18n.t("tiers.rule.spend", lang,
-                                spend=i18n.fmt_money(self.min_spend, lang)))
+                                spend=formatting.money(self.min_spend, lang)))
         if self.min_shipments is not None:
             parts.append(i18n.t("tiers.rule.shipments", lang,
-                                shipments=_fmt_number(self.min_shipments)))
+                                shipments=formatting.number(
+                                    self.min_shipments, lang,
+                                    0 if float(self.min_shipments).is_integer() else 1)))
         if not parts:
             return i18n.t("tiers.rule.none", lang)
         return i18n.t("tiers.rule.and", lang).join(parts)
-
-
-def _fmt_number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _default_thresholds(n_tiers: int) -> tuple[Threshold, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .arrays import clean, codes_and_categories, float_column
 from .constants import BREAKDOWN_COLUMNS, REVENUE, RFM_SEGMENT_RULES
 from .notes import segment_label
@@ -236,7 +236,10 @@ def rfm_grid_text(grid: pd.DataFrame, value: str = "customers",
     ``revenue`` (money), separated by ``<br>``.
     """
     pivot = grid.pivot(index="r_score", columns="f_score").sort_index()
-    fmt = i18n.fmt_int if value == "customers" else i18n.fmt_money
+    def fmt(v: float, lang: str) -> str:
+        return formatting.number(v, lang) if value == "customers" else \
+            formatting.compact(v, lang, money=True)
+
     return [[f"{segment_label(pivot.loc[r, ('segment', f)], lang)}<br>"
              f"{fmt(pivot.loc[r, (value, f)], lang)}" for f in pivot["segment"].columns]
             for r in pivot.index]

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.generate_sample import generate
-from segmentation import i18n
+from segmentation import formatting
 from segmentation import precompute as pc
 from segmentation.keys import ChurnKey
 from segmentation.workspace import Workspace
@@ -123,7 +123,7 @@ def test_a_new_session_on_the_overview_fits_no_churn_model(own_workspace, counte
     from segmentation.churn import summarize
 
     stored = pc.get_churn(store, ChurnKey(key, horizon, lost_after[horizon]))
-    assert at_risk == i18n.fmt_int(summarize(stored.scores).warnings, "en")
+    assert at_risk == formatting.number(summarize(stored.scores).warnings, "en")
     assert "Preparing the default figures" not in page_text(at)
 
 
@@ -222,7 +222,7 @@ def test_the_networks_count_is_read_from_the_defaults(own_workspace, monkeypatch
 
     monkeypatch.setattr(Context, "current_churn", counting)
     at = _new_session()
-    assert _metrics(at)["Customers at risk"] == i18n.fmt_int(store.defaults()["warnings"], "en")
+    assert _metrics(at)["Customers at risk"] == formatting.number(store.defaults()["warnings"], "en")
     assert not read
     view = pc.get_view(store, pc.default_key(snap.dataset_id, snap.date_max))
     region = sorted(view["region"].dropna().unique())[0]

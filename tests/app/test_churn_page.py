@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import APP, SAMPLE, app_state, shown
 
 
@@ -51,7 +51,7 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     week = _list_table(churn)
     everyone = _all_warned(churn)
     n = _n_warned(churn)
-    assert _metrics(churn)["Customers with a warning"] == i18n.fmt_int(n, "en")
+    assert _metrics(churn)["Customers with a warning"] == formatting.number(n, "en")
     # a bounded page of the further warnings travels to the browser, and says so
     assert n - len(week) > REST_ROWS == len(everyone) - len(week)
     assert (f"Showing the {REST_ROWS:,} with the most value at risk; the downloads below "
@@ -69,7 +69,7 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     assert (rest["value_at_risk"].to_numpy()
             <= last.reindex(rest["branch"]).to_numpy() + 1e-9).all()
     header = next(h.value for h in churn.subheader if h.value.startswith("Customers to call"))
-    assert header == (f"Customers to call this week: {i18n.fmt_int(len(week), 'en')} in "
+    assert header == (f"Customers to call this week: {formatting.number(len(week), 'en')} in "
                       f"{per_branch.size} branches (up to 20 per branch)")
     assert f"**Further warnings, beyond this week's capacity ({n - len(week):,})**" in \
         [m.value for m in churn.markdown]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import app_state
 
 FRAME_COLUMNS = ["cluster", "persona", "size", "share", "revenue", "revenue_share"]
@@ -169,7 +169,7 @@ def test_map_tab(clusters):
 
 def test_download_tab_lists_every_customer(clusters, view, labels):
     _open_tab(clusters, "Download")
-    assert i18n.fmt_int(len(view), "en") in next(
+    assert formatting.number(len(view), "en") in next(
         c.value for c in clusters.caption if "Cluster and persona of each" in c.value)
     preview = next(d.value for d in clusters.dataframe if "customer_id" in d.value.columns)
     assert list(preview.columns) == ["customer_id", "cluster", "persona", "branch", "tier"]

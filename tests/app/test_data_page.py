@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import app_state
 
 
@@ -10,11 +10,12 @@ def test_data_page_summarises_the_dataset(app, sample_workspace):
     app.switch_page("pages/data.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Customers"] == i18n.fmt_int(sample_workspace.n_customers, "en")
+    assert metrics["Customers"] == formatting.number(sample_workspace.n_customers, "en")
     assert metrics["Branches"] == "40"
     assert metrics["Date range"] == f"{sample_workspace.date_min} – {sample_workspace.date_max}"
     table = app.dataframe[0].value
-    assert table["rows"].tolist()[0] == i18n.fmt_int(sample_workspace.rows["transactions"], "en")
+    rows = sample_workspace.rows["transactions"]
+    assert table["rows"].tolist()[0] == formatting.number(rows, "en")
     # the sample is in use: no button to go back to it
     assert not [b for b in app.button if b.key == "data_restore_sample"]
     load = app.button(key="data_load")
@@ -64,7 +65,7 @@ def test_unknown_headers_are_refused_then_mapped_by_hand(app, restore_sample):
     assert "Nothing was loaded" in message
     assert "'customer_id' was not found" in message and "'date' was not found" in message
     assert "'client'" in message  # the closest header is offered
-    assert {m.label: m.value for m in app.metric}["Customers"] == i18n.fmt_int(
+    assert {m.label: m.value for m in app.metric}["Customers"] == formatting.number(
         sample_workspace_customers(app), "en")
     assert app_state(app).sidebar.dataset == before
     # the manager maps the two columns by hand and loads again
@@ -186,7 +187,7 @@ def test_data_page_hostile_corpus(app, restore_sample, case, lang):
         notes = _plain(app.expander[0].markdown[0].value)
         assert fragment in notes, notes
     if "date_max" in case.extra:
-        assert list(customers.values())[3].endswith(case.extra["date_max"])
+        assert list(customers.values())[3].endswith(formatting.day(case.extra["date_max"], lang))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -287,7 +288,8 @@ def test_the_date_order_is_asked_when_nothing_settles_it(app, restore_sample, la
     app.button(key="data_load").click().run()
     assert not app.exception
     metrics = list({m.label: m.value for m in app.metric}.values())
-    assert metrics[3] == "2024-01-02 – 2024-03-01"  # read day first
+    assert metrics[3] == ("2024-01-02 – 2024-03-01" if lang == "en"  # read day first
+                          else "2024年1月2日 – 2024年3月1日")
     assert app.success  # loaded, and without a note: the order was chosen
     assert not [e for e in app.expander if e.label.startswith(("Loaded with", "导入完成，有"))]
 

@@ -245,9 +245,9 @@ def test_secrets_connection_in_the_sidebar(company_pg, fresh, sample_workspace):
 
 
 def i18n_int(n: int) -> str:
-    from segmentation import i18n
+    from segmentation import formatting
 
-    return i18n.fmt_int(n, "en")
+    return formatting.number(n, "en")
 
 
 # --- errors a person can act on ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import app_state, wait_prepared
 
 
@@ -30,10 +30,10 @@ def test_overview_renders_headline_figures(app, sample_tables):
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     expected = _expected(sample_tables, as_of)
     shown = _metrics(app)
-    assert shown["Customers"] == i18n.fmt_int(expected["customers"], "en")
-    assert shown["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
-    assert shown["Shipments"] == i18n.fmt_int(expected["shipments"], "en")
-    assert shown["Active customers"] == i18n.fmt_int(expected["active"], "en")
+    assert shown["Customers"] == formatting.number(expected["customers"], "en")
+    assert shown["Revenue"] == formatting.compact(expected["revenue"], "en", money=True)
+    assert shown["Shipments"] == formatting.number(expected["shipments"], "en")
+    assert shown["Active customers"] == formatting.number(expected["active"], "en")
     assert shown["Avg. satisfaction"] not in ("", "–")
     assert len(app.get("plotly_chart")) >= 2
     assert not app.exception and not app.error
@@ -46,9 +46,9 @@ def test_branch_filter_changes_figures_to_that_branch(app, sample_tables):
     assert not app.exception
     expected = _expected(sample_tables, as_of, branch)
     shown = _metrics(app)
-    assert shown["Customers"] == i18n.fmt_int(expected["customers"], "en")
-    assert shown["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
-    assert shown["Shipments"] == i18n.fmt_int(expected["shipments"], "en")
+    assert shown["Customers"] == formatting.number(expected["customers"], "en")
+    assert shown["Revenue"] == formatting.compact(expected["revenue"], "en", money=True)
+    assert shown["Shipments"] == formatting.number(expected["shipments"], "en")
     total = _expected(sample_tables, as_of)
     assert expected["customers"] < total["customers"] / 10
 
@@ -71,7 +71,7 @@ def test_as_of_moves_the_period(app, sample_tables):
     app.run()  # and stays there on the next rerun
     assert not app.exception
     expected = _expected(sample_tables, as_of)
-    assert _metrics(app)["Revenue"] == i18n.fmt_money(expected["revenue"], "en")
+    assert _metrics(app)["Revenue"] == formatting.compact(expected["revenue"], "en", money=True)
     assert "2024-12-31" in app.caption[0].value
 
 
@@ -85,7 +85,7 @@ def test_filters_and_language_persist_across_pages(app, sample_tables):
     app.switch_page("pages/overview.py").run()
     assert app_state(app).sidebar.filters["branch"] == [branch]
     expected = _expected(sample_tables, as_of, branch)
-    assert _metrics(app)["客户数"] == i18n.fmt_int(expected["customers"], "zh")
+    assert _metrics(app)["客户数"] == formatting.number(expected["customers"], "zh")
 
 
 def test_customers_at_risk_show_on_a_fresh_session(app, sample_workspace):
@@ -110,7 +110,7 @@ def test_customers_at_risk_show_on_a_fresh_session(app, sample_workspace):
     horizon = default_horizon(view, history=history_days(view))
     result = score_churn(engine, as_of=as_of, view=view, horizon_days=horizon,
                          lost_after_days=default_lost_after(view, horizon), lang=None)
-    assert shown == i18n.fmt_int(summarize(result.scores).warnings, "en")
+    assert shown == formatting.number(summarize(result.scores).warnings, "en")
 
 
 def test_figures_are_drawn_before_the_churn_scores_are_asked_for(app, monkeypatch):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import app_state
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "satisfaction.py")
@@ -49,10 +49,10 @@ def _check(at, expected: dict, lang: str = "en") -> None:
                      "Open past deadline"),
               "zh": ("满意率 CSAT", "调查答卷", "每千件投诉数", "超时未结投诉")}[lang]
     shown = _metrics(at)
-    assert shown[labels[0]] == i18n.fmt_pct(expected["csat"], lang)
-    assert shown[labels[1]] == i18n.fmt_int(expected["answers"], lang)
-    assert shown[labels[2]] == i18n.fmt_float(expected["rate"], lang, decimals=1)
-    assert shown[labels[3]] == i18n.fmt_int(expected["past_sla"], lang)
+    assert shown[labels[0]] == formatting.percent(expected["csat"], lang)
+    assert shown[labels[1]] == formatting.number(expected["answers"], lang)
+    assert shown[labels[2]] == formatting.decimal(expected["rate"], lang, 1)
+    assert shown[labels[3]] == formatting.number(expected["past_sla"], lang)
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_sla_input_changes_the_breaches(page, sample_tables):
     is_open = cp["resolved_date"].gt(as_of) | (cp["resolved_date"].isna()
                                                 & cp["status"].eq("open"))
     expected = int((is_open & ((as_of - cp["date"]).dt.days > 30)).sum())
-    assert _metrics(page)["Open past deadline"] == i18n.fmt_int(expected, "en")
+    assert _metrics(page)["Open past deadline"] == formatting.number(expected, "en")
 
 
 def test_chinese(app, sample_tables, no_churn):
@@ -223,8 +223,7 @@ def test_without_surveys_complaints_still_work(app, sample_tables, restore_sampl
     assert shown["CSAT"] == "–" and shown["Survey answers"] == "–"
     as_of = pd.Timestamp(sample_tables["transactions"]["date"].max())
     expected = _expected(sample_tables, as_of)
-    assert shown["Complaints / 1k shipments"] == i18n.fmt_float(expected["rate"], "en",
-                                                                     decimals=1)
+    assert shown["Complaints / 1k shipments"] == formatting.decimal(expected["rate"], "en", 1)
     assert any("No surveys table is loaded" in i for i in _texts(app.info))
     assert len(app.get("plotly_chart")) >= 3  # complaint charts
 

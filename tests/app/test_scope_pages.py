@@ -16,7 +16,7 @@ import re
 import pandas as pd
 import pytest
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation.access import Role, User
 
 from .conftest import APP, app_state, page_text
@@ -145,7 +145,7 @@ def test_branch_manager_sees_only_own_branch(sample_workspace, sample_tables, ne
     assert at.sidebar.multiselect(key="_w_flt_region").options == [
         network.loc[network["branch"] == branch, "region"].iloc[0]]
     assert _ids(_shown(at, [])) <= mine
-    n = i18n.fmt_int(int((network["branch"] == branch).sum()), "en")
+    n = formatting.number(int((network["branch"] == branch).sum()), "en")
     assert any(f"{n} customers in your scope" in m.value for m in at.sidebar.markdown)
     downloads.clear()
     _visit(at, page)
@@ -157,11 +157,11 @@ def test_branch_manager_sees_only_own_branch(sample_workspace, sample_tables, ne
         assert seen and downloads  # the lists and downloads are there, with own customers
     if page == "pages/data.py":  # the scope's own figures, not the network's totals
         metrics = {m.label: m.value for m in at.metric}
-        assert metrics["Customers"] == i18n.fmt_int(int((network["branch"] == branch).sum()),
+        assert metrics["Customers"] == formatting.number(int((network["branch"] == branch).sum()),
                                                     "en")
         tx = sample_tables["transactions"]
         shipments = tx[(tx["amount"] > 0) & tx["customer_id"].isin(mine)]
-        assert metrics["Shipments"] == i18n.fmt_int(len(shipments), "en")
+        assert metrics["Shipments"] == formatting.number(len(shipments), "en")
     if page != "pages/data.py":
         assert any("Tiers and risk are computed across the whole network; you see the "
                    f"customers of branch {branch}." == c.value for c in at.caption)
@@ -261,7 +261,7 @@ def test_viewer_note_in_chinese(sample_workspace, downloads):
 def test_branch_caption_in_chinese(sample_workspace, network, branch, downloads):
     at = _app(User("li", Role.BRANCH, branch=branch), lang="zh")
     at.run()
-    n = i18n.fmt_int(int((network["branch"] == branch).sum()), "zh")
+    n = formatting.number(int((network["branch"] == branch).sum()), "zh")
     assert any(f"您的范围内共 {n} 位客户" in m.value for m in at.sidebar.markdown)
     _visit(at, "pages/tiers.py")
     assert any(c.value == f"客户等级和流失风险按全网计算；您看到的是网点“{branch}”的客户。"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from segmentation import i18n
+from segmentation import formatting
 from tests.app.conftest import app_state
 
 
@@ -92,7 +92,7 @@ def test_preset_save_and_what_if_sentence(tiers, view, sample_workspace):
     n = len(view)
     moved = round(n * 0.1) - round(n * 0.05)
     sentences = [m.value for m in tiers.markdown if "this change moves" in m.value.lower()]
-    assert any(f"{i18n.fmt_int(moved, 'en')} customers" in s and "from VIP to High" in s
+    assert any(f"{formatting.number(moved, 'en')} customers" in s and "from VIP to High" in s
                for s in sentences), sentences
     store.delete("baseline")
 
@@ -124,7 +124,7 @@ def test_download_has_the_chosen_tier(tiers, view):
     assert data  # CSV and Excel buttons are there
     n = len(view)
     caption = next(c.value for c in tiers.caption if "customers with tier" in c.value)
-    assert i18n.fmt_int(round(n * 0.1), "en") in caption
+    assert formatting.number(round(n * 0.1), "en") in caption
 
 
 def test_tier_movement_over_twelve_months(tiers):

@@ -171,9 +171,9 @@ def test_the_call_list_workbook_has_number_formats_a_frozen_header_and_a_filter(
     assert header == list(csv.columns)  # the same columns in both downloads
     cell = {h: sheet.cell(row=2, column=i + 1) for i, h in enumerate(header)}
     assert cell["Churn risk"].value == pytest.approx(0.9)
-    assert cell["Churn risk"].number_format == "0%"
+    assert cell["Churn risk"].number_format == "0.0%"
     assert cell["At risk (¥)"].value == pytest.approx(1234.4)
-    assert cell["At risk (¥)"].number_format == '"¥"#,##0'
+    assert cell["At risk (¥)"].number_format == '"¥"#,##0.00;-"¥"#,##0.00'
     assert cell["Last shipment"].number_format == "yyyy-mm-dd"
     assert cell["Last shipment"].value.date().isoformat() == "2025-04-01"
 

@@ -113,3 +113,34 @@ def test_write_file_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["scores.xlsx"]
     with pytest.raises(ValueError, match="unsupported output type '.json'"):
         export.write_file(FRAME, tmp_path / "x.json")
+
+
+def test_excel_numbers_get_real_formats_not_general(tmp_path):
+    """Churn risk as a percent, money in yuan with two decimals, counts grouped, other
+    decimals with two: no number in a "General" cell (``0.5222222222222224``)."""
+    from segmentation.export import write_file
+
+    frame = pd.DataFrame({
+        "customer_id": ["C1", "C2"],
+        "churn_risk": [0.5222222222222224, 0.1],
+        "monetary_total": [1121532.1299999, 887743.5],
+        "clv_12m": [2345.678901, 12.0],
+        "frequency": [12457, 3],
+        "value_score": [4.2666666666, 1.0],
+        "p_alive": [0.93, 0.4],
+        "tier_share": [0.25, 0.75],
+        "last_purchase_date": pd.to_datetime(["2025-06-30", "2024-07-01"]),
+        "tier": ["vip", "low"],
+    })
+    money = '"¥"#,##0.00;-"¥"#,##0.00'
+    expected = {"customer_id": "General", "churn_risk": "0.0%", "monetary_total": money,
+                "clv_12m": money, "frequency": "#,##0", "value_score": "#,##0.00",
+                "p_alive": "0.0%", "tier_share": "0.0%", "last_purchase_date": "yyyy-mm-dd",
+                "tier": "General"}
+    for data in (to_excel_bytes({"customers": frame}),
+                 write_file(frame, tmp_path / "scores.xlsx").read_bytes()):
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            assert {h: c.number_format for h, c in zip(header, row, strict=True)} == expected
+        assert sheet.cell(row=2, column=2).value == 0.5222222222222224  # the value stays exact

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation import i18n
+from segmentation import formatting, i18n
 from segmentation.features import customer_view
 from segmentation.tiers import (
     GONE,
@@ -428,12 +428,12 @@ def test_empty_threshold_tiers_are_explained():
     result = assign(prepare_scoring(view), settings)
     assert _tiers(result) == ["high", "high", "low"]
     assert result.messages("en") == [
-        "No customer reaches the VIP thresholds (annual spend at least ¥200K and at least 24 "
+        "No customer reaches the VIP thresholds (annual spend at least ¥200,000 and at least 24 "
         "shipments a year); VIP is empty.",
         "Every customer who reaches the Medium thresholds (annual spend at least ¥5,000) also "
         "reaches a higher tier's; Medium is empty."]
     assert result.messages("zh")[0] == (
-        "没有客户达到钻石的门槛（年消费额不低于 ¥20.0万且年寄件不少于 24 次）；钻石为空。")
+        "没有客户达到钻石的门槛（年消费额不低于 ¥200,000且年寄件不少于 24 次）；钻石为空。")
     everyone = settings.thresholds[:2] + (Threshold(None, None),)
     last = assign(prepare_scoring(view), TierSettings(mode="threshold", thresholds=everyone))
     assert last.messages("en")[-1] == (
@@ -534,7 +534,7 @@ def test_rfm_grid_counts_and_revenue():
     text = rfm_grid_text(grid, "customers", "en")
     assert len(text) == 5 and all(len(row) == 5 for row in text)
     assert text[4][4] == "Champions<br>2"  # r 5, f 5
-    money = i18n.fmt_money(1900.0, "en")
+    money = formatting.compact(1900.0, "en", money=True)
     assert rfm_grid_text(grid, "revenue", "en")[4][4] == f"Champions<br>{money}"
 
 
@@ -637,19 +637,19 @@ def _moves() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_migration_sentences_in_both_languages():
     counts, revenue = _moves()
     assert migration_sentences(counts, revenue, lang="en") == [
-        "In total, this change moves 4 customers (¥2.30M revenue) to another tier.",
-        "This change moves 3 customers (¥2.30M revenue) from High to Medium.",
+        "In total, this change moves 4 customers (¥2.3M revenue) to another tier.",
+        "This change moves 3 customers (¥2.3M revenue) from High to Medium.",
         "This change moves 1 customer (¥100 revenue) from Medium to High.",
     ]
     assert migration_sentences(counts, revenue, lang="zh") == [
-        "此调整共使 4 位客户（收入 ¥230.0万）变更层级。",
-        "此调整使 3 位客户（收入 ¥230.0万）从黄金降至白银。",
+        "此调整共使 4 位客户（收入 ¥230万）变更层级。",
+        "此调整使 3 位客户（收入 ¥230万）从黄金降至白银。",
         "此调整使 1 位客户（收入 ¥100）从白银升至黄金。",
     ]
     labelled = TierSettings(labels={"high": {"en": "Gold"}, "medium": {"en": "Silver"}})
     assert migration_sentences(counts, revenue, settings=labelled, top=1,
                                include_total=False) == [
-        "This change moves 3 customers (¥2.30M revenue) from Gold to Silver."]
+        "This change moves 3 customers (¥2.3M revenue) from Gold to Silver."]
     same, money = migration(pd.Series(["a", "b"]), pd.Series(["a", "b"]))
     assert migration_sentences(same, money, lang="zh") == ["此调整不改变任何客户的层级。"]
 
