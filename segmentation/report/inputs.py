@@ -98,7 +98,13 @@ def worded_scores(scores: pd.DataFrame, customers: pd.Index, user: User | None,
     words[warned] = render_reasons(subset, lang)
     main[warned] = render_main_reason(subset, lang)
     out = out.assign(risk_reasons=words, main_reason=main)
-    return mask_frame(out, user)
+    return masked(out, user)
+
+
+def masked(frame: pd.DataFrame, user: User | None) -> pd.DataFrame:
+    """``frame`` as ``user`` may read it: names and phones masked without ``see_pii``
+    (``None``: a run without a user, which sees everything)."""
+    return frame if user is None else mask_frame(frame, user)
 
 
 def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
@@ -169,7 +175,7 @@ def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
     satisfaction = _satisfaction(engine, scope.apply(network), day, scope, table_names,
                                  filters, tiers)
     step(1.0, "done")
-    return ReportInputs(as_of=day.date(), view=mask_frame(view, user), activity=activity,
+    return ReportInputs(as_of=day.date(), view=masked(view, user), activity=activity,
                         surveys=surveys, tiers=tiers, pareto=curve, filters=tuple(filters),
                         history=history, personas=personas, satisfaction=satisfaction,
                         churn=churn, churn_scores=scores, calls_per_branch=calls_per_branch)

@@ -24,6 +24,8 @@ i18n.register({
     "report.contents": {"en": "Contents", "zh": "目录"},
     "report.sheet.about": {"en": "About", "zh": "说明"},
     "report.page": {"en": "Page", "zh": "页"},
+    "report.rows_shown": {"en": "The first {shown} of {total} rows; the workbook holds all.",
+                          "zh": "仅显示前 {shown} 行（共 {total} 行）；工作簿中有全部数据。"},
     "report.empty": {"en": "Nothing to show for this scope.", "zh": "此范围内没有可显示的内容。"},
     # ------------------------------------------------------------------ overview
     "report.overview": {"en": "Headline figures", "zh": "核心指标"},

@@ -102,7 +102,8 @@ class Section:
     """One topic of the report (a slide or two, an HTML section, a sheet).
 
     ``sentence`` is what the page says about it ("Revenue rose 14.9% ..."): the deck's
-    speaker notes, the HTML section's lead, the sheet's first line.
+    speaker notes, the HTML section's lead, the sheet's first line. ``lead`` is a shorter
+    form for the slide itself where the sentence is long (default: the sentence).
     """
 
     key: str
@@ -111,6 +112,12 @@ class Section:
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = ()
+    lead: str = ""
+
+    @property
+    def headline(self) -> str:
+        """What a slide shows under its title."""
+        return self.lead or self.sentence
 
 
 @dataclass(frozen=True)

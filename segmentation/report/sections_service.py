@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formatting as fmt
-from ..access import mask_frame
-from .inputs import ReportInputs
+from .inputs import ReportInputs, masked
 from .model import Section, Table, series_of
 from .sections import TOP_BRANCHES, TREND_MONTHS, Frame, change_text
 
@@ -170,7 +169,7 @@ def churn(inputs: ReportInputs, f: Frame, *, see_customers: bool, user=None) -> 
                            contacts=inputs.view)
         week = sheet.calls(calls_per_branch=inputs.calls_per_branch).week
         week = week.sort_values("value_at_risk", ascending=False, kind="stable")
-        calls = mask_frame(week[[c for c in CALL_COLUMNS if c in week.columns]]
+        calls = masked(week[[c for c in CALL_COLUMNS if c in week.columns]]
                            .head(TOP_CALLS).reset_index(drop=True), user)
         tables.append(Table("calls", f.t("report.churn.calls"), calls,
                             headers={c: f.t(f"report.col.{c if c != 'tier_label' else 'tier'}")
@@ -228,7 +227,8 @@ def method(inputs: ReportInputs, f: Frame) -> Section:
                          "top10_high": "percent", "auc": "decimal", "diff": "percent",
                          "diff_low": "percent", "diff_high": "percent"})
     sentence = sep.join([result.explanation(lang), bt.design_sentence(lang)])
-    return Section("method", title, sentence, (chart,), (table,))
+    return Section("method", title, sentence, (chart,), (table,),
+                   lead=result.ranking.sentence(lang))
 
 
 __all__ = ["change_text", "churn", "method", "satisfaction"]
