@@ -22,6 +22,7 @@ __all__ = [
     "Table",
     "build_report",
     "gather_inputs",
+    "report_bytes",
     "scope_label",
     "worded_scores",
     "write_deck",
@@ -33,7 +34,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, {
     ".content": ("SECTION_KEYS", "build_report", "scope_label"),
     ".deck": ("write_deck",),
-    ".files": ("FORMATS", "write_report"),
+    ".files": ("FORMATS", "report_bytes", "write_report"),
     ".html": ("write_html",),
     ".inputs": ("Personas", "ReportInputs", "gather_inputs", "worded_scores"),
     ".model": ("Chart", "Report", "Section", "Table"),
