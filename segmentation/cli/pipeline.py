@@ -27,3 +27,28 @@ def view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
                                                                      args.lang))
             print(f"churn: {result.explanation(args.lang)}", file=sys.stderr)
     return view, churn
+
+
+def with_files(args: argparse.Namespace, paths, as_of, work):
+    """``work(engine)`` on the input files ``paths`` (table -> path), loaded and checked
+    like an upload into a temporary workspace; problems become ``warning:`` lines."""
+    import tempfile
+
+    import pandas as pd
+
+    from ..cleaning import load_files
+    from ..workspace import Workspace
+
+    dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
+                         today=pd.Timestamp.today().normalize(),
+                         day_first={"auto": None, "day-first": True,
+                                    "month-first": False}[args.date_order])
+    for problem in dataset.problems:
+        print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
+        ws = Workspace(tmp)
+        ws.replace(dataset.tables, source="cli")
+        try:
+            return work(ws.engine())
+        finally:
+            ws.engine().dispose()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +11,7 @@ from .. import i18n
 from .database import from_database
 from .errors import CliError
 from .output import CHURN_COLUMNS, calls_frame, output_frame
-from .pipeline import view_and_churn
+from .pipeline import view_and_churn, with_files
 from .scope import cli_user, lookup_user, scoped_output
 
 
@@ -25,9 +23,7 @@ def score(args: argparse.Namespace) -> pd.DataFrame:
 def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The output frame and, with ``--calls-per-branch`` (or a preset's capacity), the
     call list."""
-    from ..cleaning import load_files
     from ..tiers import score_customers
-    from ..workspace import Workspace
 
     as_of = None
     if args.as_of:
@@ -62,19 +58,8 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     if args.database:
         view, churn = from_database(args, as_of)
     else:
-        dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
-                             today=pd.Timestamp.today().normalize(),
-                             day_first={"auto": None, "day-first": True,
-                                        "month-first": False}[args.date_order])
-        for problem in dataset.problems:
-            print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
-        with tempfile.TemporaryDirectory(prefix="segmentation-") as tmp:
-            ws = Workspace(tmp)
-            ws.replace(dataset.tables, source="cli")
-            try:
-                view, churn = view_and_churn(ws.engine(), args, as_of)
-            finally:
-                ws.engine().dispose()
+        view, churn = with_files(args, paths, as_of,
+                                 lambda engine: view_and_churn(engine, args, as_of))
     scored = score_customers(view, settings)
     if len(view) >= args.clusters:
         import warnings

@@ -26,6 +26,7 @@ METRIC_KINDS = {"customers": "int", "active_customers": "int", "revenue": "money
 TREND_MONTHS = 13
 #: bars of a branch chart at most (the rest stays in the table)
 TOP_BRANCHES = 15
+_BREAKDOWN_TITLES = {"region": "report.overview.regions", "branch": "report.overview.branches"}
 #: points of the Pareto chart (every 5 % of customers)
 PARETO_STEP = 0.05
 
@@ -109,13 +110,13 @@ def overview(inputs: ReportInputs, f: Frame) -> Section:
             continue
         shown = part.head(TOP_BRANCHES)
         charts.append(f.chart(f"revenue_by_{by}", "bar",
-                              f.t(f"report.overview.{by}s", days=days), shown.index,
+                              f.t(_BREAKDOWN_TITLES[by], days=days), shown.index,
                               series_of(shown, ["revenue"],
                                         {"revenue": f.t("report.col.revenue")}),
                               "money", f.t("report.col.revenue")))
         frame = part.reset_index()[[by, "customers", "active_customers", "revenue",
                                     "revenue_previous", "revenue_change", "shipments"]]
-        tables.append(Table(f"by_{by}", f.t(f"report.overview.{by}s", days=days), frame,
+        tables.append(Table(f"by_{by}", f.t(_BREAKDOWN_TITLES[by], days=days), frame,
                             headers={c: f.t(f"report.col.{c}") for c in frame.columns
                                      if c != "revenue_change"}
                             | {"revenue_change": f.t("report.col.change")},
