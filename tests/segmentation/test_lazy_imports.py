@@ -16,7 +16,7 @@ from pathlib import Path
 from segmentation import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("sklearn", "scipy", "plotly", "streamlit", "pandas", "sqlalchemy", "duckdb")
+HEAVY = ("sklearn", "scipy", "plotly", "streamlit", "pandas", "sqlalchemy", "duckdb", "babel")
 PACKAGES = ["segmentation"] + sorted(
     f"segmentation.{p.parent.name}" for p in (ROOT / "segmentation").glob("*/__init__.py"))
 
