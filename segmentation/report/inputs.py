@@ -111,8 +111,8 @@ def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
                   as_of: date | pd.Timestamp | None = None, table_names=None,
                   filters: tuple = (), clusters: int = 6, horizon: int | None = None,
                   lost_after: int | None = None, calls_per_branch: int = 20,
-                  history_months: int = HISTORY_MONTHS,
-                  progress: Progress | None = None) -> ReportInputs:
+                  history_months: int = HISTORY_MONTHS, network: pd.DataFrame | None = None,
+                  churn=None, progress: Progress | None = None) -> ReportInputs:
     """Compute every result a report reads, from an engine holding the canonical tables.
 
     Models and ranks are network-wide (the tiers, the churn model), as in the app; what
@@ -130,6 +130,10 @@ def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
     clusters : number of personas.
     horizon, lost_after : the churn definition (default: from the data).
     history_months : month ends of the tier history (0: none).
+    network : the customer view of every customer at ``as_of`` (90-day window), when the
+        caller has it already.
+    churn : a :class:`~segmentation.churn.ChurnResult` of the same data and date to reuse
+        (the app's cached one; the reports of several users of one dataset).
     progress : ``progress(share_done, step_key)`` after each step.
     """
     from ..access import ALL
@@ -147,8 +151,9 @@ def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
     day = pd.Timestamp(as_of if as_of is not None else data_as_of(engine, table_names))
     day = day.normalize()
     step(0.0, "view")
-    network = customer_view(engine, as_of=day, window_days=PERIOD_DAYS,
-                            table_names=table_names)
+    if network is None:
+        network = customer_view(engine, as_of=day, window_days=PERIOD_DAYS,
+                                table_names=table_names)
     selected = apply_filters(network, dict(filters))
     view = scope.apply(selected)
     step(0.2, "cubes")
@@ -161,8 +166,9 @@ def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
     tiers = assign(base, settings)
     curve = pareto(view)
     step(0.35, "churn")
-    churn, scores = _churn(engine, day, network, view, user, lang, table_names, horizon,
-                           lost_after)
+    if churn is None:
+        churn = _churn(engine, day, network, table_names, horizon, lost_after)
+    scores = None if churn is None else worded_scores(churn.scores, view.index, user, lang)
     lost_cutoff = churn.lost_after_days if churn is not None else lost_after
     step(0.6, "history")
     history = None
@@ -181,16 +187,14 @@ def gather_inputs(engine, *, user: User | None, lang: str, settings=None,
                         churn=churn, churn_scores=scores, calls_per_branch=calls_per_branch)
 
 
-def _churn(engine, day, network, view, user, lang, table_names, horizon, lost_after):
+def _churn(engine, day, network, table_names, horizon, lost_after):
     from ..churn import ChurnUnavailable, score_churn
 
     try:
-        result = score_churn(engine, as_of=day, view=network, lang=None,
-                             horizon_days=horizon, lost_after_days=lost_after,
-                             table_names=table_names)
+        return score_churn(engine, as_of=day, view=network, lang=None, horizon_days=horizon,
+                           lost_after_days=lost_after, table_names=table_names)
     except ChurnUnavailable:  # too little data: the report says the section is missing
-        return None, None
-    return result, worded_scores(result.scores, view.index, user, lang)
+        return None
 
 
 def _history(engine, day, settings, filters, scope, table_names, months, lost_after):

@@ -157,25 +157,12 @@ def context_line(scope: str, as_of: date, lang: str) -> str:
 
 
 def format_value(value: object, kind: Kind, lang: str) -> str:
-    """One value as a person reads it, through the formatting layer."""
+    """One value as a person reads it, through the formatting layer (``"text"``: as it is,
+    empty when missing)."""
     if kind == "text":
         return "" if value is None or (not isinstance(value, str) and pd.isna(value)) \
             else str(value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    if kind == "int":
-        return fmt.number(value, lang)
-    if kind == "decimal":
-        return fmt.decimal(value, lang)
-    if kind == "money":
-        return fmt.money(value, lang)
-    if kind == "percent":
-        return fmt.percent(value, lang)
-    if kind == "date":
-        return fmt.day(value, lang)
-    if kind == "month":
-        return fmt.month(value, lang)
-    raise ValueError(f"unknown kind {kind!r}")
+    return fmt.format_value(value, lang, kind)
 
 
 def series_of(frame: pd.DataFrame, columns: Sequence[str], names: Mapping[str, str]
