@@ -27,8 +27,11 @@ _CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLU
                 "stacked_column": XL_CHART_TYPE.COLUMN_STACKED}
 #: tables shown on slides (the others are in the workbook and the HTML report)
 DECK_TABLES = ("kpis", "tier_summary", "personas", "service", "calls", "backtest")
-#: rows of a table slide at most
+#: rows of a table slide at most (the call list's rows wrap: fewer)
 MAX_ROWS = 15
+ROWS = {"calls": 8}
+#: columns left off a table slide (long texts; the HTML report and the workbook hold them)
+SKIP_COLUMNS = {"calls": ("action",)}
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 #: a font that has the Chinese glyphs (LibreOffice and PowerPoint fall back to it)
@@ -129,9 +132,16 @@ def _values(values: Sequence[float]) -> list[float | None]:
             for v in values]
 
 
-def _add_chart(slide, chart: Chart, lang: str) -> None:
-    kind = chart.kind if chart.kind in ("int", "decimal", "money", "percent") else "int"
+def chart_format(kind: str) -> str:
+    """The number format of a chart's axis and labels: the formatting layer's, money in whole
+    yuan (cents on an axis of ten thousands are noise)."""
+    kind = kind if kind in ("int", "decimal", "money", "percent") else "int"
     number_format = fmt.excel_format(kind)
+    return number_format.replace(".00", "") if kind == "money" else number_format
+
+
+def _add_chart(slide, chart: Chart, lang: str) -> None:
+    number_format = chart_format(chart.kind)
     data = CategoryChartData(number_format=number_format)
     data.categories = list(chart.categories)
     for name, values in chart.series.items():
@@ -165,8 +175,8 @@ def _add_chart(slide, chart: Chart, lang: str) -> None:
 
 def _add_table(slide, table: Table, report: Report) -> None:
     lang = report.lang
-    columns = table.columns
-    n_rows = min(len(table.frame), MAX_ROWS)
+    columns = [c for c in table.columns if c not in SKIP_COLUMNS.get(table.key, ())]
+    n_rows = min(len(table.frame), ROWS.get(table.key, MAX_ROWS))
     top = Inches(2.1)
     height = Emu(int(Inches(0.4) * (n_rows + 1)))
     shape = slide.shapes.add_table(n_rows + 1, len(columns), MARGIN, top, WIDTH - 2 * MARGIN,
