@@ -36,6 +36,8 @@ BENCHES = {
     "bench_clusters": (["--subset", "2000"], ["fit on the sample, 1 thread",
                                               "full (baseline)"]),
     "bench_first_render": ([], ["baseline (new session, one metric)", "overview", "churn"]),
+    "bench_report": (["--no-sample"], ["baseline: bare python-pptx deck of the same charts",
+                                       "deck after the figures are cached"]),
     "bench_database": (["--schema", f"bench_smoke_{os.getpid()}"],
                        ["pushdown: one query in PostgreSQL",
                         "core columns agree: with read_sql True, with COPY True"]),
