@@ -25,9 +25,16 @@ def scope_label(user: User | None, filters: tuple, lang: str) -> str:
         parts += [i18n.t("report.scope.branch", lang, name=b) for b in scope.branches]
         text = "、".join(parts) if lang == "zh" else ", ".join(parts)
     if filters:
-        shown = "; ".join(f"{column}: {', '.join(values)}" for column, values in filters)
+        sep = "；" if lang == "zh" else "; "
+        shown = sep.join(f"{_column(column, lang)}: {', '.join(values)}"
+                         for column, values in filters)
         text = i18n.t("report.scope.filtered", lang, scope=text, filters=shown)
     return text
+
+
+def _column(column: str, lang: str) -> str:
+    key = f"report.col.{column}"
+    return i18n.t(key, lang) if i18n.has(key) else column
 
 
 def build_report(inputs: ReportInputs, *, lang: str, user: User | None = None,

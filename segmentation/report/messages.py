@@ -49,6 +49,8 @@ i18n.register({
     "report.col.region": {"en": "Region", "zh": "区域"},
     "report.col.branch": {"en": "Branch", "zh": "网点"},
     "report.col.revenue": {"en": "Revenue", "zh": "收入"},
+    "report.col.customer_type": {"en": "Customer type", "zh": "客户类型"},
+    "report.col.area_type": {"en": "Urban / rural", "zh": "城乡"},
     "report.col.revenue_previous": {"en": "Revenue, previous period", "zh": "上期收入"},
     "report.col.customers": {"en": "Customers", "zh": "客户数"},
     "report.col.active_customers": {"en": "Active customers", "zh": "活跃客户"},

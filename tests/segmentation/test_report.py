@@ -3,6 +3,7 @@ figures, language, scope and masking; the workbook's formats; the ``report`` com
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import os
@@ -189,6 +190,27 @@ def test_workbook_neutralises_formulas_from_the_data(inputs_all):
     cells = [c.value for row in book["Customer personas"].iter_rows() for c in row
              if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(v.startswith("'") for v in cells)
+
+
+def test_html_shows_names_from_the_data_as_text(inputs_all):
+    from segmentation.report import Personas
+
+    hostile = '<img src=x onerror="alert(1)">'
+    renamed = Personas(inputs_all.personas.profiles, inputs_all.personas.zscores, {0: hostile})
+    inputs = inputs_all.__class__(**{**inputs_all.__dict__, "personas": renamed})
+    page = report_bytes(report_for(inputs, "en"), "html").decode("utf-8")
+    assert "<img" not in page
+    assert f"<td>{html.escape(hostile)}</td>" in page  # the table cell, as text
+    # the chart's category: plotly draws tags in texts, so it gets the text escaped
+    assert '"&lt;img src=x onerror=\\"alert(1)\\"&gt;"' in page
+
+
+def test_report_scope_line_names_filters_in_the_language(inputs_all):
+    from segmentation.report import scope_label
+
+    filters = (("customer_type", ("enterprise",)), ("region", ("华东",)))
+    assert scope_label(None, filters, "zh") == "全网（筛选：客户类型: enterprise；区域: 华东）"
+    assert scope_label(None, (), "en") == "Whole network"
 
 
 def run_report_cli(*args: str, workspace) -> subprocess.CompletedProcess:
