@@ -162,11 +162,19 @@ def churn(inputs: ReportInputs, f: Frame, *, see_customers: bool, user=None) -> 
                    top_value=fmt.money(top_value, lang))
     notes = ()
     if see_customers:
+        from ..churn.calls import CONTACT_COLUMNS
+
         settings = inputs.tiers.settings
-        sheet = call_sheet(scores, tiers=inputs.tiers.scored["tier"],
+        # only the warned customers can be called: the sheet is built from them alone (the
+        # same list, without copying every customer's row at a million customers)
+        contacts = inputs.view.reindex(warned.index)[
+            [c for c in CONTACT_COLUMNS if c in inputs.view.columns]]
+        needed = [c for c in ("status", "churn_risk", "value_at_risk", "reason_codes",
+                              "branch", "main_reason") if c in warned.columns]
+        sheet = call_sheet(warned[needed], tiers=inputs.tiers.scored["tier"].reindex(warned.index),
                            tier_labels=f.tier_labels,
                            actions={k: settings.actions(k, lang) for k in settings.tiers},
-                           contacts=inputs.view)
+                           contacts=contacts)
         week = sheet.calls(calls_per_branch=inputs.calls_per_branch).week
         week = week.sort_values("value_at_risk", ascending=False, kind="stable")
         calls = masked(week[[c for c in CALL_COLUMNS if c in week.columns]]
