@@ -233,6 +233,29 @@ def test_cli_report_of_the_workspace_as_a_branch_manager(network, tmp_path):
     assert "generated (test" in about["数据来源"]
 
 
+def test_cli_report_as_a_viewer_is_audited_and_holds_no_names(network, tmp_path):
+    from argon2 import PasswordHasher
+
+    from segmentation.audit import AuditLog
+    from segmentation.users import UserStore
+
+    store = UserStore(network["folder"], hasher=PasswordHasher(time_cost=1, memory_cost=8,
+                                                                parallelism=1))
+    if store.user("zhao") is None:
+        store.add("zhao", role="viewer", password="a-long-password-3")
+    out = tmp_path / "viewer.html"
+    proc = run_report_cli("--format", "html", "--out", str(out), "--as-user", "zhao",
+                          workspace=network["folder"])
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    customers = network["tables"]["customers"]
+    assert [p for p in customers["phone"].dropna().astype(str) if p in page] == []
+    assert [n for n in customers["name"].dropna() if len(n) >= 3 and n in page] == []
+    last = AuditLog(network["folder"]).records()[-1]
+    assert (last["user"], last["action"]) == ("zhao", "export")
+    assert last["details"] == {"what": "cli report html", "file": "viewer.html"}
+
+
 def test_cli_report_refuses_a_wrong_extension(network, tmp_path):
     proc = run_report_cli("--format", "pptx", "--out", str(tmp_path / "deck.html"),
                           workspace=network["folder"])
