@@ -125,7 +125,7 @@ def _index_text(value: float, nps: bool, lang: str) -> str:
 
 def churn(inputs: ReportInputs, f: Frame, *, see_customers: bool, user=None) -> Section:
     """Value at risk by region and branch, and the accounts to call first."""
-    from ..churn import call_sheet, summarize
+    from ..churn import summarize
 
     lang, title = f.lang, f.t("report.churn")
     scores = inputs.churn_scores
@@ -162,23 +162,7 @@ def churn(inputs: ReportInputs, f: Frame, *, see_customers: bool, user=None) -> 
                    top_value=fmt.money(top_value, lang))
     notes = ()
     if see_customers:
-        from ..churn.calls import CONTACT_COLUMNS
-
-        settings = inputs.tiers.settings
-        # only the warned customers can be called: the sheet is built from them alone (the
-        # same list, without copying every customer's row at a million customers)
-        contacts = inputs.view.reindex(warned.index)[
-            [c for c in CONTACT_COLUMNS if c in inputs.view.columns]]
-        needed = [c for c in ("status", "churn_risk", "value_at_risk", "reason_codes",
-                              "branch", "main_reason") if c in warned.columns]
-        sheet = call_sheet(warned[needed], tiers=inputs.tiers.scored["tier"].reindex(warned.index),
-                           tier_labels=f.tier_labels,
-                           actions={k: settings.actions(k, lang) for k in settings.tiers},
-                           contacts=contacts)
-        week = sheet.calls(calls_per_branch=inputs.calls_per_branch).week
-        week = week.sort_values("value_at_risk", ascending=False, kind="stable")
-        calls = masked(week[[c for c in CALL_COLUMNS if c in week.columns]]
-                           .head(TOP_CALLS).reset_index(drop=True), user)
+        calls = masked(_top_calls(inputs, warned, f), user)
         tables.append(Table("calls", f.t("report.churn.calls"), calls,
                             headers={c: f.t(f"report.col.{c if c != 'tier_label' else 'tier'}")
                                      for c in calls.columns
@@ -188,6 +172,29 @@ def churn(inputs: ReportInputs, f: Frame, *, see_customers: bool, user=None) -> 
     else:
         notes = (f.t("report.churn.calls.none"),)
     return Section("churn", title, sentence, tuple(charts), tuple(tables), notes)
+
+
+def _top_calls(inputs: ReportInputs, warned: pd.DataFrame, f: Frame) -> pd.DataFrame:
+    """This week's calls with the most value at risk, as the Churn page lists them
+    (:func:`~segmentation.churn.warning_list` at its default 50 % risk, each branch cut to
+    its weekly capacity by :func:`~segmentation.churn.call_list`): only the warned
+    customers' few columns are sorted, only the rows shown get names and actions."""
+    from ..churn import call_list, warning_list
+    from ..churn.calls import CONTACT_COLUMNS
+
+    needed = [c for c in ("status", "churn_risk", "value_at_risk", "reason_codes", "branch",
+                          "main_reason") if c in warned.columns]
+    listed = call_list(warning_list(warned[needed], min_risk=0.5),
+                       calls_per_branch=inputs.calls_per_branch)
+    top = listed[listed["call_this_week"].to_numpy(dtype=bool)].head(TOP_CALLS)
+    settings = inputs.tiers.settings
+    tier = inputs.tiers.scored["tier"].reindex(top.index)
+    first = {k: (settings.actions(k, f.lang) or [""])[0] for k in settings.tiers}
+    top = top.assign(tier_label=tier.map(f.tier_labels), action=tier.map(first))
+    contacts = inputs.view.reindex(top.index)[
+        [c for c in CONTACT_COLUMNS if c in inputs.view.columns]]
+    top = top.join(contacts).rename_axis("customer_id").reset_index()
+    return top[[c for c in CALL_COLUMNS if c in top.columns]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- method

@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from pptx.parts.chart import ChartPart
@@ -150,9 +151,18 @@ def test_viewer_deck_holds_no_name_or_phone(network, inputs_viewer, viewer):
     assert "Customer rows are not part of reports for your role." in texts
 
 
-def test_full_deck_names_the_accounts_to_call(network, report_en):
+def test_full_deck_names_the_accounts_to_call(network, inputs_all, report_en):
+    from segmentation.churn import call_sheet
+
     calls = report_en.section("churn").tables[-1]
     assert calls.key == "calls" and len(calls.frame) > 0
+    settings = inputs_all.tiers.settings
+    page = call_sheet(inputs_all.churn_scores, tiers=inputs_all.tiers.scored["tier"],
+                      tier_labels=settings.tier_labels("en"),
+                      actions={k: settings.actions(k, "en") for k in settings.tiers},
+                      contacts=inputs_all.view).calls(calls_per_branch=20).week
+    expected = page[list(calls.frame.columns)].head(len(calls.frame)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(calls.frame, expected, check_dtype=False)  # the page's list
     customers = network["tables"]["customers"].set_index("customer_id")
     first = calls.frame.iloc[0]
     assert first["name"] == customers.at[first["customer_id"], "name"]
