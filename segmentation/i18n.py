@@ -39,6 +39,7 @@ CATALOGUES: dict[str, tuple[str, ...]] = {
     "playbook": ("segmentation.tiers.messages",),
     "problem": ("segmentation.schema", "segmentation.cleaning.messages",
                 "segmentation.features.messages", "segmentation.sources.messages"),
+    "report": ("segmentation.report.messages",),
     "sat": ("segmentation.satisfaction.messages",),
     "scope": ("segmentation.scope_names",),
     "segment": ("segmentation.tiers.messages",),

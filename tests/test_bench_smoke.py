@@ -48,6 +48,8 @@ BENCHES = {
     "bench_rerun": (["--pages", "churn,overview", "--repeat", "2"],
                     ["rerun one-metric script (baseline)", "rerun Churn page",
                      "rerun Overview page"]),
+    "bench_report": (["--no-sample"], ["baseline: bare python-pptx deck of the same charts",
+                                       "deck after the figures are cached"]),
     "bench_database": (["--schema", f"bench_smoke_{os.getpid()}"],
                        ["pushdown: one query in PostgreSQL",
                         "core columns agree: with read_sql True, with COPY True"]),

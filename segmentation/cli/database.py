@@ -10,7 +10,13 @@ from .pipeline import view_and_churn
 
 
 def from_database(args: argparse.Namespace, as_of):
-    """``--database NAME``: the view and churn computed inside the named database.
+    """``--database NAME``: the view and churn computed inside the named database."""
+    return with_database(args, lambda engine, names: view_and_churn(engine, args, as_of,
+                                                                     table_names=names))
+
+
+def with_database(args: argparse.Namespace, work):
+    """``work(engine, table_names)`` on the database named by ``--database NAME``.
 
     Resolves NAME in the secrets file first, then among the connections saved in
     the workspace; checks the mapping like the app does. Every connection or
@@ -52,7 +58,7 @@ def from_database(args: argparse.Namespace, as_of):
             if not mapping.tables:
                 mapping = guess_mapping(engine, spec)
             check_mapping(engine, spec, mapping)
-            return view_and_churn(engine, args, as_of, table_names=mapping.table_names())
+            return work(engine, mapping.table_names())
         except sa.exc.SQLAlchemyError as exc:
             raise classify_error(exc, spec) from None
         finally:

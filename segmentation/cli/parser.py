@@ -56,8 +56,42 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--out", required=True, type=Path,
                        help="output file: .csv, .xlsx or .parquet")
     _scope_arguments(score)
+    _report_parser(sub)
     _users_parser(sub)
     return parser
+
+
+def _report_parser(sub) -> None:
+    """``report``: the deck, the HTML report or the workbook of a user's scope."""
+    report = sub.add_parser(
+        "report", help="the report for headquarters: an editable deck (pptx), a one-file "
+                       "HTML report or a workbook (xlsx)",
+        description="Build the report of the workspace's current dataset (the bundled "
+                    "sample in a new workspace), of --database NAME, or of input files.")
+    report.add_argument("--format", required=True, choices=("pptx", "html", "xlsx"))
+    report.add_argument("--out", required=True, type=Path,
+                        help="output file, with the format's extension")
+    report.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of the report")
+    report.add_argument("--preset", type=Path, help="tier settings (JSON) saved from the "
+                        "app, a saved preset's name or @default (default: the workspace's "
+                        "default preset, else four tiers by share)")
+    report.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD "
+                        "(default: the last transaction date)")
+    report.add_argument("--transactions", type=Path,
+                        help="read files instead of the workspace's dataset")
+    for name in ("customers", "surveys", "complaints"):
+        report.add_argument(f"--{name}", type=Path)
+    report.add_argument("--database", metavar="NAME", help="read a company database (as "
+                        "for score --database)")
+    report.add_argument("--secrets", type=Path, default=Path(".streamlit/secrets.toml"))
+    report.add_argument("--timeout", type=float, default=600,
+                        help="statement time limit in the database, seconds (default 600)")
+    report.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
+    report.add_argument("--date-order", dest="date_order", default="auto",
+                        choices=("auto", "day-first", "month-first"))
+    report.add_argument("--clusters", type=int, default=6, help="personas, 2-10 (default 6)")
+    _scope_arguments(report)
 
 
 def _scope_arguments(score: argparse.ArgumentParser) -> None:

@@ -27,3 +27,26 @@ def view_and_churn(engine, args: argparse.Namespace, as_of, table_names=None):
                                                                      args.lang))
             print(f"churn: {result.explanation(args.lang)}", file=sys.stderr)
     return view, churn
+
+
+def with_files(args: argparse.Namespace, paths, as_of, work):
+    """``work(engine)`` on the input files ``paths`` (table -> path), read and cleaned like an
+    upload, then held by an in-memory DuckDB database for the queries (no workspace file is
+    written); problems become ``warning:`` lines."""
+    import pandas as pd
+
+    from ..cleaning import load_files
+    from ..workspace import memory_engine
+
+    dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
+                         today=pd.Timestamp.today().normalize(),
+                         day_first={"auto": None, "day-first": True,
+                                    "month-first": False}[args.date_order])
+    for problem in dataset.problems:
+        print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
+    engine = memory_engine(dataset.tables)
+    del dataset  # DuckDB holds the rows now: the frames would double the peak memory
+    try:
+        return work(engine)
+    finally:
+        engine.dispose()

@@ -25,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .users import run_users
 
         return run_users(args)
+    if args.command == "report":
+        from .report import run_report
+
+        return run_report(args)
     import warnings
 
     from ..schema import DataError

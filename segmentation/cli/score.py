@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,7 @@ from .. import i18n
 from .database import from_database
 from .errors import CliError
 from .output import CHURN_COLUMNS, calls_frame, output_frame
-from .pipeline import view_and_churn
+from .pipeline import view_and_churn, with_files
 from .scope import cli_user, lookup_user, scoped_output
 
 
@@ -62,7 +61,8 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     elif args.workspace:
         view, churn = from_workspace(args, as_of)
     else:
-        view, churn = from_files(args, paths, as_of)
+        view, churn = with_files(args, paths, as_of,
+                                 lambda engine: view_and_churn(engine, args, as_of))
     scored = score_customers(view, settings)
     if len(view) >= args.clusters:
         import warnings
@@ -90,26 +90,6 @@ def workspace_folder(args: argparse.Namespace) -> Path:
     from ..workspace import default_folder
 
     return args.workspace or default_folder()
-
-
-def from_files(args: argparse.Namespace, paths: dict[str, Path], as_of):
-    """The view and churn of the files given: read and cleaned, then held by an in-memory
-    DuckDB database for the queries (no workspace file is written)."""
-    from ..cleaning import load_files
-    from ..workspace import memory_engine
-
-    dataset = load_files(paths, encoding=args.encoding, as_of=as_of,
-                         today=pd.Timestamp.today().normalize(),
-                         day_first={"auto": None, "day-first": True,
-                                    "month-first": False}[args.date_order])
-    for problem in dataset.problems:
-        print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
-    engine = memory_engine(dataset.tables)
-    del dataset  # DuckDB holds the rows now: the frames would double the peak memory
-    try:
-        return view_and_churn(engine, args, as_of)
-    finally:
-        engine.dispose()
 
 
 def from_workspace(args: argparse.Namespace, as_of):

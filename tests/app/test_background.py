@@ -222,7 +222,8 @@ def test_the_networks_count_is_read_from_the_defaults(own_workspace, monkeypatch
 
     monkeypatch.setattr(Context, "current_churn", counting)
     at = _new_session()
-    assert _metrics(at)["Customers at risk"] == formatting.number(store.defaults()["warnings"], "en")
+    warnings = store.defaults()["warnings"]
+    assert _metrics(at)["Customers at risk"] == formatting.number(warnings, "en")
     assert not read
     view = pc.get_view(store, pc.default_key(snap.dataset_id, snap.date_max))
     region = sorted(view["region"].dropna().unique())[0]
