@@ -83,6 +83,16 @@ class Context:
         return i18n.t(key, self.lang, **params)
 
     @property
+    def chart_context(self) -> str:
+        """The line every chart carries: whose customers (scope and filters) and the
+        analysis date, so that a chart saved as a picture still says what it shows."""
+        from segmentation.report import scope_label
+        from segmentation.report.model import context_line
+
+        return context_line(scope_label(self.user, self.filters, self.lang), self.as_of,
+                            self.lang)
+
+    @property
     def pii(self) -> bool:
         """Whether the user may see names and phones."""
         return self.user.can("see_pii")

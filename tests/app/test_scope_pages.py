@@ -398,3 +398,31 @@ def test_customer_rows_without_the_pii_right_are_masked(sample_workspace, sample
         table = next(d.value for d in at.dataframe if "name" in d.value.columns)
         expected = customers.loc[table["customer_id"], "name"].map(access.mask_name)
         assert table["name"].tolist() == expected.tolist() and len(table) > 0
+
+
+# --------------------------------------------------------------------------- chart context
+
+def _subtitles(at) -> list[str]:
+    """The subtitle of every chart on the page (what a downloaded PNG shows under the title)."""
+    return [((json.loads(c.proto.spec).get("layout", {}).get("title") or {})
+             .get("subtitle") or {}).get("text", "") for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_carries_scope_and_analysis_date(sample_workspace, network, branch,
+                                                     downloads, lang):
+    """A chart saved as a picture says whose customers it shows and at which date: the
+    branch manager's charts name the branch, the date in the page's language."""
+    at = _app(User("li", Role.BRANCH, branch=branch), lang=lang)
+    at.run()
+    as_of = app_state(at).sidebar.as_of or pd.Timestamp(sample_workspace.date_max)
+    day = formatting.day(as_of, lang)
+    for page in ("pages/overview.py", "pages/tiers.py", "pages/churn.py"):
+        _visit(at, page)
+        subtitles = _subtitles(at)
+        assert subtitles, page
+        assert all(day in s and branch in s for s in subtitles), (page, subtitles)
+    network_at = _app(None, lang=lang)
+    network_at.switch_page("pages/overview.py").run()
+    whole = "Whole network" if lang == "en" else "全网"
+    assert all(whole in s and day in s for s in _subtitles(network_at))
