@@ -8,11 +8,13 @@ another module's private names.
 
 - :class:`day_of`: the calendar day of a DATE / TIMESTAMP (``date(x)`` on SQLite);
 - :func:`sum_if`, :func:`count_if`, ...: conditional aggregates, ``FILTER (WHERE)``
-  on DuckDB and PostgreSQL, ``CASE WHEN`` elsewhere;
+  on DuckDB and PostgreSQL, ``CASE WHEN`` elsewhere (distinct counts as the size of a
+  set on Spark, see :func:`_count_distinct_spark`);
 - :func:`resolve_tables` / :func:`find_tables`: the canonical tables present, with
   their columns matched case-insensitively;
 - :func:`scope_sources`: the tables narrowed to the customers a scope may see;
-- :func:`fetch`: a query's rows as a frame (columnar on DuckDB, ``COPY`` on PostgreSQL).
+- :func:`fetch`: a query's rows as a frame (columnar on DuckDB, ``COPY`` on PostgreSQL,
+  typed from the server's metadata on Spark).
 """
 
 from __future__ import annotations
@@ -156,6 +158,17 @@ for _cls in (sum_if, min_if, max_if, count_distinct_if, count_if):
     compiles(_cls)(_aggregate_case)
     for _dialect in ("duckdb", "postgresql"):
         compiles(_cls, _dialect)(_aggregate_filter)
+
+
+@compiles(count_distinct_if, "spark")
+def _count_distinct_spark(element: count_distinct_if, compiler, **kw) -> str:
+    """``size(collect_set(CASE WHEN …))`` on Spark: several ``count(DISTINCT …)`` in one
+    query make Spark copy every row once per distinct aggregate (its ``Expand`` step);
+    a set per group reads each row once (NULLs are left out of the set, as from the
+    count)."""
+    value, condition = element.clauses.clauses
+    case = compiler.process(sa.case((condition, value)), **kw)
+    return f"size(collect_set({case}))"
 
 
 @dataclass(frozen=True)
@@ -312,6 +325,8 @@ def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
     if conn.dialect.name == "duckdb":
         # columnar fetch straight from DuckDB: no Python tuple per row
         return result.cursor.fetch_df()
+    if conn.dialect.name == "spark":
+        return fetch_spark(result)
     return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
 
 
@@ -366,6 +381,21 @@ def fetch_postgres_copy(conn: sa.Connection, query: sa.Select) -> pd.DataFrame |
             quoted_strings_can_be_null=False,               # an empty text is ""
             true_values=["t"], false_values=["f"]))
     return table.to_pandas(date_as_object=False)
+
+
+#: Rows per HiveServer2 fetch round trip (PyHive's default is 1,000)
+SPARK_FETCH_ROWS = 50_000
+
+
+def fetch_spark(result: sa.CursorResult) -> pd.DataFrame:
+    """A Spark Thrift server result as a frame, in large fetches, with the types the
+    server reports (PyHive hands DATE, TIMESTAMP and DECIMAL over as text; see
+    :func:`segmentation.connections.spark.typed_rows`)."""
+    from .connections.spark import typed_rows
+
+    cursor = result.cursor
+    cursor.arraysize = SPARK_FETCH_ROWS
+    return typed_rows(result.fetchall(), list(result.keys()), cursor.description)
 
 
 def as_text(values: pd.Series) -> pd.Series:
