@@ -17,8 +17,9 @@ differs on Spark put right in one place, so that no query of the library needs t
 
 Spark sessions have no read-only mode: connect as a user that may only read (Ranger,
 Unity Catalog or storage grants). The statement time limit is the session setting
-``spark.sql.thriftServer.queryTimeout``; cancelling a statement is the HiveServer2
-``CancelOperation`` (``cursor.cancel()``).
+``spark.sql.thriftServer.queryTimeout``; statements run asynchronously on the server
+(:func:`run_statement`) so that :func:`cancel_statement` can stop one through HiveServer2's
+``CancelOperation``.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 from pyhive import sqlalchemy_hive as _hive
 from sqlalchemy import text
 
@@ -90,6 +94,30 @@ class SparkTypeCompiler(_hive.HiveTypeCompiler):
         return "STRING"
 
 
+class _SparkDate(sa.Date):
+    """DATE: written as ``DATE '…'`` when inlined, read from PyHive's text as a date."""
+
+    def literal_processor(self, dialect):
+        return spark_literal
+
+    def result_processor(self, dialect, coltype):
+        def process(value):
+            return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        return process
+
+
+class _SparkDateTime(sa.DateTime):
+    """TIMESTAMP: written as ``TIMESTAMP '…'`` when inlined, read from text as a datetime."""
+
+    def literal_processor(self, dialect):
+        return spark_literal
+
+    def result_processor(self, dialect, coltype):
+        def process(value):
+            return pd.Timestamp(value).to_pydatetime() if isinstance(value, str) else value
+        return process
+
+
 class SparkDialect(_hive.HiveDialect):
     """PyHive's Hive dialect as Spark's Thrift server needs it (see the module docstring)."""
 
@@ -99,6 +127,7 @@ class SparkDialect(_hive.HiveDialect):
     type_compiler_cls = SparkTypeCompiler
     type_compiler = SparkTypeCompiler
     supports_statement_cache = True
+    colspecs = {sa.Date: _SparkDate, sa.DateTime: _SparkDateTime}
 
     @classmethod
     def import_dbapi(cls):
@@ -116,10 +145,10 @@ class SparkDialect(_hive.HiveDialect):
             statement = statement % {k: spark_literal(v) for k, v in parameters.items()}
         else:
             statement = statement.replace("%%", "%")
-        cursor.execute(statement)
+        run_statement(cursor, statement)
 
     def do_execute_no_params(self, cursor, statement, context=None):
-        cursor.execute(statement)
+        run_statement(cursor, statement)
 
     def _show(self, connection, what: str, schema: str | None) -> list[str]:
         query = f"SHOW {what}"
@@ -169,11 +198,65 @@ def typed_rows(rows: Sequence[Sequence[Any]], names: Sequence[str],
     return frame
 
 
+#: Longest pause between two status questions while a statement runs (seconds).
+_POLL_MAX_S = 0.5
+
+
+def _cancel_event(dbapi_conn) -> threading.Event:
+    event = getattr(dbapi_conn, "_seg_cancel", None)
+    if event is None:
+        event = threading.Event()
+        dbapi_conn._seg_cancel = event
+    return event
+
+
+def cancel_statement(dbapi_conn) -> None:
+    """Ask the statement running on ``dbapi_conn`` (a PyHive connection) to stop: the
+    thread that waits for it sends HiveServer2's ``CancelOperation`` at its next status
+    question (a Thrift connection is not shared between threads)."""
+    _cancel_event(dbapi_conn).set()
+
+
+def run_statement(cursor, statement: str) -> None:
+    """Run ``statement`` asynchronously on the server and wait for it, asking for its status
+    (every 50 ms, then up to every 0.5 s), so that :func:`cancel_statement` can stop it.
+
+    Raises PyHive's ``OperationalError`` when the statement fails, was cancelled or ran
+    past the session's time limit (the server's own words, classified by
+    :func:`~segmentation.connections.errors.classify_error`).
+    """
+    from pyhive.exc import OperationalError
+    from TCLIService.ttypes import TOperationState as State
+
+    cancel = _cancel_event(cursor._connection)
+    cancel.clear()
+    cursor.execute(statement, async_=True)
+    pause = 0.05
+    while True:
+        if cancel.is_set():
+            cancel.clear()
+            cursor.cancel()
+            raise OperationalError("Expected state FINISHED, but found CANCELED "
+                                   "(cancelled by the dashboard)")
+        response = cursor.poll(get_progress_update=False)
+        state = response.operationState
+        if state == State.FINISHED_STATE:
+            return
+        if state in (State.ERROR_STATE, State.CANCELED_STATE, State.CLOSED_STATE,
+                     State.TIMEDOUT_STATE, State.UKNOWN_STATE):
+            name = State._VALUES_TO_NAMES.get(state, str(state)).removesuffix("_STATE")
+            raise OperationalError(f"Expected state FINISHED, but found {name}: "
+                                   f"{response.errorMessage or ''}".strip(": "), response)
+        time.sleep(pause)
+        pause = min(_POLL_MAX_S, pause * 1.5)
+
+
 def set_query_timeout(dbapi_conn, timeout_s: int) -> None:
     """The session's statement time limit (``spark.sql.thriftServer.queryTimeout``)."""
     cursor = dbapi_conn.cursor()
     try:
-        cursor.execute(f"SET spark.sql.thriftServer.queryTimeout={max(1, int(timeout_s))}s")
+        run_statement(cursor,
+                      f"SET spark.sql.thriftServer.queryTimeout={max(1, int(timeout_s))}s")
         cursor.fetchall()
     finally:
         cursor.close()
