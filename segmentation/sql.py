@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,7 @@ __all__ = [
     "min_if",
     "positions_in",
     "resolve_tables",
+    "rows_bound",
     "scope_sources",
     "split_name",
     "sum_if",
@@ -385,17 +387,51 @@ def fetch_postgres_copy(conn: sa.Connection, query: sa.Select) -> pd.DataFrame |
 
 #: Rows per HiveServer2 fetch round trip (PyHive's default is 1,000)
 SPARK_FETCH_ROWS = 50_000
+#: At most this many rows of one query travel from Spark into the app: a network of
+#: 100 M customers is narrowed to a branch or a region first (scope, sidebar filters), or
+#: scored where it lives (``python -m segmentation score --database``).
+SPARK_MAX_ROWS = 2_000_000
+#: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`).
+_ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=SPARK_MAX_ROWS)
 
 
-def fetch_spark(result: sa.CursorResult) -> pd.DataFrame:
+@contextmanager
+def rows_bound(limit: int | None) -> Iterator[None]:
+    """Within the block, at most ``limit`` rows of a query travel from Spark (``None``: no
+    bound, for the batch CLI, which writes every customer to a file, not to a browser)."""
+    token = _ROWS_BOUND.set(limit)
+    try:
+        yield
+    finally:
+        _ROWS_BOUND.reset(token)
+
+
+def fetch_spark(result: sa.CursorResult, *, limit: int | None = None) -> pd.DataFrame:
     """A Spark Thrift server result as a frame, in large fetches, with the types the
     server reports (PyHive hands DATE, TIMESTAMP and DECIMAL over as text; see
-    :func:`segmentation.connections.spark.typed_rows`)."""
+    :func:`segmentation.connections.spark.typed_rows`).
+
+    Raises
+    ------
+    ConnectionError_
+        ``too_many_customer_rows`` as soon as more than ``limit`` (default: the bound of
+        :func:`rows_bound`, :data:`SPARK_MAX_ROWS` unless set) rows arrived: the rest
+        never travels.
+    """
+    from .connections import ConnectionError_
     from .connections.spark import typed_rows
 
+    limit = _ROWS_BOUND.get() if limit is None else int(limit)
     cursor = result.cursor
     cursor.arraysize = SPARK_FETCH_ROWS
-    return typed_rows(result.fetchall(), list(result.keys()), cursor.description)
+    names, description = list(result.keys()), cursor.description
+    rows: list = []
+    while batch := result.fetchmany(SPARK_FETCH_ROWS):
+        rows.extend(batch)
+        if limit is not None and len(rows) > limit:
+            result.close()
+            raise ConnectionError_("too_many_customer_rows", limit=limit)
+    return typed_rows(rows, names, description)
 
 
 def as_text(values: pd.Series) -> pd.Series:

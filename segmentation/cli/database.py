@@ -28,6 +28,7 @@ def from_database(args: argparse.Namespace, as_of):
         read_allowed_folders,
         read_secrets_file,
     )
+    from ..sql import rows_bound
     from ..workspace import default_folder
 
     name = args.database
@@ -52,7 +53,9 @@ def from_database(args: argparse.Namespace, as_of):
             if not mapping.tables:
                 mapping = guess_mapping(engine, spec)
             check_mapping(engine, spec, mapping)
-            return view_and_churn(engine, args, as_of, table_names=mapping.table_names())
+            with rows_bound(None):  # every customer goes to the file (a warehouse bounds
+                return view_and_churn(engine, args, as_of,  # what a page may fetch)
+                                      table_names=mapping.table_names())
         except sa.exc.SQLAlchemyError as exc:
             raise classify_error(exc, spec) from None
         finally:

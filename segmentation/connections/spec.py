@@ -65,8 +65,8 @@ class ConnectionSpec:
     password: str | None = field(default=None, repr=False)
     schema: str | None = None
     url_text: str | None = field(default=None, repr=False)
-    #: Spark only: the HiveServer2 authentication (:data:`SPARK_AUTH`); ``None``: PyHive's
-    #: default (``NONE``, or ``LDAP`` when a password is given)
+    #: Spark only: the HiveServer2 authentication (:data:`SPARK_AUTH`); ``None``: ``NONE``,
+    #: or ``LDAP`` when a password is given
     auth: str | None = None
 
     def __post_init__(self) -> None:
@@ -109,7 +109,10 @@ class ConnectionSpec:
             return sa.make_url(self.url_text)
         if self.driver in FILE_DRIVERS:
             return sa.URL.create(_SQLA_DRIVER[self.driver], database=self.database)
-        query = {"auth": self.auth} if self.auth else {}
+        auth = self.auth
+        if self.driver == "spark" and auth is None and self.password:
+            auth = "LDAP"  # PyHive sends a password only in LDAP or CUSTOM mode
+        query = {"auth": auth} if auth else {}
         return sa.URL.create(_SQLA_DRIVER[self.driver], username=self.user or None,
                              password=self.password or None, host=self.host,
                              port=self.port, database=self.database or None, query=query)
