@@ -24,6 +24,7 @@ from ..connections import (
 )
 from ..schema import REQUIRED, TABLES, normalize_header
 from ..sources import suggest_mapping
+from ..sql import fetch_spark
 
 #: Example rows read per table to show the columns and check their types.
 SAMPLE_ROWS = 200
