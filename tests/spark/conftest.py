@@ -23,7 +23,8 @@ import pytest
 import sqlalchemy as sa
 
 SPARK_ENV = "SEG_TEST_SPARK_URL"
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
 CUSTOMERS = 2_000
 AS_OF = "2025-03-31"
 
@@ -87,3 +88,7 @@ def spark_data(spark_server, tmp_path_factory) -> Iterator[SparkData]:
         drop_database(admin, database)
     finally:
         admin.dispose()
+
+
+# the app's AppTest fixtures (a workspace with the sample, the frame on every run)
+from tests.app.conftest import frame_on_every_run, sample_workspace  # noqa: E402, F401
