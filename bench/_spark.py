@@ -142,26 +142,39 @@ def load_tables(engine: sa.Engine, tables: Mapping[str, pd.DataFrame], folder: P
     """Write each frame as Parquet under ``folder/<database>/<table>/`` and register it as
     the table ``database.table`` (created or replaced). ``files`` splits a table into that
     many files, so that Spark reads them in parallel."""
+    for name, frame in tables.items():
+        target = Path(folder) / database / name
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        table = _arrow_table(frame.reset_index(drop=True))
+        step = -(-max(1, table.num_rows) // max(1, files))
+        for i in range(max(1, files)):
+            pq.write_table(table.slice(i * step, step), target / f"part-{i:05d}.parquet")
+    for name in tables:
+        register_parquet(engine, name, Path(folder) / database / name, database=database)
+
+
+def register_parquet(engine: sa.Engine, name: str, location: Path, *,
+                     database: str = "default") -> None:
+    """The Parquet files under ``location`` as the table ``database.name`` (replaced)."""
     from segmentation.connections.spark import spark_literal
 
     prep = engine.dialect.identifier_preparer
+    qualified = f"{prep.quote(database)}.{prep.quote(name)}"
     with engine.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS {prep.quote(database)}")
-        for name, frame in tables.items():
-            target = Path(folder) / database / name
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir(parents=True)
-            table = _arrow_table(frame.reset_index(drop=True))
-            step = -(-max(1, table.num_rows) // max(1, files))
-            for i in range(max(1, files)):
-                pq.write_table(table.slice(i * step, step), target / f"part-{i:05d}.parquet")
-            qualified = f"{prep.quote(database)}.{prep.quote(name)}"
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {qualified}")
-            conn.exec_driver_sql(f"CREATE TABLE {qualified} USING parquet "
-                                 f"LOCATION {spark_literal(str(target))}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {qualified}")
+        conn.exec_driver_sql(f"CREATE TABLE {qualified} USING parquet "
+                             f"LOCATION {spark_literal(str(location))}")
 
 
 def drop_database(engine: sa.Engine, database: str) -> None:
     prep = engine.dialect.identifier_preparer
     with engine.connect() as conn:
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {prep.quote(database)} CASCADE")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
