@@ -33,7 +33,7 @@ sample: setup
 # the next run); bench_database also needs PostgreSQL (SEG_TEST_POSTGRES_URL)
 BENCH_WORKSPACE ?= bench/out/workspace-1m
 BENCHES := bench_cli_start bench_customer_view bench_overview bench_first_render bench_tiers \
-	bench_churn bench_clusters bench_database
+	bench_churn bench_clusters bench_database bench_spark
 
 bench: setup
 	set -e; for b in $(BENCHES); do \
