@@ -32,8 +32,8 @@ sample: setup
 # every benchmark at 1M customers on one generated network (kept in BENCH_WORKSPACE for
 # the next run); bench_database also needs PostgreSQL (SEG_TEST_POSTGRES_URL)
 BENCH_WORKSPACE ?= bench/out/workspace-1m
-BENCHES := bench_cli_start bench_customer_view bench_overview bench_first_render bench_tiers \
-	bench_churn bench_clusters bench_database bench_spark
+BENCHES := bench_cli_start bench_customer_view bench_overview bench_first_render bench_rerun \
+	bench_tiers bench_churn bench_clusters bench_database bench_spark
 
 bench: setup
 	set -e; for b in $(BENCHES); do \

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import charts, i18n
+from segmentation import i18n
 from segmentation.churn import (
     DEFAULT_CALLS_PER_BRANCH,
     HORIZON_OPTIONS,
     ChurnUnavailable,
-    call_sheet,
     thin_evidence,
 )
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.textsafe import md
-from segmentation.tiers import assign
-from ui import auth, context, show
-from ui.churn_panels import draw_call_list, draw_downloads, draw_lifecycle, draw_trust
+from ui import auth, context
+from ui.churn_panels import (
+    draw_call_list,
+    draw_downloads,
+    draw_lifecycle,
+    draw_timeline,
+    draw_trust,
+)
 from ui.scoping import customer_rows, no_customers, scope_caption
 from ui.state import bind, relabel, state
 from ui.tier_state import current_tier_settings
@@ -53,17 +57,13 @@ with c1:
 with st.spinner(t("cp.running")):
     try:
         result = ctx.churn(horizon, lost_after)
-        scores = ctx.churn_scores(horizon, lost_after)
     except ChurnUnavailable as err:  # too little data: say what is missing
         st.warning(md(err.message(lang)))
         st.stop()
 
 settings = current_tier_settings(lang)
 labels = settings.tier_labels(lang)
-sheet = call_sheet(scores, tiers=assign(ctx.scoring_base(), settings).scored["tier"],
-                   tier_labels=labels, actions={k: settings.actions(k, lang)
-                                                for k in settings.tiers},
-                   contacts=view)
+sheet = ctx.call_sheet(horizon, lost_after, settings)  # cached: a rerun rebuilds nothing
 summary = sheet.summary
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("cp.metric.warnings"), i18n.fmt_int(summary.warnings, lang), border=True,
@@ -98,8 +98,9 @@ with tab_list:
     calls = int(f4.number_input(t("cp.calls"), min_value=1, max_value=MAX_CALLS_PER_BRANCH,
                                 step=5, help=t("cp.calls.help"),
                                 **bind(chosen, "calls", key="churn_calls")))
-    shown = sheet.calls(pick_tiers=pick_tiers, min_risk=min_risk / 100,
-                        pick_reasons=pick_codes, calls_per_branch=calls)
+    shown = ctx.call_list(horizon, lost_after, settings, pick_tiers=pick_tiers,
+                          min_risk=min_risk / 100, pick_reasons=pick_codes,
+                          calls_per_branch=calls)
     st.subheader(t("cp.list.one" if shown.n_branches == 1 else "cp.list",
                    n=i18n.fmt_int(len(shown.week), lang),
                    branches=i18n.fmt_int(shown.n_branches, lang), cap=i18n.fmt_int(calls, lang)))
@@ -124,7 +125,7 @@ with tab_list:
         draw_downloads(shown, lang, ctx.as_of)
         st.subheader(t("cp.detail"))
     rows = event.selection.rows if event is not None else []
-    options = shown.week["customer_id"].astype(str).tolist()[:500] if rows_allowed else []
+    options = shown.week["customer_id"].head(500).astype(str).tolist() if rows_allowed else []
     if rows and rows[0] < len(options):
         chosen.detail = options[rows[0]]
     if options:
@@ -134,23 +135,15 @@ with tab_list:
                                 **bind(chosen, "detail", key="churn_detail"))
         history = ctx.customer_history(customer)
     if options and history is not None:  # None: not a customer of the scope (tampered)
-        tx = history["transactions"]
-        monthly = (tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum().rename_axis("month")
-                   .reset_index())
-        monthly["month"] = monthly["month"].dt.to_timestamp()
         row = shown.row(customer)
         if row is not None:
             st.markdown(f"**{md(customer)}** · {md(row['tier_label'])} · "
                         f"{t('cp.col.risk')} {i18n.fmt_pct(row['churn_risk'], lang)}  \n"
                         f"{md(row['risk_reasons'])}  \n"
                         + "\n".join(f"- {md(a)}" for a in settings.actions(row["tier"], lang)))
-        show.chart(charts.customer_timeline(
-            monthly, history.get("surveys"), history.get("complaints"),
-            title=t("cp.detail.timeline", id=customer), spend_label=t("cp.detail.spend"),
-            score_label=t("cp.detail.score"), complaint_label=t("cp.detail.complaint")),
-            key="churn_timeline")
+        draw_timeline(customer, history, lang, ctx.key.network())
 
 with tab_trust:
-    draw_trust(result.backtest, result.ranking, lang)
+    draw_trust(result.backtest, result.ranking, lang, ctx.churn_key(horizon, lost_after).network())
 with tab_life:
-    draw_lifecycle(ctx.lifecycle(lost_after), lang)
+    draw_lifecycle(ctx.lifecycle(lost_after), lang, ctx.key.with_(filters=(), pii=True))

@@ -57,7 +57,7 @@ def clusters_body() -> None:
         return
     try:
         with st.spinner(t("cl.running")):
-            result = context.clustering(ctx, k, features)
+            result = ctx.clustering(k, features)
     except ClusterError as err:
         st.error(md(err.message(ctx.lang)))
         return

@@ -5,7 +5,8 @@ window), *whose customers* (the sidebar filters and the user's scope) and *what
 the viewer may read* (names and phones). :class:`AnalysisKey` holds exactly that,
 normalised, so that two callers asking for the same thing build equal keys: the
 app's caches (``ui/caches``), the stored default scores beside a dataset and the
-batch CLI all use it. :class:`ChurnKey` adds the churn definition.
+batch CLI all use it. :class:`ChurnKey` adds the churn definition;
+:class:`DatasetKey` is what depends on the dataset alone (its names, for masking).
 
 >>> from datetime import date
 >>> key = AnalysisKey("ds1", date(2024, 6, 30), filters={"region": ["华东"]})
@@ -27,6 +28,13 @@ from .filters import normalize_filters
 
 #: the window (days) of "recent" figures unless a caller says otherwise
 DEFAULT_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class DatasetKey:
+    """A result that depends on the dataset alone (not on a date, filters or viewer)."""
+
+    dataset_id: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,10 @@ class AnalysisKey:
         """Every customer, names included: the key of network-wide ranks and models."""
         return not self.filters and self.scope.is_all and self.pii
 
+    @property
+    def dataset(self) -> DatasetKey:
+        return DatasetKey(self.dataset_id)
+
     def network(self) -> AnalysisKey:
         """The same dataset, date and window for every customer (no filters, no scope)."""
         return replace(self, filters=(), scope=ALL, pii=True)
@@ -84,3 +96,7 @@ class ChurnKey:
     def __post_init__(self) -> None:
         object.__setattr__(self, "horizon_days", int(self.horizon_days))
         object.__setattr__(self, "lost_after_days", int(self.lost_after_days))
+
+    def network(self) -> ChurnKey:
+        """The same definition for every customer (no filters, no scope, names included)."""
+        return replace(self, analysis=self.analysis.network())

@@ -1,6 +1,7 @@
 """Who is using the app: sign-in, sign-out, the idle timeout, rights and the audit trail.
 
-:func:`gate` runs in ``app.py`` before the navigation. It picks the mode:
+:func:`gate` runs in ``app.py`` before the navigation. It follows the mode that
+:func:`ui.identity.mode` reads from the secrets and the users file:
 
 - ``oidc``: ``[auth]`` is configured in ``.streamlit/secrets.toml``; Streamlit's
   ``st.login`` signs the user in with the company's identity provider and the
@@ -31,9 +32,10 @@ from segmentation.audit import ACTIONS, AuditLog
 from segmentation.export import to_csv_bytes
 from segmentation.proxies import UVICORN_DEFAULT, TrustedProxies, client_address
 from segmentation.textsafe import md
-from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, UserStore, session_expired
+from segmentation.users import DEFAULT_IDLE_TIMEOUT_S, UserError, session_expired
 from ui import identity
 from ui import source as sources
+from ui.language import language_switch
 from ui.state import state
 
 
@@ -41,61 +43,8 @@ def _lang() -> str:
     return state().sidebar.lang
 
 
-def store() -> UserStore:
-    """The users of the app's workspace."""
-    return UserStore(sources.workspace().folder)
-
-
 def audit_log() -> AuditLog:
     return AuditLog(sources.workspace().folder)
-
-
-def _auth_section() -> Mapping | None:
-    try:
-        section = st.secrets.get("auth")
-    except Exception:  # noqa: BLE001 - no or unreadable secrets file: no OIDC
-        return None
-    return section if section else None
-
-
-def oidc_configured() -> bool:
-    """Whether ``[auth]`` is set in ``.streamlit/secrets.toml`` (then ``st.login`` is used)."""
-    return _auth_section() is not None
-
-
-def mode() -> str:
-    """``"oidc"``, ``"local"`` or ``"open"`` (see the module docstring)."""
-    if oidc_configured():
-        return "oidc"
-    return "local" if _has_users() else "open"
-
-
-_USERS_SEEN: dict[str, tuple[tuple, bool]] = {}
-
-
-def _has_users() -> bool:
-    """``store().has_users()``, read again only when the users file changed."""
-    users = store()
-    try:
-        st_ = users.path.stat()
-        stamp = (st_.st_mtime_ns, st_.st_size, st_.st_ino)
-    except FileNotFoundError:
-        return False
-    key = str(users.path)
-    cached = _USERS_SEEN.get(key)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, users.has_users())
-        _USERS_SEEN[key] = cached
-    return cached[1]
-
-
-def required() -> bool:
-    """Whether a user must sign in (``False`` only in open mode; ``True`` when the users
-    file cannot be read)."""
-    try:
-        return mode() != "open"
-    except UserError:
-        return True
 
 
 def idle_timeout_s() -> float:
@@ -133,9 +82,9 @@ def allowed(right: str, *, show: bool = True) -> bool:
     """Check ``right`` right before acting (a disabled button can still be triggered by a
     crafted request); shows the reason when refused and ``show``."""
     user = identity.current_user()
-    if not user.open_mode and mode() != "open":  # the record as it is now: the role may have
-        # changed since the page was drawn
-        user = store().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
+    # the record as it is now: the role may have changed since the page was drawn
+    if not user.open_mode and identity.mode() != "open":
+        user = identity.users().user(user.name) or User(user.name, Role.VIEWER, branch="\x00none")
     ok, reason = permission(right, user)
     if not ok and show:
         st.error(reason, icon=":material/block:")
@@ -298,7 +247,7 @@ def _try_password() -> None:
     if not name or not password:
         state().auth.error = {"key": "auth.empty"}
         return
-    result = store().authenticate(name, password, now=time.time(), client=_client())
+    result = identity.users().authenticate(name, password, now=time.time(), client=_client())
     if result.ok:
         _signed_in(result.user, "password")
         return
@@ -318,10 +267,8 @@ def _notice(lang: str) -> None:
 
 
 def _password_page() -> None:
-    from ui import sidebar
-
-    lang = sidebar.language_switch()
-    store().warm_up()  # the dummy hash exists before the first unknown name is tried
+    lang = language_switch()
+    identity.users().warm_up()  # the dummy hash exists before the first unknown name is tried
     st.title(i18n.t("auth.title", lang))
     st.caption(i18n.t("auth.intro", lang))
     _notice(lang)
@@ -357,7 +304,7 @@ def _oidc_user() -> tuple[User | None, str | None, str]:
         return None, "auth.oidc.no_email", email
     if info.get("email_verified") is False:
         return None, "auth.oidc.unverified", email
-    found = store().by_email(email)
+    found = identity.users().by_email(email)
     if found is None:
         return None, "auth.oidc.unknown", email
     if found.disabled:
@@ -367,9 +314,7 @@ def _oidc_user() -> tuple[User | None, str | None, str]:
 
 def _oidc_page() -> None:
     """The identity provider's sign-in button, or why the account it signed in is refused."""
-    from ui import sidebar
-
-    lang = sidebar.language_switch()
+    lang = language_switch()
     st.title(i18n.t("auth.title", lang))
     if st.user.get("is_logged_in"):
         user, problem, email = _oidc_user()
@@ -391,7 +336,7 @@ def _oidc_page() -> None:
         return
     st.caption(i18n.t("auth.oidc.intro", lang))
     _notice(lang)
-    section = _auth_section() or {}
+    section = identity.auth_section() or {}
     for provider in _providers(section):
         label = (i18n.t("auth.oidc.button", lang) if provider is None
                  else i18n.t("auth.oidc.provider", lang, provider=provider))
@@ -424,7 +369,7 @@ def gate(pages) -> User:
     ``pages`` (a list of :class:`st.Page`, or sections of them).
     """
     try:
-        current_mode = mode()
+        current_mode = identity.mode()
     except UserError:  # a damaged users file: nobody gets in, and nobody runs open
         st.error(i18n.t("auth.users_broken", _lang()), icon=":material/error:")
         st.stop()
@@ -443,7 +388,7 @@ def gate(pages) -> User:
             if current_mode == "oidc":
                 st.logout()
         else:
-            fresh = store().user(user.name)  # role changes apply at once
+            fresh = identity.users().user(user.name)  # role changes apply at once
             if fresh is None:
                 sign_out("revoked", reason="disabled")
             else:
@@ -481,5 +426,5 @@ def render_sidebar(user: User) -> None:
 
 def _sign_out_clicked() -> None:
     sign_out()
-    if mode() == "oidc":
+    if identity.mode() == "oidc":
         st.logout()

@@ -17,6 +17,7 @@ from segmentation.churn import (
     thin_evidence,
 )
 from segmentation.export import to_csv_bytes, to_excel_bytes
+from segmentation.keys import AnalysisKey, ChurnKey
 from ui import auth, show
 from ui.strings_churn import COLUMN_KEYS
 
@@ -25,6 +26,8 @@ from ui.strings_churn import COLUMN_KEYS
 _WIDTHS = {"name": 68, "phone": 100, "account_manager": 80, "last_purchase_date": 90,
            "usual_interval_days": 72, "tier_label": 64, "value_at_risk": 80,
            "main_reason": 262, "action": 120}
+#: Rows of the further warnings sent to the browser (the downloads hold all of them).
+REST_ROWS = 1000
 #: Columns whose short header has a longer explanation (``<header key>.help``).
 _HELP = ("account_manager", "usual_interval_days", "value_at_risk")
 
@@ -71,9 +74,13 @@ def draw_call_list(shown: CallList, lang: str):
         st.markdown(f"**{i18n.t('cp.list.rest', lang, n=i18n.fmt_int(len(shown.rest), lang))}**")
         if shown.rest.empty:
             st.caption(i18n.t("cp.list.rest.none", lang))
-        else:
-            st.dataframe(shown.rest[shown.columns], hide_index=True, key="churn_list_rest",
-                         height=300, column_config=config)
+        else:  # a bounded page travels to the browser; the downloads hold every one
+            st.dataframe(shown.rest[shown.columns].head(REST_ROWS), hide_index=True,
+                         key="churn_list_rest", height=300, column_config=config)
+            if len(shown.rest) > REST_ROWS:
+                st.caption(i18n.t("cp.list.rest.more", lang,
+                                  shown=i18n.fmt_int(REST_ROWS, lang),
+                                  n=i18n.fmt_int(len(shown.rest), lang)))
     return event
 
 
@@ -95,10 +102,11 @@ def draw_downloads(shown: CallList, lang: str, as_of: object) -> None:
                               "spreadsheetml.sheet")
 
 
-def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
+def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str, of: ChurnKey) -> None:
     """Every ranking's backtest side by side (mean and spread over the windows, the
     difference to the recency rule with its interval), each window, the calibration and
-    its reliability curve."""
+    its reliability curve (``of``: the key of the model, under which the chart is
+    cached)."""
     def t(key: str, **params) -> str:
         return i18n.t(key, lang, **params)
 
@@ -151,26 +159,53 @@ def draw_trust(bt: Backtest | None, ranking: Ranking, lang: str) -> None:
                        *(t(f"cp.trust.{c}") for c in per.columns[2:])]
         st.dataframe(per, hide_index=True, key="churn_windows")
     st.markdown(bt.calibration_sentence(lang))
-    show.chart(charts.reliability(
+    show.chart(lambda: charts.reliability(
         bt.reliability, title=t("cp.trust.reliability"), x_label=t("cp.trust.predicted"),
-        y_label=t("cp.trust.observed")), key="churn_reliability")
+        y_label=t("cp.trust.observed")), cached_as=show.FigureKey("churn_reliability", of, lang),
+        key="churn_reliability")
 
 
-def draw_lifecycle(life: Lifecycle, lang: str) -> None:
-    """Customers per lifecycle stage at each month end, and the last month's moves."""
+def draw_lifecycle(life: Lifecycle, lang: str, of: AnalysisKey) -> None:
+    """Customers per lifecycle stage at each month end, and the last month's moves
+    (``of``: the key of ``life``, under which the charts are cached)."""
     counts = life.counts.reset_index()
     stage_labels = {s: i18n.t(f"churn.stage.{s}", lang) for s in (*STAGES, "not_yet")}
     stage_help = {s: i18n.t(f"churn.stage_help.{s}", lang, days=life.lost_after_days,
                             factor=life.overdue_factor) for s in STAGES}
-    show.chart(charts.stacked_area(
+    extra = (life.lost_after_days,)
+    show.chart(lambda: charts.stacked_area(
         counts, x=counts.columns[0], columns=list(STAGES), labels=stage_labels,
         title=i18n.t("cp.lifecycle.chart", lang), x_label=i18n.t("cp.lifecycle.month", lang),
-        y_label=i18n.t("cp.lifecycle.customers", lang)), key="churn_lifecycle_area")
+        y_label=i18n.t("cp.lifecycle.customers", lang)),
+        cached_as=show.FigureKey("churn_lifecycle_area", of, lang, extra),
+        key="churn_lifecycle_area")
     st.caption(" · ".join(f"**{stage_labels[s]}**: {stage_help[s]}" for s in STAGES))
     start, last, part = life.latest_flows()
-    show.chart(charts.sankey(
+    show.chart(lambda: charts.sankey(
         part, source="from_stage", target="to_stage", value="customers",
         source_labels=stage_labels, target_labels=stage_labels,
         source_order=["not_yet", *STAGES], target_order=list(STAGES),
         title=i18n.t("cp.lifecycle.flows", lang, start=str(start.date()),
-                     end=str(last.date()))), key="churn_lifecycle_sankey")
+                     end=str(last.date()))),
+        cached_as=show.FigureKey("churn_lifecycle_sankey", of, lang, extra),
+        key="churn_lifecycle_sankey")
+
+
+def draw_timeline(customer: str, history: dict[str, pd.DataFrame], lang: str,
+                  of: AnalysisKey) -> None:
+    """One customer's monthly spend, survey scores and complaints (``history``: the
+    customer's records at ``of``'s date, under which the chart is cached)."""
+    def build():
+        tx = history["transactions"]
+        monthly = (tx.groupby(tx["date"].dt.to_period("M"))["amount"].sum()
+                   .rename_axis("month").reset_index())
+        monthly["month"] = monthly["month"].dt.to_timestamp()
+        return charts.customer_timeline(
+            monthly, history.get("surveys"), history.get("complaints"),
+            title=i18n.t("cp.detail.timeline", lang, id=customer),
+            spend_label=i18n.t("cp.detail.spend", lang),
+            score_label=i18n.t("cp.detail.score", lang),
+            complaint_label=i18n.t("cp.detail.complaint", lang))
+
+    show.chart(build, cached_as=show.FigureKey("churn_timeline", of, lang, (str(customer),)),
+               key="churn_timeline")

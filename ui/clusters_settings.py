@@ -24,8 +24,8 @@ CARDS_PER_ROW = 5
 def suggestion(ctx: context.Context, features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
     """Silhouettes (cached); the suggestion is remembered for the settings row."""
     with st.spinner(ctx.t("cl.k.running")):
-        scores, k = context.silhouettes(ctx, features)
-    state().clusters.suggested[context.silhouette_key(ctx, features)] = k
+        scores, k = ctx.silhouettes(features)
+    state().clusters.suggested[ctx.silhouette_key(features)] = k
     return scores, k
 
 
@@ -55,7 +55,7 @@ def settings_row(ctx: context.Context, options: list[str], features: tuple[str, 
 def show_suggested(ctx: context.Context, slot, features: tuple[str, ...]) -> None:
     """The suggested k under the slider, once known (filled last: the "Choosing k" tab may
     have computed it in this run)."""
-    suggested = state().clusters.suggested.get(context.silhouette_key(ctx, features))
+    suggested = state().clusters.suggested.get(ctx.silhouette_key(features))
     if suggested is not None:
         slot.caption(ctx.t("cl.k.known", k=suggested))
 

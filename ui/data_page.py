@@ -12,6 +12,7 @@ from segmentation.scope_names import missing_scope
 from segmentation.textsafe import md
 from segmentation.workspace import load_sample
 from ui import auth, context, db_page, identity
+from ui import source as sources
 from ui.context import Context
 from ui.state import relabel, state
 
@@ -88,7 +89,7 @@ def render_outcome(ctx: Context, can_load: bool, why_not: str | None) -> None:
             new = load_sample(context.workspace())
             auth.record("load", source="sample", rows=sum(new.rows.values()),
                         customers=new.n_customers)
-            context.sources.loaded_here(new)
+            sources.loaded_here(new)
             data.result = {"dataset_id": new.dataset_id, "problems": [], "restored": True}
             st.rerun()
 
@@ -112,7 +113,7 @@ def render_users_missing(ctx: Context) -> None:
              for c in ("branch", "region")}
     label = ctx.snap.label or ctx.snap.source
     lines = []
-    for record in auth.store().list():
+    for record in identity.users().list():
         if record.disabled:
             continue
         scope = record.to_user().scope

@@ -25,9 +25,9 @@ from segmentation.database import (
 from segmentation.database import suggest_tables as _suggest_tables
 from segmentation.schema import TABLES
 from segmentation.textsafe import md
-from ui import auth, query_cancel
+from ui import auth, connect, query_cancel
 from ui import source as sources
-from ui.context import Context, database_sample, database_sql, show_database_error
+from ui.context import Context, show_database_error
 from ui.context import lang as session_lang
 from ui.mapping import column_choices, examples
 from ui.state import state
@@ -45,7 +45,7 @@ def _short(text: str) -> str:
 
 def _risk_warnings(spec: ConnectionSpec, t) -> None:
     """Warn when the connected user may do more than read (superuser, may write)."""
-    for code in sources.risks(spec):
+    for code in connect.risks(spec):
         st.warning(t(f"conn.risk.{code}", user=md(spec.user or "?")), icon=":material/warning:")
 
 
@@ -80,7 +80,7 @@ def render_current(ctx: Context) -> None:
         st.rerun()
     with st.expander(t("db.sql")):
         st.caption(t("db.sql.help"))
-        for name, sql in ctx.guarded(database_sql, source.snap.dataset_id, ctx.as_of).items():
+        for name, sql in ctx.view_sql().items():
             st.markdown(f"**{t('db.sql.' + name)}**")
             st.code(sql, language="sql", wrap_lines=True)
 
@@ -253,7 +253,7 @@ def render_connect(ctx: Context) -> None:
                            None if origin == "secrets" else spec, mapping,
                            keep_password=keep_password)
             kind = "secrets" if origin == "secrets" else ("saved" if save else "session")
-            source = sources.connect(spec, mapping, name=label, origin=kind)
+            source = connect.connect(spec, mapping, name=label, origin=kind)
         except ConnectionError_ as err:
             status.update(state="error")
             show_database_error(err, lang)
@@ -319,7 +319,7 @@ def _tables(conn: dict, tables: list[str], saved: DatabaseMapping | None, ctx: C
                 problems = True
                 continue
         try:
-            sample = database_sample(sources.sample_key(spec), base.table, base.query, spec)
+            sample = connect.sample(spec, base.table, base.query)
         except ConnectionError_ as err:
             show_database_error(err, lang)
             problems = True

@@ -11,22 +11,14 @@ import streamlit as st
 
 from segmentation import i18n
 from segmentation.connections import ConnectionError_
-from segmentation.filters import FILTER_COLUMNS, filter_options, fixed_filters
+from segmentation.filters import FILTER_COLUMNS, fixed_filters
 from segmentation.textsafe import md
-from ui import auth, context, identity, scoping
+from ui import auth, connect, context, identity, scoping
 from ui import source as sources
+from ui.language import language_switch
 from ui.state import bind, state
 
-
-def language_switch() -> str:
-    """The English / 简体中文 switch."""
-    side = state().sidebar
-    st.sidebar.radio(
-        i18n.t("app.language", "en"), options=list(i18n.LANGS), horizontal=True,
-        format_func=lambda code: {"en": "English", "zh": "简体中文"}[code],
-        **bind(side, "lang", key="lang"),
-    )
-    return side.lang
+__all__ = ["clock", "language_switch", "render"]
 
 
 def _source_label(snap, lang: str, *, markdown: bool = False) -> str:
@@ -99,7 +91,7 @@ def _switch_source() -> None:
         return
     origin, _, name = choice.partition(":")
     try:
-        source = sources.connect_named(origin, name)
+        source = connect.connect_named(origin, name)
         sources.activate(source)
         auth.record("connect", target=source.spec.safe_label(), name=name, origin=origin,
                     via="sidebar")
@@ -181,7 +173,7 @@ def render() -> None:
     bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
     filters = side.filters
     selected = {c: filters.get(c) or [] for c in FILTER_COLUMNS}
-    options = filter_options(full, selected)
+    options = ctx.filter_options(selected)
     fixed = fixed_filters(ctx.scope, full)
     for column in FILTER_COLUMNS:
         if column in fixed:  # set by the role: shown with its value, not as an empty "All"

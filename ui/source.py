@@ -8,8 +8,10 @@ results are cached per connection, mapping and analysis date, and "refresh"
 recomputes them. Nothing derived from a password reaches a widget key, a URL, a
 log or a message; only the engine cache, which never leaves the process, tells
 passwords apart (so a wrong password never borrows another session's login).
-The sources in use are kept in a process-wide registry, so the cached
-functions find the engine and the mapped tables from the id alone.
+The sources in use are kept in a process-wide registry, so a session finds its
+connected database from the id in its state; :func:`ui.context.current` resolves
+the source once per run and hands it to the caches (``_source``), which never
+look it up again.
 
 A session reading the workspace holds a lease on its dataset
 (``state().source.lease``), so another session's load never removes the file
@@ -17,8 +19,11 @@ under it; it looks at the workspace pointer once per run and, when another
 session loaded new data, switches on that run and says so in the sidebar
 (:func:`replaced_by`).
 
-The session's choice lives on ``state().source`` (:class:`ui.state.SourceState`);
-the caches (the workspace, the engines, the role check) live in :mod:`ui.context`.
+The session's choice lives on ``state().source`` (:class:`ui.state.SourceState`).
+This module is the bottom (session) layer of ``ui``: it imports no cache and no
+widget. The engines of connected databases are pooled in
+:mod:`ui.caches.database` and reach this module as arguments (``engine``) or as
+a callback (``reconnect`` of :func:`active`); connecting lives in :mod:`ui.connect`.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 import streamlit as st
@@ -45,7 +52,7 @@ from segmentation.database import (
     DatabaseMapping,
     check_mapping,
 )
-from segmentation.workspace import Snapshot, Workspace, ensure_dataset
+from segmentation.workspace import Snapshot, Workspace, default_folder, ensure_dataset
 from ui import query_cancel
 from ui.state import state
 
@@ -72,13 +79,18 @@ class ActiveSource:
 
 _LOCK = threading.Lock()
 _SOURCES: dict[str, ActiveSource] = {}
+_WORKSPACES: dict[Path, Workspace] = {}
 
 
 def workspace() -> Workspace:
-    """The process's workspace (cached in :mod:`ui.context`)."""
-    from ui import context
-
-    return context.workspace()
+    """The process's workspace: one object per folder (``$SEG_WORKSPACE``), so its
+    engines are opened once and a changed folder gets its own."""
+    folder = default_folder().resolve()
+    with _LOCK:
+        found = _WORKSPACES.get(folder)
+        if found is None:
+            found = _WORKSPACES[folder] = Workspace(folder)
+    return found
 
 
 def store() -> ConnectionStore:
@@ -137,7 +149,7 @@ def connection_key(spec: ConnectionSpec, mapping: DatabaseMapping | None = None)
                   mapping.fingerprint() if mapping is not None else "")
 
 
-def _engine_key(spec: ConnectionSpec) -> str:
+def login_key(spec: ConnectionSpec) -> str:
     """The engine cache's key: the settings *and* the password, keyed with :data:`_SALT`
     (server side only, never shown): another password never gets this engine."""
     return _keyed(connection_key(spec), spec.password or "", spec.url_text or "")
@@ -162,29 +174,11 @@ def refused_folders() -> tuple:
 
 
 def open_source_engine(spec: ConnectionSpec) -> sa.Engine:
-    """A new pooled read-only engine for ``spec`` (cached per login by :mod:`ui.context`)."""
+    """A new pooled read-only engine for ``spec`` (pooled per login by
+    :mod:`ui.caches.database`)."""
     engine = open_engine(spec, statement_timeout_s=STATEMENT_TIMEOUT_S, folders=db_folders(),
                          refused=refused_folders())
     return query_cancel.attach(engine)  # Stop / Cancel reach the running query
-
-
-def engine_for(spec: ConnectionSpec) -> sa.Engine:
-    """The session's engine for ``spec``: one per connection and password."""
-    from ui import context
-
-    return context.db_engine(_engine_key(spec), spec)
-
-
-def sample_key(spec: ConnectionSpec) -> str:
-    """A cache key for results read with ``spec``'s own login (see :func:`_engine_key`)."""
-    return _engine_key(spec)
-
-
-def risks(spec: ConnectionSpec) -> tuple[str, ...]:
-    """``"superuser"`` / ``"can_write"`` when the connected user may do more than read."""
-    from ui import context
-
-    return context.db_risks(_engine_key(spec), spec)
 
 
 def display_name(spec: ConnectionSpec) -> str:
@@ -195,14 +189,14 @@ def display_name(spec: ConnectionSpec) -> str:
     return name + (f" · {spec.schema}" if spec.schema else "")
 
 
-def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, name: str, origin: str,
-            refresh: int = 0) -> ActiveSource:
-    """Check ``mapping`` on the database and register it as a source.
+def connect(spec: ConnectionSpec, mapping: DatabaseMapping, *, engine: sa.Engine, name: str,
+            origin: str, refresh: int = 0) -> ActiveSource:
+    """Check ``mapping`` on the database (read through ``engine``, the login's pooled
+    engine) and register it as a source.
 
     Raises :class:`ConnectionError_` with a message for the user when the
     database cannot be reached or the mapping does not fit.
     """
-    engine = engine_for(spec)
     summary = check_mapping(engine, spec, mapping)
     snap = Snapshot(
         dataset_id=f"db-{connection_key(spec, mapping)}-{refresh}", file="",
@@ -253,8 +247,8 @@ def replaced_by() -> str | None:
 def refresh(source: ActiveSource) -> ActiveSource:
     """Re-check the database and start fresh caches (a new dataset id)."""
     count = int((current_ref() or {}).get("refresh", 0)) + 1
-    new = connect(source.spec, source.mapping, name=source.name, origin=source.origin,
-                  refresh=count)
+    new = connect(source.spec, source.mapping, engine=source.engine, name=source.name,
+                  origin=source.origin, refresh=count)
     activate(new, refresh=count)
     with _LOCK:
         if source.snap.dataset_id != new.snap.dataset_id:
@@ -268,23 +262,13 @@ def named_connection(origin: str, name: str) -> tuple[ConnectionSpec | None, Dat
                                      secrets=secrets_connections() if origin == "secrets" else {})
 
 
-def auto_mapping(spec: ConnectionSpec) -> DatabaseMapping:
-    """A mapping guessed from the table and column names (aliases), for a first connect."""
-    return database.guess_mapping(engine_for(spec), spec)
+def active(reconnect: Callable[[str, str], ActiveSource] | None = None) -> ActiveSource:
+    """The session's source; the workspace dataset unless a database is connected.
 
-
-def connect_named(origin: str, name: str) -> ActiveSource:
-    """Connect a secrets / saved connection with its saved mapping (or a guessed one)."""
-    spec, mapping = named_connection(origin, name)
-    if spec is None:
-        raise ConnectionError_("password_needed", name=name)
-    if not mapping.tables:
-        mapping = auto_mapping(spec)
-    return connect(spec, mapping, name=name, origin=origin)
-
-
-def active() -> ActiveSource:
-    """The session's source; the workspace dataset unless a database is connected."""
+    ``reconnect(origin, name)`` connects a named connection again after a server
+    restart (:func:`ui.connect.connect_named`); without it, or when it fails, the
+    session falls back to the workspace and :func:`lost_source` names the connection.
+    """
     source_id = connected_id()
     if source_id is not None:
         with _LOCK:
@@ -293,8 +277,8 @@ def active() -> ActiveSource:
             return source
         ref = current_ref() or {}
         try:  # the server restarted: reconnect a named connection silently
-            if ref.get("origin") in ("secrets", "saved"):
-                source = connect_named(ref["origin"], ref["name"])
+            if reconnect is not None and ref.get("origin") in ("secrets", "saved"):
+                source = reconnect(ref["origin"], ref["name"])
                 activate(source)
                 return source
         except ConnectionError_:

@@ -75,6 +75,9 @@ i18n.register({
                 "zh": "本周需联系的客户：{branches} 个网点共 {n} 位（每个网点最多 {cap} 位）"},
     "cp.list.rest": {"en": "Further warnings, beyond this week's capacity ({n})",
                      "zh": "超出本周联系能力的其他预警客户（{n} 位）"},
+    "cp.list.rest.more": {"en": "Showing the {shown} with the most value at risk; the "
+                                "downloads below hold all {n}.",
+                          "zh": "仅显示风险价值最高的 {shown} 位；下方下载的文件包含全部 {n} 位。"},
     "cp.list.rest.none": {"en": "Every warned customer fits into this week's calls.",
                           "zh": "所有预警客户都已排入本周的联系名单。"},
     "cp.calls": {"en": "Calls per week per branch", "zh": "每个网点每周可联系客户数"},

@@ -19,6 +19,7 @@ import streamlit as st
 from segmentation import i18n
 from segmentation.textsafe import md
 from segmentation.tiers import SettingsError, Threshold, TierSettings
+from ui import source as sources
 from ui.state import TiersState, state
 
 __all__ = ["change_tier_count", "current_tier_settings", "draft", "edit", "field",
@@ -123,6 +124,4 @@ def current_tier_settings(lang: str) -> TierSettings:
         invalid_notice(lang)
         return settings
     from segmentation.presets import PresetStore
-    from ui import context
-
-    return PresetStore.for_workspace(context.workspace()).default_settings() or TierSettings()
+    return PresetStore.for_workspace(sources.workspace()).default_settings() or TierSettings()

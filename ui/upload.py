@@ -21,6 +21,8 @@ from segmentation.sources import (
 )
 from segmentation.textsafe import md
 from ui import auth, context
+from ui import source as sources
+from ui.caches import uploads
 from ui.context import Context
 from ui.data_page import bullets, table_name
 from ui.mapping import column_choices, examples
@@ -86,7 +88,7 @@ def _read_one(ctx: Context, table: str, upload):
     data, digest = upload.getvalue(), _digest(upload)
     suffix = upload.name.lower().rsplit(".", 1)[-1]
     if suffix in ("xlsx", "xlsm") or data.startswith(b"PK\x03\x04"):
-        sheets, problems = context.read_upload_sheets(digest, upload.name, data)
+        sheets, problems = uploads.read_upload_sheets(uploads.UploadKey(digest, upload.name), data)
         if sheets is None:
             return None, problems
         sheet = st.selectbox(ctx.t("data.sheet"), list(sheets), key=f"data_sheet_{table}")
@@ -100,7 +102,7 @@ def _read_one(ctx: Context, table: str, upload):
                               format_func=lambda e: ctx.t("data.encoding.auto")
                               if e == "auto" else e.upper())
         encoding = None if choice == "auto" else choice
-    return context.read_upload(digest, upload.name, data, encoding)
+    return uploads.read_upload(uploads.UploadKey(digest, upload.name), encoding, data)
 
 
 def read_files(ctx: Context, can_load: bool) -> Uploads:
@@ -129,12 +131,12 @@ def read_workbook(ctx: Context, can_load: bool) -> Uploads:
                               disabled=not can_load)
     if upload is None:
         return found
-    data = upload.getvalue()
+    data, key = upload.getvalue(), uploads.UploadKey(_digest(upload), upload.name)
     if upload.name.lower().endswith(".xls") and not data.startswith(b"PK\x03\x04"):
-        sheets, problems = context.read_upload(_digest(upload), upload.name, data, None)
+        sheets, problems = uploads.read_upload(key, None, data)
         sheets = {upload.name: sheets} if sheets is not None else None
     else:
-        sheets, problems = context.read_upload_sheets(_digest(upload), upload.name, data)
+        sheets, problems = uploads.read_upload_sheets(key, data)
     tables, unplaced = tables_of_sheets(sheets) if sheets is not None else ({}, [])
     if problems:
         _read_error(ctx, problems)
@@ -188,8 +190,8 @@ def _load(ctx: Context, found: Uploads, day_first: bool | None) -> None:
         names = _uploaded_names()
         new = context.workspace().replace(dataset.tables, source="upload",
                                           label=names or "upload")
-        context.sources.loaded_here(new)
-        context.sources.deactivate()  # the new files replace a connected database
+        sources.loaded_here(new)
+        sources.deactivate()  # the new files replace a connected database
         auth.record("load", source="upload", what=names or "upload",
                     rows=sum(new.rows.values()), customers=new.n_customers)
         progress.progress(1.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -162,17 +163,18 @@ class CallList:
         """The :data:`SHEET_COLUMNS` the table has."""
         return [c for c in SHEET_COLUMNS if c in self.table.columns]
 
-    @property
+    # cut once per list: a cached list is read on every rerun of the page
+    @cached_property
     def week(self) -> pd.DataFrame:
         """This week's calls."""
         return self.table[self.table["call_this_week"].to_numpy(dtype=bool)]
 
-    @property
+    @cached_property
     def rest(self) -> pd.DataFrame:
         """The further warnings, beyond this week's capacity."""
         return self.table[~self.table["call_this_week"].to_numpy(dtype=bool)]
 
-    @property
+    @cached_property
     def n_branches(self) -> int:
         """Branches with a call this week (1 without a branch column)."""
         return int(self.week["branch"].nunique()) if "branch" in self.table.columns else 1
@@ -182,10 +184,19 @@ class CallList:
         """The table as downloaded: ``call_this_week`` then the shown columns."""
         return self.table[["call_this_week", *self.columns]]
 
+    @cached_property
+    def _positions(self) -> pd.Index:
+        return pd.Index(self.table["customer_id"].astype(str).to_numpy())
+
     def row(self, customer_id: str) -> pd.Series | None:
         """One customer's row of the list (``None`` when not on it)."""
-        hit = np.flatnonzero(self.table["customer_id"].astype(str).to_numpy() == str(customer_id))
-        return self.table.iloc[hit[0]] if len(hit) else None
+        ids = self._positions
+        if ids.is_unique:  # one row per customer: a hash lookup
+            at = int(ids.get_indexer([str(customer_id)])[0])
+        else:
+            hit = np.flatnonzero(ids == str(customer_id))
+            at = int(hit[0]) if len(hit) else -1
+        return self.table.iloc[at] if at >= 0 else None
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,31 @@ def _list_table(app) -> pd.DataFrame:
 
 
 def _all_warned(app) -> pd.DataFrame:
+    """The customers with a warning on the page: this week's, then the first further ones
+    (the page sends at most ``REST_ROWS`` of those)."""
     return pd.concat(_tables(app), ignore_index=True)
 
 
+def _n_warned(app) -> int:
+    """The customers with a warning in the list: this week's and the further ones, as the
+    heading of the further warnings counts them."""
+    import re
+
+    heading = next(m.value for m in app.markdown if m.value.startswith("**Further warnings"))
+    return len(_list_table(app)) + int(re.search(r"\(([\d,]+)\)", heading)[1].replace(",", ""))
+
+
 def test_call_list_is_capped_per_branch_and_sorted(churn):
+    from ui.churn_panels import REST_ROWS
+
     week = _list_table(churn)
     everyone = _all_warned(churn)
-    assert _metrics(churn)["Customers with a warning"] == i18n.fmt_int(len(everyone), "en")
+    n = _n_warned(churn)
+    assert _metrics(churn)["Customers with a warning"] == i18n.fmt_int(n, "en")
+    # a bounded page of the further warnings travels to the browser, and says so
+    assert n - len(week) > REST_ROWS == len(everyone) - len(week)
+    assert (f"Showing the {REST_ROWS:,} with the most value at risk; the downloads below "
+            f"hold all {n - len(week):,}.") in [c.value for c in churn.caption]
     per_branch = week.groupby("branch").size()
     # 20 calls per branch by default; the sample's branches all have that many warnings
     assert per_branch.max() == 20 and len(week) == 20 * per_branch.size
@@ -53,7 +71,7 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     header = next(h.value for h in churn.subheader if h.value.startswith("Customers to call"))
     assert header == (f"Customers to call this week: {i18n.fmt_int(len(week), 'en')} in "
                       f"{per_branch.size} branches (up to 20 per branch)")
-    assert f"**Further warnings, beyond this week's capacity ({len(rest):,})**" in \
+    assert f"**Further warnings, beyond this week's capacity ({n - len(week):,})**" in \
         [m.value for m in churn.markdown]
     # the page names the ranking and why, and shows every candidate side by side
     assert "Ranked by the time-shifted model (gradient boosting)" in churn.success[0].value
@@ -76,7 +94,7 @@ def test_call_list_is_capped_per_branch_and_sorted(churn):
     assert "**Every ranking, checked side by side**" in [m.value for m in churn.markdown]
     churn.slider(key="churn_f_risk").set_value(80).run()
     high = _all_warned(churn)
-    assert 0 < len(high) < len(everyone) and (high["churn_risk"] >= 0.8).all()
+    assert 0 < _n_warned(churn) < n and (high["churn_risk"] >= 0.8).all()
     churn.multiselect(key="churn_f_tier").set_value(["vip"]).run()
     vip = _all_warned(churn)
     assert set(vip["tier_label"]) <= {"VIP"} and len(vip) <= len(high)
@@ -144,7 +162,8 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
     """Switching the language only re-words the reasons: no fit, no view, no extra SQL."""
     import sys
 
-    import ui.context as context
+    from ui.caches import churn as churn_cache
+    from ui.caches import views
 
     calls: dict[str, int] = {}
 
@@ -172,7 +191,7 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
     assert {".pipeline", ".backtesting", ".features"} <= patched["customer_view"]
     assert ".features" in patched["score_clv"] and "" in patched["score_churn"]
     assert {"", ".pipeline", ".model"} <= patched["render_reasons"]
-    monkeypatch.setattr(context, "customer_view", counting("view", context.customer_view))
+    monkeypatch.setattr(views, "customer_view", counting("view", views.customer_view))
     statements: list[str] = []
 
     def count_sql(conn, cursor, statement, *args):
@@ -180,7 +199,10 @@ def test_language_switch_computes_no_score_again(churn, monkeypatch):
 
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", count_sql)
     try:
-        context._churn_scores.clear()  # the words of both languages are made afresh
+        # the words of both languages are made afresh (every cache that holds words)
+        for cached in (churn_cache.worded_scores, churn_cache._shown_scores,
+                       churn_cache.call_sheet):
+            cached.clear()
         churn.run()  # the same page again, in English: the baseline of SQL statements
         plain = len(statements)
         statements.clear()

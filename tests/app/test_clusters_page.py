@@ -276,3 +276,31 @@ def test_renaming_persists_and_stays_with_the_dataset(clusters, view):
     assert _card_names(fresh) == auto
     assert PersonaStore.for_workspace(ws, ws.current().dataset_id).scopes() == []
 
+
+
+def test_a_viewer_never_shares_the_clustering_of_a_user_who_sees_names(sample_workspace):
+    """The clustering cache is keyed by the PII right: an HQ analyst and a viewer with the
+    same (unlimited) scope and filters get separate results, each fitted on the view that
+    user may see (the viewer's with masked names)."""
+    from segmentation.access import ALL, Role, User
+    from segmentation.clusters import DEFAULT_FEATURES
+    from segmentation.workspace import Workspace
+    from ui.context import Context
+    from ui.source import ActiveSource
+
+    ws = Workspace()
+    snap = ws.current()
+    active = ActiveSource(snap, ws.engine(snap))
+    as_of = pd.Timestamp(snap.date_max).date()
+
+    def context(user: User) -> Context:
+        return Context(lang="en", snap=snap, as_of=as_of, filters=(), scope=user.scope,
+                       user=user, active=active)
+
+    hq, viewer = context(User("ana", Role.HQ)), context(User("vic", Role.VIEWER))
+    assert hq.scope == viewer.scope == ALL and hq.filters == viewer.filters
+    features = tuple(DEFAULT_FEATURES)
+    seen_by_hq = hq.clustering(5, features)
+    seen_by_viewer = viewer.clustering(5, features)
+    assert seen_by_viewer is not seen_by_hq
+    assert viewer.clustering(5, features) is seen_by_viewer  # still cached per key

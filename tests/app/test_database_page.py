@@ -362,11 +362,11 @@ def test_column_of_the_wrong_type(app, company_pg, fresh):
 
 
 def test_timeout_is_explained(app, pg_reader, fresh, monkeypatch):
-    from ui import context
     from ui import source as sources
+    from ui.caches import database
 
     monkeypatch.setattr(sources, "STATEMENT_TIMEOUT_S", 0.5)  # read by open_source_engine
-    context.db_engine.clear()
+    database.engine.clear()
     try:
         _open_form(app)
         _fill(app, user=pg_reader.user, password=pg_reader.password)
@@ -380,7 +380,7 @@ def test_timeout_is_explained(app, pg_reader, fresh, monkeypatch):
         assert "took longer than the time limit and was stopped" in text
         assert "index" in text and PASSWORD not in page_text(app)
     finally:
-        context.db_engine.clear()
+        database.engine.clear()
 
 
 def test_raw_rows_above_the_limit_are_not_read(app, company_pg, fresh, monkeypatch):

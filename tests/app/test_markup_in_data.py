@@ -19,7 +19,6 @@ import pytest
 
 from segmentation import textsafe
 from tests.hostile import MARKUP_HOST, markup_payload, markup_workspace
-from ui import context
 
 from .conftest import APP, app_state
 
@@ -39,11 +38,9 @@ def markup_data(tmp_path_factory, sample_workspace):
     folder = tmp_path_factory.mktemp("markup-ws")
     old = os.environ["SEG_WORKSPACE"]
     os.environ["SEG_WORKSPACE"] = str(folder)
-    context.workspace.clear()  # the app's workspace is cached per process
     snap = markup_workspace(folder)
     yield snap
     os.environ["SEG_WORKSPACE"] = old
-    context.workspace.clear()
 
 
 def _markdown_texts(proto, kind: str = "") -> list[tuple[str, str]]:

@@ -38,13 +38,13 @@ def test_default_shares(tiers, view):
 
 
 def test_share_slider_regrades_without_recomputing_the_view(tiers, view, monkeypatch):
-    import ui.context
+    from ui.caches import views
 
     def fail(*args, **kwargs):
         raise AssertionError("the customer view was recomputed")
 
-    # where the app looks it up: ui.context calls its own ``customer_view`` name
-    monkeypatch.setattr(ui.context, "customer_view", fail)
+    # where the app looks it up: the view cache calls its own ``customer_view`` name
+    monkeypatch.setattr(views, "customer_view", fail)
     tiers.slider(key="_w_tiers_share_0").set_value(5).run()
     assert not tiers.exception, tiers.exception
     n = len(view)

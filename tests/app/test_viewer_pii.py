@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from segmentation.access import Role, User
-from ui import context
 
 from .conftest import APP, app_state
 
@@ -36,12 +35,10 @@ def comment_data(tmp_path_factory, sample_workspace):
     folder = tmp_path_factory.mktemp("pii-ws")
     old = os.environ["SEG_WORKSPACE"]
     os.environ["SEG_WORKSPACE"] = str(folder)
-    context.workspace.clear()  # the app's workspace is cached per process
     snap = Workspace(folder).replace(prepare_dataset(tables).tables, source="upload",
                                      label="comments.csv")
     yield snap, name
     os.environ["SEG_WORKSPACE"] = old
-    context.workspace.clear()
 
 
 def _app(user: User | None):

@@ -25,12 +25,12 @@ def small_tables() -> dict[str, pd.DataFrame]:
 @pytest.fixture
 def own_workspace(tmp_path, monkeypatch, sample_workspace, small_tables):
     """The app reads a workspace of this test's own (the shared sample stays as it is)."""
-    from ui import context
+    from ui import source
 
     ws = Workspace(tmp_path)
     ws.replace(small_tables, source="upload", label="first.csv")
-    # the cached workspace: ui.source.workspace() and every page read it from here
-    monkeypatch.setattr(context, "workspace", lambda: ws)
+    # the process's workspace: every page and ui module reads it from here
+    monkeypatch.setattr(source, "workspace", lambda: ws)
     return ws
 
 
@@ -115,8 +115,8 @@ def test_one_run_reads_one_dataset(own_workspace, small_tables, monkeypatch):
     calls = []
     original = source.active
 
-    def active_then_another_load():
-        result = original()
+    def active_then_another_load(**kwargs):
+        result = original(**kwargs)
         if not calls:
             calls.append(_other_user_loads(ws, small_tables, "midrun.csv"))
         return result

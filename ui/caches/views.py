@@ -1,0 +1,129 @@
+"""Customer views and what is built on them: the views of the network, of a scope and of
+the sidebar filters, the free-text masker, the overview cubes, ranks, Pareto, tier history.
+
+Two caches hold the unfiltered views so that the many scopes of signed-in users never
+push out the network's view, which the tiers and the churn model of every user need.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from segmentation.access import ALL, mask_frame
+from segmentation.customer import known_names
+from segmentation.features import customer_view
+from segmentation.filters import apply_filters, filter_options
+from segmentation.keys import AnalysisKey, DatasetKey
+from segmentation.overview import activity_cube, survey_cube
+from segmentation.textmask import TextMasker
+from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, restrict_scoring
+from segmentation.tiers import tier_history as _tier_history
+from ui.source import ActiveSource
+
+
+def scope_view(key: AnalysisKey, source: ActiveSource) -> pd.DataFrame:
+    """The customer view of ``key``'s scope (filters and PII right ignored), narrowed
+    inside the database; the whole network for an unlimited scope."""
+    if key.scope.is_all:
+        return network_view(key.network(), source)
+    return _scoped_view(key.with_(filters=(), pii=True), source)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def network_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
+    """Every customer (``key`` is a network key: no filters, no scope)."""
+    return customer_view(_source.engine, as_of=key.as_of, window_days=key.window_days,
+                         table_names=_source.table_names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scoped_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
+    return customer_view(_source.engine, as_of=key.as_of, window_days=key.window_days,
+                         table_names=_source.table_names, scope=key.scope)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def filtered_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
+    """The customers of the scope and the filters; names and phones masked unless
+    ``key.pii``."""
+    view = apply_filters(scope_view(key, _source), dict(key.filters))
+    return view if key.pii else mask_frame(view, None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def filter_choices(key: AnalysisKey, _source: ActiveSource) -> dict[str, list[str]]:
+    """The sidebar's choices per filter column among the customers of ``key``'s scope,
+    branches narrowed to the regions selected in ``key.filters`` (the only selection
+    that narrows a choice: call with the region selection alone)."""
+    return filter_options(filtered_view(key.unfiltered(), _source), dict(key.filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def text_masker(key: DatasetKey, _source: ActiveSource) -> TextMasker:
+    """The free-text masker of a dataset: phones, e-mail addresses and every customer name
+    of its customers table (compiled once per dataset)."""
+    return TextMasker(known_names(_source.engine, _source.table_names))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cubes(key: AnalysisKey, _source: ActiveSource
+          ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The daily activity and survey cubes of ``key``'s scope (filters are applied by
+    the page on the cubes; call with ``key.unfiltered()``)."""
+    engine, names = _source.engine, _source.table_names
+    return (activity_cube(engine, as_of=key.as_of, table_names=names, scope=key.scope),
+            survey_cube(engine, as_of=key.as_of, table_names=names, scope=key.scope))
+
+
+def scoring_base(key: AnalysisKey, source: ActiveSource) -> ScoringBase:
+    """Ranks among every customer of the filters (network-wide); a limited scope (or
+    masked names) shows its customers with those ranks, nothing re-ranked."""
+    if key.scope.is_all and key.pii:
+        return _network_scoring(key, source)
+    return _restricted_scoring(key, source)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _network_scoring(key: AnalysisKey, _source: ActiveSource) -> ScoringBase:
+    return prepare_scoring(filtered_view(key.with_(scope=ALL, pii=True), _source))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _restricted_scoring(key: AnalysisKey, _source: ActiveSource) -> ScoringBase:
+    network = _network_scoring(key.with_(scope=ALL, pii=True), _source)
+    return restrict_scoring(network, filtered_view(key, _source))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def pareto_table(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
+    """Cumulative revenue share of the filtered customers (no names: call with
+    ``pii=True``)."""
+    return pareto(filtered_view(key, _source))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def tier_history(key: AnalysisKey, settings_json: str, lost_after: int | None,
+                 _source: ActiveSource):
+    """Tiers at past month ends, graded network-wide, of the scope's customers (no names:
+    call with ``pii=True``)."""
+    names, window, filters = _source.table_names, key.window_days, dict(key.filters)
+
+    def view_fn(bind, **kwargs):
+        return apply_filters(customer_view(bind, window_days=window, table_names=names,
+                                           **kwargs), filters)
+
+    return _tier_history(_source.engine, as_of=pd.Timestamp(key.as_of),
+                         settings=TierSettings.from_json(settings_json), view_fn=view_fn,
+                         scope=key.scope, lost_after_days=lost_after)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def customer_history(key: AnalysisKey, customer_id: str, _source: ActiveSource
+                     ) -> dict[str, pd.DataFrame]:
+    """One customer's records up to ``key``'s date (``key``: network; the caller checks
+    that the customer is in the viewer's scope)."""
+    from segmentation.customer import customer_history as history
+
+    return history(_source.engine, customer_id, as_of=key.as_of,
+                   table_names=_source.table_names)
