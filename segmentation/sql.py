@@ -8,13 +8,15 @@ another module's private names.
 
 - :class:`day_of`: the calendar day of a DATE / TIMESTAMP (``date(x)`` on SQLite);
 - :func:`sum_if`, :func:`count_if`, ...: conditional aggregates, ``FILTER (WHERE)``
-  on DuckDB and PostgreSQL, ``CASE WHEN`` elsewhere;
+  on DuckDB and PostgreSQL, ``CASE WHEN`` elsewhere (distinct counts as the size of a
+  set on Spark, see :func:`_count_distinct_spark`);
 - :func:`resolve_tables` / :func:`find_tables`: the canonical tables present, with
   their columns matched case-insensitively;
 - :func:`scope_sources`: the tables narrowed to the customers a scope may see;
-- :func:`fetch`: a query's rows as a frame (columnar on DuckDB, ``COPY`` on PostgreSQL);
-  :func:`fetch_columns`: the same as one pandas column per result column, taken from Arrow
-  without building a frame (for results that are finished column by column).
+- :func:`fetch`: a query's rows as a frame (columnar on DuckDB, ``COPY`` on PostgreSQL,
+  typed from the server's metadata on Spark); :func:`fetch_columns`: the same as one
+  pandas column per result column, taken from Arrow without building a frame (for results
+  that are finished column by column).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +58,7 @@ __all__ = [
     "min_if",
     "positions_in",
     "resolve_tables",
+    "rows_bound",
     "scope_sources",
     "split_name",
     "sum_if",
@@ -159,6 +163,17 @@ for _cls in (sum_if, min_if, max_if, count_distinct_if, count_if):
     compiles(_cls)(_aggregate_case)
     for _dialect in ("duckdb", "postgresql"):
         compiles(_cls, _dialect)(_aggregate_filter)
+
+
+@compiles(count_distinct_if, "spark")
+def _count_distinct_spark(element: count_distinct_if, compiler, **kw) -> str:
+    """``size(collect_set(CASE WHEN …))`` on Spark: several ``count(DISTINCT …)`` in one
+    query make Spark copy every row once per distinct aggregate (its ``Expand`` step);
+    a set per group reads each row once (NULLs are left out of the set, as from the
+    count)."""
+    value, condition = element.clauses.clauses
+    case = compiler.process(sa.case((condition, value)), **kw)
+    return f"size(collect_set({case}))"
 
 
 @dataclass(frozen=True)
@@ -315,6 +330,8 @@ def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
     if conn.dialect.name == "duckdb":
         # columnar fetch straight from DuckDB: no Python tuple per row
         return result.cursor.fetch_df()
+    if conn.dialect.name == "spark":
+        return fetch_spark(result)
     return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
 
 
@@ -410,6 +427,55 @@ def postgres_copy_table(conn: sa.Connection, query: sa.Select) -> pa.Table | Non
             quoted_strings_can_be_null=False,               # an empty text is ""
             true_values=["t"], false_values=["f"]))
     return table
+
+
+#: Rows per HiveServer2 fetch round trip (PyHive's default is 1,000)
+SPARK_FETCH_ROWS = 50_000
+#: At most this many rows of one query travel from Spark into the app: a network of
+#: 100 M customers is narrowed to a branch or a region first (scope, sidebar filters), or
+#: scored where it lives (``python -m segmentation score --database``).
+SPARK_MAX_ROWS = 2_000_000
+#: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`).
+_ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=SPARK_MAX_ROWS)
+
+
+@contextmanager
+def rows_bound(limit: int | None) -> Iterator[None]:
+    """Within the block, at most ``limit`` rows of a query travel from Spark (``None``: no
+    bound, for the batch CLI, which writes every customer to a file, not to a browser)."""
+    token = _ROWS_BOUND.set(limit)
+    try:
+        yield
+    finally:
+        _ROWS_BOUND.reset(token)
+
+
+def fetch_spark(result: sa.CursorResult, *, limit: int | None = None) -> pd.DataFrame:
+    """A Spark Thrift server result as a frame, in large fetches, with the types the
+    server reports (PyHive hands DATE, TIMESTAMP and DECIMAL over as text; see
+    :func:`segmentation.connections.spark.typed_rows`).
+
+    Raises
+    ------
+    ConnectionError_
+        ``too_many_customer_rows`` as soon as more than ``limit`` (default: the bound of
+        :func:`rows_bound`, :data:`SPARK_MAX_ROWS` unless set) rows arrived: the rest
+        never travels.
+    """
+    from .connections import ConnectionError_
+    from .connections.spark import typed_rows
+
+    limit = _ROWS_BOUND.get() if limit is None else int(limit)
+    cursor = result.cursor
+    cursor.arraysize = SPARK_FETCH_ROWS
+    names, description = list(result.keys()), cursor.description
+    rows: list = []
+    while batch := result.fetchmany(SPARK_FETCH_ROWS):
+        rows.extend(batch)
+        if limit is not None and len(rows) > limit:
+            result.close()
+            raise ConnectionError_("too_many_customer_rows", limit=limit)
+    return typed_rows(rows, names, description)
 
 
 def as_text(values: pd.Series) -> pd.Series:

@@ -4,7 +4,8 @@ Each runs as ``python -m bench.<name> --customers N --workspace DIR`` from the
 repository root, in a subprocess, on one workspace generated once for the module,
 and must exit 0 having printed its figures. So the benchmarks cannot rot unnoticed;
 their timings at this size mean nothing. ``bench_database`` needs PostgreSQL
-(``SEG_TEST_POSTGRES_URL``).
+(``SEG_TEST_POSTGRES_URL``), ``bench_spark`` the Spark Thrift server of
+``SEG_TEST_SPARK_URL`` (started once for the session, see ``tests/spark/conftest.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.spark.conftest import spark_server  # noqa: F401 - the session's Spark server
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOMERS = 3000  # the churn model, the backtest and every page still have data to show
@@ -45,6 +48,8 @@ BENCHES = {
     "bench_first_render": ([], ["baseline (new session, one metric)", "defaults prepared",
                                 "Overview first figures", "Overview with the at-risk count",
                                 "overview", "churn"]),
+    "bench_spark": ([], ["Spark: plain GROUP BY customer_id (baseline)", "rows travelled",
+                         "core columns agree with DuckDB: True"]),
     "bench_rerun": (["--pages", "churn,overview", "--repeat", "2"],
                     ["rerun one-metric script (baseline)", "rerun Churn page",
                      "rerun Overview page"]),
@@ -80,10 +85,12 @@ def test_docstring_says_how_to_run_it(name):
 
 
 @pytest.mark.parametrize("name", sorted(BENCHES))
-def test_benchmark_runs_at_a_small_size(name, workspace):
+def test_benchmark_runs_at_a_small_size(name, workspace, request):
     if name == "bench_database" and not os.environ.get("SEG_TEST_POSTGRES_URL"):
         pytest.skip("needs PostgreSQL: set SEG_TEST_POSTGRES_URL")
     extra, expected = BENCHES[name]
+    if name == "bench_spark":  # on the session's one Spark server (tests/spark/conftest.py)
+        extra = ["--url", str(request.getfixturevalue("spark_server"))]
     env = {k: v for k, v in os.environ.items() if k != "SEG_WORKSPACE"}
     proc = subprocess.run(
         [sys.executable, "-m", f"bench.{name}", "--customers", str(CUSTOMERS),

@@ -34,7 +34,7 @@ from ui.state import state
 from ui.strings import COLUMN_LABELS
 
 NONE, QUERY = "__none__", "__query__"
-_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306, "spark": 10000}
 _FILE_DRIVERS = ("sqlite", "duckdb")
 
 

@@ -14,9 +14,9 @@ thread cancels a query, through the driver, when
 
 Cancelling goes through the driver: psycopg ``cancel_safe()`` (PostgreSQL's
 cancel request), ``KILL QUERY <id>`` from a second connection (MariaDB / MySQL),
-``interrupt()`` (DuckDB, SQLite). Everything here reads Streamlit's script
-requests defensively: where they are not available, queries still stop at the
-statement time limit.
+``interrupt()`` (DuckDB, SQLite), HiveServer2 ``CancelOperation`` (Spark). Everything
+here reads Streamlit's script requests defensively: where they are not available, queries
+still stop at the statement time limit.
 """
 
 from __future__ import annotations
@@ -154,5 +154,9 @@ def _cancel(entry: _Running) -> None:
         thread_id = int(dbapi.thread_id())
         with entry.engine.connect() as other:  # a second session of the same user
             other.exec_driver_sql(f"KILL QUERY {thread_id}")  # an int: nothing typed by a user
+    elif name == "spark":  # HiveServer2 CancelOperation, sent by the waiting thread
+        from segmentation.connections.spark import cancel_statement
+
+        cancel_statement(dbapi)
     else:  # duckdb (through duckdb_engine's wrapper) and sqlite3
         dbapi.interrupt()

@@ -29,6 +29,7 @@ i18n.register({
     "db.driver.mariadb": {"en": "MariaDB", "zh": "MariaDB"},
     "db.driver.sqlite": {"en": "SQLite file", "zh": "SQLite 文件"},
     "db.driver.duckdb": {"en": "DuckDB file", "zh": "DuckDB 文件"},
+    "db.driver.spark": {"en": "Apache Spark (Thrift server)", "zh": "Apache Spark（Thrift 服务）"},
     "db.host": {"en": "Host", "zh": "主机"},
     "db.port": {"en": "Port", "zh": "端口"},
     "db.database": {"en": "Database", "zh": "数据库名"},

@@ -45,6 +45,9 @@ def _bucket(cid: sa.ColumnElement, dialect: str, seed: int) -> sa.ColumnElement 
         hashed = sa.cast(sa.func.hashtext(salted), sa.BigInteger) + 2_147_483_648
     elif dialect in ("mysql", "mariadb"):
         hashed = sa.func.crc32(salted, type_=sa.BigInteger)
+    elif dialect == "spark":  # 64-bit xxHash, made non-negative by pmod
+        return sa.func.pmod(sa.func.xxhash64(salted, type_=sa.BigInteger),
+                            sa.literal_column(str(SAMPLE_BUCKETS)))
     else:
         return None
     return hashed % sa.literal_column(str(SAMPLE_BUCKETS))
@@ -57,9 +60,9 @@ def sampled_tables(bind: sa.Engine | sa.Connection, *, share: float, seed: int,
 
     Every table with a ``customer_id`` is read through ``WHERE bucket < k``, the bucket
     a seeded hash of the id (DuckDB ``hash``, PostgreSQL ``hashtext``, MySQL / MariaDB
-    ``crc32``) and ``k = ceil(share * SAMPLE_BUCKETS)``: the same customers in every
-    query and at every day, each with all of their rows, and the database aggregates
-    only theirs. Pass the result as ``table_names`` to :func:`churn_features`,
+    ``crc32``, Spark ``xxhash64``) and ``k = ceil(share * SAMPLE_BUCKETS)``: the same
+    customers in every query and at every day, each with all of their rows, and the
+    database aggregates only theirs. Pass the result as ``table_names`` to :func:`churn_features`,
     :func:`~segmentation.features.customer_view` or :func:`churn_labels`.
 
     Returns

@@ -34,6 +34,7 @@ def with_database(args: argparse.Namespace, work):
         read_allowed_folders,
         read_secrets_file,
     )
+    from ..sql import rows_bound
     from ..workspace import default_folder
 
     name = args.database
@@ -58,7 +59,8 @@ def with_database(args: argparse.Namespace, work):
             if not mapping.tables:
                 mapping = guess_mapping(engine, spec)
             check_mapping(engine, spec, mapping)
-            return work(engine, mapping.table_names())
+            with rows_bound(None):  # every customer goes to the file (a warehouse bounds
+                return work(engine, mapping.table_names())  # what a page may fetch)
         except sa.exc.SQLAlchemyError as exc:
             raise classify_error(exc, spec) from None
         finally:

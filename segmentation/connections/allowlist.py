@@ -16,6 +16,7 @@ SQLGLOT_DIALECTS: dict[str, str] = {
     "mariadb": "mysql",
     "sqlite": "sqlite",
     "duckdb": "duckdb",
+    "spark": "spark",
 }
 
 
@@ -83,5 +84,11 @@ UNITS: frozenset[str] = frozenset("""
 SYSTEM_SCHEMAS: frozenset[str] = frozenset({
     "pg_catalog", "information_schema", "mysql", "performance_schema", "sys", "pg_toast",
     "temp", "sqlite_temp_master", "system",
+    # Spark: ``parquet.`/path``` reads files directly; ``global_temp`` holds other sessions'
+    # views
+    "parquet", "csv", "json", "orc", "text", "avro", "binaryfile", "delta", "jdbc", "libsvm",
+    "image", "iceberg", "hudi", "global_temp", "spark_catalog",
 })
+#: Characters of a file path or URI: never part of a table name a SELECT may read.
+PATH_CHARS: frozenset[str] = frozenset("/\\:")
 SYSTEM_PREFIXES: tuple[str, ...] = ("pg_", "sqlite_", "duckdb_", "innodb_")

@@ -3,7 +3,8 @@
 
 The read-only session (PostgreSQL ``default_transaction_read_only``, MariaDB /
 MySQL ``SET SESSION TRANSACTION READ ONLY``, SQLite ``mode=ro``, DuckDB
-``read_only`` with external access disabled) is the real guard. Connections
+``read_only`` with external access disabled) is the real guard; Spark's Thrift server has
+no read-only session, so there the login's grants are (see :mod:`.spark`). Connections
 returning to the pool are reset (PostgreSQL ``DISCARD ALL``, MariaDB / MySQL
 ``RELEASE_ALL_LOCKS()``), so nothing a query left behind reaches the next one.
 """
@@ -63,6 +64,8 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
         return _postgres_engine(spec, timeout_ms)
     if spec.driver in ("mysql", "mariadb"):
         return _mysql_engine(spec, timeout_ms)
+    if spec.driver == "spark":
+        return _spark_engine(spec, timeout_ms)
     try:
         path = check_database_file(spec.database,
                                    allowed_folders() if folders is None else tuple(folders),
@@ -176,6 +179,33 @@ def _mysql_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
         dbapi_conn.rollback()
         with dbapi_conn.cursor() as cur:  # GET_LOCK() locks outlive the transaction
             cur.execute("SELECT RELEASE_ALL_LOCKS()")
+
+    return engine
+
+
+def _spark_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
+    """Spark's Thrift server: no read-only session exists there (the login's grants are the
+    guard); every new session gets ``spark.sql.thriftServer.queryTimeout`` and, with a
+    schema, ``USE`` it (quoted, checked as an identifier)."""
+    try:
+        from .spark import set_query_timeout
+    except ImportError:
+        raise ConnectionError_("dialect_missing", dialect="spark (pip install pyhive)") from None
+    engine = sa.create_engine(spec.url(), pool_pre_ping=True)
+    use = None
+    if spec.schema:
+        use = "USE " + engine.dialect.identifier_preparer.quote_identifier(
+            validate_identifier(spec.schema, "schema"))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        set_query_timeout(dbapi_conn, max(1, round(timeout_ms / 1000)))
+        if use is not None:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute(use)
+            finally:
+                cursor.close()
 
     return engine
 

@@ -57,13 +57,14 @@ _TEXT_RULES: tuple[tuple[str, str], ...] = (
      r"nodename nor servname|"
      r"temporary failure in name resolution|getaddrinfo failed|connection refused|"
      r"can't connect to|no route to host|network is unreachable|unknown mysql server host|"
-     r"timeout expired|connection timed out", "unreachable"),
+     r"timeout expired|connection timed out|could not connect to any of", "unreachable"),
     (r"password authentication failed|access denied for user|authentication failed|"
      r"role \".*\" does not exist|no pg_hba\.conf entry", "auth"),
     (r"database \".*\" does not exist|unknown database|unable to open database file|"
-     r"cannot open file|no such file or directory", "unknown_database"),
-    (r"interrupt error|canceling statement due to user request", "cancelled"),
-    (r"statement timeout|canceling statement due to|max_statement_time|"
+     r"cannot open file|no such file or directory|schema_not_found", "unknown_database"),
+    (r"interrupt error|canceling statement due to user request|but found canceled",
+     "cancelled"),
+    (r"statement timeout|canceling statement due to|max_statement_time|but found timedout|"
      r"max_execution_time|query execution was interrupted|interrupted", "timeout"),
     (r"read-only|readonly|read only|permission denied|command denied|insufficient privilege"
      r"|not authorized",
@@ -71,7 +72,7 @@ _TEXT_RULES: tuple[tuple[str, str], ...] = (
     (r"conversion error|could not convert|no function matches|operator does not exist|"
      r"invalid input syntax|cannot be cast|datatype mismatch", "type_mismatch"),
     (r"no such table|relation \".*\" does not exist|table .* does not exist|"
-     r"doesn't exist|catalog error", "table_missing"),
+     r"doesn't exist|catalog error|table_or_view_not_found", "table_missing"),
 )
 
 
@@ -121,7 +122,11 @@ def _classify(orig: BaseException) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    # PyHive (Spark's Thrift server) puts the server's stack into the message: keep only
+    # its errorMessage, without the "Error running query:" prefix
+    found = re.search(r"errorMessage=(['\"])(?:Error running query: )?(.*?)\1\)", str(exc),
+                      flags=re.S)
+    text = (found.group(2).replace("\\n", "\n") if found else str(exc)).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:300]
 
 

@@ -59,6 +59,15 @@ i18n.register({
         "zh": "只允许单条普通 SELECT（或 WITH … SELECT）语句，且须能被检查："
               "不得修改数据或表结构，不得使用 SELECT … INTO、FOR UPDATE，也不得包含第二条语句。",
     },
+    "conn.error.too_many_customer_rows": {
+        "en": "This request would bring more than {limit:,} rows from the warehouse into the "
+              "app, so it was stopped there. Narrow it to a branch or a region (sidebar), or "
+              "score the whole network where the data lives: python -m segmentation score "
+              "--database NAME --out PATH.",
+        "zh": "该请求会从数据仓库向应用传入超过 {limit:,} 行，已在仓库端停止。请在侧边栏缩小到"
+              "某个网点或区域，或在数据所在处为全网评分：python -m segmentation score "
+              "--database NAME --out PATH。",
+    },
     "conn.error.too_many_rows": {
         "en": "The query returns {rows:,} rows, more than the limit of {limit:,}. Aggregate in "
               "SQL or add a WHERE condition to bring fewer rows.",

@@ -104,7 +104,8 @@ def _check_tables(tree: exp.Expression, dialect: str, tables: Collection[str] | 
                     or (schema is not None and _table_key(db_name, dialect)
                         != _table_key(schema, dialect))):
                 raise ConnectionError_("forbidden_table", table=f"{db_name}.{name}"[:80])
-        if name.lower().startswith(allow.SYSTEM_PREFIXES) or name.lower() in (
+        if allow.PATH_CHARS.intersection(name) or name.lower().startswith(
+                allow.SYSTEM_PREFIXES) or name.lower() in (
                 "sqlite_master", "sqlite_schema") or (allowed is not None
                                                       and key not in allowed):
             raise ConnectionError_("forbidden_table", table=name[:80])

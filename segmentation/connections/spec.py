@@ -11,11 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import registry
 
 from .errors import ConnectionError_
 
+# ``spark://`` URLs: PyHive's Hive dialect with Spark's differences (imported on first use)
+registry.register("spark", "segmentation.connections.spark", "SparkDialect")
+
 #: Supported ``ConnectionSpec.driver`` values.
-DRIVERS: tuple[str, ...] = ("postgresql", "mysql", "mariadb", "sqlite", "duckdb")
+DRIVERS: tuple[str, ...] = ("postgresql", "mysql", "mariadb", "sqlite", "duckdb", "spark")
 
 _SQLA_DRIVER = {
     "postgresql": "postgresql+psycopg",
@@ -23,8 +27,15 @@ _SQLA_DRIVER = {
     "mariadb": "mysql+pymysql",
     "sqlite": "sqlite",
     "duckdb": "duckdb",
+    "spark": "spark",  # segmentation.connections.spark: PyHive's Hive dialect, for Spark
 }
-DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
+DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306, "spark": 10000}
+#: URL back-ends read as one of :data:`DRIVERS` (``hive://`` is Spark's Thrift server)
+_BACKENDS = {"postgres": "postgresql", "mysql": "mysql", "mariadb": "mariadb",
+             "postgresql": "postgresql", "sqlite": "sqlite", "duckdb": "duckdb",
+             "spark": "spark", "hive": "spark", "sparksql": "spark"}
+#: HiveServer2 authentication modes (``auth`` of a Spark connection)
+SPARK_AUTH = ("NONE", "NOSASL", "LDAP", "CUSTOM", "KERBEROS")
 FILE_DRIVERS = ("sqlite", "duckdb")
 #: Schema / table names: letters (any script), digits, ``_`` and ``$``; no quotes,
 #: spaces or control characters. PostgreSQL cuts names at 63 bytes, MySQL at 64 characters.
@@ -54,6 +65,9 @@ class ConnectionSpec:
     password: str | None = field(default=None, repr=False)
     schema: str | None = None
     url_text: str | None = field(default=None, repr=False)
+    #: Spark only: the HiveServer2 authentication (:data:`SPARK_AUTH`); ``None``: ``NONE``,
+    #: or ``LDAP`` when a password is given
+    auth: str | None = None
 
     def __post_init__(self) -> None:
         if self.driver == "other":
@@ -76,13 +90,18 @@ class ConnectionSpec:
                 raise ConnectionError_("bad_spec", detail=f"the {name} holds a control character")
         if self.schema is not None:
             validate_identifier(self.schema, "schema")
+        if self.auth is not None:
+            if self.driver != "spark" or str(self.auth).upper() not in SPARK_AUTH:
+                raise ConnectionError_("bad_spec", detail="auth is one of "
+                                       + ", ".join(SPARK_AUTH) + " (Spark only)")
+            object.__setattr__(self, "auth", str(self.auth).upper())
 
     def target(self) -> tuple:
         """Where a password goes: driver, host, port (the default one filled in), database,
         user. A saved password may only be sent to exactly this target."""
         return (self.driver, (self.host or "").lower(),
                 self.port or DEFAULT_PORT.get(self.driver), self.database or "",
-                self.user or "", self.url_text or "")
+                self.user or "", self.url_text or "", self.auth or "")
 
     def url(self) -> sa.URL:
         """The SQLAlchemy URL: ``postgresql+psycopg``, ``mysql+pymysql``, ``sqlite``, ``duckdb``."""
@@ -90,9 +109,13 @@ class ConnectionSpec:
             return sa.make_url(self.url_text)
         if self.driver in FILE_DRIVERS:
             return sa.URL.create(_SQLA_DRIVER[self.driver], database=self.database)
+        auth = self.auth
+        if self.driver == "spark" and auth is None and self.password:
+            auth = "LDAP"  # PyHive sends a password only in LDAP or CUSTOM mode
+        query = {"auth": auth} if auth else {}
         return sa.URL.create(_SQLA_DRIVER[self.driver], username=self.user or None,
                              password=self.password or None, host=self.host,
-                             port=self.port, database=self.database or None)
+                             port=self.port, database=self.database or None, query=query)
 
     @classmethod
     def from_url(cls, url: str | sa.URL, *, schema: str | None = None) -> ConnectionSpec:
@@ -102,15 +125,18 @@ class ConnectionSpec:
         except Exception as exc:  # noqa: BLE001 - the URL may hold a password: never echo it
             raise ConnectionError_("bad_spec", detail="the URL cannot be parsed") from exc
         backend = parsed.get_backend_name()
-        driver = {"postgres": "postgresql", "mysql": "mysql", "mariadb": "mariadb",
-                  "postgresql": "postgresql", "sqlite": "sqlite",
-                  "duckdb": "duckdb"}.get(backend)
+        driver = _BACKENDS.get(backend)
         if driver is None:  # a warehouse dialect: kept as the whole URL
             return cls("other", host=parsed.host, port=parsed.port, database=parsed.database,
                        user=parsed.username, password=parsed.password, schema=schema,
                        url_text=parsed.render_as_string(hide_password=False))
         if driver in FILE_DRIVERS:
             return cls(driver, database=parsed.database, schema=schema)
+        if driver == "spark":
+            auth = parsed.query.get("auth")
+            return cls(driver, host=parsed.host, port=parsed.port, database=parsed.database,
+                       user=parsed.username, password=parsed.password, schema=schema,
+                       auth=auth if isinstance(auth, str) else None)
         return cls(driver, host=parsed.host, port=parsed.port, database=parsed.database,
                    user=parsed.username, password=parsed.password, schema=schema)
 
@@ -156,6 +182,14 @@ def spec_from_secrets(block: Mapping[str, Any], *, schema: str | None = None) ->
     dialect = block.get("dialect")
     if not dialect:
         raise ConnectionError_("bad_spec", detail="the secrets block needs 'url' or 'dialect'")
+    if _BACKENDS.get(str(dialect).lower()) == "spark":  # the Thrift server: PyHive's driver
+        port = block.get("port")
+        return ConnectionSpec("spark", host=block.get("host") or None,
+                              port=int(port) if port not in (None, "") else None,
+                              database=block.get("database") or None,
+                              user=block.get("username") or None,
+                              password=block.get("password") or None, schema=schema,
+                              auth=block.get("auth") or None)
     name = str(dialect) + (f"+{block['driver']}" if block.get("driver") else "")
     port = block.get("port")
     url = sa.URL.create(name, username=block.get("username") or None,

@@ -24,6 +24,7 @@ from ..connections import (
 )
 from ..schema import REQUIRED, TABLES, normalize_header
 from ..sources import suggest_mapping
+from ..sql import fetch_spark
 
 #: Example rows read per table to show the columns and check their types.
 SAMPLE_ROWS = 200
@@ -163,6 +164,8 @@ def source_columns(engine: sa.Engine, choice: TableChoice, spec: ConnectionSpec,
             if choice.query is not None:  # rights and tables: known only on the database
                 checked_for(conn, choice.query, schema=spec.schema, user=spec.user)
             result = conn.execute(query)
+            if conn.dialect.name == "spark":  # dates arrive as text: typed from the metadata
+                return fetch_spark(result)
             return pd.DataFrame(result.fetchall(), columns=[str(k) for k in result.keys()])
     except Exception as exc:  # noqa: BLE001 - every driver error becomes a clear message
         raise classify_error(exc, spec) from None

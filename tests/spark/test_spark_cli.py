@@ -1,0 +1,35 @@
+"""Issue 24: ``python -m segmentation score --database spark`` scores inside Spark what the
+same data scores from files (a real subprocess against the session's Thrift server)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.segmentation.test_cli_database import _assert_same_scores, _read, run_cli
+
+from .conftest import AS_OF, ROOT
+
+pytestmark = pytest.mark.spark
+
+
+def test_score_from_spark_equals_score_from_files(spark_data, tmp_path):
+    for name, frame in spark_data.tables.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet")
+    files_out = tmp_path / "files.csv"
+    proc = run_cli("score", *(a for n in spark_data.tables
+                              for a in (f"--{n}", str(tmp_path / f"{n}.parquet"))),
+                   "--as-of", AS_OF, "--out", str(files_out), cwd=ROOT,
+                   workspace=tmp_path / "ws0")
+    assert proc.returncode == 0, proc.stderr
+    url = sa.make_url(spark_data.url)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[connections.spark]\n"
+                       'dialect = "spark"\n'
+                       f'host = "{url.host}"\nport = {url.port}\n'
+                       f'database = "{url.database}"\n', encoding="utf-8")
+    out = tmp_path / "spark.csv"
+    proc = run_cli("score", "--database", "spark", "--secrets", str(secrets), "--as-of", AS_OF,
+                   "--out", str(out), cwd=tmp_path, workspace=tmp_path / "ws")
+    assert proc.returncode == 0, proc.stderr
+    _assert_same_scores(_read(out), _read(files_out), with_attributes=True)

@@ -1,0 +1,151 @@
+"""Issue 24 on a real Spark Thrift server (see ``conftest.py``): tables are listed and
+mapped like PostgreSQL's, the customer view equals DuckDB's on the same data, a scope
+narrows inside Spark, the churn sample is drawn there, the statement time limit and the
+row bound hold, and a custom SELECT is checked in Spark's dialect."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from segmentation.access import Role, User
+from segmentation.connections import ConnectionError_, ConnectionSpec, open_engine
+from segmentation.database import (
+    TableChoice,
+    check_mapping,
+    guess_mapping,
+    source_columns,
+)
+from segmentation.features import customer_view
+from tests.conftest import write_tables
+
+from .conftest import AS_OF
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spec(spark_data) -> ConnectionSpec:
+    return ConnectionSpec.from_url(spark_data.url)
+
+
+@pytest.fixture(scope="module")
+def engine(spec):
+    engine = open_engine(spec, statement_timeout_s=120)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def duck(spark_data, tmp_path_factory):
+    engine = sa.create_engine(f"duckdb:///{tmp_path_factory.mktemp('ref') / 'ref.duckdb'}")
+    write_tables(engine, spark_data.tables)
+    yield engine
+    engine.dispose()
+
+
+def test_tables_are_listed_guessed_and_checked(engine, spec, spark_data):
+    assert set(sa.inspect(engine).get_table_names()) == set(spark_data.tables)
+    mapping = guess_mapping(engine, spec)
+    assert set(mapping.tables) == set(spark_data.tables)
+    summary = check_mapping(engine, spec, mapping)
+    tx = spark_data.tables["transactions"]
+    assert summary.rows["transactions"] == len(tx)
+    assert summary.n_customers == tx["customer_id"].nunique()
+    assert (summary.date_min, summary.date_max) == (tx["date"].min().date().isoformat(),
+                                                    tx["date"].max().date().isoformat())
+    preview = source_columns(engine, TableChoice(table="transactions"), spec, rows=3)
+    assert pd.api.types.is_datetime64_any_dtype(preview["date"])  # not PyHive's text
+
+
+def test_customer_view_equals_duckdb(engine, duck):
+    """Exact counts and dates, money to 1e-6, the same columns and dtypes."""
+    spark = customer_view(engine, as_of=AS_OF)
+    ref = customer_view(duck, as_of=AS_OF)
+    assert len(spark) > 1500
+    pd.testing.assert_frame_equal(spark, ref, check_exact=False, rtol=0, atol=1e-6)
+    for column in ("frequency", "n_transactions", "frequency_recent", "first_date",
+                   "last_purchase_date", "recency_days"):
+        pd.testing.assert_series_equal(spark[column], ref[column], check_exact=True)
+
+
+def test_a_scope_narrows_inside_spark(engine, duck):
+    ref = customer_view(duck, as_of=AS_OF)
+    branch = str(ref["branch"].value_counts().index[0])
+    scope = User("li", Role.BRANCH, branch=branch).scope
+    mine = customer_view(engine, as_of=AS_OF, scope=scope)
+    assert set(mine["branch"]) == {branch}
+    pd.testing.assert_frame_equal(mine, customer_view(duck, as_of=AS_OF, scope=scope),
+                                  check_exact=False, rtol=0, atol=1e-6)
+
+
+def test_the_churn_sample_is_drawn_in_spark(engine, duck):
+    from segmentation.churn.features import sampled_tables
+
+    drawn = sampled_tables(engine, share=0.25, seed=7)
+    assert drawn is not None
+    tables, share = drawn
+    sample = customer_view(engine, as_of=AS_OF, table_names=tables)
+    full = customer_view(duck, as_of=AS_OF)
+    assert share == 0.25 and 0.15 * len(full) < len(sample) < 0.35 * len(full)
+    again = customer_view(engine, as_of=AS_OF, table_names=sampled_tables(
+        engine, share=0.25, seed=7)[0])
+    assert list(again.index) == list(sample.index)  # seeded: the same customers
+    # each with all of their rows (the share columns follow the sample's own mix)
+    same = [c for c in full.columns if "_share_" not in c]
+    pd.testing.assert_frame_equal(sample[same], full.loc[sample.index, same],
+                                  check_exact=False, rtol=0, atol=1e-6)
+
+
+def test_more_rows_than_the_bound_do_not_travel(engine, monkeypatch):
+    from segmentation import sql
+
+    with sql.rows_bound(100), pytest.raises(ConnectionError_) as info:
+        customer_view(engine, as_of=AS_OF)
+    assert info.value.code == "too_many_customer_rows"
+    assert "branch or a region" in info.value.message("en")
+    assert "网点或区域" in info.value.message("zh")
+
+
+def test_the_statement_time_limit_stops_a_long_query(spec):
+    from segmentation.connections import classify_error
+
+    engine = open_engine(spec, statement_timeout_s=2)
+    try:
+        with engine.connect() as conn, pytest.raises(sa.exc.OperationalError) as info:
+            conn.exec_driver_sql("SELECT count(*) FROM range(0, 100000000000)").fetchall()
+        assert classify_error(info.value, spec).code == "timeout"
+    finally:
+        engine.dispose()
+
+
+def test_cancel_stops_a_running_query(spec):
+    import threading
+
+    from segmentation.connections import classify_error
+    from segmentation.connections.spark import cancel_statement
+
+    engine = open_engine(spec, statement_timeout_s=120)
+    try:
+        with engine.connect() as conn:
+            timer = threading.Timer(1.0, cancel_statement, [conn.connection.dbapi_connection])
+            timer.start()
+            with pytest.raises(sa.exc.OperationalError) as info:
+                conn.exec_driver_sql("SELECT count(*) FROM range(0, 100000000000)").fetchall()
+            assert classify_error(info.value, spec).code == "cancelled"
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1  # the session goes on
+    finally:
+        engine.dispose()
+
+
+def test_custom_selects_are_checked_in_sparks_dialect(engine, spec):
+    choice = TableChoice(query="SELECT customer_id, `date`, amount FROM transactions "
+                               "WHERE amount > 0")
+    rows = source_columns(engine, choice, spec, rows=5)
+    assert list(rows.columns) == ["customer_id", "date", "amount"] and len(rows) == 5
+    for sql in ("SELECT * FROM parquet.`/etc/passwd`",
+                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS x FROM transactions"):
+        with pytest.raises(ConnectionError_) as info:
+            source_columns(engine, TableChoice(query=sql), spec)
+        assert info.value.code in ("forbidden_table", "forbidden_function")
