@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmentation import access, i18n
+from segmentation import access, formatting, i18n
 from segmentation.access import Role, User
 from segmentation.churn import RISK_CODES
 from tests.app.conftest import APP, app_state
@@ -70,8 +70,12 @@ def test_call_list_columns_phones_and_downloads(sample_workspace, sample_tables,
     assert list(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", nrows=1).columns) == header
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     col = {h: i + 1 for i, h in enumerate(header)}
-    assert sheet.cell(row=2, column=col["Churn risk"]).number_format == "0%"
-    assert sheet.cell(row=2, column=col["At risk (¥)"]).number_format == '"¥"#,##0'
+    # the formats of the formatting layer: a ratio as a percent, yuan, a date
+    assert sheet.cell(row=2, column=col["Churn risk"]).number_format == \
+        formatting.excel_format("percent")
+    assert sheet.cell(row=2, column=col["At risk (¥)"]).number_format == \
+        formatting.excel_format("money")
+    assert "%" in formatting.excel_format("percent") and "¥" in formatting.excel_format("money")
     assert isinstance(sheet.cell(row=2, column=col["At risk (¥)"]).value, float)
     assert sheet.cell(row=2, column=col["Last shipment"]).number_format == "yyyy-mm-dd"
 
