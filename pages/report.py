@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from segmentation import formatting
 from segmentation.textsafe import md
 from ui import context, report_page
 from ui.scoping import no_customers, scope_caption
@@ -12,7 +13,7 @@ ctx = context.current()
 t = ctx.t
 
 st.title(t("rp.title"))
-st.caption(t("rp.caption", as_of=ctx.as_of.isoformat()))
+st.caption(t("rp.caption", as_of=formatting.day(ctx.as_of, ctx.lang)))
 scope_caption(ctx)
 
 if ctx.view().empty:
