@@ -18,9 +18,9 @@ _FILES = "report_files"
 
 
 def build_key(ctx, settings) -> tuple:
-    """What the files depend on: dataset, date, filters, scope, language, tier settings."""
-    return (ctx.snap.dataset_id, ctx.as_of, ctx.cache_filters, ctx.lang, settings.to_json(),
-            ctx.churn_definition())
+    """What the files depend on: dataset, date, filters, scope and PII right (the context's
+    key), language, tier settings, churn definition."""
+    return (ctx.key, ctx.lang, settings.to_json(), ctx.churn_definition())
 
 
 def report_inputs(ctx, settings, step) -> ReportInputs:
@@ -51,7 +51,7 @@ def report_inputs(ctx, settings, step) -> ReportInputs:
     features = tuple(starting_features(chosen.features, available_features(view)))
     if features:
         try:
-            found = context.clustering(ctx, int(chosen.k), features)
+            found = ctx.clustering(int(chosen.k), features)
         except ClusterError:
             found = None
         if found is not None:
