@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ROOT, _free_port, _require_chromium, shot, wait_idle
 
@@ -110,9 +111,11 @@ def test_two_users_signed_in_at_once(browser, auth_server):
             assert page.locator(".st-key-auth_open_banner").count() == 0
         _sign_in(hq, "wang", "hq-password-1")
         _sign_in(bm, "li", "branch-pass-1")
-        # each lands on the page it asked for, as itself
-        assert hq.locator("h1").first.inner_text() == "Customer tiers"
-        assert bm.locator("h1").first.inner_text() == "Customer tiers"
+        # each lands on the page it asked for, as itself (a page may rerun once more when
+        # the dataset's background job ends: wait for the title)
+        for page in (hq, bm):
+            expect(page.locator("h1").first).to_have_text("Customer tiers", timeout=60_000)
+            wait_idle(page)
         assert "王分析 · HQ analyst" in _user_box(hq)
         assert "li · Branch manager" in _user_box(bm)
         assert f"Branch: {BRANCH}" in _user_box(bm)
@@ -135,6 +138,8 @@ def test_two_users_signed_in_at_once(browser, auth_server):
         assert "li · Branch manager" in _user_box(bm)
         assert "王分析 · HQ analyst" in _user_box(hq)
         reason = "Only HQ analysts may replace the dataset (you are signed in as Branch manager)."
+        # the page may rerun once more when the dataset's background job ends: wait for it
+        bm.get_by_text(reason).wait_for(timeout=60_000)
         assert bm.get_by_text(reason).count() == 1
         shot(hq, "auth_hq_overview")
         shot(bm, "auth_branch_data")
