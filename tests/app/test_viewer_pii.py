@@ -77,7 +77,9 @@ def test_viewer_map_holds_counts_not_customers(comment_data):
 
     ids = set(Workspace().read("customers", snap)["customer_id"].astype(str))
     assert not [i for i in ids if i in text][:3]
-    counts = [_array(trace["customdata"]) for trace in spec["data"]]
+    # the hover's counts, written by the formatting layer ("1,234")
+    counts = [np.array([float(str(v).replace(",", "")) for v in np.ravel(_array(t["customdata"]))])
+              for t in spec["data"]]
     cells = sum(len(c) for c in counts)
     assert 0 < cells < sum(c.sum() for c in counts) / 3  # each cell holds several customers
     assert all((c >= 3).all() for c in counts)
