@@ -24,7 +24,7 @@ def cli_user(args: argparse.Namespace):
     if args.as_user and (branches or regions):
         raise CliError(i18n.t("cli.user.both", args.lang))
     if args.as_user:
-        return lookup_user(args.as_user, args.lang, args.workspace)
+        return lookup_user(args.as_user, args.lang, getattr(args, "workspace", None))
     if branches and not regions and len(branches) == 1:
         return User("cli", Role.BRANCH, branch=branches[0])
     if regions and not branches and len(regions) == 1:

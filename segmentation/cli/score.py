@@ -89,7 +89,7 @@ def workspace_folder(args: argparse.Namespace) -> Path:
     ``data/workspace`` (its users, presets and audit log)."""
     from ..workspace import default_folder
 
-    return args.workspace or default_folder()
+    return getattr(args, "workspace", None) or default_folder()
 
 
 def from_workspace(args: argparse.Namespace, as_of):
