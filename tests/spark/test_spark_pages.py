@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from segmentation import i18n
+from segmentation import formatting
 from segmentation.access import Role, User
 from tests.app.conftest import APP, app_state, page_text
 from tests.app.test_scope_pages import downloads  # noqa: F401 - a fixture
@@ -59,7 +59,7 @@ def test_pages_render_on_spark(spark_data, network, sample_workspace):
         assert not at.error, (page, [e.value for e in at.error])
         if page == "pages/overview.py":
             metrics = {m.label: m.value for m in at.metric}
-            assert metrics["Customers"] == i18n.fmt_int(len(network), "en")
+            assert metrics["Customers"] == formatting.number(len(network), "en")
     assert ID.search(page_text(at))  # the churn call list names customers
 
 
