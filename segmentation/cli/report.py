@@ -20,27 +20,13 @@ def run_report(args: argparse.Namespace) -> int:
     for an unexpected failure), no file left behind."""
     import warnings
 
-    from ..schema import DataError
-    from .run import one_line_warning
+    from .run import failed, one_line_warning
 
     warnings.showwarning = one_line_warning
     try:
         path, sections = build_report_file(args)
-    except CliError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except DataError as err:
-        print("error: " + " | ".join(err.message(args.lang).splitlines()), file=sys.stderr)
-        return 2
-    except OSError as err:
-        print("error: " + i18n.t("cli.write_failed", args.lang, path=args.out,
-                                 reason=err.strerror or type(err).__name__), file=sys.stderr)
-        return 2
     except Exception as err:  # noqa: BLE001 - one line, never a traceback
-        reason = " ".join(str(err).split())[:300] or type(err).__name__
-        print("error: " + i18n.t("cli.internal", args.lang, kind=type(err).__name__,
-                                 reason=reason), file=sys.stderr)
-        return 1
+        return failed(args, err)
     print(f"report: {sections} sections -> {path}")
     return 0
 

@@ -6,6 +6,7 @@ and ``users`` never load pandas' scoring pipeline, scikit-learn or SciPy.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -31,7 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_report(args)
     import warnings
 
-    from ..schema import DataError
     from .output import calls_path, write_output
     from .score import audit_export, score_and_calls
 
@@ -46,21 +46,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"branch), {len(calls) - week:,} further warnings -> {calls_path(args.out)}")
         if args.as_user:
             audit_export(args, frame, calls)
-    except CliError as err:
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback
+        return failed(args, err)
+    print(f"scored {len(frame):,} customers -> {args.out}")
+    return 0
+
+
+def failed(args: argparse.Namespace, err: Exception) -> int:
+    """The exit code of a command that raised ``err``, after its one line on stderr (2 for
+    bad input or an unwritable output, 1 for an unexpected failure; never a traceback)."""
+    from ..schema import DataError
+
+    if isinstance(err, CliError):
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except DataError as err:
-        lines = err.message(args.lang).splitlines()
-        print("error: " + " | ".join(lines), file=sys.stderr)
+    if isinstance(err, DataError):
+        print("error: " + " | ".join(err.message(args.lang).splitlines()), file=sys.stderr)
         return 2
-    except OSError as err:  # the output cannot be written: no file is left behind
+    if isinstance(err, OSError):  # the output cannot be written: no file is left behind
         print("error: " + i18n.t("cli.write_failed", args.lang, path=args.out,
                                  reason=err.strerror or type(err).__name__), file=sys.stderr)
         return 2
-    except Exception as err:  # noqa: BLE001 - one line, never a traceback
-        reason = " ".join(str(err).split())[:300] or type(err).__name__
-        print("error: " + i18n.t("cli.internal", args.lang, kind=type(err).__name__,
-                                 reason=reason), file=sys.stderr)
-        return 1
-    print(f"scored {len(frame):,} customers -> {args.out}")
-    return 0
+    reason = " ".join(str(err).split())[:300] or type(err).__name__
+    print("error: " + i18n.t("cli.internal", args.lang, kind=type(err).__name__,
+                             reason=reason), file=sys.stderr)
+    return 1
