@@ -10,6 +10,7 @@ import streamlit as st
 from segmentation import formatting, i18n
 from segmentation import precompute as pc
 from segmentation.textsafe import md
+from ui import source as sources
 from ui.background import POLL_S, Job, churn_pending, ensure, job
 
 
@@ -39,7 +40,7 @@ def sidebar_status(dataset_id: str, lang: str) -> None:
 def _progress_fragment(dataset_id: str, lang: str) -> None:
     current = job(dataset_id)
     if current is None or not current.running:
-        st.rerun()  # the whole page: it reads the stored results now
+        sources.rerun_quietly()  # the whole page: it reads the stored results now
     st.progress(current.step / current.n_steps,
                 text=f"**{i18n.t('bg.title', lang)}**  \n{progress_text(current, lang)}")
 
@@ -49,6 +50,6 @@ def at_risk_preparing(dataset_id: str, as_of: date, label: str, lang: str) -> No
     """The Overview's at-risk metric while the job still prepares the churn scores: a
     "being prepared" state that reruns the page once they are stored."""
     if churn_pending(dataset_id, as_of) is None:
-        st.rerun()
+        sources.rerun_quietly()
     st.metric(label, i18n.t("bg.at_risk.preparing", lang), border=True,
               help=i18n.t("bg.at_risk.preparing.help", lang))

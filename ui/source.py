@@ -239,6 +239,13 @@ def lost_source() -> str | None:
     return state().source.lost
 
 
+def rerun_quietly() -> None:
+    """Rerun the whole page for a reason of the app's own (the background job stored its
+    results), keeping this run's one-run notices for the user to read."""
+    state().source.quiet_rerun = True
+    st.rerun()
+
+
 def replaced_by() -> str | None:
     """On the run another session's load switched this one: the new dataset id."""
     return state().source.replaced
@@ -311,7 +318,8 @@ def _workspace_source() -> ActiveSource:
     its file while the session reads it. When the pointer names another dataset,
     the session switches on this run, releases the old lease, and sets
     ``replaced`` (the new id) for the sidebar notice unless this session made
-    the load itself (:func:`loaded_here`). The notice lasts that one run.
+    the load itself (:func:`loaded_here`). The notice lasts until the user's next
+    run: a rerun started by the background job (:func:`rerun_quietly`) keeps it.
     """
     ws = workspace()
     chosen = state().source
@@ -320,7 +328,10 @@ def _workspace_source() -> ActiveSource:
     if held is not None and held.released:
         held = None
     if held is None or run is None or chosen.lease_run != run:
-        chosen.replaced = None
+        if chosen.quiet_rerun:  # the job's rerun: the user has not seen the notice yet
+            chosen.quiet_rerun = False
+        else:
+            chosen.replaced = None
         current = ensure_dataset(ws)
         if held is None or held.snapshot.dataset_id != current.dataset_id:
             try:

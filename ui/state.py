@@ -55,7 +55,10 @@ class SourceState:
     #: name of a connection that could not be restored (the sidebar warns)
     lost: str | None = None
     #: the workspace dataset another session's load switched this one to, for one run
+    #: that the user started (a rerun the background job starts keeps it)
     replaced: str | None = None
+    #: the next run is the background job's, not the user's: the notice stays
+    quiet_rerun: bool = False
     #: the lease on the workspace dataset read (a ``segmentation.workspace`` lease)
     lease: Any = None
     #: the run (``_frame_run_id``) the lease was last checked in
