@@ -7,7 +7,6 @@ import streamlit as st
 
 from segmentation import charts, formatting
 from segmentation.churn import summarize
-from segmentation.overview import breakdown, headline, monthly_trend
 from ui import background, background_view, context, show, tables
 from ui.scoping import no_customers, scope_caption
 
@@ -19,14 +18,13 @@ st.title(t("ov.title"))
 st.caption(t("ov.caption", days=days, as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 
-view = ctx.view()
-activity, surveys = ctx.cubes()
-if view.empty:
+if ctx.view().empty:
     no_customers(ctx)
     st.stop()
 
-filters = dict(ctx.filters)
-figures = headline(view, activity, surveys, as_of=ctx.as_of, period_days=days, filters=filters)
+results = ctx.overview(days)  # cached per key: a rerun recomputes nothing
+figures = results.headline
+of = ctx.key.with_(pii=True)  # what the charts draw (no names)
 
 FORMATS = {
     "customers": lambda v: formatting.number(v, lang),
@@ -52,22 +50,24 @@ for col, metric in zip(cols, FORMATS, strict=False):
         st.metric(t(f"ov.metric.{metric}"), FORMATS[metric](row["current"]), delta=delta,
                   border=True, help=t(f"ov.metric.{metric}.help", days=days))
 
-trend = monthly_trend(activity, surveys, as_of=ctx.as_of, filters=filters)
+trend = results.trend
 show.chart(
-    charts.monthly_activity(trend, title=t("ov.trend.title"), month_label=t("ov.trend.month"),
-                            shipments_label=t("ov.trend.shipments"),
-                            revenue_label=t("ov.trend.revenue"), lang=lang),
-    key="ov_trend_chart",
+    lambda: charts.monthly_activity(trend, title=t("ov.trend.title"),
+                                    month_label=t("ov.trend.month"),
+                                    shipments_label=t("ov.trend.shipments"),
+                                    revenue_label=t("ov.trend.revenue"), lang=lang),
+    cached_as=show.FigureKey("ov_trend_chart", of, lang), key="ov_trend_chart",
 )
 if trend["partial"].any():
     st.caption(t("ov.trend.partial", as_of=formatting.day(ctx.as_of, lang)))
 if "avg_satisfaction" in trend.columns and trend["avg_satisfaction"].notna().any():
     show.chart(
-        charts.line(trend.dropna(subset=["avg_satisfaction"]), x="month", y="avg_satisfaction",
-                    title=t("ov.sat.title"), x_label=t("ov.trend.month"),
-                    y_label=t("ov.sat.axis"),
-                    y_range=(1, 5) if trend["avg_satisfaction"].max() <= 5 else None, lang=lang),
-        key="ov_sat_chart",
+        lambda: charts.line(trend.dropna(subset=["avg_satisfaction"]), x="month",
+                            y="avg_satisfaction", title=t("ov.sat.title"),
+                            x_label=t("ov.trend.month"), y_label=t("ov.sat.axis"),
+                            y_range=(1, 5) if trend["avg_satisfaction"].max() <= 5 else None,
+                            lang=lang),
+        cached_as=show.FigureKey("ov_sat_chart", of, lang), key="ov_sat_chart",
     )
 
 
@@ -93,24 +93,23 @@ def _table(frame: pd.DataFrame, by: str) -> None:
 
 tab_region, tab_branch = st.tabs([t("ov.by_region"), t("ov.by_branch")])
 with tab_region:
-    regions = breakdown(view, activity, by="region", as_of=ctx.as_of, period_days=days,
-                        filters=filters)
+    regions = results.regions
     if regions.empty:
         st.info(t("ov.no_region"))
     else:
         change = regions["revenue_change"].map(
             lambda c: "" if pd.isna(c) else formatting.percent(c, lang, signed=True))
         show.chart(
-            charts.ranked_bars(regions.reset_index(), category="region", value="revenue",
-                               title=t("ov.region.chart", days=days),
-                               value_label=t("ov.col.revenue"),
-                               text=change.reset_index(drop=True), lang=lang),
+            lambda: charts.ranked_bars(regions.reset_index(), category="region", value="revenue",
+                                       title=t("ov.region.chart", days=days),
+                                       value_label=t("ov.col.revenue"),
+                                       text=change.reset_index(drop=True), lang=lang),
+            cached_as=show.FigureKey("ov_region_chart", of, lang, (days,)),
             key="ov_region_chart",
         )
         _table(regions, "region")
 with tab_branch:
-    branches = breakdown(view, activity, by="branch", as_of=ctx.as_of, period_days=days,
-                         filters=filters)
+    branches = results.branches
     if branches.empty:
         st.info(t("ov.no_branch"))
     else:

@@ -9,6 +9,7 @@ customer view instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -250,3 +251,28 @@ def breakdown(view: pd.DataFrame, activity: pd.DataFrame, *, by: str,
     out[["customers", "active_customers"]] = out[["customers", "active_customers"]].fillna(0)
     out.index.name = by
     return out.sort_values("revenue", ascending=False)
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """Everything the Overview computes from the customer view and the cubes: the
+    headline (:func:`headline`), the monthly trend (:func:`monthly_trend`) and the
+    region and branch breakdowns (:func:`breakdown`)."""
+
+    headline: pd.DataFrame
+    trend: pd.DataFrame
+    regions: pd.DataFrame
+    branches: pd.DataFrame
+
+
+def overview_figures(view: pd.DataFrame, activity: pd.DataFrame,
+                     surveys: pd.DataFrame | None, *, as_of: date | pd.Timestamp,
+                     period_days: int = 90, filters: Filters | None = None) -> OverviewFigures:
+    """The Overview's figures of the customers of ``view`` (already filtered) and of the
+    cubes cut by ``filters``, in one call (the app caches the result per key)."""
+    kwargs = {"as_of": as_of, "filters": filters}
+    return OverviewFigures(
+        headline=headline(view, activity, surveys, period_days=period_days, **kwargs),
+        trend=monthly_trend(activity, surveys, **kwargs),
+        regions=breakdown(view, activity, by="region", period_days=period_days, **kwargs),
+        branches=breakdown(view, activity, by="branch", period_days=period_days, **kwargs))

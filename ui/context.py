@@ -159,6 +159,13 @@ class Context:
         """The daily activity and survey cubes of the scope."""
         return self.guarded(views.cubes, self.key.with_(filters=(), pii=True), self.source)
 
+    def overview(self, period_days: int):
+        """The Overview's headline, trend and breakdowns of the filtered customers
+        (:func:`segmentation.overview.overview_figures`, cached per key)."""
+        with st.spinner(self.t("common.loading")):
+            return self.guarded(views.overview, self.key.with_(pii=True), period_days,
+                                self.source)
+
     def scoring_base(self) -> ScoringBase:
         """Ranks of the filtered customers among the whole network (computed once; slider
         moves only re-assign), holding only the scope's customers."""

@@ -135,3 +135,31 @@ def test_figures_are_drawn_before_the_churn_scores_are_asked_for(app, monkeypatc
     assert "Customers at risk" not in metrics
     assert len(app.get("plotly_chart")) >= 2  # the trends and the regions
     assert len(app.dataframe) == 2  # the region and branch tables
+
+
+def test_a_rerun_recomputes_no_overview_figure(app, monkeypatch):
+    """A rerun with nothing changed reads the Overview's headline, trend, breakdowns and
+    charts from the cache layer: none of them is computed or built again (issue 23)."""
+    from segmentation import charts, overview
+
+    calls: list[str] = []
+
+    def counted(name, fn):
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return fn(*args, **kwargs)
+        return wrapper
+
+    for name in ("headline", "monthly_trend", "breakdown"):
+        monkeypatch.setattr(overview, name, counted(name, getattr(overview, name)))
+    for name in ("monthly_activity", "line", "ranked_bars"):
+        monkeypatch.setattr(charts, name, counted(name, getattr(charts, name)))
+    before = _metrics(app)
+    app.run()
+    assert not app.exception
+    assert _metrics(app) == before
+    assert calls == []
+    # a change of filters is computed (the counters see it)
+    branch = app.sidebar.multiselect(key="_w_flt_branch").options[0]
+    app.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
+    assert {"headline", "breakdown", "monthly_activity"} <= set(calls)

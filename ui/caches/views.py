@@ -15,7 +15,7 @@ from segmentation.customer import known_names
 from segmentation.features import customer_view
 from segmentation.filters import apply_filters, filter_options
 from segmentation.keys import AnalysisKey, DatasetKey
-from segmentation.overview import activity_cube, survey_cube
+from segmentation.overview import OverviewFigures, activity_cube, overview_figures, survey_cube
 from segmentation.textmask import TextMasker
 from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, restrict_scoring
 from segmentation.tiers import tier_history as _tier_history
@@ -83,6 +83,16 @@ def cubes(key: AnalysisKey, _source: ActiveSource
     engine, names = _source.engine, _source.table_names
     return (activity_cube(engine, as_of=key.as_of, table_names=names, scope=key.scope),
             survey_cube(engine, as_of=key.as_of, table_names=names, scope=key.scope))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def overview(key: AnalysisKey, period_days: int, _source: ActiveSource) -> OverviewFigures:
+    """The Overview's headline, monthly trend and region / branch breakdowns of the
+    filtered customers (no names: call with ``pii=True``), computed once per key: a
+    rerun of the page recomputes none of them."""
+    activity, surveys = cubes(key.with_(filters=(), pii=True), _source)
+    return overview_figures(filtered_view(key, _source), activity, surveys, as_of=key.as_of,
+                            period_days=period_days, filters=dict(key.filters))
 
 
 def scoring_base(key: AnalysisKey, source: ActiveSource) -> ScoringBase:
