@@ -9,16 +9,19 @@ import streamlit as st
 
 from segmentation import formatting, i18n
 from segmentation import precompute as pc
-from segmentation.textsafe import md
 from ui import source as sources
 from ui.background import POLL_S, Job, churn_pending, ensure, job
 
 
+def _step_words(job_: Job, lang: str) -> str:
+    return i18n.t(f"bg.step.{job_.name if job_.name in (*pc.STEPS, 'done') else 'queued'}",
+                  lang, as_of=formatting.day(job_.key.as_of, lang))
+
+
 def progress_text(job_: Job, lang: str) -> str:
     """``Step i of n: what`` in ``lang``."""
-    what = i18n.t(f"bg.step.{job_.name if job_.name in (*pc.STEPS, 'done') else 'queued'}",
-                  lang, as_of=formatting.day(job_.key.as_of, lang))
-    return i18n.t("bg.progress", lang, i=max(job_.step, 1), n=job_.n_steps, what=what)
+    return i18n.t("bg.progress", lang, i=max(job_.step, 1), n=job_.n_steps,
+                  what=_step_words(job_, lang))
 
 
 def sidebar_status(dataset_id: str, lang: str) -> None:
@@ -29,9 +32,10 @@ def sidebar_status(dataset_id: str, lang: str) -> None:
         return
     with st.sidebar:
         if current.error is not None:
-            st.error(md(i18n.t("bg.failed", lang, what=type(current.error).__name__,
-                               error=str(current.error)[:300])),
-                     icon=":material/error:")
+            # the step in words, never the exception's text: a database error can name
+            # hosts, users or the query (the server log has the details)
+            st.error(i18n.t("bg.failed", lang, i=max(current.step, 1), what=_step_words(
+                current, lang)), icon=":material/error:")
         elif current.running:
             _progress_fragment(dataset_id, lang)
 

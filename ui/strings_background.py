@@ -13,9 +13,11 @@ i18n.register({
     "bg.step.lifecycle": {"en": "lifecycle stages", "zh": "生命周期阶段"},
     "bg.step.done": {"en": "done", "zh": "已完成"},
     "bg.failed": {
-        "en": "Preparing the default figures failed ({what}): {error}. Pages compute what "
-              "they show instead; reload the data to try again.",
-        "zh": "准备默认指标失败（{what}）：{error}。各页面将在打开时自行计算；重新加载数据可再次尝试。",
+        "en": "Preparing the default figures failed at step {i} ({what}); the details are "
+              "in the server log. Pages compute what they show instead; reload the data to "
+              "try again.",
+        "zh": "准备默认指标在第 {i} 步（{what}）失败，详细信息见服务器日志。各页面将在打开时自行计算；"
+              "重新加载数据可再次尝试。",
     },
     "bg.at_risk.preparing": {"en": "being prepared…", "zh": "正在准备…"},
     "bg.at_risk.preparing.help": {
