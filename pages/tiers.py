@@ -7,7 +7,7 @@ import streamlit as st
 from segmentation import charts, formatting
 from segmentation.presets import PresetStore
 from segmentation.textsafe import md
-from segmentation.tiers import TierSettings, assign
+from segmentation.tiers import TierSettings
 from ui import context, tiers_views
 from ui.scoping import no_customers, scope_caption
 from ui.tier_state import page_settings, tiers_state
@@ -38,7 +38,7 @@ def tiers_body() -> None:
         st.error(t("tp.settings.invalid", message=md(tiers.error.message(lang))))
         return
     settings = tiers.settings
-    result = assign(base, settings)
+    result = ctx.tiers(settings)  # cached per settings: a rerun assigns nothing
     labels = settings.tier_labels(lang)
     colors = dict(zip(settings.tiers, charts.tier_colors(len(settings.tiers)), strict=True))
     messages = result.messages(lang)

@@ -172,6 +172,11 @@ class Context:
         with st.spinner(self.t("common.loading")):
             return self.guarded(views.scoring_base, self.key, self.source)
 
+    def tiers(self, settings: TierSettings):
+        """The scoring base's tiers under ``settings`` (a
+        :class:`~segmentation.tiers.TierResult`, cached per key and settings)."""
+        return views.tier_result(self.key, settings.to_json(), self.scoring_base())
+
     def pareto(self) -> pd.DataFrame:
         return self.guarded(views.pareto_table, self.key.with_(pii=True), self.source)
 

@@ -83,10 +83,13 @@ def overview(ctx, result: TierResult, labels: dict, colors: dict) -> None:
         top = st.slider(t("tp.pareto.top"), 1, 50, 20, key="tiers_pareto_top")
         share = top_share(result.scored, top / 100)
         st.markdown(f"**{t('tp.pareto.sentence', pct=f'{top}%', rev=_pct(share, lang))}**")
-        show.chart(charts.pareto_curve(
+        show.chart(lambda: charts.pareto_curve(
             ctx.pareto(), title=t("tp.pareto.title"), x_label=t("tp.pareto.x"),
             y_label=t("tp.pareto.y"), marker=(top / 100, share),
-            marker_text=_pct(share, lang), lang=ctx.lang), key="tiers_pareto_chart")
+            marker_text=_pct(share, lang), lang=ctx.lang),
+            cached_as=show.FigureKey("tiers_pareto_chart", ctx.key.with_(pii=True), lang,
+                                     (top,)),
+            key="tiers_pareto_chart")
     with right:
         _mix_chart(ctx, result, labels, colors)
 
@@ -102,10 +105,13 @@ def _mix_chart(ctx, result: TierResult, labels: dict, colors: dict) -> None:
         names = {v: context.value_label(v, lang) for v in mix[by].astype(str).unique()}
     elif by == "frequency_class":
         names = {v: i18n.t(f"freq_class.{v}", lang) for v in mix[by].astype(str).unique()}
-    show.chart(charts.stacked_shares(
+    show.chart(lambda: charts.stacked_shares(
         mix, by=by, series="tier", value="share", order=list(settings.tiers), labels=labels,
         colors=[colors[k] for k in settings.tiers], title=t("tp.mix.title", by=t(f"tp.by.{by}")),
-        x_label=t("tp.mix.x"), category_labels=names, lang=ctx.lang), key="tiers_mix_chart")
+        x_label=t("tp.mix.x"), category_labels=names, lang=ctx.lang),
+        cached_as=show.FigureKey("tiers_mix_chart", ctx.key.with_(pii=True), lang,
+                                 (settings.to_json(), by)),
+        key="tiers_mix_chart")
 
 
 def rfm_section(ctx, result: TierResult) -> None:
@@ -116,10 +122,12 @@ def rfm_section(ctx, result: TierResult) -> None:
     what = st.segmented_control(t("tp.rfm.show"), ["customers", "revenue"],
                                 required=True, key="tiers_rfm_what",
                                 format_func=lambda w: t(f"tp.rfm.{w}"))
-    show.chart(charts.grid_heatmap(
+    show.chart(lambda: charts.grid_heatmap(
         grid, value=what, text=rfm_grid_text(grid, what, ctx.lang),
         title=t("tp.rfm.title", what=t(f"tp.rfm.{what}")),
         x_label=t("tp.rfm.x"), y_label=t("tp.rfm.y"), colorbar=t(f"tp.rfm.{what}"), lang=ctx.lang),
+        cached_as=show.FigureKey("tiers_rfm_chart", ctx.key.with_(pii=True), ctx.lang,
+                                 (result.settings.to_json(), what)),
         key="tiers_rfm_chart")
 
 

@@ -54,6 +54,33 @@ def test_share_slider_regrades_without_recomputing_the_view(tiers, view, monkeyp
     assert "Low gets the remaining 45%." in [c.value for c in tiers.caption]
 
 
+def test_a_rerun_assigns_and_draws_nothing_again(tiers, monkeypatch):
+    """A rerun with the same settings reads the tiers and their charts from the cache
+    layer (issue 23: the Tiers rerun stays in its budget at 1M customers); a slider move
+    assigns and draws again."""
+    from segmentation import charts
+    from ui.caches import views
+
+    calls: list[str] = []
+
+    def counted(name, fn):
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(views, "assign", counted("assign", views.assign))
+    for name in ("pareto_curve", "stacked_shares", "grid_heatmap"):
+        monkeypatch.setattr(charts, name, counted(name, getattr(charts, name)))
+    before = _counts(tiers)
+    tiers.run()
+    assert not tiers.exception
+    assert _counts(tiers) == before and calls == []
+    tiers.slider(key="_w_tiers_share_0").set_value(15).run()
+    assert _counts(tiers) != before
+    assert {"assign", "stacked_shares", "grid_heatmap"} <= set(calls)
+
+
 def test_spend_only_weights_put_the_biggest_spenders_in_vip(tiers, view):
     for key, value in (("r", 0.0), ("f", 0.0), ("m", 1.0)):
         tiers.slider(key=f"_w_tiers_w_{key}").set_value(value).run()

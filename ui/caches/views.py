@@ -17,7 +17,15 @@ from segmentation.filters import apply_filters, filter_options
 from segmentation.keys import AnalysisKey, DatasetKey
 from segmentation.overview import OverviewFigures, activity_cube, overview_figures, survey_cube
 from segmentation.textmask import TextMasker
-from segmentation.tiers import ScoringBase, TierSettings, pareto, prepare_scoring, restrict_scoring
+from segmentation.tiers import (
+    ScoringBase,
+    TierResult,
+    TierSettings,
+    assign,
+    pareto,
+    prepare_scoring,
+    restrict_scoring,
+)
 from segmentation.tiers import tier_history as _tier_history
 from ui import background
 from ui.source import ActiveSource
@@ -112,6 +120,14 @@ def _network_scoring(key: AnalysisKey, _source: ActiveSource) -> ScoringBase:
 def _restricted_scoring(key: AnalysisKey, _source: ActiveSource) -> ScoringBase:
     network = _network_scoring(key.with_(scope=ALL, pii=True), _source)
     return restrict_scoring(network, filtered_view(key, _source))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def tier_result(key: AnalysisKey, settings_json: str, _base: ScoringBase) -> TierResult:
+    """The tiers of ``_base`` (the scoring base of ``key``) under the settings of
+    ``settings_json``: a rerun with the same settings assigns nothing again; a slider
+    move assigns once."""
+    return assign(_base, TierSettings.from_json(settings_json))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
