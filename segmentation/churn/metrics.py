@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 #: The top share the backtest reports on (the top 10 %).
 TOP_SHARE = 0.1
@@ -79,6 +78,8 @@ def ranking_metrics(y_true, score, *, share: float = TOP_SHARE,
     if 0 < y.sum() < len(y):
         finite = s[np.isfinite(s)]
         low = (finite.min() if len(finite) else 0.0) - 1.0
+        from sklearn.metrics import roc_auc_score  # not on the way to pages that only count
+
         auc = float(roc_auc_score(y, np.where(np.isfinite(s), s, low)))
     at_capacity = math.nan
     if capacity is not None and len(y):

@@ -165,3 +165,16 @@ def test_every_registered_domain_is_declared_for_its_module():
     assert undeclared == []
     declared = {m for modules in i18n.CATALOGUES.values() for m in modules}
     assert all((ROOT / (m.replace(".", "/") + ".py")).exists() for m in declared)
+
+
+def test_the_overviews_modules_import_no_model_library():
+    """The Overview's first render in a new server process imports what the page draws
+    with, not scikit-learn or SciPy (issue 23: first figures within 2 s): counting the
+    warnings (``summarize``) and the precomputed results need neither."""
+    code = ("import sys\n"
+            "from segmentation.churn import summarize\n"
+            "import segmentation.overview, segmentation.charts, segmentation.precompute\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))")
+    proc = python(code)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "[]"
