@@ -27,14 +27,8 @@ def _attrs_meta(frame: pd.DataFrame) -> dict:
 
 # -- the customer view --------------------------------------------------------------------
 def put_view(store: DerivedStore, key: AnalysisKey, view: pd.DataFrame) -> None:
-    meta = {"attrs": _attrs_meta(view)}
-    if view.index.name is not None:
-        # the customer ids as a plain column, made the index again on reading: pyarrow
-        # rebuilds a stored string index through Python objects (a second of a million
-        # customers' first render), a column stays Arrow-backed and ``set_index`` is cheap
-        meta["index"] = view.index.name
-        view = view.reset_index()
-    store.put(entry_name("view", key), kind="view", key=key, frames={"view": view}, meta=meta)
+    store.put(entry_name("view", key), kind="view", key=key, frames={"view": view},
+              meta={"attrs": _attrs_meta(view)})
 
 
 def get_view(store: DerivedStore, key: AnalysisKey) -> pd.DataFrame | None:
@@ -43,8 +37,6 @@ def get_view(store: DerivedStore, key: AnalysisKey) -> pd.DataFrame | None:
         return None
     frames, meta = got
     view = frames["view"]
-    if meta.get("index") is not None:
-        view = view.set_index(meta["index"])
     view.attrs.update(meta["attrs"])
     return view
 
