@@ -207,3 +207,26 @@ def test_the_warnings_reasons_are_stored_in_both_languages(computed):
         pd.testing.assert_series_equal(main[warned.index], render_main_reason(warned, lang),
                                        check_names=False)
         assert (reasons[scores["status"] != "warning"] == "").all()
+
+
+@pytest.mark.parametrize("index", [
+    pd.Index(["c1", "c2", "c3"], name="customer_id"),
+    pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)], names=["branch", "week"]),
+    pd.RangeIndex(3),
+    pd.Index(["x", "y", "z"]),  # unnamed: stored as pandas stores it
+])
+def test_stored_frames_read_back_equal_with_named_levels_as_columns(tmp_path, index):
+    """A named index is stored as ``__index__`` columns, so that reading a million
+    customer ids does not rebuild a string index through Python objects (issue 23: the
+    first render of the Overview and the Churn page read them)."""
+    import pyarrow.parquet as pq
+
+    from segmentation.precompute.store import frame_bytes, read_frame
+
+    frame = pd.DataFrame({"risk": [0.1, 0.5, 0.9], "tier": ["A", "B", "C"]}, index=index)
+    path = tmp_path / "f.parquet"
+    path.write_bytes(frame_bytes(frame))
+    pd.testing.assert_frame_equal(read_frame(path), frame)
+    stored = pq.read_schema(path).pandas_metadata["index_columns"]
+    named = all(isinstance(n, str) for n in index.names) and not isinstance(index, pd.RangeIndex)
+    assert (stored == []) == named
