@@ -103,3 +103,19 @@ def shown(markdown: str) -> str:
     """What a reader sees of a markdown text made with ``segmentation.textsafe.md``: the
     backslash escapes resolved and the invisible word joiners dropped."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def count_calls(monkeypatch, module, names) -> list[str]:
+    """Wrap the functions ``names`` of ``module`` so that each call appends its name to
+    the returned list (what a run computed or built)."""
+    calls: list[str] = []
+
+    def counted(name, fn):
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return fn(*args, **kwargs)
+        return wrapper
+
+    for name in names:
+        monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+    return calls

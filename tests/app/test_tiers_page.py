@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from segmentation import formatting
-from tests.app.conftest import app_state
+from tests.app.conftest import app_state, count_calls
 
 
 @pytest.fixture
@@ -61,24 +61,15 @@ def test_a_rerun_assigns_and_draws_nothing_again(tiers, monkeypatch):
     from segmentation import charts
     from ui.caches import views
 
-    calls: list[str] = []
-
-    def counted(name, fn):
-        def wrapper(*args, **kwargs):
-            calls.append(name)
-            return fn(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(views, "assign", counted("assign", views.assign))
-    for name in ("pareto_curve", "stacked_shares", "grid_heatmap"):
-        monkeypatch.setattr(charts, name, counted(name, getattr(charts, name)))
+    calls = count_calls(monkeypatch, views, ("assign",))
+    charted = count_calls(monkeypatch, charts, ("pareto_curve", "stacked_shares", "grid_heatmap"))
     before = _counts(tiers)
     tiers.run()
     assert not tiers.exception
-    assert _counts(tiers) == before and calls == []
+    assert _counts(tiers) == before and calls == [] and charted == []
     tiers.slider(key="_w_tiers_share_0").set_value(15).run()
     assert _counts(tiers) != before
-    assert {"assign", "stacked_shares", "grid_heatmap"} <= set(calls)
+    assert calls == ["assign"] and {"stacked_shares", "grid_heatmap"} <= set(charted)
 
 
 def test_spend_only_weights_put_the_biggest_spenders_in_vip(tiers, view):
