@@ -9,7 +9,14 @@ from datetime import date
 import streamlit as st
 
 from segmentation import i18n
-from segmentation.report import FORMATS, Personas, ReportInputs, build_report, report_bytes
+from segmentation.report import (
+    FORMATS,
+    Personas,
+    ReportInputs,
+    build_report,
+    report_bytes,
+    source_text,
+)
 from ui import auth, context
 from ui.tier_state import current_tier_settings
 
@@ -95,9 +102,10 @@ def build_files(ctx) -> None:
 
 
 def _source(ctx) -> str:
-    """The dataset as the title page names it: its label, kind and load day."""
+    """The dataset as the title page names it: its kind and name, and the day it was
+    loaded, in the user's language."""
     snap = ctx.snap
-    return f"{snap.label} ({snap.source}, {str(snap.loaded_at)[:10]})"
+    return source_text(snap.source, snap.label, ctx.lang, loaded=snap.loaded_at)
 
 
 def built(ctx) -> dict | None:

@@ -35,7 +35,7 @@ def build_report_file(args: argparse.Namespace) -> tuple[Path, int]:
     """Check the arguments, gather the figures, write the file; ``(path, sections)``."""
     import pandas as pd
 
-    from ..report import FORMATS, build_report, gather_inputs, report_bytes
+    from ..report import FORMATS, build_report, gather_inputs, report_bytes, source_text
     from ..storage import atomic_write
     from .database import with_database
     from .pipeline import with_files
@@ -74,12 +74,13 @@ def build_report_file(args: argparse.Namespace) -> tuple[Path, int]:
                              calls_per_branch=calls or 20, progress=progress)
 
     if args.database:
-        inputs, source = with_database(args, work), f"database {args.database}"
+        inputs = with_database(args, work)
+        source = source_text("database", args.database, args.lang)
     elif paths:
         inputs = with_files(args, paths, as_of, work)
-        source = ", ".join(p.name for p in paths.values())
+        source = source_text("files", ", ".join(p.name for p in paths.values()), args.lang)
     else:
-        inputs, source = _from_workspace(work)
+        inputs, source = _from_workspace(work, args.lang)
     report = build_report(inputs, lang=args.lang, user=user, source=source,
                           created=date.today())
     atomic_write(args.out, report_bytes(report, args.format))
@@ -97,8 +98,10 @@ def _default_preset():
     return store.default_settings(), store.default_calls_per_branch()
 
 
-def _from_workspace(work):
-    """``work(engine)`` on the workspace's current dataset (the sample in a new one)."""
+def _from_workspace(work, lang: str):
+    """``work(engine)`` on the workspace's current dataset (the sample in a new one), and
+    the dataset as the title page names it."""
+    from ..report import source_text
     from ..workspace import Workspace, default_folder, ensure_dataset
 
     ws = Workspace(default_folder())
@@ -106,7 +109,8 @@ def _from_workspace(work):
     with ws.lease(snap):
         engine = ws.engine(snap)
         try:
-            return work(engine), f"{snap.label} ({snap.source}, {snap.loaded_at[:10]})"
+            return work(engine), source_text(snap.source, snap.label, lang,
+                                             loaded=snap.loaded_at)
         finally:
             engine.dispose()
 

@@ -24,6 +24,7 @@ __all__ = [
     "gather_inputs",
     "report_bytes",
     "scope_label",
+    "source_text",
     "worded_scores",
     "write_deck",
     "write_html",
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
-    ".content": ("SECTION_KEYS", "build_report", "scope_label"),
+    ".content": ("SECTION_KEYS", "build_report", "scope_label", "source_text"),
     ".deck": ("write_deck",),
     ".files": ("FORMATS", "report_bytes", "write_report"),
     ".html": ("write_html",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import i18n
+from .. import formatting, i18n
 from ..access import User
 from .inputs import ReportInputs
 from .model import Report, context_line
@@ -68,3 +68,15 @@ def build_report(inputs: ReportInputs, *, lang: str, user: User | None = None,
     return Report(lang=lang, title=i18n.t("report.title", lang), scope=scope,
                   as_of=inputs.as_of, source=source, author=author, sections=sections,
                   created=created)
+
+
+def source_text(kind: str, label: str, lang: str, *, loaded: str | None = None) -> str:
+    """The data source as the title page names it, in ``lang``: ``kind`` is a dataset's
+    source (``sample``, ``upload``, ``cli``, ``database``) or ``files``; ``label`` its
+    name (file or connection names); ``loaded`` an ISO time of the load, if any."""
+    key = f"report.source.{kind}"
+    text = i18n.t(key, lang, label=label) if i18n.has(key) else (label or kind)
+    if loaded:
+        text = i18n.t("report.source.loaded", lang, label=text,
+                      day=formatting.day(date.fromisoformat(str(loaded)[:10]), lang))
+    return text

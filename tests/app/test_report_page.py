@@ -57,6 +57,8 @@ def test_report_page_builds_three_files_for_a_branch(sample_workspace, sample_ta
     deck = Presentation(io.BytesIO(downloads[f"{stem}.pptx"]))
     cover = deck.slides[0].placeholders[1].text_frame.text
     assert f"网点 {branch}" in cover and "王经理" in cover
+    # the data source in the user's language, not the dataset's internal kind
+    assert "示例网点数据（" in cover and "载入）" in cover and "(sample" not in cover
     others = set(sample_tables["customers"]["branch"]) - {branch}
     html = downloads[f"{stem}.html"].decode("utf-8")
     assert not [b for b in others if b in html]

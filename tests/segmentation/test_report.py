@@ -240,7 +240,7 @@ def test_cli_report_of_the_workspace_as_a_branch_manager(network, tmp_path):
     assert book.sheetnames[0] == "说明"
     about = {r[0].value: r[1].value for r in book["说明"].iter_rows(min_row=3, max_row=6)}
     assert about["范围"] == f"网点 {network['branch']}"
-    assert "generated (test" in about["数据来源"]
+    assert about["数据来源"].startswith("generated（") and about["数据来源"].endswith("载入）")
 
 
 def test_cli_report_as_a_viewer_is_audited_and_holds_no_names(network, tmp_path):
