@@ -22,4 +22,6 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     ".panel": ("CampaignPanel", "build_panel", "read_activity"),
     ".estimate": ("Effect", "EffectConfig", "Estimate", "OUTCOMES", "ParallelCheck",
                   "estimate", "naive_difference"),
+    ".results": ("CampaignResult", "uplift_table"),
+    ".measure": ("measure", "post_weeks_for"),
 })
