@@ -134,3 +134,11 @@ i18n.register({
                              "zh": "人均增量收入（区间）"},
     "campaign.col.retained": {"en": "Retention uplift (interval)", "zh": "留存提升（区间）"},
 })
+
+i18n.register({
+    "campaign.chart.start": {"en": "start", "zh": "活动开始"},
+    "campaign.chart.title.shipments": {"en": "Weekly shipments per customer",
+                                       "zh": "每位客户的周发件量"},
+    "campaign.chart.title.revenue": {"en": "Weekly revenue per customer",
+                                     "zh": "每位客户的周收入"},
+})
