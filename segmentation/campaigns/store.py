@@ -117,6 +117,6 @@ def visible_campaigns(campaigns: Iterable[Campaign], scope: Scope,
     campaigns = list(campaigns)
     if scope.is_all:
         return campaigns
-    inside = set(map(str, customers_in_scope or ()))
+    inside = set(map(str, customers_in_scope if customers_in_scope is not None else ()))
     return [c for c in campaigns
             if not inside.isdisjoint(c.targets) or not inside.isdisjoint(c.holdout)]
