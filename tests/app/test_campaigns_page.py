@@ -10,7 +10,7 @@ import pytest
 
 from segmentation.access import Role, User
 
-from .conftest import APP, SAMPLE, app_state, page_text
+from .conftest import APP, SAMPLE, app_state, page_text, shown
 
 ID = re.compile(r"(?<![A-Za-z0-9])C\d{6}(?!\d)")
 
@@ -90,17 +90,11 @@ def test_branch_manager_sees_own_branch_only_and_cannot_create(sample_workspace,
     assert branch in "".join(str(d.value) for d in at.dataframe)
 
 
-def test_branch_without_campaign_customers_sees_none(sample_workspace, listed):
-    from segmentation.features import customer_view
-    from segmentation.workspace import Workspace
-
-    view = customer_view(Workspace().engine(), as_of=pd.Timestamp(sample_workspace.date_max))
-    # a branch none of whose customers was listed (the campaign covered mid-value customers;
-    # there is none such in the sample? then pick an unknown branch name)
+def test_branch_without_campaign_customers_sees_none(sample_workspace):
+    # a branch that is not in the data: no customer of it was listed
     at = _app(User("li", Role.BRANCH, branch="不存在网点"))
-    assert any(("No campaign within your scope" in m.value) for m in at.info) or at.warning
+    assert any("No campaign within your scope" in shown(m.value) for m in at.info)
     assert not ID.findall(page_text(at))
-    assert len(view)
 
 
 def test_hq_creates_a_campaign_from_a_tier(sample_workspace):
@@ -128,4 +122,4 @@ def test_empty_name_is_refused_in_both_languages(sample_workspace):
         tiers = at.multiselect(key="campaigns_tier")
         tiers.select(tiers.options[0]).run()
         at.button(key="campaigns_save").click().run()
-        assert any(text in e.value for e in at.error)
+        assert any(text in shown(e.value) for e in at.error)

@@ -20,13 +20,15 @@ BRANCHES = ("A", "B", "C", "D")
 
 
 def simulate(seed: int, *, n: int = 3000, effect: float = 0.0, share: float = 0.2,
-             holdout: float = 0.0, targeting: str = "random", trend_sd: float = 0.0
-             ) -> tuple[CampaignPanel, float]:
+             holdout: float = 0.0, targeting: str = "random", trend_sd: float = 0.0,
+             drift: float = 0.0) -> tuple[CampaignPanel, float]:
     """A panel and the planted effect on shipments per contacted customer.
 
     ``effect`` extra shipments per week for every contacted customer after the start;
     ``targeting="growing"`` targets the customers whose rate was already rising
-    (``trend_sd`` the spread of those weekly relative trends).
+    (``trend_sd`` the spread of those weekly relative trends); ``drift`` extra weekly
+    shipments of every chosen customer from four weeks before the start on, for a reason
+    the data do not show (what the parallel-trend check is for).
     """
     rng = np.random.default_rng(seed)
     weeks = np.arange(-PRE, POST)
@@ -51,6 +53,7 @@ def simulate(seed: int, *, n: int = 3000, effect: float = 0.0, share: float = 0.
     contacted = chosen & ~held
     post = contacted[:, None] & (weeks >= 0)[None, :]
     shipments = shipments + rng.poisson(effect * post)
+    shipments = shipments + rng.poisson(drift * (chosen[:, None] & (weeks >= -4)[None, :]))
     amount = rng.gamma(4.0, 15.0, n)
     revenue = shipments * amount[:, None] * rng.lognormal(0.0, 0.1, shipments.shape)
     seen = np.flatnonzero(shipments[:, :PRE].sum(axis=1) > 0)  # known before the start
