@@ -15,6 +15,14 @@ from __future__ import annotations
 
 from .._lazy import lazy_exports
 
+__all__ = [
+    "OUTCOMES", "MAX_NAME_LENGTH", "Campaign", "CampaignError", "CampaignPanel",
+    "CampaignResult", "CampaignStore", "Effect", "EffectConfig", "Estimate", "ParallelCheck",
+    "build_panel", "estimate", "measure", "naive_difference", "new_campaign_id",
+    "post_weeks_for", "read_activity", "read_target_ids", "split_holdout", "uplift_table",
+    "visible_campaigns",
+]
+
 __getattr__, __dir__ = lazy_exports(__name__, {
     ".model": ("Campaign", "CampaignError", "MAX_NAME_LENGTH", "new_campaign_id",
                "read_target_ids", "split_holdout"),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segmentation.access import Scope
 from segmentation.campaigns import (
     Campaign,
     CampaignError,
@@ -20,7 +21,6 @@ from segmentation.campaigns import (
     read_target_ids,
     visible_campaigns,
 )
-from segmentation.access import Scope
 
 from .campaign_sim import START, simulate
 
