@@ -151,7 +151,7 @@ CAMPAIGN_CONTACT_DAYS = 28
 CAMPAIGN_SIZE = 1600
 CAMPAIGN_HOLDOUT = 0.25
 #: Expected extra shipments per contacted customer, spread over the effect window.
-CAMPAIGN_EXTRA = 0.8
+CAMPAIGN_EXTRA = 1.2
 CAMPAIGN_EFFECT_DAYS = 56
 CAMPAIGN_RETENTION_DAYS = 90
 CAMPAIGN_COST = 8.0
@@ -496,11 +496,13 @@ def _plant_campaign(rng, tc, td, amount, arch, decliner, stop, first, home, ids,
                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A spring recall campaign with a known effect and a random held-out group.
 
-    Mid-value customers (small businesses and regular individuals) who shipped in the
-    half-year before the start are eligible; :data:`CAMPAIGN_SIZE` of them are listed and
+    Mid-frequency customers (2 to 12 shipments in the half-year before the start, known
+    for longer than that) are eligible: the list is pulled from the data, nothing the
+    data do not show decides it; :data:`CAMPAIGN_SIZE` of them are listed and
     a random :data:`CAMPAIGN_HOLDOUT` share of the list is held out (not contacted).
     Each contacted customer sends Poisson(:data:`CAMPAIGN_EXTRA`) extra shipments in the
-    :data:`CAMPAIGN_EFFECT_DAYS` from the start: new rows only, appended after the others.
+    :data:`CAMPAIGN_EFFECT_DAYS` from the start (none after a decliner's stop date): new
+    rows only, appended after the others.
 
     Returns (extra transactions, the list: customer_id + group, the definition and the
     planted truth in one row). All three are empty when the period is too short.
@@ -513,13 +515,9 @@ def _plant_campaign(rng, tc, td, amount, arch, decliner, stop, first, home, ids,
                 pd.DataFrame({"customer_id": pd.Series([], dtype=_default_str_dtype()),
                               "group": pd.Series([], dtype=_default_str_dtype())}),
                 pd.DataFrame())
-    mid = np.isin(arch, [ARCHETYPE_NAMES.index("small_business"),
-                         ARCHETYPE_NAMES.index("regular")])
-    recent = np.zeros(len(arch), dtype=bool)
     before = (td >= start - 182) & (td < start)
-    recent[tc[before]] = True
-    eligible = np.flatnonzero(mid & recent & (first < start - 182)
-                              & (~decliner | (stop > start + CAMPAIGN_EFFECT_DAYS + 30)))
+    shipped = np.bincount(tc[before & (amount >= 0)], minlength=len(arch))
+    eligible = np.flatnonzero((shipped >= 2) & (shipped <= 12) & (first < start - 182))
     listed = np.sort(rng.choice(eligible, size=min(CAMPAIGN_SIZE, len(eligible)),
                                 replace=False))
     held = rng.random(len(listed)) < CAMPAIGN_HOLDOUT
@@ -528,6 +526,10 @@ def _plant_campaign(rng, tc, td, amount, arch, decliner, stop, first, home, ids,
     extra_n = rng.poisson(CAMPAIGN_EXTRA, len(contacted))
     c = np.repeat(contacted, extra_n)
     day = start + rng.integers(0, CAMPAIGN_EFFECT_DAYS, len(c))
+    # a customer who has stopped shipping (a decliner past its stop date) sends nothing
+    sent = day < np.where(decliner[c], stop[c], np.iinfo(np.int64).max)
+    c, day = c[sent], day[sent]
+    extra_n = np.bincount(np.searchsorted(contacted, c), minlength=len(contacted))
     past = pd.Series(amount[before & (amount > 0)]).groupby(tc[before & (amount > 0)]).median()
     typical = past.reindex(c).fillna(past.median()).to_numpy()
     extra_amount = np.round(typical * np.exp(0.1 * rng.standard_normal(len(c))), 2)
