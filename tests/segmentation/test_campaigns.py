@@ -214,3 +214,36 @@ def test_sample_campaign_measured_against_its_planted_truth(tmp_path):
     assert "more customers active than the held-out customers" in result.sentence("en")
     assert "比对照组客户多留住了" in result.sentence("zh")
     assert len(result.estimate.by_branch) == 40
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_section_is_one_slide_and_tables_for_html_and_workbook(lang):
+    from io import BytesIO
+    from types import SimpleNamespace
+
+    from pptx import Presentation
+
+    from segmentation.campaigns import CampaignResult
+    from segmentation.report import report_bytes
+    from segmentation.report.deck import deck_bytes
+    from segmentation.report.model import Report
+    from segmentation.report.sections import Frame
+    from segmentation.report.sections_campaign import campaign as campaign_section
+
+    from .campaign_sim import campaign_of
+    panel, _ = simulate(2, effect=0.3, holdout=0.3)
+    camp = campaign_of(panel)
+    result = CampaignResult(camp, estimate(panel), len(panel.group("target")), 0)
+    frame = Frame(lang=lang, context="ctx", tier_labels={"gold": "Gold"})
+    assert campaign_section(SimpleNamespace(campaign=None), frame) is None
+    section = campaign_section(SimpleNamespace(campaign=result), frame)
+    assert section.lead == result.sentence(lang)
+    assert [t.key for t in section.tables] == ["campaign_figures", "campaign_tier",
+                                               "campaign_branch"]
+    report = Report(lang=lang, title="T", scope="S", as_of=START, source="", author="",
+                    sections=(section,))
+    deck = Presentation(BytesIO(deck_bytes(report)))
+    assert len(deck.slides) == 2  # the title and the campaign's one slide
+    html = report_bytes(report, "html").decode("utf-8")
+    assert "Simulated" in html and ("Gold" in html)
+    assert report_bytes(report, "xlsx")[:2] == b"PK"
