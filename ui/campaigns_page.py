@@ -72,6 +72,10 @@ def draw_results(ctx, campaigns: list[Campaign]) -> None:
             return
     est = result.estimate
     conf = est.confidence
+    if not ctx.scope.is_all:  # the part of the campaign this user's figures are about
+        st.caption(t("cg.in_scope", targets=formatting.number(result.n_contacted, lang),
+                     comparison=formatting.number(est.n_comparison, lang),
+                     group=t(f"cg.method.{est.method}")))
     m1, m2, m3, m4, m5 = st.columns(5)
     kept, k_lo, k_hi = result.extra_retained
     m1.metric(t("cg.metric.retained"), formatting.number(kept, lang, signed=True), border=True,
@@ -101,16 +105,17 @@ def draw_results(ctx, campaigns: list[Campaign]) -> None:
     show.chart(weekly_chart(est, lang, outcome), width="stretch")
     settings = current_tier_settings(lang)
     labels = settings.tier_labels(lang)
-    left, right = st.columns(2)
-    with left:
-        st.subheader(t("cg.by_tier"))
-        tiers = est.by_tier.assign(tier=est.by_tier["tier"].map(lambda k: labels.get(k, k))) \
-            if not est.by_tier.empty else est.by_tier
-        st.dataframe(uplift_table(tiers, "tier", lang), hide_index=True, width="stretch")
-    with right:
-        st.subheader(t("cg.by_branch"))
-        st.dataframe(uplift_table(est.by_branch, "branch", lang), hide_index=True,
-                     width="stretch", height=300)
+    by_tier = est.by_tier
+    if not by_tier.empty:  # the tiers in their own order, named as on the tiers page
+        order = {k: i for i, k in enumerate(settings.tiers)}
+        by_tier = (by_tier.assign(_order=by_tier["tier"].map(order).fillna(len(order)))
+                   .sort_values("_order").drop(columns="_order")
+                   .assign(tier=lambda f: f["tier"].map(lambda k: labels.get(k, k))))
+    st.subheader(t("cg.by_tier"))
+    st.dataframe(uplift_table(by_tier, "tier", lang), hide_index=True, width="stretch")
+    st.subheader(t("cg.by_branch"))
+    st.dataframe(uplift_table(est.by_branch, "branch", lang), hide_index=True, width="stretch",
+                 height=320 if len(est.by_branch) > 8 else "auto")
     st.caption(t("cg.by.caption"))
     with st.expander(t("cg.assumptions")):
         st.markdown("\n".join(f"- {md(a)}" for a in result.assumptions(lang)))

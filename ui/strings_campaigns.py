@@ -28,7 +28,10 @@ i18n.register({
         "en": "{targets} targeted, {holdout} held out · {cost} per contact · created by "
               "{who}",
         "zh": "目标 {targets} 位，对照 {holdout} 位 · 单次触达成本 {cost} · 创建人 {who}"},
-    "cg.metric.retained": {"en": "Extra customers kept active", "zh": "多留住的活跃客户"},
+    "cg.in_scope": {"en": "In your scope: {targets} contacted customers, compared with "
+                           "{comparison} ({group}).",
+                     "zh": "您的权限范围内：触达客户 {targets} 位，对比客户 {comparison} 位（{group}）。"},
+    "cg.metric.retained": {"en": "Extra active customers", "zh": "多留住的活跃客户"},
     "cg.metric.revenue": {"en": "Incremental revenue", "zh": "增量收入"},
     "cg.metric.cost": {"en": "Cost", "zh": "成本"},
     "cg.metric.roi": {"en": "ROI", "zh": "投资回报率"},

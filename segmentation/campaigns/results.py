@@ -122,10 +122,10 @@ class CampaignResult:
             return None
         key = "campaign.check.passed" if check.passed else "campaign.check.failed"
         return i18n.t(key, lang, weeks=formatting.number(check.weeks, lang),
-                      value=formatting.decimal(check.per_week, lang, 2, signed=True),
+                      value=formatting.decimal(check.per_week, lang, 3, signed=True),
                       conf=formatting.percent(self.estimate.confidence, lang, digits=0),
-                      low=formatting.decimal(check.low, lang, 2),
-                      high=formatting.decimal(check.high, lang, 2))
+                      low=formatting.decimal(check.low, lang, 3),
+                      high=formatting.decimal(check.high, lang, 3))
 
 
 def uplift_table(frame: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:

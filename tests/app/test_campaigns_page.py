@@ -47,7 +47,7 @@ def test_hq_sees_the_planted_campaign_measured(sample_workspace, truth, lang):
     text = page_text(at)
     assert "春季客户召回" in text
     metrics = {m.label: m.value for m in at.metric}
-    label = "Extra customers kept active" if lang == "en" else "多留住的活跃客户"
+    label = "Extra active customers" if lang == "en" else "多留住的活跃客户"
     kept = float(re.sub(r"[^\d.]", "", metrics[label]))
     # the planted effect kept some 220 customers active; the estimate is near it
     assert 0.5 * truth["extra_retained"] < kept < 1.6 * truth["extra_retained"]
@@ -85,7 +85,7 @@ def test_branch_manager_sees_own_branch_only_and_cannot_create(sample_workspace,
     assert set(ID.findall(text)) <= mine
     others = {b for b in view["branch"].dropna().unique() if b != branch}
     assert not any(b in text for b in others)
-    label = "Extra customers kept active" if lang == "en" else "多留住的活跃客户"
+    label = "Extra active customers" if lang == "en" else "多留住的活跃客户"
     assert label in {m.label for m in at.metric}
     assert branch in "".join(str(d.value) for d in at.dataframe)
 
