@@ -135,6 +135,8 @@ def _targets(ctx, source: str) -> tuple[tuple[str, ...], tuple[str, ...] | None,
             st.error(md(err.message(lang)))
             return (), None, "file"
         return targets, holdout or None, "file"
+    if source == "persona":
+        return _persona_targets(ctx)
     if source == "warnings":
         churn = ctx.current_churn()
         if churn is None:
@@ -158,6 +160,38 @@ def _targets(ctx, source: str) -> tuple[tuple[str, ...], tuple[str, ...] | None,
     return ids, None, f"{source}:{','.join(map(str, picked))}"
 
 
+def _persona_targets(ctx) -> tuple[tuple[str, ...], None, str]:
+    """The customers of the personas picked, from the Clusters page's current clustering."""
+    from segmentation.clusters import (
+        ClusterError,
+        apply_names,
+        available_features,
+        persona_names,
+        starting_features,
+    )
+    from segmentation.personas_store import PersonaStore, scope_key
+    from ui.state import state
+
+    lang, t = ctx.lang, ctx.t
+    chosen = state().clusters
+    k = int(chosen.k)
+    features = tuple(starting_features(chosen.features, available_features(ctx.view())))
+    try:
+        found = ctx.clustering(k, features) if features else None
+    except ClusterError:
+        found = None
+    if found is None:
+        st.info(t("cg.new.personas.none"))
+        return (), None, "persona"
+    renames = PersonaStore.for_workspace(context.workspace(), ctx.snap.dataset_id).names(
+        scope_key(k, features, ctx.filters))
+    names = apply_names(persona_names(found.profiles, found.zscores, lang), renames)["name"]
+    picked = st.multiselect(t("cg.new.personas"), list(names.index), key="campaigns_persona",
+                            format_func=lambda c: names[c])
+    ids = tuple(found.labels.index[found.labels.isin(picked)].astype(str))
+    return ids, None, f"persona:{','.join(map(str, picked))}"
+
+
 def draw_create(ctx) -> None:
     """The form of a new campaign (HQ analysts only; checked here again)."""
     lang, t = ctx.lang, ctx.t
@@ -173,7 +207,7 @@ def draw_create(ctx) -> None:
                         key="campaigns_end")
     cost = c4.number_input(t("cg.new.cost"), min_value=0.0, value=5.0, step=0.5,
                            key="campaigns_cost")
-    sources = ["tier", "segment", "warnings", "file"]
+    sources = ["tier", "segment", "persona", "warnings", "file"]
     source = st.radio(t("cg.new.source"), sources, horizontal=True, key="campaigns_source",
                       format_func=lambda s: t(f"cg.new.source.{s}"))
     ids, file_holdout, label = _targets(ctx, source)

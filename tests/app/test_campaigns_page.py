@@ -123,3 +123,16 @@ def test_empty_name_is_refused_in_both_languages(sample_workspace):
         tiers.select(tiers.options[0]).run()
         at.button(key="campaigns_save").click().run()
         assert any(text in shown(e.value) for e in at.error)
+
+
+@pytest.mark.parametrize("source,key", [("persona", "campaigns_persona"),
+                                        ("segment", "campaigns_rfm_segment")])
+def test_targets_from_a_persona_or_a_segment(sample_workspace, source, key):
+    at = _app(User("wang", Role.HQ))
+    at.radio(key="campaigns_source").set_value(source).run()
+    assert not at.exception, at.exception
+    picker = at.multiselect(key=key)
+    assert picker.options
+    picker.select(picker.options[0]).run()
+    counts = [c.value for c in at.caption if "to contact" in c.value]
+    assert counts and not counts[0].startswith("0 to contact")
