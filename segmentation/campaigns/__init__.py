@@ -18,7 +18,7 @@ from .._lazy import lazy_exports
 __all__ = [
     "OUTCOMES", "MAX_NAME_LENGTH", "Campaign", "CampaignError", "CampaignPanel",
     "CampaignResult", "CampaignStore", "Effect", "EffectConfig", "Estimate", "ParallelCheck",
-    "build_panel", "estimate", "measure", "naive_difference", "new_campaign_id",
+    "build_panel", "estimate", "measure", "measure_latest", "naive_difference", "new_campaign_id",
     "post_weeks_for", "read_activity", "read_target_ids", "split_holdout", "uplift_table",
     "visible_campaigns",
 ]
@@ -31,5 +31,5 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     ".estimate": ("Effect", "EffectConfig", "Estimate", "OUTCOMES", "ParallelCheck",
                   "estimate", "naive_difference"),
     ".results": ("CampaignResult", "uplift_table"),
-    ".measure": ("measure", "post_weeks_for"),
+    ".measure": ("measure", "measure_latest", "post_weeks_for"),
 })

@@ -17,7 +17,7 @@ from .model import Campaign, CampaignError
 from .panel import build_panel, read_activity
 from .results import CampaignResult
 
-__all__ = ["measure", "post_weeks_for"]
+__all__ = ["measure", "measure_latest", "post_weeks_for"]
 
 #: weeks after the end of the contact still counted, by default
 TAIL_WEEKS = 8
@@ -89,3 +89,48 @@ def measure(bind: sa.Engine | sa.Connection, campaign: Campaign, customers: pd.D
         listed = [c for c in listed if c in inside]
     n_contacted = sum(1 for c in listed if c in known)
     return CampaignResult(campaign, result, n_contacted, len(listed) - n_contacted)
+
+
+def measure_latest(bind: sa.Engine | sa.Connection, workspace: object, *,
+                   scope: Scope | None = None, settings: object = None,
+                   table_names: TableNames | None = None) -> CampaignResult | None:
+    """The latest campaign of ``workspace``'s store that touches ``scope``, measured on the
+    scope's customers (held-out group when it has one); ``None`` without one or when it
+    cannot be measured (too recent, too few customers). The batch report's path.
+
+    Parameters
+    ----------
+    settings : :class:`~segmentation.tiers.TierSettings` the customers are graded with
+        at the start (network-wide); ``None``: the defaults.
+    """
+    import warnings
+
+    from ..access import ALL
+    from ..features import customer_view, date_range
+    from ..tiers import score_customers
+    from .store import CampaignStore, visible_campaigns
+
+    scope = scope or ALL
+    campaigns = CampaignStore.for_workspace(workspace).list()
+    if not campaigns:  # nothing to read from the database
+        return None
+    first, last = date_range(bind, table_names)
+    in_scope = None
+    if not scope.is_all:
+        in_scope = customer_view(bind, as_of=last, table_names=table_names,
+                                 scope=scope).index.astype(str)
+        campaigns = visible_campaigns(campaigns, scope, in_scope)
+    if not campaigns:
+        return None
+    campaign = campaigns[0]
+    view = customer_view(bind, as_of=pd.Timestamp(campaign.start) - pd.Timedelta(days=1),
+                         table_names=table_names)
+    with warnings.catch_warnings():  # grading notes belong to the tiers page
+        warnings.simplefilter("ignore", UserWarning)
+        customers = scope.apply(score_customers(view, settings))
+    try:
+        return measure(bind, campaign, customers, data_start=first.date(),
+                       data_end=last.date(), table_names=table_names, scope=scope,
+                       in_scope=in_scope)
+    except CampaignError:
+        return None
