@@ -214,6 +214,16 @@ def test_sample_campaign_measured_against_its_planted_truth(tmp_path):
     assert "more customers active than the held-out customers" in result.sentence("en")
     assert "比对照组客户多留住了" in result.sentence("zh")
     assert len(result.estimate.by_branch) == 40
+    # the batch report's path, within one branch: only that branch's contacted customers
+    from segmentation.campaigns import measure_latest
+
+    branch = "华东-上海浦东网点"
+    own = set(view.index[view["branch"] == branch])
+    mine = measure_latest(workspace.engine(), workspace, scope=Scope(branches=(branch,)))
+    assert mine.campaign.campaign_id == campaign.campaign_id
+    assert mine.n_contacted == len(own & set(campaign.targets)) and mine.n_missing == 0
+    assert set(mine.estimate.by_branch["branch"]) == {branch}
+    assert measure_latest(workspace.engine(), tmp_path / "empty") is None
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
