@@ -1,5 +1,5 @@
-"""The Campaigns page: the sample's planted campaign measured, in English and Chinese,
-for HQ and within a branch manager's scope; creating a campaign is for HQ only."""
+"""The Campaigns page: the sample's planted campaign measured for HQ and, in English and
+Chinese, within a branch manager's scope; creating a campaign is for HQ only."""
 
 from __future__ import annotations
 
@@ -39,11 +39,10 @@ def listed() -> pd.DataFrame:
     return pd.read_parquet(SAMPLE / "campaign.parquet")
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_hq_sees_the_planted_campaign_measured(sample_workspace, truth, lang):
+def test_hq_sees_the_planted_campaign_measured(sample_workspace, truth):
+    lang = "en"
     at = _app(User("wang", Role.HQ), lang)
-    assert [t.label for t in at.tabs] == (["Results", "New campaign"] if lang == "en"
-                                          else ["效果", "新建活动"])
+    assert [t.label for t in at.tabs] == ["Results", "New campaign"]
     text = page_text(at)
     assert "春季客户召回" in text
     metrics = {m.label: m.value for m in at.metric}
@@ -88,6 +87,10 @@ def test_branch_manager_sees_own_branch_only_and_cannot_create(sample_workspace,
     label = "Extra active customers" if lang == "en" else "多留住的活跃客户"
     assert label in {m.label for m in at.metric}
     assert branch in "".join(str(d.value) for d in at.dataframe)
+    sentence = next(m.value for m in at.markdown if ("To read out" in m.value
+                                                     or "汇报口径" in m.value))
+    assert ("than the held-out customers" in sentence if lang == "en"
+            else "比对照组客户" in sentence)
 
 
 def test_branch_without_campaign_customers_sees_none(sample_workspace):
@@ -116,13 +119,14 @@ def test_hq_creates_a_campaign_from_a_tier(sample_workspace):
     CampaignStore.for_workspace(Workspace()).delete(saved[0].campaign_id)
 
 
-def test_empty_name_is_refused_in_both_languages(sample_workspace):
-    for lang, text in (("en", "Give the campaign a name."), ("zh", "请填写活动名称。")):
-        at = _app(User("wang", Role.HQ), lang)
-        tiers = at.multiselect(key="campaigns_tier")
-        tiers.select(tiers.options[0]).run()
-        at.button(key="campaigns_save").click().run()
-        assert any(text in shown(e.value) for e in at.error)
+def test_empty_name_is_refused_in_chinese(sample_workspace):
+    # (the English message is the library's, tested there)
+    at = _app(User("wang", Role.HQ), "zh")
+    assert [t.label for t in at.tabs] == ["效果", "新建活动"]
+    tiers = at.multiselect(key="campaigns_tier")
+    tiers.select(tiers.options[0]).run()
+    at.button(key="campaigns_save").click().run()
+    assert any("请填写活动名称。" in shown(e.value) for e in at.error)
 
 
 @pytest.mark.parametrize("source,key", [("persona", "campaigns_persona"),
