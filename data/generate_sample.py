@@ -143,6 +143,19 @@ EXISTING_SHARE = 0.45
 FIRST_SHIPMENT_P = 0.85
 REFUND_SHARE = 0.005
 
+# --------------------------------------------------------------------------- campaign
+#: The planted campaign starts this many days before the end of the data (a Monday,
+#: 2025-03-03, with the default period), contacts for 4 weeks and is held out at random.
+CAMPAIGN_BEFORE_END = 120
+CAMPAIGN_CONTACT_DAYS = 28
+CAMPAIGN_SIZE = 1600
+CAMPAIGN_HOLDOUT = 0.25
+#: Expected extra shipments per contacted customer, spread over the effect window.
+CAMPAIGN_EXTRA = 1.2
+CAMPAIGN_EFFECT_DAYS = 56
+CAMPAIGN_RETENTION_DAYS = 90
+CAMPAIGN_COST = 8.0
+
 # Spring Festival (Chinese New Year's day) per year; Feb 1 for other years.
 SPRING_FESTIVAL = {
     2019: "2019-02-05", 2020: "2020-01-25", 2021: "2021-02-12", 2022: "2022-02-01",
@@ -456,6 +469,11 @@ def generate(n_customers: int = 20_000, *, seed: int = 7, start: str = "2023-01-
                            d0, with_text)
     ids = customers["customer_id"].to_numpy()
     transactions.insert(0, "customer_id", _take_ids(ids, tc))
+    # the planted campaign draws from its own stream: every row above stays as it is
+    extra, campaign, campaign_truth = _plant_campaign(
+        np.random.default_rng([seed, 3]), tc, td, transactions["amount"].to_numpy(), arch,
+        decliner, stop, first, home, ids, d0, n_days)
+    transactions = pd.concat([transactions, extra], ignore_index=True)
     del tc, td
 
     surveys = _surveys(rng, text_rng, np.concatenate(sv_c), np.concatenate(sv_lo),
@@ -470,7 +488,92 @@ def generate(n_customers: int = 20_000, *, seed: int = 7, start: str = "2023-01-
                                         np.datetime64("NaT")), dtype=DATE_DTYPE),
     })
     return {"transactions": transactions, "customers": customers, "surveys": surveys,
-            "complaints": complaints, "truth": truth}
+            "complaints": complaints, "truth": truth, "campaign": campaign,
+            "campaign_truth": campaign_truth}
+
+
+def _plant_campaign(rng, tc, td, amount, arch, decliner, stop, first, home, ids, d0, n_days
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A spring recall campaign with a known effect and a random held-out group.
+
+    Mid-frequency customers (2 to 12 shipments in the half-year before the start, known
+    for longer than that) are eligible: the list is pulled from the data, nothing the
+    data do not show decides it; :data:`CAMPAIGN_SIZE` of them are listed and
+    a random :data:`CAMPAIGN_HOLDOUT` share of the list is held out (not contacted).
+    Each contacted customer sends Poisson(:data:`CAMPAIGN_EXTRA`) extra shipments in the
+    :data:`CAMPAIGN_EFFECT_DAYS` from the start (none after a decliner's stop date): new
+    rows only, appended after the others.
+
+    Returns (extra transactions, the list: customer_id + group, the definition and the
+    planted truth in one row). All three are empty when the period is too short.
+    """
+    start = n_days - CAMPAIGN_BEFORE_END
+    tx_columns = ["customer_id", "date", "amount", "quantity", "weight_kg", "service",
+                  "channel", "branch", "destination"]
+    if start < 300:  # too little history for a comparison: no campaign
+        return (pd.DataFrame(columns=tx_columns).astype({"date": DATE_DTYPE}),
+                pd.DataFrame({"customer_id": pd.Series([], dtype=_default_str_dtype()),
+                              "group": pd.Series([], dtype=_default_str_dtype())}),
+                pd.DataFrame())
+    before = (td >= start - 182) & (td < start)
+    shipped = np.bincount(tc[before & (amount >= 0)], minlength=len(arch))
+    eligible = np.flatnonzero((shipped >= 2) & (shipped <= 12) & (first < start - 182))
+    listed = np.sort(rng.choice(eligible, size=min(CAMPAIGN_SIZE, len(eligible)),
+                                replace=False))
+    held = rng.random(len(listed)) < CAMPAIGN_HOLDOUT
+    contacted = listed[~held]
+    # extra shipments: each costs what the customer usually pays (median before the start)
+    extra_n = rng.poisson(CAMPAIGN_EXTRA, len(contacted))
+    c = np.repeat(contacted, extra_n)
+    day = start + rng.integers(0, CAMPAIGN_EFFECT_DAYS, len(c))
+    # a customer who has stopped shipping (a decliner past its stop date) sends nothing
+    sent = day < np.where(decliner[c], stop[c], np.iinfo(np.int64).max)
+    c, day = c[sent], day[sent]
+    extra_n = np.bincount(np.searchsorted(contacted, c), minlength=len(contacted))
+    past = pd.Series(amount[before & (amount > 0)]).groupby(tc[before & (amount > 0)]).median()
+    typical = past.reindex(c).fillna(past.median()).to_numpy()
+    extra_amount = np.round(typical * np.exp(0.1 * rng.standard_normal(len(c))), 2)
+    dest = rng.choice(len(DOMESTIC), size=len(c), p=DOMESTIC_WEIGHTS / DOMESTIC_WEIGHTS.sum())
+    order = np.argsort(day * len(ids) + c, kind="stable")
+    c, day, extra_amount, dest = c[order], day[order], extra_amount[order], dest[order]
+    extra = pd.DataFrame({
+        "customer_id": _take_ids(ids, c),
+        "date": _dates(d0, day),
+        "amount": extra_amount,
+        "quantity": np.ones(len(c), dtype=np.int64),
+        "weight_kg": np.round(np.full(len(c), 1.2), 2),
+        "service": _strings(SERVICES, np.full(len(c), SERVICES.index("express"))),
+        "channel": _strings(CHANNELS, np.full(len(c), CHANNELS.index("mini_program"))),
+        "branch": _strings(branch_names(), home[c]),
+        "destination": _strings(DOMESTIC + INTERNATIONAL, dest),
+    })
+    # planted truth of retention: contacted customers active in the window only thanks to
+    # the extra shipments
+    window = (td >= start) & (td < start + CAMPAIGN_RETENTION_DAYS)
+    active = np.zeros(len(arch), dtype=bool)
+    active[tc[window]] = True
+    kept = int((~active[contacted] & (extra_n > 0)).sum())
+    group = np.where(held, "holdout", "target")
+    campaign = pd.DataFrame({"customer_id": _take_ids(ids, listed),
+                             "group": _strings(("target", "holdout"),
+                                               (group == "holdout").astype(np.int8))})
+    begin = d0 + np.timedelta64(int(start), "D")
+    truth = pd.DataFrame({
+        "campaign_id": ["sample-spring-recall"],
+        "name": ["春季客户召回 Spring recall"],
+        "start": pd.Series([begin]).astype(DATE_DTYPE),
+        "end": pd.Series([begin + np.timedelta64(CAMPAIGN_CONTACT_DAYS - 1, "D")]
+                         ).astype(DATE_DTYPE),
+        "cost_per_contact": [CAMPAIGN_COST],
+        "n_contacted": [len(contacted)],
+        "n_holdout": [int(held.sum())],
+        "planted_extra_shipments": [CAMPAIGN_EXTRA],
+        "extra_shipments": [float(extra_n.sum())],
+        "extra_revenue": [float(extra_amount.sum())],
+        "extra_retained": [kept],
+        "retention_days": [CAMPAIGN_RETENTION_DAYS],
+    })
+    return extra[tx_columns], campaign, truth
 
 
 def _take_ids(ids: pd.Series | np.ndarray, codes: np.ndarray) -> pd.Series:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pandas loads where a frame is masked, not for a sign-in
 
 
 class Role(enum.StrEnum):
-    HQ = "hq"              # HQ analyst: all data; loads data, connects databases, saves defaults
+    HQ = "hq"              # HQ analyst: all data; loads data, connects databases, saves
+    #                        defaults, creates campaigns
     REGIONAL = "regional"  # regional lead: own region
     BRANCH = "branch"      # branch manager: own branch
     VIEWER = "viewer"      # aggregates only: no customer rows, no names or phones
@@ -36,7 +37,8 @@ class Role(enum.StrEnum):
 #: the rights of each role
 PERMISSIONS: Mapping[Role, frozenset[str]] = {
     Role.HQ: frozenset({"load_data", "connect_db", "save_default_preset", "import_preset",
-                        "edit_personas", "see_pii", "see_customers", "export", "see_audit"}),
+                        "edit_personas", "see_pii", "see_customers", "export", "see_audit",
+                        "manage_campaigns"}),
     Role.REGIONAL: frozenset({"see_pii", "see_customers", "export"}),
     Role.BRANCH: frozenset({"see_pii", "see_customers", "export"}),
     Role.VIEWER: frozenset({"export"}),

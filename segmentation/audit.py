@@ -35,7 +35,7 @@ AUDIT_FILE = "audit.jsonl"
 #: what is recorded
 ACTIONS: frozenset[str] = frozenset({
     "sign_in", "sign_in_failed", "sign_out", "load", "connect", "export", "preset_saved",
-    "persona_changed",
+    "persona_changed", "campaign_saved",
 })
 #: longest text kept in a detail value
 MAX_TEXT = 300
@@ -52,6 +52,7 @@ i18n.register({
     "audit.action.export": {"en": "exported", "zh": "导出"},
     "audit.action.preset_saved": {"en": "saved a preset", "zh": "保存方案"},
     "audit.action.persona_changed": {"en": "changed persona names", "zh": "修改客群名称"},
+    "audit.action.campaign_saved": {"en": "saved a campaign", "zh": "保存营销活动"},
 })
 
 

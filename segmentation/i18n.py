@@ -30,6 +30,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {}
 #: domain (a key's first part) -> the modules that register its messages
 CATALOGUES: dict[str, tuple[str, ...]] = {
     "audit": ("segmentation.audit",),
+    "campaign": ("segmentation.campaigns.messages",),
     "churn": ("segmentation.churn.messages",),
     "cli": ("segmentation.cli.messages",),
     "cluster": ("segmentation.clusters.messages",),

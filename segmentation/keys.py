@@ -100,3 +100,16 @@ class ChurnKey:
     def network(self) -> ChurnKey:
         """The same definition for every customer (no filters, no scope, names included)."""
         return replace(self, analysis=self.analysis.network())
+
+
+@dataclass(frozen=True)
+class CampaignKey:
+    """A campaign's result for one viewer: the analysis key (dataset and scope), the
+    campaign (its id and a digest of its stored content), the method and the tier
+    settings the customers are graded with at the start."""
+
+    analysis: AnalysisKey
+    campaign_id: str
+    digest: str
+    method: str
+    settings_json: str

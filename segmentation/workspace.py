@@ -550,7 +550,11 @@ def load_sample(workspace: Workspace, folder: str | Path | None = None, *,
     raws = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
             if (folder / f"{name}.parquet").exists()}
     dataset = prepare_dataset(raws)
-    return workspace.replace(dataset.tables, source="sample", label="sample", if_empty=if_empty)
+    snap = workspace.replace(dataset.tables, source="sample", label="sample", if_empty=if_empty)
+    from .campaigns.sample import register_sample_campaign  # its campaign, kept with it
+
+    register_sample_campaign(workspace, folder)
+    return snap
 
 
 def ensure_dataset(workspace: Workspace) -> Snapshot:

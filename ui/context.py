@@ -22,12 +22,13 @@ from segmentation import i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User
 from segmentation.connections import ConnectionError_, classify_error
 from segmentation.filters import FILTER_COLUMNS, normalize_filters
-from segmentation.keys import DEFAULT_WINDOW_DAYS, AnalysisKey, ChurnKey
+from segmentation.keys import DEFAULT_WINDOW_DAYS, AnalysisKey, CampaignKey, ChurnKey
 from segmentation.textsafe import md
 from segmentation.tiers import ScoringBase, TierSettings
 from segmentation.workspace import Snapshot
 from ui import connect, identity
 from ui import source as sources
+from ui.caches import campaigns as campaign_cache
 from ui.caches import churn as churn_cache
 from ui.caches import clusters as cluster_cache
 from ui.caches import database as db_cache
@@ -279,6 +280,16 @@ class Context:
     def silhouettes(self, features: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
         """Silhouette scores per k of the filtered customers, and the suggested k."""
         return cluster_cache.silhouettes(self.key.with_(pii=True), features, self.view())
+
+    def campaign_result(self, campaign, method: str, settings: TierSettings):
+        """The campaign's :class:`~segmentation.campaigns.CampaignResult` for the scope's
+        customers (all sidebar filters off), graded with ``settings`` at its start."""
+        key = CampaignKey(self.key.with_(filters=(), pii=True,
+                                         as_of=pd.Timestamp(self.snap.date_max).date()),
+                          campaign.campaign_id, campaign_cache.digest(campaign), method,
+                          settings.to_json())
+        ids = tuple(self.full_view().index.astype(str)) if not self.scope.is_all else None
+        return self.guarded(campaign_cache.result, key, campaign, ids, self.source)
 
     def view_sql(self) -> dict[str, str]:
         """The SQL the customer view runs in the connected database, per query."""

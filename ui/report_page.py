@@ -76,7 +76,26 @@ def report_inputs(ctx, settings, step) -> ReportInputs:
     return ReportInputs(as_of=ctx.as_of, view=view, activity=activity, surveys=surveys,
                         tiers=tiers, pareto=ctx.pareto(), filters=ctx.filters,
                         history=history, personas=personas, satisfaction=satisfaction,
-                        churn=churn, churn_scores=scores, calls_per_branch=calls)
+                        churn=churn, churn_scores=scores, calls_per_branch=calls,
+                        campaign=latest_campaign(ctx, settings))
+
+
+def latest_campaign(ctx, settings):
+    """The latest campaign within the user's scope, measured (held-out group when it has
+    one); ``None`` without one or when it cannot be measured."""
+    from segmentation.campaigns import CampaignError, CampaignStore, visible_campaigns
+
+    campaigns = CampaignStore.for_workspace(context.workspace()).list()
+    if not ctx.scope.is_all:
+        campaigns = visible_campaigns(campaigns, ctx.scope, ctx.full_view().index.astype(str))
+    if not campaigns:
+        return None
+    latest = campaigns[0]
+    try:
+        return ctx.campaign_result(latest, "holdout" if latest.has_holdout else "matched",
+                                   settings)
+    except CampaignError:
+        return None
 
 
 def build_files(ctx) -> None:

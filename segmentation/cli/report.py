@@ -69,9 +69,19 @@ def build_report_file(args: argparse.Namespace) -> tuple[Path, int]:
         print(f"{done:4.0%} {i18n.t(f'report.step.{key}', args.lang)}", file=sys.stderr)
 
     def work(engine, table_names=None):
-        return gather_inputs(engine, user=user, lang=args.lang, settings=settings,
-                             as_of=as_of, table_names=table_names, clusters=args.clusters,
-                             calls_per_branch=calls or 20, progress=progress)
+        from dataclasses import replace
+
+        from ..campaigns import measure_latest
+        from ..workspace import default_folder
+
+        inputs = gather_inputs(engine, user=user, lang=args.lang, settings=settings,
+                               as_of=as_of, table_names=table_names, clusters=args.clusters,
+                               calls_per_branch=calls or 20, progress=progress)
+        # the latest campaign kept in the workspace that touches the user's scope
+        scope = user.scope if user is not None else None
+        return replace(inputs, campaign=measure_latest(engine, default_folder(), scope=scope,
+                                                       settings=settings,
+                                                       table_names=table_names))
 
     if args.database:
         inputs = with_database(args, work)

@@ -9,10 +9,13 @@ from ..access import User
 from .inputs import ReportInputs
 from .model import Report, context_line
 from .sections import Frame, movement, overview, personas, tiers
+from .sections_campaign import campaign
 from .sections_service import churn, method, satisfaction
 
 #: the sections of every report, in order
 SECTION_KEYS = ("overview", "tiers", "movement", "personas", "satisfaction", "churn", "method")
+#: sections only present when their inputs are (a measured campaign), before "method"
+OPTIONAL_SECTION_KEYS = ("campaign",)
 
 
 def scope_label(user: User | None, filters: tuple, lang: str) -> str:
@@ -64,7 +67,8 @@ def build_report(inputs: ReportInputs, *, lang: str, user: User | None = None,
     sections = (overview(inputs, frame), tiers(inputs, frame), movement(inputs, frame),
                 personas(inputs, frame), satisfaction(inputs, frame),
                 churn(inputs, frame, see_customers=see_customers, user=user),
-                method(inputs, frame))
+                campaign(inputs, frame), method(inputs, frame))
+    sections = tuple(s for s in sections if s is not None)
     return Report(lang=lang, title=i18n.t("report.title", lang), scope=scope,
                   as_of=inputs.as_of, source=source, author=author, sections=sections,
                   created=created)

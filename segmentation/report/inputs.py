@@ -65,6 +65,8 @@ class ReportInputs:
     churn : :class:`~segmentation.churn.ChurnResult` (network-wide model), or ``None``.
     churn_scores : its scores of ``view``'s customers, reasons worded (masked), or ``None``.
     calls_per_branch : weekly calls of a branch (the call list's capacity).
+    campaign : the latest campaign within the scope, measured
+        (:class:`~segmentation.campaigns.CampaignResult`), or ``None``.
     """
 
     as_of: date
@@ -79,6 +81,7 @@ class ReportInputs:
     satisfaction: Any = None
     churn: Any = None
     churn_scores: pd.DataFrame | None = None
+    campaign: Any = None
     calls_per_branch: int = 20
     period_days: int = PERIOD_DAYS
 

@@ -213,3 +213,21 @@ i18n.register({
     "report.step.html": {"en": "Writing the HTML report", "zh": "生成 HTML 报告"},
     "report.step.xlsx": {"en": "Writing the workbook", "zh": "生成 Excel 工作簿"},
 })
+
+i18n.register({
+    "report.campaign": {"en": "Campaign effect: {name}", "zh": "营销活动效果：{name}"},
+    "report.campaign.retained": {"en": "Extra customers kept active", "zh": "多留住的活跃客户"},
+    "report.campaign.revenue": {"en": "Incremental revenue", "zh": "增量收入"},
+    "report.campaign.cost": {"en": "Cost", "zh": "成本"},
+    "report.campaign.roi": {"en": "Return on investment", "zh": "投资回报率"},
+    "report.campaign.figure": {"en": "Figure", "zh": "指标"},
+    "report.campaign.value": {"en": "Estimate", "zh": "估计值"},
+    "report.campaign.low": {"en": "Interval from", "zh": "区间下限"},
+    "report.campaign.high": {"en": "Interval to", "zh": "区间上限"},
+    "report.campaign.by_tier": {"en": "Campaign uplift per tier", "zh": "各等级的活动提升"},
+    "report.campaign.by_branch": {"en": "Campaign uplift per branch", "zh": "各网点的活动提升"},
+    "report.campaign.col.shipments": {"en": "Extra shipments per customer",
+                                      "zh": "人均增量发件"},
+    "report.campaign.col.revenue": {"en": "Extra revenue per customer", "zh": "人均增量收入"},
+    "report.campaign.col.retained": {"en": "Retention uplift", "zh": "留存提升"},
+})

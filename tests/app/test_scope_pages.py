@@ -22,7 +22,7 @@ from segmentation.access import Role, User
 from .conftest import APP, app_state, page_text
 
 PAGES = ["pages/overview.py", "pages/tiers.py", "pages/clusters.py", "pages/satisfaction.py",
-         "pages/churn.py", "pages/data.py"]
+         "pages/churn.py", "pages/campaigns.py", "pages/data.py"]
 CLUSTER_TABS = ["Profiles", "Tier mix & branches", "Map", "Choosing k", "Download"]
 ID = re.compile(r"(?<![A-Za-z0-9])C\d{6}(?!\d)")
 

@@ -275,3 +275,43 @@ def test_bundled_sample_matches_generator(default):
                 assert (b.astype(object).fillna("") == s.astype(object).fillna("")).all(), (
                     name, col)
     assert (SAMPLE / "README.md").exists()
+
+
+def test_planted_campaign(default):
+    from data.generate_sample import CAMPAIGN_EFFECT_DAYS, CAMPAIGN_EXTRA, CAMPAIGN_HOLDOUT
+
+    listed, truth = default["campaign"], default["campaign_truth"].iloc[0]
+    assert listed["customer_id"].is_unique
+    held = listed["group"] == "holdout"
+    assert abs(held.mean() - CAMPAIGN_HOLDOUT) < 0.05
+    assert truth["n_contacted"] == (~held).sum() and truth["n_holdout"] == held.sum()
+    assert truth["start"].day_name() == "Monday"
+    # the extra rows are the last ones: contacted customers, express via the mini program,
+    # inside the effect window
+    tx = default["transactions"]
+    extra = tx.tail(int(truth["extra_shipments"]))
+    assert set(extra["customer_id"]) <= set(listed.loc[~held, "customer_id"])
+    assert (extra["channel"] == "mini_program").all()
+    assert extra["date"].between(truth["start"], truth["start"] + pd.Timedelta(
+        days=CAMPAIGN_EFFECT_DAYS - 1)).all()
+    assert extra["amount"].sum() == pytest.approx(truth["extra_revenue"])
+    per_customer = truth["extra_shipments"] / truth["n_contacted"]
+    assert 0.8 * CAMPAIGN_EXTRA < per_customer <= CAMPAIGN_EXTRA * 1.1
+
+
+def test_campaign_stream_leaves_the_other_rows_alone():
+    from data import generate_sample as gen
+
+    a = gen.generate(3_000, seed=4)
+    n_extra = int(a["campaign_truth"].iloc[0]["extra_shipments"])
+    original = gen.CAMPAIGN_EXTRA
+    try:
+        gen.CAMPAIGN_EXTRA = 0.0  # no campaign rows: the rest must not move
+        b = gen.generate(3_000, seed=4)
+    finally:
+        gen.CAMPAIGN_EXTRA = original
+    assert n_extra > 0 and len(a["transactions"]) == len(b["transactions"]) + n_extra
+    pd.testing.assert_frame_equal(a["transactions"].head(len(b["transactions"])),
+                                  b["transactions"])
+    for name in ("customers", "surveys", "complaints", "truth"):
+        pd.testing.assert_frame_equal(a[name], b[name])
