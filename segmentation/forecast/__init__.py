@@ -1,0 +1,22 @@
+"""Shipment-volume forecast (业务量预测): weekly shipments and revenue per branch, region and
+the network, 13 weeks ahead with 80 % / 95 % intervals, Chinese shipping events as known
+events, a rolling-origin backtest against seasonal naive, bottom-up reconciliation.
+
+See :mod:`.model` (the methods), :mod:`.engine` (backtest, choice, reconciliation),
+:mod:`.calendar` (Spring Festival, 618, Double 11) and :mod:`.pipeline` (the result).
+"""
+
+from __future__ import annotations
+
+from .._lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".calendar": ("EVENTS", "SPRING_FESTIVAL", "CalendarError", "event_regressors",
+                  "spring_festival"),
+    ".model": ("ForecastConfig",),
+    ".engine": ("METHODS",),
+    ".series": ("METRICS", "ForecastUnavailable", "WeeklyPanel", "weekly_panel"),
+    ".pipeline": ("LEVELS", "ForecastResult", "forecast_network", "forecast_panel",
+                  "forecast_from_engine", "output_frame", "usual_week"),
+    ".notes": ("capacity_notes", "method_note"),
+})
