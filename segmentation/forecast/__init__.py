@@ -11,11 +11,11 @@ from __future__ import annotations
 from .._lazy import lazy_exports
 
 __getattr__, __dir__ = lazy_exports(__name__, {
-    ".calendar": ("EVENTS", "SPRING_FESTIVAL", "CalendarError", "event_regressors",
-                  "spring_festival"),
+    ".calendar": ("EVENTS", "SPRING_FESTIVAL", "event_regressors", "spring_festival"),
+    ".errors": ("ForecastUnavailable",),
     ".model": ("ForecastConfig",),
     ".engine": ("METHODS",),
-    ".series": ("METRICS", "ForecastUnavailable", "WeeklyPanel", "weekly_panel"),
+    ".series": ("METRICS", "WeeklyPanel", "weekly_panel"),
     ".pipeline": ("LEVELS", "ForecastResult", "forecast_network", "forecast_panel",
                   "forecast_from_engine", "output_frame", "usual_week"),
     ".notes": ("capacity_notes", "method_note"),

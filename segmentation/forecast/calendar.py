@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import ForecastUnavailable
+
 #: the first day of the lunar new year (春节, Spring Festival) per year
 SPRING_FESTIVAL: dict[int, str] = {
     2000: "2000-02-05", 2001: "2001-01-24", 2002: "2002-02-12", 2003: "2003-02-01",
@@ -71,20 +73,12 @@ EVENTS: tuple[Event, ...] = (
 )
 
 
-class CalendarError(Exception):
-    """Dates outside the years of :data:`SPRING_FESTIVAL` (code ``fc.error.calendar``)."""
-
-    def __init__(self, first: int, last: int):
-        self.first, self.last = first, last
-        super().__init__(f"no Spring Festival date for the years {first}-{last}")
-
-
 def spring_festival(year: int) -> pd.Timestamp:
     """The first day of the lunar new year in ``year``."""
     try:
         return pd.Timestamp(SPRING_FESTIVAL[year])
     except KeyError:
-        raise CalendarError(year, year) from None
+        raise ForecastUnavailable("calendar", first=year, last=year) from None
 
 
 def _anchors(event: Event, years: range) -> list[pd.Timestamp]:
@@ -104,8 +98,8 @@ def event_regressors(weeks: pd.DatetimeIndex, events: tuple[Event, ...] = EVENTS
 
     Raises
     ------
-    CalendarError
-        When a week falls outside the years of :data:`SPRING_FESTIVAL`.
+    ForecastUnavailable
+        (``calendar``) When a week falls outside the years of :data:`SPRING_FESTIVAL`.
     """
     weeks = pd.DatetimeIndex(weeks).normalize()
     if len(weeks) == 0:
@@ -114,7 +108,7 @@ def event_regressors(weeks: pd.DatetimeIndex, events: tuple[Event, ...] = EVENTS
     years = range(first - 1, last + 2)
     table_years = range(min(SPRING_FESTIVAL), max(SPRING_FESTIVAL) + 1)
     if years.start < table_years.start or years.stop > table_years.stop:
-        raise CalendarError(first, last)
+        raise ForecastUnavailable("calendar", first=first, last=last)
     days = weeks.to_numpy(dtype="datetime64[D]")[:, None] + np.arange(7)  # (weeks, 7)
     out = {}
     for event in events:

@@ -211,9 +211,8 @@ def forecast_network(cube: pd.DataFrame, *, as_of: date | pd.Timestamp,
     Raises
     ------
     ForecastUnavailable
-        Too little history (fewer than 8 complete weeks) or no activity columns.
-    CalendarError
-        Dates outside the Spring Festival table (2000-2060).
+        Too little history (fewer than 8 complete weeks), no activity columns, or dates
+        outside the Spring Festival table (2000-2060).
     """
     panel = weekly_panel(cube, as_of=as_of)
     return forecast_panel(panel, config, as_of=as_of)

@@ -10,26 +10,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .errors import ForecastUnavailable
 
 #: the volumes forecast, as the activity cube names them
 METRICS: tuple[str, ...] = ("shipments", "revenue")
 #: fewer complete weeks than this: no forecast (says what is missing)
 MIN_WEEKS = 8
-
-
-class ForecastUnavailable(Exception):
-    """Too little data for a forecast; :meth:`message` says what is missing
-    (text key ``fc.unavailable.<code>``)."""
-
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "en") -> str:
-        from . import messages  # noqa: F401 - registers the texts
-
-        return i18n.t(f"fc.unavailable.{self.code}", lang, **self.params)
 
 
 @dataclass(frozen=True)
