@@ -33,6 +33,7 @@ pages = {
         _page("clusters.py", "clusters", "hub"),
         _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("churn.py", "churn", "notifications_active"),
+        _page("forecast.py", "forecast", "trending_up"),
         _page("report.py", "report", "slideshow"),
     ],
     i18n.t("nav.section.data", lang): [
