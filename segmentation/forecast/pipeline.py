@@ -235,8 +235,9 @@ def forecast_from_engine(engine, *, as_of: date | pd.Timestamp | None = None,
 
 def output_frame(result: ForecastResult) -> pd.DataFrame:
     """One row per series and week ahead, the metrics side by side (the CLI's file):
-    ``level``, ``region``, ``branch``, ``week``, then per metric ``<metric>``,
-    ``<metric>_lower_<L>``, ``<metric>_upper_<L>``, and ``<metric>_method``."""
+    ``level``, ``region``, ``branch``, ``week``, then per metric ``<metric>`` (the point
+    forecast), ``<metric>_lower_<L>``, ``<metric>_upper_<L>`` per interval level and
+    ``<metric>_method``."""
     levels = result.config.levels
     keys = ["level", "region", "branch", "week"]
     parts = []
@@ -244,10 +245,11 @@ def output_frame(result: ForecastResult) -> pd.DataFrame:
         fc = result.forecast[result.forecast["metric"] == metric]
         if fc.empty:
             continue
-        cols = {"point": metric, "method": f"{metric}_method"}
+        cols = {"point": metric}
         for lv in levels:
             cols[f"lower_{lv}"] = f"{metric}_lower_{lv}"
             cols[f"upper_{lv}"] = f"{metric}_upper_{lv}"
+        cols["method"] = f"{metric}_method"
         part = fc[keys + list(cols)].rename(columns=cols).set_index(keys)
         parts.append(part)
     out = pd.concat(parts, axis=1).reset_index()
