@@ -10,6 +10,28 @@ from __future__ import annotations
 
 from .._lazy import lazy_exports
 
+__all__ = [
+    "EVENTS",
+    "ForecastConfig",
+    "ForecastResult",
+    "ForecastUnavailable",
+    "LEVELS",
+    "METHODS",
+    "METRICS",
+    "SPRING_FESTIVAL",
+    "WeeklyPanel",
+    "capacity_notes",
+    "event_regressors",
+    "forecast_from_engine",
+    "forecast_network",
+    "forecast_panel",
+    "method_note",
+    "output_frame",
+    "spring_festival",
+    "usual_week",
+    "weekly_panel",
+]
+
 __getattr__, __dir__ = lazy_exports(__name__, {
     ".calendar": ("EVENTS", "SPRING_FESTIVAL", "event_regressors", "spring_festival"),
     ".errors": ("ForecastUnavailable",),
