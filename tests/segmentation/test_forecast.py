@@ -253,3 +253,18 @@ def test_capacity_notes_name_the_double_11_week():
     notes = capacity_notes(result, "en")
     assert notes[0].startswith("Week of 2024-11-11: 2.") and "Double 11" in notes[0]
     assert "双11" in capacity_notes(result, "zh")[0]
+
+
+def test_every_forecast_text_has_both_languages_and_the_same_placeholders():
+    import string
+
+    import ui  # noqa: F401 - declares the page's catalogue
+    from segmentation import i18n
+
+    keys = [k for k in i18n.keys() if k.startswith(("fc.", "fp.")) or k == "nav.forecast"]
+    assert len(keys) > 60
+    for key in keys:
+        texts = i18n._CATALOGUE[key]
+        fields = {lang: {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f}
+                  for lang in ("en", "zh")}
+        assert texts["en"] and texts["zh"] and fields["en"] == fields["zh"], key
