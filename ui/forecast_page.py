@@ -23,6 +23,7 @@ from segmentation.forecast import (
 from segmentation.textsafe import md
 from ui import auth, context, show, tables
 from ui.scoping import describe
+from ui.state import relabel
 
 #: weeks of history drawn before the forecast
 HISTORY_WEEKS = 104
@@ -50,6 +51,7 @@ def render() -> None:
         st.stop()
 
     c1, c2 = st.columns([3, 2])
+    relabel("forecast_series", "forecast_metric")  # option labels follow a language switch
     labels = [series_label(row, lang) for row in series.itertuples(index=False)]
     pick = c1.selectbox(t("fp.series"), range(len(series)), format_func=lambda i: labels[i],
                         index=_default_series(series, dict(ctx.filters)),

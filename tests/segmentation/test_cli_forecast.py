@@ -42,20 +42,6 @@ def test_one_row_per_series_and_week_with_both_intervals(run):
     assert "forecast: " in proc.stdout
 
 
-def test_scope_arguments_keep_one_branchs_rows(tmp_path, run):
-    frame, _ = run
-    branch = frame.loc[frame["level"] == "branch", "branch"].iloc[0]
-    out = tmp_path / "mine.parquet"
-    proc = run_cli("forecast", "--transactions", str(SAMPLE / "transactions.parquet"),
-                   "--customers", str(SAMPLE / "customers.parquet"), "--as-of", "2024-10-13",
-                   "--scope-branch", branch, "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    mine = pd.read_parquet(out)
-    assert set(mine["branch"]) == {branch} and len(mine) == 13
-    theirs = frame[frame["branch"] == branch]
-    assert mine["shipments"].to_numpy() == pytest.approx(theirs["shipments"].to_numpy())
-
-
 @pytest.mark.parametrize("args, message", [
     (["--out", "x.txt"], "use a .csv, .xlsx or .parquet"),
     (["--as-of", "someday", "--out", "x.csv"], "is not a date"),
