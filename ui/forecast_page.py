@@ -53,11 +53,16 @@ def render() -> None:
     c1, c2 = st.columns([3, 2])
     relabel("forecast_series", "forecast_metric")  # option labels follow a language switch
     labels = [series_label(row, lang) for row in series.itertuples(index=False)]
+    kept = st.session_state.get("forecast_series")
+    if kept is not None and not 0 <= kept < len(series):  # another dataset or scope
+        del st.session_state["forecast_series"]
+    first = {} if "forecast_series" in st.session_state else {
+        "index": _default_series(series, dict(ctx.filters))}
     pick = c1.selectbox(t("fp.series"), range(len(series)), format_func=lambda i: labels[i],
-                        index=_default_series(series, dict(ctx.filters)),
-                        key="forecast_series")
+                        key="forecast_series", **first)
+    st.session_state.setdefault("forecast_metric", METRICS[0])
     metric = c2.segmented_control(t("fp.metric"), list(METRICS), required=True,
-                                  default=METRICS[0], key="forecast_metric",
+                                  key="forecast_metric",
                                   format_func=lambda m: i18n.t(f"fc.metric.{m}", lang))
     row = series.iloc[pick if pick is not None and pick < len(series) else 0]
     one = _one(result, row, metric)

@@ -38,6 +38,7 @@ def test_hq_sees_network_regions_and_branches_in_english(sample_workspace, hq_fo
                                                          downloads):  # noqa: F811
     at = _open(_app(None))
     assert at.title[0].value == "Shipment-volume forecast"
+    assert not at.warning, [w.value for w in at.warning]
     options = at.selectbox(key="forecast_series")
     labels = list(options.options)
     assert labels[0] == "Whole network"

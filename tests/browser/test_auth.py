@@ -226,7 +226,9 @@ def test_branch_manager_reads_their_branchs_forecast_in_chinese(browser, auth_se
         wait_idle(page, timeout=180_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         main = page.locator('[data-testid="stMain"]')
-        expect(main.get_by_text(f"网点 {BRANCH}").first).to_be_visible()
+        # the series picker offers the own branch, labelled in the new language
+        picker = main.locator(".st-key-forecast_series input").first.input_value()
+        assert f"网点 {BRANCH}" in picker and "Branch" not in picker, picker
         expect(main.get_by_text("运力提示：未来高峰周")).to_be_visible()
         expect(main.locator(".js-plotly-plot")).to_have_count(1)
         expect(main.get_by_text("您看到的是网点")).to_be_visible()  # the scope is said
