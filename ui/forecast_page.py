@@ -165,6 +165,9 @@ def _backtest(result, metric: str, lang: str) -> None:
     st.caption(i18n.t("fp.backtest.help", lang, h=result.config.horizon))
     acc = result.accuracy()
     acc = acc[acc["metric"] == metric].drop(columns="metric")
+    # the share of branches on the model means nothing above the branch level
+    acc["model_share"] = [formatting.percent(v, lang) if lv == "branch" else ""
+                          for lv, v in zip(acc["level"], acc["model_share"], strict=True)]
     acc["level"] = [i18n.t(f"fc.level.{lv}", lang) for lv in acc["level"]]
     t = lambda key: i18n.t(f"fp.col.{key}", lang)  # noqa: E731
     st.dataframe(acc, hide_index=True, key="forecast_accuracy", column_config={
@@ -172,7 +175,7 @@ def _backtest(result, metric: str, lang: str) -> None:
         "series": tables.number(t("series")),
         "mase": tables.number(t("mase"), "decimal"),
         "mase_snaive": tables.number(t("mase_snaive"), "decimal"),
-        "model_share": tables.percent(t("model_share")),
+        "model_share": st.column_config.TextColumn(t("model_share")),
         "points": tables.number(t("points")),
         "coverage_80": tables.percent(t("coverage_80")),
         "coverage_95": tables.percent(t("coverage_95")),
