@@ -21,8 +21,10 @@ is shared), so parameters, residuals and ``(X'X)^-1`` come from the library; the
 per-series residual variance ``s_j^2`` and the usual prediction variance
 ``s_j^2 (1 + x_f' (X'X)^-1 x_f)`` give normal intervals on the log scale, which
 map back to positive, right-skewed intervals on the volume. The point is the
-mean ``exp(m + v / 2) - 1`` (means add up, so branch points can be summed to
-regions and the network).
+mean, by Duan's smearing estimate ``exp(m) * mean(exp(residuals)) - 1`` (means add
+up, so branch points can be summed to regions and the network; the normal-theory
+``exp(m + v / 2)`` overshoots where a sparse branch's empty weeks make the log
+residuals heavy-tailed).
 
 **Seasonal naive**: the same week a year (52 weeks) earlier, with intervals from the
 spread of the year-on-year differences in the training data (Hyndman's seasonal
@@ -139,7 +141,10 @@ def harmonic(values: np.ndarray, weeks: pd.DatetimeIndex, horizon: int,
     var = s2[None, :] * (1.0 + leverage[:, None])                  # (horizon, series)
     centre = xf @ params
     sd = np.sqrt(var)
-    mean = np.expm1(centre + var / 2)
+    # Duan's smearing estimate of the mean: robust where log residuals are not normal
+    # (a sparse branch's empty weeks), unlike exp(m + v / 2)
+    smear = np.exp(resid).mean(axis=0)
+    mean = np.clip(np.exp(centre) * smear[None, :] - 1.0, 0, None)
     lower, upper = {}, {}
     for lv in config.levels:
         z_lv = _z(lv)
