@@ -33,7 +33,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .model import SEASON, Block, ForecastConfig, harmonic, mase_scale, recent_average
+from .model import (
+    SEASON,
+    Block,
+    ForecastConfig,
+    design,
+    harmonic,
+    mase_scale,
+    recent_average,
+)
 from .model import seasonal_naive as snaive_block
 
 #: the methods, in the order of fallback (a chosen method missing at an origin falls back)
@@ -49,9 +57,12 @@ def forecast_methods(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.nda
     have = n_weeks - starts
     first = np.maximum(starts, n_weeks - config.history_weeks)
     fit = (n_weeks - first) >= config.min_weeks
-    for f in np.unique(first[fit]):
-        cols = np.flatnonzero(fit & (first == f))
-        blocks["model"].put(cols, harmonic(values[f:, cols], weeks[f:], horizon, config))
+    if fit.any():
+        x, xf, _ = design(weeks, horizon, config)  # one design, sliced per start week
+        for f in np.unique(first[fit]):
+            cols = np.flatnonzero(fit & (first == f))
+            blocks["model"].put(cols, harmonic(values[f:, cols], weeks[f:], horizon, config,
+                                               regressors=(x, xf)))
     cols = np.flatnonzero(have > SEASON)
     if len(cols) and horizon <= SEASON:
         blocks["snaive"].put(cols, snaive_block(values[:, cols], horizon, config.levels))

@@ -124,13 +124,31 @@ def design(weeks: pd.DatetimeIndex, horizon: int, config: ForecastConfig
     return x, xf, [*train.columns, *seen]
 
 
+def _n_deterministic(config: ForecastConfig) -> int:
+    """Columns of :func:`design` before the events: constant, trend, Fourier pairs."""
+    return 2 + 2 * config.fourier_order
+
+
 def harmonic(values: np.ndarray, weeks: pd.DatetimeIndex, horizon: int,
-             config: ForecastConfig) -> Block:
+             config: ForecastConfig, *, regressors: tuple[np.ndarray, np.ndarray] | None = None
+             ) -> Block:
     """The harmonic regression of every column of ``values`` (``(weeks, series)``,
-    volumes >= 0, the same training weeks for all) ``horizon`` weeks ahead."""
+    volumes >= 0, the same training weeks for all) ``horizon`` weeks ahead.
+
+    ``regressors``: the training and future rows of :func:`design` when the caller has
+    them (the last ``len(weeks)`` training rows are used; events absent from those
+    rows are left out), so that groups of series starting in different weeks share
+    one design.
+    """
     import statsmodels.api as sm
 
-    x, xf, _ = design(weeks, horizon, config)
+    if regressors is None:
+        x, xf, _ = design(weeks, horizon, config)
+    else:
+        x, xf = regressors[0][-len(weeks):], regressors[1]
+        keep = np.ones(x.shape[1], dtype=bool)
+        keep[_n_deterministic(config):] = x[:, _n_deterministic(config):].max(axis=0) > 0
+        x, xf = x[:, keep], xf[:, keep]
     z = np.log1p(np.clip(values, 0, None))
     fit = sm.OLS(z, x).fit()
     params = fit.params.reshape(x.shape[1], -1)
