@@ -45,6 +45,8 @@ def render() -> None:
                  as_of=formatting.day(ctx.as_of, lang)))
     if not ctx.scope.is_all:
         st.caption(t("fp.scope", scope=describe(ctx.scope, lang)))
+    if {"customer_type", "area_type"} & {column for column, _ in ctx.filters}:
+        st.caption(t("fp.filters"))
     series = result.series()
     if series.empty:
         st.info(t("fp.empty"))

@@ -18,6 +18,12 @@ i18n.register({
               "scope, so your numbers agree with headquarters'.",
         "zh": "您看到的是{scope}的预测：取自全网统一调和后的预测，因此与总部的数字一致。",
     },
+    "fp.filters": {
+        "en": "The forecast is of each branch's whole volume: the customer type and "
+              "urban / rural filters do not apply to it (the branch and region filters pick "
+              "the series shown).",
+        "zh": "预测针对各网点的全部业务量：客户类型和城乡筛选不适用（网点和区域筛选决定默认显示的序列）。",
+    },
     "fp.metric": {"en": "Volume", "zh": "指标"},
     "fp.series": {"en": "Show", "zh": "查看"},
     "fp.series.network": {"en": "Whole network", "zh": "全网"},

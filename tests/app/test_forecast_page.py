@@ -90,6 +90,20 @@ def test_regional_lead_sees_region_and_its_branches(sample_workspace, network): 
     assert {label.removeprefix("Branch ") for label in labels[1:]} == own
 
 
+def test_a_branch_filter_picks_the_series_and_a_type_filter_is_explained(sample_workspace,
+                                                                        network):  # noqa: F811
+    own = str(network["branch"].dropna().iloc[0])
+    at = _app(None)
+    at.run()
+    at.sidebar.multiselect(key="_w_flt_branch").select(own).run()
+    at.sidebar.multiselect(key="_w_flt_customer_type").select("enterprise").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    chosen = at.selectbox(key="forecast_series")
+    assert chosen.options[chosen.index] == f"Branch {own}"
+    assert any("filters do not apply" in c.value for c in at.caption)
+
+
 def test_capacity_notes_before_double_11(sample_workspace):
     at = _open(_app(None))
     at.sidebar.date_input(key="_w_as_of").set_value(date(2024, 10, 13)).run()
