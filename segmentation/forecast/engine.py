@@ -108,15 +108,13 @@ class MetricResult:
     shapes its intervals). ``scores``: one row per series with ``mase``,
     ``mase_model``, ``mase_snaive``, ``coverage_<level>``, ``points``;
     ``reason`` per branch: ``beats`` / ``no_better`` / ``untested`` / ``short``.
-    ``errors``: per level (``branch`` and aggregate level names), the pooled
-    backtest hits per interval level and the point count.
+    (Pooled figures per level: :meth:`~segmentation.forecast.ForecastResult.accuracy`.)
     """
 
     forecast: Block
     choice: np.ndarray
     reason: np.ndarray
     scores: pd.DataFrame
-    coverage: dict[str, dict[int, float]]
 
 
 def _scaled_errors(actual: np.ndarray, block: Block, scale: np.ndarray) -> np.ndarray:
@@ -124,7 +122,7 @@ def _scaled_errors(actual: np.ndarray, block: Block, scale: np.ndarray) -> np.nd
 
 
 def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
-               S: np.ndarray, agg_level: list[str], config: ForecastConfig) -> MetricResult:
+               S: np.ndarray, config: ForecastConfig) -> MetricResult:
     """Backtest, choose per branch, forecast and reconcile one metric.
 
     Parameters
@@ -132,7 +130,6 @@ def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
     values : ``(weeks, branches)`` weekly volumes, NaN before each branch's ``starts``.
     weeks : the Mondays of the rows.
     S : ``(aggregates, branches)`` 0/1 membership of each branch in each aggregate.
-    agg_level : the level name of each aggregate (``"region"``, ``"network"``).
     """
     n_weeks, k = values.shape
     h, levels = config.horizon, config.levels
@@ -219,14 +216,7 @@ def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
                                           np.nan) for lv in levels},
             "points": inside_n.astype(int),
         })
-    names = np.array(["branch"] * k + list(agg_level))
-    coverage = {}
-    for name in dict.fromkeys(names):
-        at = names == name
-        n = float(inside_n[at].sum())
-        coverage[name] = {lv: float(hits[lv][at].sum()) / n if n else float("nan")
-                          for lv in levels}
     forecast = Block(np.column_stack([shipped.mean, agg.mean]),
                      {lv: np.column_stack([shipped.lower[lv], agg.lower[lv]]) for lv in levels},
                      {lv: np.column_stack([shipped.upper[lv], agg.upper[lv]]) for lv in levels})
-    return MetricResult(forecast, np.concatenate([choice, a_choice]), reason, scores, coverage)
+    return MetricResult(forecast, np.concatenate([choice, a_choice]), reason, scores)

@@ -165,8 +165,7 @@ def forecast_panel(panel: WeeklyPanel, config: ForecastConfig | None = None,
     forecasts, histories, backtests = [], [], []
     for metric in panel.metrics:
         values = panel.values[metric]
-        result = run_metric(values, panel.weeks, panel.starts, S, agg_ids["level"].tolist(),
-                            config)
+        result = run_metric(values, panel.weeks, panel.starts, S, config)
         n = len(ids)
         method = np.concatenate([np.array(METHODS)[result.choice[:k]],
                                  np.full(n - k, "bottom_up")])
