@@ -30,6 +30,8 @@ def run_forecast(args: argparse.Namespace) -> int:
         from .output import write_output
 
         write_output(frame, args.out)
+        if args.as_user:
+            _audit(args, len(frame))
     except Exception as err:  # noqa: BLE001 - one line, never a traceback
         return failed(args, err)
     for line in _summary(result, args.lang):
@@ -107,6 +109,20 @@ def _from_workspace(folder: Path | None, work, lang: str):
             engine.dispose()
 
 
+def _audit(args: argparse.Namespace, rows: int) -> None:
+    """A forecast made as a workspace user is an export of that user's figures."""
+    from datetime import UTC, datetime
+
+    from ..audit import AuditLog
+    from ..workspace import default_folder
+    from .scope import lookup_user
+
+    folder = args.workspace or default_folder()
+    AuditLog(folder).append("export", lookup_user(args.as_user, args.lang, folder),
+                            at=datetime.now(UTC), what="cli forecast",
+                            file=Path(args.out).name, rows=rows)
+
+
 def _summary(result, lang: str) -> list[str]:
     """The backtest per level and the fallbacks, for the log (stderr)."""
     from .. import formatting
@@ -114,10 +130,12 @@ def _summary(result, lang: str) -> list[str]:
 
     lines = []
     for row in result.accuracy().itertuples(index=False):
-        lines.append(
-            f"backtest {row.metric} {row.level}: MASE {formatting.decimal(row.mase, lang)} "
-            f"(seasonal naive {formatting.decimal(row.mase_snaive, lang)}), 80% interval "
-            f"held {formatting.percent(row.coverage_80, lang)}, 95% "
-            f"{formatting.percent(row.coverage_95, lang)}")
+        lines.append(i18n.t("cli.forecast.backtest", lang,
+                            metric=i18n.t(f"fc.metric.{row.metric}", lang),
+                            level=i18n.t(f"fc.level.{row.level}", lang),
+                            mase=formatting.decimal(row.mase, lang),
+                            snaive=formatting.decimal(row.mase_snaive, lang),
+                            c80=formatting.percent(row.coverage_80, lang),
+                            c95=formatting.percent(row.coverage_95, lang)))
     lines += method_note(result, lang)
     return lines

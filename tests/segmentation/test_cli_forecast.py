@@ -38,7 +38,7 @@ def test_one_row_per_series_and_week_with_both_intervals(run):
     # the network is the sum of its branches, week by week (bottom-up reconciliation)
     by = frame.groupby(["week", "level"])["revenue"].sum().unstack("level")
     assert by["network"].to_numpy() == pytest.approx(by["branch"].to_numpy())
-    assert "backtest shipments branch: MASE" in proc.stderr
+    assert "backtest Shipments branch: MASE" in proc.stderr
     assert "forecast: " in proc.stdout
 
 
