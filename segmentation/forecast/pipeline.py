@@ -36,6 +36,7 @@ class ForecastResult:
     ``branch`` (``<NA>`` above the branch level), ``metric``, ``week`` (its Monday),
     ``point``, ``lower_<L>`` / ``upper_<L>`` per interval level, ``method``
     (``model`` / ``snaive`` / ``recent`` for branches; ``bottom_up`` above).
+    Sorted by metric, then the network, the regions and the branches, then week.
     ``history``: ``level``, ``region``, ``branch``, ``metric``, ``week``, ``value``.
     ``backtest``: one row per series and metric: ``method``, ``reason``
     (``beats`` / ``no_better`` / ``untested`` / ``short``; empty above the branch
@@ -194,8 +195,11 @@ def forecast_panel(panel: WeeklyPanel, config: ForecastConfig | None = None,
     if not keep_branches:  # the one column is the network itself
         out = [f[f["level"] != "branch"].reset_index(drop=True) for f in out]
     forecast, history, backtest = out
-    forecast = forecast.sort_values(["metric", "level", "region", "branch", "week"],
-                                    kind="stable").reset_index(drop=True)
+    rank = forecast["level"].map({lv: i for i, lv in enumerate(reversed(LEVELS))})
+    forecast = (forecast.assign(_o=rank)
+                .sort_values(["metric", "_o", "region", "branch", "week"], kind="stable",
+                             na_position="first")
+                .drop(columns="_o").reset_index(drop=True))
     as_of = pd.Timestamp(as_of if as_of is not None else last + pd.Timedelta(days=6)).date()
     return ForecastResult(forecast, history.reset_index(drop=True), backtest, as_of, last,
                           config, has_branches=panel.has_branches,
