@@ -136,16 +136,17 @@ def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
     agg_values = np.nan_to_num(values) @ S.T
     agg_starts = np.array([starts[S[a] > 0].min() if (S[a] > 0).any() else n_weeks
                            for a in range(S.shape[0])], dtype=int)
+    # an aggregate's own series starts with its first branch (NaN before, as for branches)
+    agg_own = np.where(np.arange(n_weeks)[:, None] >= agg_starts[None, :], agg_values, np.nan)
     origins = [n_weeks - h * i for i in range(config.backtest_origins, 0, -1)
                if n_weeks - h * i > 0]
     runs = []
     for end in origins:
         steps = min(h, n_weeks - end)
         branch = forecast_methods(values[:end], weeks[:end], starts, steps, config)
-        own = forecast_methods(agg_values[:end], weeks[:end], agg_starts, steps, config)
+        own = forecast_methods(agg_own[:end], weeks[:end], agg_starts, steps, config)
         runs.append((end, steps, branch, own, mase_scale(values[:end]),
-                     mase_scale(np.where(np.arange(end)[:, None] >= agg_starts[None, :],
-                                         agg_values[:end], np.nan))))
+                     mase_scale(agg_own[:end])))
 
     def mase_of(method: str, agg: bool, common: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Mean scaled error of ``method`` per series over the backtest (on the weeks where
@@ -153,7 +154,7 @@ def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
         total = np.zeros(S.shape[0] if agg else k)
         count = np.zeros_like(total)
         for end, steps, branch, own, scale, agg_scale in runs:
-            blocks, actual = (own, agg_values[end:end + steps]) if agg else \
+            blocks, actual = (own, agg_own[end:end + steps]) if agg else \
                 (branch, values[end:end + steps])
             err = _scaled_errors(actual, blocks[method], agg_scale if agg else scale)
             ok = ~np.isnan(err)
@@ -167,7 +168,7 @@ def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
     def choose(agg: bool) -> tuple:
         m_model, n = mase_of("model", agg)
         m_snaive, _ = mase_of("snaive", agg)
-        blocks = forecast_methods(agg_values if agg else values, weeks,
+        blocks = forecast_methods(agg_own if agg else values, weeks,
                                   agg_starts if agg else starts, h, config)
         has_model = ~np.isnan(blocks["model"].mean[0])
         has_snaive = ~np.isnan(blocks["snaive"].mean[0])
@@ -193,7 +194,7 @@ def run_metric(values: np.ndarray, weeks: pd.DatetimeIndex, starts: np.ndarray,
     for end, steps, branch, own, scale, agg_scale in runs:
         b = combine(branch, choice, levels)
         a = _ratio_block(np.nan_to_num(b.mean) @ S.T, combine(own, a_choice, levels), levels)
-        actual = np.column_stack([values[end:end + steps], agg_values[end:end + steps]])
+        actual = np.column_stack([values[end:end + steps], agg_own[end:end + steps]])
         mean = np.column_stack([b.mean, a.mean])
         err = np.abs(actual - mean) / np.concatenate([scale, agg_scale])[None, :]
         # judged on the weeks where the model and the benchmark both forecast
