@@ -34,7 +34,7 @@ sample: setup
 BENCH_WORKSPACE ?= bench/out/workspace-1m
 BENCHES := bench_cli_start bench_cli_score bench_customer_view bench_overview \
 	bench_first_render bench_rerun bench_tiers bench_churn bench_clusters bench_report \
-	bench_database bench_spark
+	bench_forecast bench_database bench_spark
 
 bench: setup
 	set -e; for b in $(BENCHES); do \

@@ -34,6 +34,7 @@ pages = {
         _page("satisfaction.py", "satisfaction", "sentiment_satisfied"),
         _page("churn.py", "churn", "notifications_active"),
         _page("campaigns.py", "campaigns", "campaign"),
+        _page("forecast.py", "forecast", "trending_up"),
         _page("report.py", "report", "slideshow"),
     ],
     i18n.t("nav.section.data", lang): [

@@ -300,3 +300,42 @@ def customer_timeline(monthly: pd.DataFrame, surveys: pd.DataFrame | None,
     value_axis(fig, [], lang, secondary_y=True, n=4,
                bounds=(score_range[0] - 0.3, score_range[1] + 0.3))
     return fig
+
+
+def forecast_bands(history: pd.DataFrame, forecast: pd.DataFrame, *, title: str,
+                   labels: dict[str, str], money: bool = False, lang: str = "en") -> go.Figure:
+    """Weekly history (``week``, ``value``) and the forecast after it (``week``, ``point``,
+    ``lower_95`` / ``upper_95``, ``lower_80`` / ``upper_80``) with its two bands.
+
+    ``labels`` names the traces: ``actual``, ``forecast``, ``band80``, ``band95``, and
+    ``week`` (a hover line with ``{week}``).
+    """
+    kind = "money" if money else "int"
+    fig = go.Figure()
+    weeks_h = [labels["week"].format(week=w) for w in texts(history["week"], lang, "day")]
+    weeks_f = [labels["week"].format(week=w) for w in texts(forecast["week"], lang, "day")]
+    for lv, fill in ((95, "rgba(224,123,57,0.15)"), (80, "rgba(224,123,57,0.30)")):
+        x = list(forecast["week"]) + list(forecast["week"])[::-1]
+        y = list(forecast[f"upper_{lv}"]) + list(forecast[f"lower_{lv}"])[::-1]
+        fig.add_trace(go.Scatter(x=x, y=y, fill="toself", fillcolor=fill, mode="lines",
+                                 line=dict(width=0), name=labels[f"band{lv}"],
+                                 hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=history["week"], y=history["value"], mode="lines", name=labels["actual"],
+        line=dict(color=PALETTE[0], width=2),
+        customdata=custom(weeks_h, texts(history["value"], lang, kind)),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+    ranges = [f"{a} – {b}" for a, b in zip(texts(forecast["lower_80"], lang, kind),
+                                           texts(forecast["upper_80"], lang, kind), strict=True)]
+    fig.add_trace(go.Scatter(
+        x=forecast["week"], y=forecast["point"], mode="lines+markers", name=labels["forecast"],
+        line=dict(color=PALETTE[1], width=2.5, dash="dash"),
+        customdata=custom(weeks_f, texts(forecast["point"], lang, kind), ranges),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>"
+                      + labels["band80"] + ": %{customdata[2]}<extra></extra>"))
+    fig.update_layout(title=title, **_LAYOUT)
+    dates = list(history["week"]) + list(forecast["week"])
+    month_axis(fig, dates, lang)
+    value_axis(fig, list(history["value"]) + list(forecast["upper_95"]), lang,
+               kind="money" if money else "number")
+    return fig

@@ -35,6 +35,7 @@ CATALOGUES: dict[str, tuple[str, ...]] = {
     "cli": ("segmentation.cli.messages",),
     "cluster": ("segmentation.clusters.messages",),
     "conn": ("segmentation.connections.messages", "segmentation.database.messages"),
+    "fc": ("segmentation.forecast.messages",),
     "freq_class": ("segmentation.tiers.messages",),
     "persona": ("segmentation.personas_store",),
     "playbook": ("segmentation.tiers.messages",),

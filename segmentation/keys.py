@@ -113,3 +113,29 @@ class CampaignKey:
     digest: str
     method: str
     settings_json: str
+
+
+@dataclass(frozen=True)
+class ForecastKey:
+    """A volume forecast: dataset, analysis date and weeks ahead. The forecast is the
+    network's (every branch, so that branch, region and network agree); a viewer's
+    scope cuts rows out of it afterwards.
+
+    >>> ForecastKey("ds1", date(2024, 6, 30)) == ForecastKey("ds1", date(2024, 6, 30), 13)
+    True
+    """
+
+    dataset_id: str
+    as_of: date
+    horizon: int = 13
+
+    def __post_init__(self) -> None:
+        as_of = self.as_of
+        if hasattr(as_of, "date") and callable(as_of.date):  # a Timestamp or datetime
+            as_of = as_of.date()
+        object.__setattr__(self, "as_of", as_of)
+        object.__setattr__(self, "horizon", int(self.horizon))
+
+    def analysis(self) -> AnalysisKey:
+        """The network-wide analysis key of the same dataset and date (for the cubes)."""
+        return AnalysisKey(self.dataset_id, self.as_of)

@@ -22,7 +22,13 @@ from segmentation import i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User
 from segmentation.connections import ConnectionError_, classify_error
 from segmentation.filters import FILTER_COLUMNS, normalize_filters
-from segmentation.keys import DEFAULT_WINDOW_DAYS, AnalysisKey, CampaignKey, ChurnKey
+from segmentation.keys import (
+    DEFAULT_WINDOW_DAYS,
+    AnalysisKey,
+    CampaignKey,
+    ChurnKey,
+    ForecastKey,
+)
 from segmentation.textsafe import md
 from segmentation.tiers import ScoringBase, TierSettings
 from segmentation.workspace import Snapshot
@@ -32,6 +38,7 @@ from ui.caches import campaigns as campaign_cache
 from ui.caches import churn as churn_cache
 from ui.caches import clusters as cluster_cache
 from ui.caches import database as db_cache
+from ui.caches import forecast as forecast_cache
 from ui.caches import satisfaction as sat_cache
 from ui.caches import views
 from ui.state import state
@@ -180,6 +187,12 @@ class Context:
 
     def pareto(self) -> pd.DataFrame:
         return self.guarded(views.pareto_table, self.key.with_(pii=True), self.source)
+
+    def forecast(self):
+        """The weekly volume forecast (network-wide, reconciled) cut to the user's scope:
+        a :class:`~segmentation.forecast.ForecastResult`."""
+        key = ForecastKey(self.snap.dataset_id, self.as_of)
+        return self.guarded(forecast_cache.scoped_forecast, key, self.scope, self.source)
 
     def churn_defaults(self) -> tuple[int, dict[int, int]]:
         """The default horizon and, per horizon, the default lost cutoff (network-wide)."""

@@ -109,4 +109,9 @@ i18n.register({
         "zh": "! {n} 个用户的网点或区域不在当前数据中（scope_in_data = no）："
               "请用 users set-role 修改",
     },
+    "cli.forecast.backtest": {
+        "en": "backtest {metric} {level}: MASE {mase} (seasonal naive {snaive}), 80% interval "
+              "held {c80}, 95% {c95}",
+        "zh": "回测 {metric}（{level}）：MASE {mase}（季节性朴素法 {snaive}），80% 区间命中 {c80}，"
+              "95% 区间命中 {c95}"},
 })

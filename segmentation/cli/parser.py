@@ -1,4 +1,4 @@
-"""Argument parsing: the ``score`` and ``users`` commands."""
+"""Argument parsing: the ``score``, ``report``, ``forecast`` and ``users`` commands."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output file: .csv, .xlsx or .parquet")
     _scope_arguments(score)
     _report_parser(sub)
+    _forecast_parser(sub)
     _users_parser(sub)
     return parser
 
@@ -92,6 +93,38 @@ def _report_parser(sub) -> None:
                         choices=("auto", "day-first", "month-first"))
     report.add_argument("--clusters", type=int, default=6, help="personas, 2-10 (default 6)")
     _scope_arguments(report)
+
+
+def _forecast_parser(sub) -> None:
+    """``forecast``: weekly volumes ahead per branch, region and network."""
+    fc = sub.add_parser(
+        "forecast", help="weekly shipments and revenue per branch, region and network, 13 "
+                         "weeks ahead with 80%% and 95%% intervals",
+        description="Forecast the workspace's current dataset (the bundled sample in a new "
+                    "workspace), --workspace DIR, --database NAME, or input files: one row "
+                    "per branch, region and network and week ahead.")
+    fc.add_argument("--out", required=True, type=Path,
+                    help="output file: .csv, .xlsx or .parquet")
+    fc.add_argument("--transactions", type=Path,
+                    help="read files instead of the workspace's dataset")
+    for name in ("customers", "surveys", "complaints"):
+        fc.add_argument(f"--{name}", type=Path)
+    fc.add_argument("--database", metavar="NAME", help="read a company database (as for "
+                    "score --database)")
+    fc.add_argument("--workspace", type=Path, metavar="DIR",
+                    help="the current dataset of this workspace folder")
+    fc.add_argument("--secrets", type=Path, default=Path(".streamlit/secrets.toml"))
+    fc.add_argument("--timeout", type=float, default=600,
+                    help="statement time limit in the database, seconds (default 600)")
+    fc.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD (default: the "
+                    "last transaction date); the forecast starts after the last complete "
+                    "week up to it")
+    fc.add_argument("--encoding", help="CSV encoding, e.g. gbk (default: detected)")
+    fc.add_argument("--date-order", dest="date_order", default="auto",
+                    choices=("auto", "day-first", "month-first"))
+    fc.add_argument("--lang", choices=("en", "zh"), default="en",
+                    help="language of messages")
+    _scope_arguments(fc)
 
 
 def _scope_arguments(score: argparse.ArgumentParser) -> None:

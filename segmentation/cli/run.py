@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .report import run_report
 
         return run_report(args)
+    if args.command == "forecast":
+        from .forecast import run_forecast
+
+        return run_forecast(args)
     import warnings
 
     from .output import calls_path, write_output

@@ -23,7 +23,7 @@ from tests.hostile import MARKUP_HOST, markup_payload, markup_workspace
 from .conftest import APP, app_state
 
 PAGES = ["pages/overview.py", "pages/tiers.py", "pages/clusters.py", "pages/satisfaction.py",
-         "pages/churn.py", "pages/data.py"]
+         "pages/churn.py", "pages/data.py", "pages/forecast.py"]
 CLUSTER_TABS = ["Profiles", "Tier mix & branches", "Map", "Choosing k", "Download"]
 #: proto fields Streamlit's frontend renders as markdown
 MARKDOWN_FIELDS = {"body", "label", "help", "captions"}

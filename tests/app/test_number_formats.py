@@ -9,7 +9,8 @@ import pytest
 from tests.app.conftest import app_state
 from tests.app.number_scan import chart_problems, scan, text_problems
 
-PAGES = ["overview", "data", "tiers", "clusters", "satisfaction", "churn", "report"]
+PAGES = ["overview", "data", "tiers", "clusters", "satisfaction", "churn", "report",
+         "forecast"]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from segmentation import i18n
 from .conftest import APP, app_state
 
 PAGES = ["pages/overview.py", "pages/tiers.py", "pages/clusters.py", "pages/satisfaction.py",
-         "pages/churn.py", "pages/data.py"]
+         "pages/churn.py", "pages/data.py", "pages/forecast.py"]
 #: ``{days}``, ``{factor:g}``, ``{n:,}`` … as str.format leaves them; not Plotly's
 #: ``%{x}`` hover templates, nor JSON (``{"key": …}``).
 PLACEHOLDER = re.compile(r"(?<![%$\\])\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}\s]*)?\}")

@@ -211,3 +211,27 @@ def test_open_mode_banner_on_every_page(page, server):
         banner = page.locator(".st-key-auth_open_banner").inner_text()
         assert "Open mode:" in banner and "anyone who opens this app sees all data" in banner
     assert page.locator(".st-key-auth_user_box").count() == 0
+
+
+def test_branch_manager_reads_their_branchs_forecast_in_chinese(browser, auth_server):
+    """The forecast page as the branch manager, in Chinese: only the own branch, the chart
+    with its bands, the capacity notes and the backtest."""
+    url, _ = auth_server
+    context, page = _context(browser)
+    try:
+        page.goto(url + "/forecast")
+        _sign_in(page, "li", "branch-pass-1")
+        page.get_by_text("简体中文").click()
+        page.get_by_role("heading", name="业务量预测", exact=True).wait_for(timeout=120_000)
+        wait_idle(page, timeout=180_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        main = page.locator('[data-testid="stMain"]')
+        # the series picker offers the own branch, labelled in the new language
+        picker = main.locator(".st-key-forecast_series input").first.input_value()
+        assert f"网点 {BRANCH}" in picker and "Branch" not in picker, picker
+        expect(main.get_by_text("运力提示：未来高峰周")).to_be_visible()
+        expect(main.locator(".js-plotly-plot")).to_have_count(1)
+        expect(main.get_by_text("您看到的是网点")).to_be_visible()  # the scope is said
+        shot(page, "forecast-branch-zh")
+    finally:
+        context.close()

@@ -18,6 +18,7 @@ PAGES = {  # url path: ((nav en, heading en), (nav zh, heading zh))
     "clusters": (("Clusters", "Customer clusters and personas"), ("聚类画像", "客户聚类与画像")),
     "satisfaction": (("Satisfaction", "Satisfaction and complaints"), ("满意度与投诉",) * 2),
     "churn": (("Churn warnings", "Churn warnings"), ("流失预警", "流失预警")),
+    "forecast": (("Volume forecast", "Shipment-volume forecast"), ("业务量预测", "业务量预测")),
     "data": (("Data", "Data"), ("数据管理", "数据管理")),
 }
 
