@@ -23,7 +23,8 @@ from .sql import TableNames, day_of, find_tables, is_purchase
 CUBE_KEYS: tuple[str, ...] = ("day",) + FILTER_COLUMNS
 
 
-def _tables(engine: sa.Engine | sa.Connection, table_names: TableNames | None, scope: Scope | None = None):
+def _tables(engine: sa.Engine | sa.Connection, table_names: TableNames | None,
+            scope: Scope | None = None):
     return scope_tables(find_tables(engine, table_names), scope)
 
 
