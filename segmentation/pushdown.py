@@ -313,11 +313,14 @@ def suggest_thresholds_in_engine(bind: sa.Engine | sa.Connection, settings, *, a
                                      quantiles["annual_shipments"].to_numpy())
 
 
-def _scores_table(conn: sa.Connection, name: str) -> sa.Table:
-    from .sql import split_name
+def _scores_table(conn: sa.Connection, name: str) -> sa.TableClause:
+    """The table ``name`` with its columns as the database reports them (lower-cased
+    names mapped to the actual ones)."""
+    from .connections import validate_identifier
 
-    schema, table = split_name(name)
-    return sa.Table(table, sa.MetaData(), schema=schema, autoload_with=conn)
+    validate_identifier(name, "table")
+    columns = [str(c["name"]) for c in sa.inspect(conn).get_columns(name)]
+    return sa.table(name, *(sa.column(c) for c in columns))
 
 
 def call_lists_in_engine(bind: sa.Engine | sa.Connection, table: str, *,

@@ -15,6 +15,29 @@ def from_database(args: argparse.Namespace, as_of):
                                                                      table_names=names))
 
 
+def _resolve(args: argparse.Namespace):
+    """``(spec, mapping, store, secrets)`` of the connection ``--database NAME`` names: the
+    secrets file first, then the connections saved in the workspace."""
+    from ..database import ConnectionStore, named_connection, read_secrets_file
+    from ..workspace import default_folder
+
+    name = args.database
+    secrets = read_secrets_file(args.secrets)
+    store = ConnectionStore(default_folder())
+    if name in secrets:
+        origin = "secrets"
+    elif name in store.names():
+        origin = "saved"
+    else:
+        raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
+                              folder=store.path.parent))
+    spec, mapping = named_connection(origin, name, store=store, secrets=secrets)
+    if spec is None:  # saved in the app without its password
+        raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
+                              secrets=args.secrets))
+    return spec, mapping, store, secrets
+
+
 def with_database(args: argparse.Namespace, work):
     """``work(engine, table_names)`` on the database named by ``--database NAME``.
 
@@ -26,32 +49,12 @@ def with_database(args: argparse.Namespace, work):
     import sqlalchemy as sa
 
     from ..connections import ConnectionError_, allowed_folders, classify_error, open_engine
-    from ..database import (
-        ConnectionStore,
-        check_mapping,
-        guess_mapping,
-        named_connection,
-        read_allowed_folders,
-        read_secrets_file,
-    )
+    from ..database import check_mapping, guess_mapping, read_allowed_folders
     from ..sql import rows_bound
-    from ..workspace import default_folder
 
     name = args.database
     try:
-        secrets = read_secrets_file(args.secrets)
-        store = ConnectionStore(default_folder())
-        if name in secrets:
-            origin = "secrets"
-        elif name in store.names():
-            origin = "saved"
-        else:
-            raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
-                                  folder=store.path.parent))
-        spec, mapping = named_connection(origin, name, store=store, secrets=secrets)
-        if spec is None:  # saved in the app without its password
-            raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
-                                  secrets=args.secrets))
+        spec, mapping, store, _ = _resolve(args)
         engine = open_engine(spec, statement_timeout_s=args.timeout,
                              folders=allowed_folders(read_allowed_folders(args.secrets)),
                              refused=(store.path.parent,))
@@ -66,5 +69,32 @@ def with_database(args: argparse.Namespace, work):
         finally:
             engine.dispose()
     except ConnectionError_ as err:
+        raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
+                              message=" ".join(err.message(args.lang).split()))) from None
+
+
+def write_table(args: argparse.Namespace, frame, as_of) -> int:
+    """``--write-table TABLE``: the scores written back to the database of ``--database``
+    (:func:`segmentation.writeback.write_scores`, through the one writable engine);
+    returns the rows written. Problems become a one-line :class:`CliError`."""
+    import sqlalchemy as sa
+
+    from ..connections import ConnectionError_, allowed_folders, classify_error, open_writer
+    from ..database import read_allowed_folders
+    from ..writeback import WriteBackError, write_scores
+
+    name = args.database
+    try:
+        spec, _, store, _ = _resolve(args)
+        engine = open_writer(spec, statement_timeout_s=args.timeout,
+                             folders=allowed_folders(read_allowed_folders(args.secrets)),
+                             refused=(store.path.parent,))
+        try:
+            return write_scores(engine, frame, args.write_table, as_of=as_of)
+        except sa.exc.SQLAlchemyError as exc:
+            raise classify_error(exc, spec) from None
+        finally:
+            engine.dispose()
+    except (ConnectionError_, WriteBackError) as err:
         raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
                               message=" ".join(err.message(args.lang).split()))) from None
