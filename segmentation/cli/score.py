@@ -36,6 +36,13 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
         raise CliError(i18n.t("cli.out.missing", args.lang))
     if write_table and not args.database:
         raise CliError(i18n.t("cli.write_table.no_database", args.lang))
+    if write_table:  # a bad name stops the run before any work, not after the scoring
+        from ..connections import ConnectionError_, validate_identifier
+
+        try:
+            validate_identifier(write_table, "table")
+        except ConnectionError_ as err:
+            raise CliError("--write-table: " + err.message(args.lang)) from None
     if args.out is not None and args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
     paths = {name: getattr(args, name) for name in
