@@ -34,7 +34,8 @@ import sqlalchemy as sa
 
 from . import i18n
 
-__all__ = ["MARKER", "MARKER_COLUMN", "WRITE_BATCH_ROWS", "WriteBackError", "write_scores"]
+__all__ = ["MARKER", "MARKER_COLUMN", "WRITE_BATCH_ROWS", "WriteBackError", "check_target",
+           "write_scores"]
 
 #: The column that marks a table as written by this product, and its value.
 MARKER_COLUMN = "seg_written_by"
@@ -88,6 +89,30 @@ def _is_ours(conn: sa.Connection, name: str) -> bool:
     return other is None
 
 
+def check_target(conn: sa.Connection, table_name: str) -> bool:
+    """Whether the table ``table_name`` exists (and was written by this product, so it may
+    be replaced); ``False`` when there is none. Read-only: the CLI asks before scoring.
+
+    Raises
+    ------
+    ConnectionError_
+        ``bad_identifier``.
+    WriteBackError
+        ``not_ours`` for a view of that name, or a table this product did not write.
+    """
+    from .connections import validate_identifier
+
+    name = validate_identifier(table_name, "table")
+    inspector = sa.inspect(conn)
+    if name.lower() in {v.lower() for v in inspector.get_view_names()}:
+        raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
+    if not inspector.has_table(name):
+        return False
+    if not _is_ours(conn, name):
+        raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
+    return True
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain Python values (NULL for a missing value)."""
     out = frame.astype(object).where(frame.notna(), None)
@@ -132,13 +157,7 @@ def write_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, as
                      quote=True)
     spark = engine.dialect.name == "spark"
     with engine.begin() as conn:
-        inspector = sa.inspect(conn)
-        views = {v.lower() for v in inspector.get_view_names()}
-        if name.lower() in views:
-            raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
-        if inspector.has_table(name):
-            if not _is_ours(conn, name):
-                raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
+        if check_target(conn, name):
             table.drop(conn)
         table.create(conn)
         written = 0

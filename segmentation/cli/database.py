@@ -10,9 +10,25 @@ from .pipeline import view_and_churn
 
 
 def from_database(args: argparse.Namespace, as_of):
-    """``--database NAME``: the view and churn computed inside the named database."""
-    return with_database(args, lambda engine, names: view_and_churn(engine, args, as_of,
-                                                                     table_names=names))
+    """``--database NAME``: the view and churn computed inside the named database (after
+    checking, with ``--write-table``, that the table may be written: before the work)."""
+    def work(engine, names):
+        if getattr(args, "write_table", None):
+            _check_target(args, engine)
+        return view_and_churn(engine, args, as_of, table_names=names)
+
+    return with_database(args, work)
+
+
+def _check_target(args: argparse.Namespace, engine) -> None:
+    from ..writeback import WriteBackError, check_target
+
+    try:
+        with engine.connect() as conn:
+            check_target(conn, args.write_table)
+    except WriteBackError as err:
+        raise CliError(i18n.t("cli.db.failed", args.lang, name=args.database,
+                              message=" ".join(err.message(args.lang).split()))) from None
 
 
 def _resolve(args: argparse.Namespace):

@@ -297,9 +297,10 @@ def test_scores_written_back_as_a_table(company, tmp_path):
         assert np.allclose(table[col], file[col], rtol=0, atol=1e-9, equal_nan=True), col
     assert (table["as_of"].astype(str) == AS_OF).all()
     proc = run_cli("score", "--database", "hq", "--secrets", str(secrets), "--as-of", AS_OF,
-                   "--no-churn", "--write-table", "theirs", "--lang", "zh", cwd=tmp_path,
+                   "--write-table", "theirs", "--lang", "zh", cwd=tmp_path,
                    workspace=tmp_path / "ws")
     assert proc.returncode == 2 and "“theirs”已存在" in proc.stderr
+    assert "churn:" not in proc.stderr  # refused before the scoring, not after it
     for args, words in ((("--database", "hq", "--write-table", "x;drop"), "not a valid table"),
                         (("--transactions", "t.csv", "--write-table", "t"), "with --database")):
         proc = run_cli("score", "--secrets", str(secrets), *args, cwd=tmp_path,
