@@ -42,6 +42,7 @@ def test_score_from_spark_equals_score_from_files(spark_data, tmp_path):
         with engine.connect() as conn:
             table = pd.DataFrame(conn.execute(sa.text("SELECT * FROM seg_scores")).mappings()
                                  .all()).set_index("customer_id").sort_index()
+            conn.exec_driver_sql("DROP TABLE seg_scores")  # the session's tables as loaded
     finally:
         engine.dispose()
     spark = _read(out).sort_index()

@@ -202,6 +202,8 @@ def test_call_lists_are_ranked_in_spark_from_written_scores(spec):
         assert write_scores(writer, scores, "seg_call_scores", as_of=AS_OF) == 300
         got = call_lists_in_engine(writer, "seg_call_scores", calls_per_branch=5)
     finally:
+        with writer.connect() as conn:  # the session's tables as loaded, for other tests
+            conn.exec_driver_sql("DROP TABLE IF EXISTS seg_call_scores")
         writer.dispose()
     ref = call_list(warning_list(scores.set_index("customer_id")), calls_per_branch=5)
     ref = ref[ref["call_this_week"]].reset_index()
