@@ -9,7 +9,11 @@ LOCATION``), as a lakehouse keeps its tables. Then, in this order:
   customer, fetched into the app;
 * ``Spark: customer view``: :func:`segmentation.features.customer_view` on the Spark
   connection (every query of the view, the rows that travelled counted);
-* ``DuckDB: customer view``: the same view on the workspace (same data).
+* ``Spark (in the engine)``: the headline figures, the tier thresholds' quantiles, a page
+  of one branch's customers and the size check of :mod:`segmentation.pushdown`, with the
+  rows each one brought back (next to the customers of the full fetch);
+* ``DuckDB: customer view``: the same view on the workspace (same data), and the
+  engine-side figures compared with the in-process ones.
 
 Prints seconds, the rows that travelled from Spark next to the transactions that stayed
 there, and whether the core columns agree with DuckDB's.
@@ -63,6 +67,59 @@ def core_agree(a, b) -> bool:
         return False
     return all(((a[c].astype(float) - b[c].astype(float)).abs()
                 <= 1e-6 * (1 + b[c].astype(float).abs())).all() for c in CORE)
+
+
+def engine_figures(engine, as_of, travelled: dict, counting, view) -> dict:
+    """The figures computed in Spark (:mod:`segmentation.pushdown`), each with its seconds
+    and the rows that travelled, printed next to the full fetch of the customer view."""
+    from segmentation import pushdown, sql
+    from segmentation.access import Scope
+    from segmentation.tiers import TierSettings
+
+    branch = str(view["branch"].value_counts().index[0])
+    settings = TierSettings()
+    out: dict = {}
+    runs = {
+        "headline figures (Overview)": lambda: pushdown.headline_in_engine(engine, as_of=as_of),
+        "tier threshold quantiles": lambda: pushdown.suggest_thresholds_in_engine(
+            engine, settings, as_of=as_of),
+        "one branch's customers, a 1,000-row page": lambda: pushdown.customer_page(
+            engine, as_of=as_of, limit=1000, scope=Scope(branches=(branch,))),
+        "size check before a fetch": lambda: pushdown.check_scope_size(
+            engine, limit=sql.SPARK_MAX_ROWS, as_of=as_of),
+    }
+    original = sql.fetch_spark
+    sql.fetch_spark = counting
+    try:
+        for label, run in runs.items():
+            before = travelled["rows"]
+            t0 = time.perf_counter()
+            out[label] = run()
+            seconds = time.perf_counter() - t0
+            moved = travelled["rows"] - before
+            print(f"Spark (in the engine): {label:<42} {seconds:6.1f} s   "
+                  f"{max(moved, 1):,} rows travelled (full fetch: {len(view):,})")
+    finally:
+        sql.fetch_spark = original
+    return out
+
+
+def compare_engine_figures(figures: dict, duck_engine, duck_view, as_of) -> None:
+    """Whether Spark's engine-side figures agree with the in-process ones on DuckDB."""
+    import numpy as np
+
+    from segmentation.overview import activity_cube, headline, survey_cube
+    from segmentation.tiers import TierSettings, prepare_scoring, suggest_thresholds
+
+    ref = headline(duck_view, activity_cube(duck_engine, as_of=as_of),
+                   survey_cube(duck_engine, as_of=as_of), as_of=as_of)
+    got = figures["headline figures (Overview)"]
+    same = np.allclose(got[["current", "previous"]].to_numpy(),
+                       ref[["current", "previous"]].to_numpy(), rtol=1e-9, equal_nan=True)
+    print(f"headline figures agree with the in-process ones: {same}")
+    exact = suggest_thresholds(prepare_scoring(duck_view), TierSettings())
+    print(f"tier thresholds (Spark percentile_approx / exact in-process):\n"
+          f"  {figures['tier threshold quantiles']}\n  {exact}")
 
 
 def main() -> None:
@@ -132,6 +189,7 @@ def main() -> None:
               f"({seconds / plain:.2f}x the baseline)")
         print(f"  transactions that stayed in Spark: {rows['transactions']:,} "
               f"({travelled['rows'] / rows['transactions']:.1%} of that travelled)")
+        engine_side = engine_figures(engine, as_of, travelled, counting, spark_view)
         engine.dispose()
 
         t0 = time.perf_counter()
@@ -140,6 +198,7 @@ def main() -> None:
         print(f"DuckDB: customer view (same data, in-process) {duck:8.1f} s   "
               f"{len(duck_view):,} customers")
         print(f"core columns agree with DuckDB: {core_agree(spark_view, duck_view)}")
+        compare_engine_figures(engine_side, ws.engine(), duck_view, as_of)
         drop_database(admin, database)
         admin.dispose()
     finally:

@@ -49,6 +49,7 @@ CATALOGUES: dict[str, tuple[str, ...]] = {
     "tier": ("segmentation.tiers.messages",),
     "tiers": ("segmentation.tiers.messages", "segmentation.presets"),
     "users": ("segmentation.users",),
+    "writeback": ("segmentation.writeback",),
 }
 _LOADED: set[str] = set()  # domains whose modules are all imported
 

@@ -24,7 +24,8 @@ from .sql import TableNames, day_of, find_tables, is_purchase
 CUBE_KEYS: tuple[str, ...] = ("day",) + FILTER_COLUMNS
 
 
-def _tables(engine: sa.Engine, table_names: TableNames | None, scope: Scope | None = None):
+def _tables(engine: sa.Engine | sa.Connection, table_names: TableNames | None,
+            scope: Scope | None = None):
     return scope_tables(find_tables(engine, table_names), scope)
 
 
@@ -58,7 +59,7 @@ def _grouped_cube(fact, tables, *, as_of: date, measures) -> sa.Select:
     return query
 
 
-def activity_cube_query(engine: sa.Engine, *, as_of: date,
+def activity_cube_query(engine: sa.Engine | sa.Connection, *, as_of: date,
                         table_names: TableNames | None = None,
                         scope: Scope | None = None) -> sa.Select:
     """SQL for the daily activity cube (see :func:`activity_cube`)."""
@@ -103,19 +104,28 @@ def survey_cube(engine: sa.Engine, *, as_of: date | pd.Timestamp,
     answers without a customer (and without a branch of their own) are in no
     limited scope.
     """
+    query = survey_cube_query(engine, as_of=pd.Timestamp(as_of).date(),
+                              table_names=table_names, scope=scope)
+    if query is None:
+        return None
+    with engine.connect() as conn:
+        cube = pd.DataFrame(conn.execute(query).mappings().all())
+    return _in_scope(_typed_cube(cube, ("responses", "score_sum")), scope)
+
+
+def survey_cube_query(engine: sa.Engine | sa.Connection, *, as_of: date,
+                      table_names: TableNames | None = None,
+                      scope: Scope | None = None) -> sa.Select | None:
+    """SQL for the daily survey cube (see :func:`survey_cube`); ``None`` without surveys."""
     tables = _tables(engine, table_names, scope)
     sv = tables.get("surveys")
     if sv is None:
         return None
-    as_of = pd.Timestamp(as_of).date()
     if "customer_id" not in sv.c:
         tables = {k: v for k, v in tables.items() if k != "customers"}
     measures = [sa.func.count(sv.c.score).label("responses"),
                 sa.func.sum(sv.c.score).label("score_sum")]
-    query = _grouped_cube(sv, tables, as_of=as_of, measures=measures)
-    with engine.connect() as conn:
-        cube = pd.DataFrame(conn.execute(query).mappings().all())
-    return _in_scope(_typed_cube(cube, ("responses", "score_sum")), scope)
+    return _grouped_cube(sv, tables, as_of=as_of, measures=measures)
 
 
 def _typed_cube(cube: pd.DataFrame, measures) -> pd.DataFrame:

@@ -50,6 +50,7 @@ __all__ = [
     "count_distinct_if",
     "count_if",
     "day_of",
+    "days_between",
     "fetch",
     "fetch_columns",
     "find_tables",
@@ -57,11 +58,13 @@ __all__ = [
     "max_if",
     "min_if",
     "positions_in",
+    "quantile_cont",
     "resolve_tables",
     "rows_bound",
     "scope_sources",
     "split_name",
     "sum_if",
+    "supports_quantiles",
     "transactions_source",
 ]
 
@@ -91,6 +94,106 @@ def _day_of_default(element: day_of, compiler, **kw) -> str:
 @compiles(day_of, "sqlite")
 def _day_of_sqlite(element: day_of, compiler, **kw) -> str:
     return f"date({compiler.process(element.clauses, **kw)})"
+
+
+class days_between(expression.FunctionElement):
+    """Whole days from ``start`` to ``end`` (two DATE expressions), as a portable construct.
+
+    ``end - start`` on PostgreSQL and DuckDB (date minus date is a number of days),
+    ``datediff(end, start)`` on Spark and MySQL / MariaDB, the difference of Julian days
+    on SQLite.
+    """
+
+    type = sa.Integer()
+    name = "days_between"
+    inherit_cache = True
+
+    def __init__(self, start: sa.ColumnElement, end: sa.ColumnElement):
+        super().__init__(start, end)
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler, **kw) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
+
+
+@compiles(days_between, "spark")
+@compiles(days_between, "mysql")
+@compiles(days_between, "mariadb")
+def _days_between_datediff(element: days_between, compiler, **kw) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"datediff({end}, {start})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler, **kw) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"CAST(julianday(date({end})) - julianday(date({start})) AS INTEGER)"
+
+
+#: ``accuracy`` of Spark's ``percentile_approx``: the value returned for a fraction ``q``
+#: of ``n`` values has a rank within ``n / SPARK_QUANTILE_ACCURACY`` of ``q * n`` (Spark's
+#: documented bound, "1.0/accuracy is the relative error"), at a memory cost that grows
+#: with it (a sketch, not a sort: one pass, whatever ``n``).
+SPARK_QUANTILE_ACCURACY = 10_000
+#: Dialects where :class:`quantile_cont` compiles (elsewhere the caller computes in pandas).
+QUANTILE_DIALECTS: frozenset[str] = frozenset({"duckdb", "postgresql", "spark"})
+
+
+def supports_quantiles(bind: sa.Engine | sa.Connection | sa.Dialect) -> bool:
+    """Whether :class:`quantile_cont` runs in the database of ``bind``."""
+    dialect = bind if isinstance(bind, sa.Dialect) else bind.dialect
+    return dialect.name in QUANTILE_DIALECTS
+
+
+class quantile_cont(expression.FunctionElement):
+    """The ``q`` quantile of ``value`` over a group: an aggregate, computed in the engine.
+
+    Exact and linearly interpolated between the two nearest values, as
+    ``numpy.quantile``'s default, on PostgreSQL (``percentile_cont(q) WITHIN GROUP
+    (ORDER BY value)``) and DuckDB (``quantile_cont(value, q)``); approximate on Spark
+    (``percentile_approx(value, q, SPARK_QUANTILE_ACCURACY)``: one of the values, whose
+    rank is within ``n / SPARK_QUANTILE_ACCURACY`` of the exact one), because an exact
+    quantile there sorts every row of the group on one executor. NULLs are left out.
+    Other dialects refuse to compile it (see :func:`supports_quantiles`).
+    """
+
+    type = sa.Float()
+    name = "quantile_cont"
+    inherit_cache = True
+
+    def __init__(self, value: sa.ColumnElement, q: float):
+        q = float(q)
+        if not 0.0 <= q <= 1.0:
+            raise ValueError(f"a quantile lies in [0, 1], got {q!r}")
+        # the fraction is inlined: PostgreSQL wants a constant in WITHIN GROUP, Spark a
+        # foldable one
+        super().__init__(value, sa.literal_column(repr(q)))
+
+
+@compiles(quantile_cont)
+def _quantile_unsupported(element: quantile_cont, compiler, **kw) -> str:
+    raise sa.exc.CompileError(f"no quantile aggregate on {compiler.dialect.name}; compute "
+                              "the quantile from the fetched rows instead")
+
+
+@compiles(quantile_cont, "postgresql")
+def _quantile_postgres(element: quantile_cont, compiler, **kw) -> str:
+    value, q = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"percentile_cont({q}) WITHIN GROUP (ORDER BY {value})"
+
+
+@compiles(quantile_cont, "duckdb")
+def _quantile_duckdb(element: quantile_cont, compiler, **kw) -> str:
+    value, q = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"quantile_cont({value}, {q})"
+
+
+@compiles(quantile_cont, "spark")
+def _quantile_spark(element: quantile_cont, compiler, **kw) -> str:
+    value, q = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"percentile_approx({value}, {q}, {SPARK_QUANTILE_ACCURACY})"
 
 
 class AggregateIf(expression.FunctionElement):

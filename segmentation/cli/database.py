@@ -10,9 +10,48 @@ from .pipeline import view_and_churn
 
 
 def from_database(args: argparse.Namespace, as_of):
-    """``--database NAME``: the view and churn computed inside the named database."""
-    return with_database(args, lambda engine, names: view_and_churn(engine, args, as_of,
-                                                                     table_names=names))
+    """``--database NAME``: the view and churn computed inside the named database (after
+    checking, with ``--write-table``, that the table may be written: before the work)."""
+    def work(engine, names):
+        if getattr(args, "write_table", None):
+            _check_target(args, engine)
+        return view_and_churn(engine, args, as_of, table_names=names)
+
+    return with_database(args, work)
+
+
+def _check_target(args: argparse.Namespace, engine) -> None:
+    from ..writeback import WriteBackError, check_target
+
+    try:
+        with engine.connect() as conn:
+            check_target(conn, args.write_table)
+    except WriteBackError as err:
+        raise CliError(i18n.t("cli.db.failed", args.lang, name=args.database,
+                              message=" ".join(err.message(args.lang).split()))) from None
+
+
+def _resolve(args: argparse.Namespace):
+    """``(spec, mapping, store, secrets)`` of the connection ``--database NAME`` names: the
+    secrets file first, then the connections saved in the workspace."""
+    from ..database import ConnectionStore, named_connection, read_secrets_file
+    from ..workspace import default_folder
+
+    name = args.database
+    secrets = read_secrets_file(args.secrets)
+    store = ConnectionStore(default_folder())
+    if name in secrets:
+        origin = "secrets"
+    elif name in store.names():
+        origin = "saved"
+    else:
+        raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
+                              folder=store.path.parent))
+    spec, mapping = named_connection(origin, name, store=store, secrets=secrets)
+    if spec is None:  # saved in the app without its password
+        raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
+                              secrets=args.secrets))
+    return spec, mapping, store, secrets
 
 
 def with_database(args: argparse.Namespace, work):
@@ -26,32 +65,12 @@ def with_database(args: argparse.Namespace, work):
     import sqlalchemy as sa
 
     from ..connections import ConnectionError_, allowed_folders, classify_error, open_engine
-    from ..database import (
-        ConnectionStore,
-        check_mapping,
-        guess_mapping,
-        named_connection,
-        read_allowed_folders,
-        read_secrets_file,
-    )
+    from ..database import check_mapping, guess_mapping, read_allowed_folders
     from ..sql import rows_bound
-    from ..workspace import default_folder
 
     name = args.database
     try:
-        secrets = read_secrets_file(args.secrets)
-        store = ConnectionStore(default_folder())
-        if name in secrets:
-            origin = "secrets"
-        elif name in store.names():
-            origin = "saved"
-        else:
-            raise CliError(i18n.t("cli.db.unknown", args.lang, name=name, secrets=args.secrets,
-                                  folder=store.path.parent))
-        spec, mapping = named_connection(origin, name, store=store, secrets=secrets)
-        if spec is None:  # saved in the app without its password
-            raise CliError(i18n.t("cli.db.no_password", args.lang, name=name,
-                                  secrets=args.secrets))
+        spec, mapping, store, _ = _resolve(args)
         engine = open_engine(spec, statement_timeout_s=args.timeout,
                              folders=allowed_folders(read_allowed_folders(args.secrets)),
                              refused=(store.path.parent,))
@@ -66,5 +85,32 @@ def with_database(args: argparse.Namespace, work):
         finally:
             engine.dispose()
     except ConnectionError_ as err:
+        raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
+                              message=" ".join(err.message(args.lang).split()))) from None
+
+
+def write_table(args: argparse.Namespace, frame, as_of) -> int:
+    """``--write-table TABLE``: the scores written back to the database of ``--database``
+    (:func:`segmentation.writeback.write_scores`, through the one writable engine);
+    returns the rows written. Problems become a one-line :class:`CliError`."""
+    import sqlalchemy as sa
+
+    from ..connections import ConnectionError_, allowed_folders, classify_error, open_writer
+    from ..database import read_allowed_folders
+    from ..writeback import WriteBackError, write_scores
+
+    name = args.database
+    try:
+        spec, _, store, _ = _resolve(args)
+        engine = open_writer(spec, statement_timeout_s=args.timeout,
+                             folders=allowed_folders(read_allowed_folders(args.secrets)),
+                             refused=(store.path.parent,))
+        try:
+            return write_scores(engine, frame, args.write_table, as_of=as_of)
+        except sa.exc.SQLAlchemyError as exc:
+            raise classify_error(exc, spec) from None
+        finally:
+            engine.dispose()
+    except (ConnectionError_, WriteBackError) as err:
         raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
                               message=" ".join(err.message(args.lang).split()))) from None

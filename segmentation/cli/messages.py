@@ -115,3 +115,20 @@ i18n.register({
         "zh": "回测 {metric}（{level}）：MASE {mase}（季节性朴素法 {snaive}），80% 区间命中 {c80}，"
               "95% 区间命中 {c95}"},
 })
+
+i18n.register({
+    "cli.out.missing": {
+        "en": "--out PATH is required (or --write-table TABLE with --database NAME)",
+        "zh": "需要 --out 文件路径（或与 --database 连接名一起使用 --write-table 表名）",
+    },
+    "cli.write_table.no_database": {
+        "en": "--write-table writes the scores back to a database: use it with --database "
+              "NAME (for files or a workspace, write a file with --out PATH)",
+        "zh": "--write-table 会把评分写回数据库：请与 --database 连接名一起使用"
+              "（文件或工作区的数据请用 --out 写入文件）",
+    },
+    "cli.write_table.done": {
+        "en": "wrote {rows} customers' scores to the table {table} of {name}",
+        "zh": "已将 {rows} 位客户的评分写入 {name} 的表 {table}",
+    },
+})

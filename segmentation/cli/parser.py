@@ -53,8 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "column, stated when nothing in the column settles it)")
     score.add_argument("--lang", choices=("en", "zh"), default="en",
                        help="language of messages and reasons")
-    score.add_argument("--out", required=True, type=Path,
-                       help="output file: .csv, .xlsx or .parquet")
+    score.add_argument("--out", type=Path,
+                       help="output file: .csv, .xlsx or .parquet (required unless "
+                            "--write-table)")
+    score.add_argument("--write-table", dest="write_table", metavar="TABLE",
+                       help="with --database: write the scores back as this table of the "
+                            "database (letters, digits and _; created, or replaced only when "
+                            "this program wrote it), so that they stay where the data is")
     _scope_arguments(score)
     _report_parser(sub)
     _forecast_parser(sub)

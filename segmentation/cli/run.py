@@ -42,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = one_line_warning
     try:
         frame, calls = score_and_calls(args)
+        if args.out is None:  # --write-table only: the scores are in the database
+            if args.as_user:
+                audit_export(args, frame, None)
+            return 0
         write_output(frame, args.out)
         if calls is not None:
             write_output(calls, calls_path(args.out))

@@ -31,7 +31,19 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
             as_of = pd.Timestamp(args.as_of).normalize()
         except ValueError as err:
             raise CliError(f"--as-of {args.as_of!r} is not a date like 2025-06-30") from err
-    if args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+    write_table = getattr(args, "write_table", None)
+    if args.out is None and not write_table:
+        raise CliError(i18n.t("cli.out.missing", args.lang))
+    if write_table and not args.database:
+        raise CliError(i18n.t("cli.write_table.no_database", args.lang))
+    if write_table:  # a bad name stops the run before any work, not after the scoring
+        from ..connections import ConnectionError_, validate_identifier
+
+        try:
+            validate_identifier(write_table, "table")
+        except ConnectionError_ as err:
+            raise CliError("--write-table: " + err.message(args.lang)) from None
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
     paths = {name: getattr(args, name) for name in
              ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
@@ -81,6 +93,15 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     if user is not None and calls is not None:  # the user's customers only, ranks kept
         calls = calls[calls["customer_id"].astype(str).isin(out["customer_id"].astype(str))]
         calls = calls.reset_index(drop=True)
+    if write_table:
+        from .database import write_table as write_back
+
+        rows = write_back(args, out, view.attrs.get("as_of", as_of))
+        from .. import formatting
+
+        print(i18n.t("cli.write_table.done", args.lang,
+                     rows=formatting.number(rows, args.lang), table=write_table,
+                     name=args.database))
     return out, calls
 
 
@@ -122,7 +143,9 @@ def audit_export(args: argparse.Namespace, frame: pd.DataFrame,
     folder = workspace_folder(args)
     user = lookup_user(args.as_user, args.lang, folder)
     AuditLog(folder).append("export", user, at=datetime.now(UTC), what="cli score",
-                                      file=Path(args.out).name, rows=len(frame),
+                                      file=(Path(args.out).name if args.out
+                                            else f"table {args.write_table}"),
+                                      rows=len(frame),
                                       call_rows=None if calls is None else len(calls))
 
 

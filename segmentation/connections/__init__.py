@@ -50,6 +50,7 @@ __all__ = [
     "guard_row_count",
     "is_read_only_query",
     "open_engine",
+    "open_writer",
     "readonly_grants",
     "role_risks",
     "select_rights",
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
-    ".engines": ("check_connection", "open_engine"),
+    ".engines": ("check_connection", "open_engine", "open_writer"),
     ".errors": ("ConnectionError_", "classify_error"),
     ".files": ("DB_FOLDERS_ENV", "allowed_folders", "check_database_file"),
     ".queries": (

@@ -92,6 +92,45 @@ def open_engine(spec: ConnectionSpec, *, statement_timeout_s: float = 30,
     return engine
 
 
+def open_writer(spec: ConnectionSpec, *, statement_timeout_s: float = 600,
+                folders: Sequence[Path] | None = None,
+                refused: Sequence[Path] = ()) -> sa.Engine:
+    """The product's one writable engine: for ``score --write-table`` only (see
+    :mod:`segmentation.writeback`), never for a page or a read.
+
+    As :func:`open_engine` (time limit, pool reset, schema, allowed folders) but without
+    the read-only session, on PostgreSQL, MariaDB / MySQL, DuckDB and Spark.
+
+    Raises
+    ------
+    ConnectionError_
+        ``write_unsupported`` for SQLite and dialects the app does not know, or the codes
+        of :func:`open_engine`.
+    """
+    timeout_ms = max(1, int(round(statement_timeout_s * 1000)))
+    if spec.driver == "postgresql":
+        return _postgres_engine(spec, timeout_ms, read_only=False)
+    if spec.driver in ("mysql", "mariadb"):
+        return _mysql_engine(spec, timeout_ms, read_only=False)
+    if spec.driver == "spark":
+        return _spark_engine(spec, timeout_ms)
+    if spec.driver != "duckdb":
+        raise ConnectionError_("write_unsupported", dialect=spec.driver)
+    path = check_database_file(spec.database,
+                               allowed_folders() if folders is None else tuple(folders),
+                               refused=refused)
+    engine = sa.create_engine(sa.URL.create("duckdb", database=str(path)), connect_args={
+        "config": {"enable_external_access": False, "lock_configuration": True}})
+    if spec.schema:
+        schema = validate_identifier(spec.schema, "schema")
+
+        @event.listens_for(engine, "connect")
+        def _schema(dbapi_conn, _record) -> None:
+            dbapi_conn.execute("SET schema = ?", [schema])
+
+    return engine
+
+
 #: What a SQLite session may not do, on top of ``mode=ro``: attach another file (which
 #: ``mode=ro`` alone lets create a new database file anywhere), detach, and any change.
 _SQLITE_DENIED = frozenset(
@@ -121,9 +160,11 @@ def _sqlite_engine(path: Path) -> sa.Engine:
     return sa.create_engine(url, creator=connect, pool_pre_ping=True)
 
 
-def _postgres_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
+def _postgres_engine(spec: ConnectionSpec, timeout_ms: int, *,
+                     read_only: bool = True) -> sa.Engine:
     # the options hold only fixed text and a number: nothing the user typed
-    options = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout_ms)}"
+    options = (f"-c default_transaction_read_only={'on' if read_only else 'off'} "
+               f"-c statement_timeout={int(timeout_ms)}")
     engine = sa.create_engine(spec.url(), pool_pre_ping=True, connect_args={
         "options": options, "connect_timeout": _CONNECT_TIMEOUT_S})
     search_path = None
@@ -157,7 +198,8 @@ def _postgres_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
     return engine
 
 
-def _mysql_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
+def _mysql_engine(spec: ConnectionSpec, timeout_ms: int, *,
+                  read_only: bool = True) -> sa.Engine:
     engine = sa.create_engine(spec.url(), pool_pre_ping=True,
                               connect_args={"connect_timeout": _CONNECT_TIMEOUT_S})
 
@@ -166,7 +208,8 @@ def _mysql_engine(spec: ConnectionSpec, timeout_ms: int) -> sa.Engine:
         with dbapi_conn.cursor() as cur:
             cur.execute("SELECT VERSION()")
             mariadb = "mariadb" in str(cur.fetchone()[0]).lower()
-            cur.execute("SET SESSION TRANSACTION READ ONLY")
+            if read_only:
+                cur.execute("SET SESSION TRANSACTION READ ONLY")
             if mariadb:
                 cur.execute("SET SESSION max_statement_time = %s", (timeout_ms / 1000,))
             else:

@@ -60,13 +60,21 @@ i18n.register({
               "不得修改数据或表结构，不得使用 SELECT … INTO、FOR UPDATE，也不得包含第二条语句。",
     },
     "conn.error.too_many_customer_rows": {
-        "en": "This request would bring more than {limit:,} rows from the warehouse into the "
-              "app, so it was stopped there. Narrow it to a branch or a region (sidebar), or "
-              "score the whole network where the data lives: python -m segmentation score "
-              "--database NAME --out PATH.",
-        "zh": "该请求会从数据仓库向应用传入超过 {limit:,} 行，已在仓库端停止。请在侧边栏缩小到"
-              "某个网点或区域，或在数据所在处为全网评分：python -m segmentation score "
-              "--database NAME --out PATH。",
+        "en": "This request would bring more than {limit:,} customer rows from the warehouse "
+              "into the app, so it was stopped there. Customer rows travel per scope: open the "
+              "dashboard with a login for a branch or a region (only its customers travel), "
+              "or score the whole network where the data lives: python -m segmentation score "
+              "--database NAME --write-table TABLE (the scores stay in the warehouse).",
+        "zh": "该请求会从数据仓库向应用传入超过 {limit:,} 行客户数据，已在仓库端停止。客户数据"
+              "按权限范围传入：请使用某个网点或区域的账号打开看板（只传入该范围的客户），"
+              "或在数据所在处为全网评分：python -m segmentation score --database NAME "
+              "--write-table TABLE（评分结果留在数据仓库中）。",
+    },
+    "conn.error.write_unsupported": {
+        "en": "Scores cannot be written back to a {dialect} database; use PostgreSQL, MySQL / "
+              "MariaDB, DuckDB or Spark, or write a file with --out PATH.",
+        "zh": "无法把评分写回 {dialect} 数据库；请使用 PostgreSQL、MySQL / MariaDB、DuckDB "
+              "或 Spark，或用 --out PATH 写入文件。",
     },
     "conn.error.too_many_rows": {
         "en": "The query returns {rows:,} rows, more than the limit of {limit:,}. Aggregate in "

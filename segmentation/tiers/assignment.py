@@ -357,13 +357,25 @@ def suggest_thresholds(base: ScoringBase, settings: TierSettings) -> tuple[Thres
     """
     spend, ships = base.annual(settings.annualize_min_days)
     cum = np.cumsum(np.asarray(settings.shares) / sum(settings.shares))[:-1]
+    if base.n == 0:
+        return tuple(Threshold(None, None) for _ in cum)
+    q_spend = [float(np.nanquantile(spend, 1 - c)) if np.isfinite(spend).any() else 0.0
+               for c in cum]
+    q_ships = [float(np.nanquantile(ships, 1 - c)) if np.isfinite(ships).any() else 0.0
+               for c in cum]
+    return thresholds_from_quantiles(q_spend, q_ships)
+
+
+def thresholds_from_quantiles(spend: Sequence[float], ships: Sequence[float]
+                              ) -> tuple[Threshold, ...]:
+    """Thresholds from the quantiles of annual spend and shipments, one pair per tier but
+    the last (rounded down, see :func:`suggest_thresholds`; a missing quantile counts as 0).
+    The engine-side suggestion (:func:`segmentation.pushdown.suggest_thresholds_in_engine`)
+    shares this step."""
     out = []
-    for c in cum:
-        if base.n == 0:
-            out.append(Threshold(None, None))
-            continue
-        q_spend = float(np.nanquantile(spend, 1 - c)) if np.isfinite(spend).any() else 0.0
-        q_ships = float(np.nanquantile(ships, 1 - c)) if np.isfinite(ships).any() else 0.0
+    for q_spend, q_ships in zip(spend, ships, strict=True):
+        q_spend = 0.0 if not np.isfinite(q_spend) else float(q_spend)
+        q_ships = 0.0 if not np.isfinite(q_ships) else float(q_ships)
         out.append(Threshold(_round_down(max(q_spend, 0.0)), float(math.floor(max(q_ships, 0)))))
     return tuple(out)
 

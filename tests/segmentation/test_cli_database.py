@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -265,3 +266,43 @@ def test_database_files_only_from_allowed_folders(tmp_path):
     finally:
         if env_before is not None:
             os.environ[DB_FOLDERS_ENV] = env_before
+
+
+def test_scores_written_back_as_a_table(company, tmp_path):
+    """``--write-table``: the scores stay in PostgreSQL, as the file has them; the run
+    refuses a table it did not write, and a name that is not an identifier before any
+    work."""
+    url, _ = company
+    secrets = _secrets(tmp_path, url)
+    out = tmp_path / "db.csv"
+    proc = run_cli("score", "--database", "hq", "--secrets", str(secrets), "--as-of", AS_OF,
+                   "--write-table", "seg_scores", "--out", str(out), cwd=tmp_path,
+                   workspace=tmp_path / "ws")
+    assert proc.returncode == 0, proc.stderr
+    assert "seg_scores" in proc.stdout and PASSWORD not in proc.stdout + proc.stderr
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            table = pd.read_sql(sa.text(f'SELECT * FROM "{SCHEMA}".seg_scores'), conn)
+            conn.exec_driver_sql(f'CREATE TABLE "{SCHEMA}".theirs (customer_id text)')
+            conn.commit()
+    finally:
+        engine.dispose()
+    table = table.set_index("customer_id").sort_index()
+    file = _read(out).sort_index()
+    assert list(table.index) == list(file.index) and len(table) > 1500
+    for col in ("tier", "rfm_segment", "status"):
+        assert (table[col] == file[col]).all(), col
+    for col in ("monetary_total", "churn_risk", "value_at_risk"):
+        assert np.allclose(table[col], file[col], rtol=0, atol=1e-9, equal_nan=True), col
+    assert (table["as_of"].astype(str) == AS_OF).all()
+    proc = run_cli("score", "--database", "hq", "--secrets", str(secrets), "--as-of", AS_OF,
+                   "--write-table", "theirs", "--lang", "zh", cwd=tmp_path,
+                   workspace=tmp_path / "ws")
+    assert proc.returncode == 2 and "“theirs”已存在" in proc.stderr
+    assert "churn:" not in proc.stderr  # refused before the scoring, not after it
+    for args, words in ((("--database", "hq", "--write-table", "x;drop"), "not a valid table"),
+                        (("--transactions", "t.csv", "--write-table", "t"), "with --database")):
+        proc = run_cli("score", "--secrets", str(secrets), *args, cwd=tmp_path,
+                       workspace=tmp_path / "ws")
+        assert proc.returncode == 2 and words in proc.stderr, proc.stderr

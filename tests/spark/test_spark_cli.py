@@ -3,6 +3,8 @@ same data scores from files (a real subprocess against the session's Thrift serv
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -30,6 +32,21 @@ def test_score_from_spark_equals_score_from_files(spark_data, tmp_path):
                        f'database = "{url.database}"\n', encoding="utf-8")
     out = tmp_path / "spark.csv"
     proc = run_cli("score", "--database", "spark", "--secrets", str(secrets), "--as-of", AS_OF,
-                   "--out", str(out), cwd=tmp_path, workspace=tmp_path / "ws")
+                   "--write-table", "seg_scores", "--out", str(out), cwd=tmp_path,
+                   workspace=tmp_path / "ws")
     assert proc.returncode == 0, proc.stderr
     _assert_same_scores(_read(out), _read(files_out), with_attributes=True)
+    # --write-table: the same scores, kept in Spark (issue 24, item 3)
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            table = pd.DataFrame(conn.execute(sa.text("SELECT * FROM seg_scores")).mappings()
+                                 .all()).set_index("customer_id").sort_index()
+            conn.exec_driver_sql("DROP TABLE seg_scores")  # the session's tables as loaded
+    finally:
+        engine.dispose()
+    spark = _read(out).sort_index()
+    assert list(table.index) == list(spark.index)
+    assert (table["tier"] == spark["tier"]).all()
+    assert np.allclose(table["churn_risk"].astype(float), spark["churn_risk"], rtol=0,
+                       atol=1e-9)

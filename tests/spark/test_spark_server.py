@@ -149,3 +149,63 @@ def test_custom_selects_are_checked_in_sparks_dialect(engine, spec):
         with pytest.raises(ConnectionError_) as info:
             source_columns(engine, TableChoice(query=sql), spec)
         assert info.value.code in ("forbidden_table", "forbidden_function")
+
+
+def test_headline_figures_are_computed_in_spark(engine, duck):
+    """The Overview's headline figures from three one-row Spark queries: DuckDB's exactly
+    (counts) and to 1e-9 (money), as the in-process figures there."""
+    from segmentation.overview import activity_cube, headline, survey_cube
+    from segmentation.pushdown import headline_in_engine
+
+    got = headline_in_engine(engine, as_of=AS_OF)
+    ref = headline(customer_view(duck, as_of=AS_OF), activity_cube(duck, as_of=AS_OF),
+                   survey_cube(duck, as_of=AS_OF), as_of=AS_OF)
+    pd.testing.assert_frame_equal(got, ref, check_exact=False, rtol=1e-9, atol=0)
+    assert got.loc["customers", "current"] == ref.loc["customers", "current"] > 1500
+
+
+def test_tier_quantiles_are_within_sparks_documented_error(engine, duck):
+    """``percentile_approx``: each quantile is a customer's value whose rank is within
+    ``n / accuracy`` of the exact one (plus the interpolation step)."""
+    import math
+
+    import numpy as np
+
+    from segmentation.pushdown import threshold_quantiles
+    from segmentation.sql import SPARK_QUANTILE_ACCURACY
+    from segmentation.tiers import prepare_scoring
+
+    fractions = [0.05, 0.5, 0.8, 0.95]
+    got = threshold_quantiles(engine, fractions, as_of=AS_OF)
+    spend, ships = prepare_scoring(customer_view(duck, as_of=AS_OF)).annual(90)
+    for column, values in (("annual_spend", spend), ("annual_shipments", ships)):
+        s = np.sort(values)
+        n, slack = len(s), math.ceil(len(s) / SPARK_QUANTILE_ACCURACY) + 1
+        for f, value in zip(fractions, got[column], strict=True):
+            lo, hi = math.floor(f * (n - 1)) - slack, math.ceil(f * (n - 1)) + slack
+            assert s[max(lo, 0)] - 1e-9 <= value <= s[min(hi, n - 1)] + 1e-9, (column, f)
+        assert np.isclose(s, got[column].to_numpy()[:, None], atol=1e-9).any(axis=1).all()
+
+
+def test_call_lists_are_ranked_in_spark_from_written_scores(spec):
+    """Scores written back to Spark (the ``--write-table`` path), then each branch's calls
+    ranked there by a window function: the Churn page's call list, row for row."""
+    from segmentation.churn import call_list, warning_list
+    from segmentation.connections import open_writer
+    from segmentation.pushdown import call_lists_in_engine
+    from segmentation.writeback import write_scores
+    from tests.segmentation.test_pushdown import _scores
+
+    scores = _scores(300)
+    writer = open_writer(spec, statement_timeout_s=120)
+    try:
+        assert write_scores(writer, scores, "seg_call_scores", as_of=AS_OF) == 300
+        got = call_lists_in_engine(writer, "seg_call_scores", calls_per_branch=5)
+    finally:
+        with writer.connect() as conn:  # the session's tables as loaded, for other tests
+            conn.exec_driver_sql("DROP TABLE IF EXISTS seg_call_scores")
+        writer.dispose()
+    ref = call_list(warning_list(scores.set_index("customer_id")), calls_per_branch=5)
+    ref = ref[ref["call_this_week"]].reset_index()
+    assert got["customer_id"].tolist() == ref["customer_id"].tolist()
+    assert got["branch_rank"].tolist() == ref["branch_rank"].tolist()
