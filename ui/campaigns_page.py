@@ -144,14 +144,12 @@ def _targets(ctx, source: str) -> tuple[tuple[str, ...], tuple[str, ...] | None,
             return (), None, "warnings"
         scores = churn.scores
         return tuple(scores.index[scores["churn_risk"] >= 0.5].astype(str)), None, "warnings"
-    from segmentation.tiers import assign
-
     settings = current_tier_settings(lang)
-    scored = assign(ctx.scoring_base(), settings).scored
+    scored = ctx.tiers(settings).scored  # the Tiers page's assignment, cached
     column = "tier" if source == "tier" else "rfm_segment"
-    options = [v for v in (settings.tiers if source == "tier"
-                           else sorted(scored[column].dropna().unique()))
-               if v in set(scored[column].dropna())]
+    present = set(scored[column].dropna().unique())  # once, not per option
+    options = [v for v in (settings.tiers if source == "tier" else sorted(present))
+               if v in present]
     labels = settings.tier_labels(lang) if source == "tier" else {}
     picked = st.multiselect(t(f"cg.new.{'tiers' if source == 'tier' else 'segments'}"),
                             options, key=f"campaigns_{column}",

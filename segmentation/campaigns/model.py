@@ -237,4 +237,5 @@ def read_target_ids(data: bytes, filename: str) -> tuple[tuple[str, ...], tuple[
     targets, holdout = _ids(ids[~held]), _ids(ids[held])
     if not targets:
         raise CampaignError("no_targets")
-    return targets, tuple(h for h in holdout if h not in set(targets))
+    contacted = set(targets)  # once: a set per held-out id made long lists quadratic
+    return targets, tuple(h for h in holdout if h not in contacted)
