@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -277,7 +279,9 @@ def slow_nine_months() -> dict[str, pd.DataFrame]:
     (nine_months, "Ranked by the time-shifted model (gradient boosting)"),
     # 60 customers: nothing is sure to beat the rule, which ranks and says so
     (one_branch_file, "Ranked by days since the last shipment: no other ranking beat it"),
-    (slow_nine_months, "Ranked by the blend of ranks: it beat days since the last shipment"),
+    # a learned ranking beats the rule here (which one depends on the sample's draw)
+    (slow_nine_months, re.compile(r"Ranked by the (blend of ranks|time-shifted model "
+                                  r"\(gradient boosting\)): it beat days since the last")),
 ], ids=["nine-months", "one-branch-60", "nine-months-slow"])
 def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace, tables,
                                                                model):
@@ -287,7 +291,8 @@ def test_short_and_small_data_fill_the_list_and_name_the_model(sample_workspace,
         at = _run_on(tables(), "short.csv")
         assert not at.warning or all("cannot" not in shown(w.value) for w in at.warning)
         explanation = (at.success or at.warning)[0].value
-        assert model in explanation
+        assert (model.search(explanation) if isinstance(model, re.Pattern)
+                else model in explanation), explanation
         everyone = _all_warned(at)
         assert len(everyone) > 0 and everyone["churn_risk"].between(0.5, 1).all()
         if tables is nine_months:  # the default horizon fits the 269 days of history
