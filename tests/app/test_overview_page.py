@@ -149,7 +149,12 @@ def test_a_rerun_recomputes_no_overview_figure(app, monkeypatch):
     assert not app.exception
     assert _metrics(app) == before
     assert calls == [] and charted == []
-    # a change of filters is computed (the counters see it)
+    # a change of filters is computed (the counters see it; the caches are process-wide,
+    # so an earlier test may have drawn this filter already: start them empty)
+    from ui.caches import figures, views
+
+    views.overview.clear()
+    figures.safe_figure.clear()
     branch = app.sidebar.multiselect(key="_w_flt_branch").options[0]
     app.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
     assert {"headline", "breakdown"} <= set(calls) and "monthly_activity" in charted

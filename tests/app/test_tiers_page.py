@@ -67,6 +67,10 @@ def test_a_rerun_assigns_and_draws_nothing_again(tiers, monkeypatch):
     tiers.run()
     assert not tiers.exception
     assert _counts(tiers) == before and calls == [] and charted == []
+    from ui.caches import figures  # process-wide: an earlier test may have drawn these
+
+    views.tier_result.clear()
+    figures.safe_figure.clear()
     tiers.slider(key="_w_tiers_share_0").set_value(15).run()
     assert _counts(tiers) != before
     assert calls == ["assign"] and {"stacked_shares", "grid_heatmap"} <= set(charted)
