@@ -10,6 +10,7 @@ folder the app creates there is ``0700`` (:data:`PRIVATE_DIR`) and every file
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from pathlib import Path
 
@@ -17,9 +18,11 @@ PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 
 
-def private_folder(path: str | os.PathLike) -> Path:
+def private_folder(path: str | os.PathLike, *, existing: bool = True) -> Path:
     """``path`` as an existing folder; the folders created for it (missing parents too)
-    are ``0700``. An existing ``path`` is made ``0700`` when the app owns it."""
+    are ``0700``. An existing ``path`` is made ``0700`` when the app owns it and
+    ``existing`` is true (the workspace's own folders), never when it is a shared folder
+    with the sticky bit (``/tmp``: root owns it, and other services write there)."""
     path = Path(path)
     missing = []
     probe = path
@@ -31,7 +34,13 @@ def private_folder(path: str | os.PathLike) -> Path:
             folder.mkdir(mode=PRIVATE_DIR)
         except FileExistsError:  # another process was quicker
             pass
-    make_private(path, PRIVATE_DIR)
+    if existing or missing:
+        try:
+            shared = path.stat().st_mode & stat.S_ISVTX
+        except OSError:
+            shared = 0
+        if not shared:
+            make_private(path, PRIVATE_DIR)
     return path
 
 
@@ -50,9 +59,11 @@ def atomic_write(path: Path, data: bytes, *, mode: int = PRIVATE_FILE) -> None:
 
     The temporary file is created with ``mode`` (default ``0600``) from the start,
     whatever the umask, so the data is never readable by others, not even for a
-    moment; a missing folder is created ``0700``.
+    moment; a missing folder is created ``0700``. An existing folder keeps its mode: a
+    report or a score file written to ``~/reports`` or ``/tmp`` changes nothing but
+    the file.
     """
-    private_folder(path.parent)
+    private_folder(path.parent, existing=False)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)

@@ -72,3 +72,32 @@ def test_an_existing_workspace_folder_is_made_private(tmp_path, usual_umask):
                        "amount": [1.0]})
     Workspace(folder).replace({"transactions": tx}, source="test")
     assert _shared(folder) == []
+
+
+def test_a_file_written_into_an_existing_folder_leaves_the_folder_as_it_was(tmp_path):
+    """A report or score file written to a folder the user has (``~/reports``, ``/tmp``)
+    is private; the folder keeps its mode. (Run as root, the old code made ``/tmp``
+    itself ``0700``, and MariaDB, another user, could no longer write its temporary
+    tables there.)"""
+    import stat
+
+    from segmentation.storage import atomic_write, private_folder
+
+    shared = tmp_path / "reports"
+    shared.mkdir()
+    shared.chmod(0o755)
+    atomic_write(shared / "scores.csv", b"a,b\n")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "scores.csv").stat().st_mode) == 0o600
+
+    sticky = tmp_path / "tmp"
+    sticky.mkdir()
+    sticky.chmod(0o1777)
+    atomic_write(sticky / "deck.pptx", b"x")
+    private_folder(sticky)  # not even when asked for the folder itself: it is shared
+    assert stat.S_IMODE(sticky.stat().st_mode) == 0o1777
+
+    new = tmp_path / "new" / "deeper"
+    atomic_write(new / "f.csv", b"x")  # what it creates is private
+    assert stat.S_IMODE(new.stat().st_mode) == 0o700
+    assert stat.S_IMODE(new.parent.stat().st_mode) == 0o700
