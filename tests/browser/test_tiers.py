@@ -26,14 +26,16 @@ def test_moving_the_vip_share_slider_changes_the_tiers(server, page):
     page.get_by_role("tab", name="Tier cut-offs").click()
     slider = page.locator('[data-testid="stSlider"]').filter(
         has_text="VIP: share of customers").get_by_role("slider")
-    for _ in range(5):  # 10 % -> 5 %, one step per rerun so that no key press is lost
+    thumb = page.locator('[data-testid="stSlider"]').filter(
+        has_text="VIP: share of customers").get_by_test_id("stSliderThumbValue")
+    for _ in range(10):  # 10 % -> 5 %, one step per rerun; a press a busy rerun lost is
+        if int(thumb.inner_text()) <= 5:  # pressed again, what the slider shows decides
+            break
         slider.focus()
         slider.press("ArrowLeft")
         page.wait_for_timeout(400)
         wait_idle(page)
-    value = int(page.locator('[data-testid="stSlider"]').filter(
-        has_text="VIP: share of customers").get_by_test_id("stSliderThumbValue").inner_text())
-    assert value == 5
+    assert int(thumb.inner_text()) == 5
     page.wait_for_function(
         f"() => document.querySelectorAll('[data-testid=stMetricValue]')[0].innerText"
         f".replace(/,/g, '') === '{round(total * 0.05)}'", timeout=60_000)
