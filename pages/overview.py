@@ -18,7 +18,7 @@ st.title(t("ov.title"))
 st.caption(t("ov.caption", days=days, as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 
-if ctx.view().empty:
+if not ctx.customer_count():  # counted in the database when the scope is too large to fetch
     no_customers(ctx)
     st.stop()
 

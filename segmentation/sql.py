@@ -22,6 +22,7 @@ another module's private names.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -60,6 +61,7 @@ __all__ = [
     "positions_in",
     "quantile_cont",
     "resolve_tables",
+    "max_customer_rows",
     "rows_bound",
     "scope_sources",
     "split_name",
@@ -538,8 +540,29 @@ SPARK_FETCH_ROWS = 50_000
 #: 100 M customers is narrowed to a branch or a region first (scope, sidebar filters), or
 #: scored where it lives (``python -m segmentation score --database``).
 SPARK_MAX_ROWS = 2_000_000
-#: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`).
-_ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=SPARK_MAX_ROWS)
+#: Environment variable that sets the bound (a whole number of customer rows): lower it to
+#: try the "network too large to fetch" behaviour on small data, raise it on a large
+#: server (see :func:`max_customer_rows`).
+MAX_ROWS_ENV = "SEG_MAX_CUSTOMER_ROWS"
+_SETTING = -1
+#: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`; ``_SETTING``:
+#: :func:`max_customer_rows`).
+_ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=_SETTING)
+
+
+def max_customer_rows() -> int:
+    """At most this many customer rows of one query travel into the app: the
+    ``SEG_MAX_CUSTOMER_ROWS`` environment variable, else :data:`SPARK_MAX_ROWS`.
+
+    Raises ``ValueError`` for a value that is not a whole number of at least 1.
+    """
+    raw = os.environ.get(MAX_ROWS_ENV, "").strip().replace("_", "")
+    if not raw:
+        return SPARK_MAX_ROWS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{MAX_ROWS_ENV} must be a whole number of rows (1 or more), "
+                         f"got {raw!r}")
+    return int(raw)
 
 
 @contextmanager
@@ -562,13 +585,17 @@ def fetch_spark(result: sa.CursorResult, *, limit: int | None = None) -> pd.Data
     ------
     ConnectionError_
         ``too_many_customer_rows`` as soon as more than ``limit`` (default: the bound of
-        :func:`rows_bound`, :data:`SPARK_MAX_ROWS` unless set) rows arrived: the rest
+        :func:`rows_bound`, :func:`max_customer_rows` unless set) rows arrived: the rest
         never travels.
     """
     from .connections import ConnectionError_
     from .connections.spark import typed_rows
 
-    limit = _ROWS_BOUND.get() if limit is None else int(limit)
+    if limit is None:
+        limit = _ROWS_BOUND.get()
+        limit = max_customer_rows() if limit == _SETTING else limit
+    else:
+        limit = int(limit)
     cursor = result.cursor
     cursor.arraysize = SPARK_FETCH_ROWS
     names, description = list(result.keys()), cursor.description
