@@ -42,7 +42,7 @@ def customer_groups(bind: sa.Engine | sa.Connection, *, as_of, window_days: int 
 
     Returns
     -------
-    DataFrame with the filter columns present (text; missing values kept as ``<NA>``),
+    DataFrame with the filter columns present (text; missing values kept missing),
     ``customers`` and ``active_customers`` (a purchase in the last ``window_days``), one
     row per combination: a few rows per branch travel, never one per customer.
     """
@@ -59,7 +59,7 @@ def customer_groups(bind: sa.Engine | sa.Connection, *, as_of, window_days: int 
         groups = fetch(conn, query)
     for column in groups.columns:
         if column in FILTER_COLUMNS:
-            groups[column] = groups[column].astype("string")
+            groups[column] = groups[column].astype("str")
         else:
             groups[column] = pd.to_numeric(groups[column]).fillna(0).astype("int64")
     return groups[groups["customers"] > 0].reset_index(drop=True)
