@@ -125,6 +125,13 @@ def _at_risk() -> None:
             background_view.at_risk_preparing(ctx.snap.dataset_id, ctx.as_of,
                                          t("ov.metric.at_risk"), lang)
         return
+    if not ctx.network_fits():  # the churn model needs every customer of the network
+        with at_risk_slot.container():
+            st.metric(t("ov.metric.at_risk"), "–", border=True,
+                      help=t("ov.metric.at_risk.unavailable"))
+            st.page_link("pages/churn.py", label=t("ov.metric.at_risk.why"),
+                         icon=":material/arrow_forward:")
+        return
     horizon, lost_after = ctx.churn_definition()
     at_risk = None
     if not ctx.filters and ctx.scope.is_all:  # the network's count, stored with its defaults

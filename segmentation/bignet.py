@@ -21,6 +21,7 @@ the app. The app then asks the engine for:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
@@ -65,9 +66,17 @@ def customer_groups(bind: sa.Engine | sa.Connection, *, as_of, window_days: int 
     return groups[groups["customers"] > 0].reset_index(drop=True)
 
 
-def size_of(groups: pd.DataFrame, filters: Filters | None = None) -> int:
-    """Customers of :func:`customer_groups` rows that match ``filters``."""
-    return int(apply_filters(groups, filters)["customers"].sum())
+def _mapping(filters) -> dict:
+    """Filters given as a mapping or as the normalised pairs of a key."""
+    if not filters:
+        return {}
+    return dict(filters.items() if isinstance(filters, Mapping) else filters)
+
+
+def size_of(groups: pd.DataFrame, filters=None) -> int:
+    """Customers of :func:`customer_groups` rows that match ``filters`` (a mapping or the
+    pairs of :func:`~segmentation.filters.normalize_filters`)."""
+    return int(apply_filters(groups, _mapping(filters))["customers"].sum())
 
 
 def fetch_scope(scope: Scope, filters: Filters | None) -> Scope:
@@ -78,7 +87,7 @@ def fetch_scope(scope: Scope, filters: Filters | None) -> Scope:
     own: a regional lead's branch selection reads the whole region); the caller applies
     the filters to the rows read.
     """
-    chosen = dict(normalize_filters(filters))
+    chosen = dict(normalize_filters(_mapping(filters)))
     branches, regions = chosen.get("branch"), chosen.get("region")
     # a limited scope is narrowed only within itself (Scope.restrict keeps a region
     # selection inside a regional scope; a branch must be one of the scope's branches)
@@ -114,6 +123,7 @@ def overview_in_engine(bind: sa.Engine | sa.Connection, groups: pd.DataFrame,
     day = pd.Timestamp(as_of).date() if not isinstance(as_of, dt.date) else as_of
     headline = headline_in_engine(bind, as_of=day, period_days=period_days,
                                   table_names=table_names, scope=scope, filters=filters)
+    filters = _mapping(filters)
     chosen = apply_filters(groups, filters)
     act = apply_filters(activity, filters)
     parts = {}
