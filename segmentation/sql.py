@@ -22,7 +22,6 @@ another module's private names.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,6 +36,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import expression
 
 from .access import Scope
+from .limits import DEFAULT_MAX_ROWS as SPARK_MAX_ROWS
+from .limits import MAX_ROWS_ENV, max_customer_rows
 from .linebreaks import normalize_breaks, normalize_frame_breaks
 from .schema import DataError, Problem
 from .scoping import candidates, is_limited
@@ -61,6 +62,8 @@ __all__ = [
     "positions_in",
     "quantile_cont",
     "resolve_tables",
+    "MAX_ROWS_ENV",
+    "SPARK_MAX_ROWS",
     "max_customer_rows",
     "rows_bound",
     "scope_sources",
@@ -536,33 +539,10 @@ def postgres_copy_table(conn: sa.Connection, query: sa.Select) -> pa.Table | Non
 
 #: Rows per HiveServer2 fetch round trip (PyHive's default is 1,000)
 SPARK_FETCH_ROWS = 50_000
-#: At most this many rows of one query travel from Spark into the app: a network of
-#: 100 M customers is narrowed to a branch or a region first (scope, sidebar filters), or
-#: scored where it lives (``python -m segmentation score --database``).
-SPARK_MAX_ROWS = 2_000_000
-#: Environment variable that sets the bound (a whole number of customer rows): lower it to
-#: try the "network too large to fetch" behaviour on small data, raise it on a large
-#: server (see :func:`max_customer_rows`).
-MAX_ROWS_ENV = "SEG_MAX_CUSTOMER_ROWS"
 _SETTING = -1
 #: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`; ``_SETTING``:
 #: :func:`max_customer_rows`).
 _ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=_SETTING)
-
-
-def max_customer_rows() -> int:
-    """At most this many customer rows of one query travel into the app: the
-    ``SEG_MAX_CUSTOMER_ROWS`` environment variable, else :data:`SPARK_MAX_ROWS`.
-
-    Raises ``ValueError`` for a value that is not a whole number of at least 1.
-    """
-    raw = os.environ.get(MAX_ROWS_ENV, "").strip().replace("_", "")
-    if not raw:
-        return SPARK_MAX_ROWS
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{MAX_ROWS_ENV} must be a whole number of rows (1 or more), "
-                         f"got {raw!r}")
-    return int(raw)
 
 
 @contextmanager
@@ -591,11 +571,8 @@ def fetch_spark(result: sa.CursorResult, *, limit: int | None = None) -> pd.Data
     from .connections import ConnectionError_
     from .connections.spark import typed_rows
 
-    if limit is None:
-        limit = _ROWS_BOUND.get()
-        limit = max_customer_rows() if limit == _SETTING else limit
-    else:
-        limit = int(limit)
+    limit = _ROWS_BOUND.get() if limit is None else int(limit)
+    limit = max_customer_rows() if limit == _SETTING else limit
     cursor = result.cursor
     cursor.arraysize = SPARK_FETCH_ROWS
     names, description = list(result.keys()), cursor.description
