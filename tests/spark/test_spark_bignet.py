@@ -32,13 +32,19 @@ def test_the_overview_of_a_network_too_large_to_fetch(spark_data, sample_workspa
     at = AppTest.from_file(APP, default_timeout=600)
     at.secrets["connections"] = {"spark": {"dialect": "spark", "host": url.host,
                                            "port": url.port, "database": url.database}}
+    import time
+    t0 = time.perf_counter()
     at.run()
+    t1 = time.perf_counter()
     at.sidebar.selectbox(key="side_source").set_value("secrets:spark").run()
+    print("TIMING", t1 - t0, time.perf_counter() - t1)
     assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
     assert app_state(at).source.ref["origin"] == "secrets"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Customers"] == formatting.number(n, "en")
+    t2 = time.perf_counter()
     at.switch_page("pages/tiers.py").run()
+    print("TIMING tiers", time.perf_counter() - t2)
     assert not at.exception and not at.error
     notice = " ".join(w.value for w in at.warning)
     assert "Too many customers" in notice and formatting.number(n // 2, "en") in notice
