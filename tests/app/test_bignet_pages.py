@@ -150,6 +150,11 @@ def test_a_network_too_large_to_fetch(sample_workspace, data, connection, bound,
     assert reads and set(reads) == {Scope(regions=(region,))}  # the region's customers only
     assert f"{formatting.number(mine, 'en')} of {formatting.number(len(view), 'en')} " \
         "customers match the filters" in page_text(at)
+    for page in ("pages/satisfaction.py", "pages/clusters.py"):  # the region's rows too
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, (page, at.exception)
+        assert not [w.value for w in at.warning if "Too many" in w.value], page
+    assert set(reads) == {Scope(regions=(region,))}
     at.switch_page("pages/churn.py").run()  # the churn model needs the whole network
     assert "python -m segmentation score" in " ".join(w.value for w in at.warning)
     at.switch_page("pages/overview.py").run()
