@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from segmentation import i18n
-from ui import auth, background_view, connect, sidebar
+from ui import auth, background_view, connect, context, sidebar
 from ui.state import state
 
 ROOT = Path(__file__).resolve().parent
@@ -49,5 +49,7 @@ sidebar.language_switch()
 auth.render_sidebar(user)
 sidebar.render()
 # the dataset's default figures: started if not stored yet, progress in the sidebar
-background_view.sidebar_status(connect.active().snap.dataset_id, state().sidebar.lang)
+# (not for a network too large to fetch: its figures are computed in the database)
+if context.current().network_fits():
+    background_view.sidebar_status(connect.active().snap.dataset_id, state().sidebar.lang)
 page.run()

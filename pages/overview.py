@@ -18,7 +18,7 @@ st.title(t("ov.title"))
 st.caption(t("ov.caption", days=days, as_of=formatting.day(ctx.as_of, lang)))
 scope_caption(ctx)
 
-if ctx.view().empty:
+if not ctx.customer_count():  # counted in the database when the scope is too large to fetch
     no_customers(ctx)
     st.stop()
 
@@ -124,6 +124,13 @@ def _at_risk() -> None:
         with at_risk_slot.container():
             background_view.at_risk_preparing(ctx.snap.dataset_id, ctx.as_of,
                                          t("ov.metric.at_risk"), lang)
+        return
+    if not ctx.network_fits():  # the churn model needs every customer of the network
+        with at_risk_slot.container():
+            st.metric(t("ov.metric.at_risk"), "–", border=True,
+                      help=t("ov.metric.at_risk.unavailable"))
+            st.page_link("pages/churn.py", label=t("ov.metric.at_risk.why"),
+                         icon=":material/arrow_forward:")
         return
     horizon, lost_after = ctx.churn_definition()
     at_risk = None

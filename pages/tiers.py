@@ -8,7 +8,7 @@ from segmentation import charts, formatting
 from segmentation.presets import PresetStore
 from segmentation.textsafe import md
 from segmentation.tiers import TierSettings
-from ui import context, tiers_views
+from ui import bignet_view, context, tiers_views
 from ui.scoping import no_customers, scope_caption
 from ui.tier_state import page_settings, tiers_state
 from ui.tiers_editor import settings_panel
@@ -26,6 +26,7 @@ if view.empty:
     no_customers(ctx)
     st.stop()
 base = ctx.scoring_base()
+bignet_view.ranked_within_caption(ctx)  # a network too large to rank in the app
 page_settings(lambda: store.default_settings() or TierSettings.default(4))
 
 

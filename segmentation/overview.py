@@ -250,6 +250,18 @@ def breakdown(view: pd.DataFrame, activity: pd.DataFrame, *, by: str,
     )
     if "satisfaction_avg" in v.columns:
         per_customer["avg_satisfaction"] = v.groupby(by, observed=True)["satisfaction_avg"].mean()
+    return breakdown_of(per_customer, act, by=by, as_of=as_of, period_days=period_days)
+
+
+def breakdown_of(per_customer: pd.DataFrame, activity: pd.DataFrame, *, by: str,
+                 as_of: date | pd.Timestamp, period_days: int = 90) -> pd.DataFrame:
+    """:func:`breakdown` from customer counts already grouped by ``by`` (``customers``,
+    ``active_customers``, optionally ``avg_satisfaction``; counted in the engine for a
+    network too large to fetch, see :mod:`segmentation.bignet`) and the cube rows of
+    the same customers (filters applied)."""
+    as_of, act = pd.Timestamp(as_of), activity
+    if by not in act.columns:
+        return pd.DataFrame()
     now = _window(act, as_of, period_days).groupby(by)[["revenue", "shipments"]].sum()
     before = _window(act, as_of, period_days, back=1).groupby(by)["revenue"].sum()
     out = per_customer.join(now, how="outer")

@@ -74,7 +74,7 @@ def _day(value) -> dt.date:
     return as_day(value).date()
 
 
-def _in_selection(table: sa.FromClause, scope: Scope | None,
+def in_selection(table: sa.FromClause, scope: Scope | None,
                   filters: Filters | None) -> list[sa.ColumnElement[bool]]:
     """``WHERE`` conditions of a scope (branch or region) and of sidebar filters on the
     columns ``table`` has: the SQL of :meth:`Scope.apply` and :func:`apply_filters`."""
@@ -221,11 +221,11 @@ def headline_in_engine(bind: sa.Engine | sa.Connection, *, as_of, period_days: i
     with connected(bind) as conn:
         measures = customer_measures(conn, as_of=day, window_days=period_days,
                                      table_names=table_names, scope=scope)
-        counts = fetch(conn, _headline_counts(measures, _in_selection(measures, scope, filters),
+        counts = fetch(conn, _headline_counts(measures, in_selection(measures, scope, filters),
                                               day, period_days)).iloc[0]
         cube = activity_cube_query(conn, as_of=day, table_names=table_names,
                                    scope=scope).subquery("pd_activity")
-        sums = fetch(conn, _windowed_sums(cube, _in_selection(cube, scope, filters),
+        sums = fetch(conn, _windowed_sums(cube, in_selection(cube, scope, filters),
                                           ("shipments", "revenue"), day,
                                           period_days)).iloc[0]
         survey_query = survey_cube_query(conn, as_of=day, table_names=table_names,
@@ -233,7 +233,7 @@ def headline_in_engine(bind: sa.Engine | sa.Connection, *, as_of, period_days: i
         surveys = None
         if survey_query is not None:
             sv = survey_query.subquery("pd_surveys")
-            surveys = fetch(conn, _windowed_sums(sv, _in_selection(sv, scope, filters),
+            surveys = fetch(conn, _windowed_sums(sv, in_selection(sv, scope, filters),
                                                  ("responses", "score_sum"), day,
                                                  period_days)).iloc[0]
 
@@ -289,7 +289,7 @@ def threshold_quantiles(bind: sa.Engine | sa.Connection, fractions: Sequence[flo
         for i, f in enumerate(fractions):
             cols += [quantile_cont(spend, f).label(f"s{i}"), quantile_cont(ships, f).label(f"n{i}")]
         row = fetch(conn, sa.select(*cols).select_from(measures)
-                    .where(*_in_selection(measures, scope, filters))).iloc[0]
+                    .where(*in_selection(measures, scope, filters))).iloc[0]
     return pd.DataFrame(
         {"annual_spend": [float(row[f"s{i}"]) if pd.notna(row[f"s{i}"]) else np.nan
                           for i in range(len(fractions))],
@@ -355,7 +355,7 @@ def call_lists_in_engine(bind: sa.Engine | sa.Connection, table: str, *,
         ranked = (sa.select(*(scores.c[c] for c in wanted),
                             sa.func.row_number().over(partition_by=partition or None,
                                                       order_by=order).label("branch_rank"))
-                  .where(scores.c.status == "warning", *_in_selection(scores, scope, None))
+                  .where(scores.c.status == "warning", *in_selection(scores, scope, None))
                   .subquery("pd_ranked"))
         query = (sa.select(ranked).where(ranked.c.branch_rank <= capacity)
                  .order_by(ranked.c.value_at_risk.desc(), ranked.c.churn_risk.desc(),
@@ -392,7 +392,7 @@ def check_scope_size(bind: sa.Engine | sa.Connection, *, limit: int, as_of,
     with connected(bind) as conn:
         measures = customer_measures(conn, as_of=as_of, table_names=table_names, scope=scope)
         n = int(conn.execute(sa.select(sa.func.count()).select_from(measures)
-                             .where(*_in_selection(measures, scope, filters))).scalar_one())
+                             .where(*in_selection(measures, scope, filters))).scalar_one())
     if n > limit:
         raise ConnectionError_("too_many_customer_rows", limit=int(limit))
     return n
@@ -417,7 +417,7 @@ def customer_page(bind: sa.Engine | sa.Connection, *, as_of, offset: int = 0,
         measures = customer_measures(conn, as_of=as_of, table_names=table_names, scope=scope)
         key = measures.c[order_by]
         query = (sa.select(measures, sa.func.count().over().label("pd_total"))
-                 .where(*_in_selection(measures, scope, filters))
+                 .where(*in_selection(measures, scope, filters))
                  .order_by(key.desc() if descending else key.asc(),
                            measures.c.customer_id.asc())
                  .offset(int(offset)).limit(int(limit)))

@@ -36,6 +36,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import expression
 
 from .access import Scope
+from .limits import DEFAULT_MAX_ROWS as SPARK_MAX_ROWS
+from .limits import MAX_ROWS_ENV, max_customer_rows
 from .linebreaks import normalize_breaks, normalize_frame_breaks
 from .schema import DataError, Problem
 from .scoping import candidates, is_limited
@@ -60,6 +62,9 @@ __all__ = [
     "positions_in",
     "quantile_cont",
     "resolve_tables",
+    "MAX_ROWS_ENV",
+    "SPARK_MAX_ROWS",
+    "max_customer_rows",
     "rows_bound",
     "scope_sources",
     "split_name",
@@ -534,12 +539,10 @@ def postgres_copy_table(conn: sa.Connection, query: sa.Select) -> pa.Table | Non
 
 #: Rows per HiveServer2 fetch round trip (PyHive's default is 1,000)
 SPARK_FETCH_ROWS = 50_000
-#: At most this many rows of one query travel from Spark into the app: a network of
-#: 100 M customers is narrowed to a branch or a region first (scope, sidebar filters), or
-#: scored where it lives (``python -m segmentation score --database``).
-SPARK_MAX_ROWS = 2_000_000
-#: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`).
-_ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=SPARK_MAX_ROWS)
+_SETTING = -1
+#: The bound of :func:`fetch_spark` in this context (see :func:`rows_bound`; ``_SETTING``:
+#: :func:`max_customer_rows`).
+_ROWS_BOUND: ContextVar[int | None] = ContextVar("seg_spark_rows_bound", default=_SETTING)
 
 
 @contextmanager
@@ -562,13 +565,14 @@ def fetch_spark(result: sa.CursorResult, *, limit: int | None = None) -> pd.Data
     ------
     ConnectionError_
         ``too_many_customer_rows`` as soon as more than ``limit`` (default: the bound of
-        :func:`rows_bound`, :data:`SPARK_MAX_ROWS` unless set) rows arrived: the rest
+        :func:`rows_bound`, :func:`max_customer_rows` unless set) rows arrived: the rest
         never travels.
     """
     from .connections import ConnectionError_
     from .connections.spark import typed_rows
 
     limit = _ROWS_BOUND.get() if limit is None else int(limit)
+    limit = max_customer_rows() if limit == _SETTING else limit
     cursor = result.cursor
     cursor.arraysize = SPARK_FETCH_ROWS
     names, description = list(result.keys()), cursor.description

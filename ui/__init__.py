@@ -12,6 +12,7 @@ i18n.add_catalogues({
     "audit": ("ui.strings_auth",),
     "auth": ("ui.strings_auth",),
     "bg": ("ui.strings_background",),
+    "big": ("ui.strings_bignet",),
     "cg": ("ui.strings_campaigns",),
     "cl": ("ui.strings_clusters",),
     "common": ("ui.strings",),

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from segmentation import i18n
+from segmentation import bignet, i18n
 from segmentation.access import ALL, OPEN_USER, Scope, User
 from segmentation.connections import ConnectionError_, classify_error
 from segmentation.filters import FILTER_COLUMNS, normalize_filters
@@ -29,6 +29,7 @@ from segmentation.keys import (
     ChurnKey,
     ForecastKey,
 )
+from segmentation.sql import max_customer_rows
 from segmentation.textsafe import md
 from segmentation.tiers import ScoringBase, TierSettings
 from segmentation.workspace import Snapshot
@@ -138,20 +139,102 @@ class Context:
             show_database_error(classify_error(exc, source.spec), self.lang)
             st.stop()
 
+    # ------------------------------------------------ a network too large to fetch
+
+    def groups(self, scope: Scope | None = None) -> pd.DataFrame | None:
+        """Customers of ``scope`` (default: the user's) per combination of the filter
+        columns, counted in the connected database (cached per dataset, date and scope);
+        ``None`` for files, which the app reads whole anyway."""
+        if not self.source.is_database:
+            return None
+        key = self.key.with_(filters=(), pii=True, scope=self.scope if scope is None else scope)
+        with st.spinner(self.t("common.loading")):
+            return self.guarded(views.customer_groups, key, self.source)
+
+    def too_large(self) -> bool:
+        """Whether the user's scope holds more customers than may travel into the app
+        (:func:`~segmentation.sql.max_customer_rows`): then the sidebar and the Overview are
+        computed in the database and the sidebar filters narrow what other pages fetch."""
+        groups = self.groups()
+        return groups is not None and bignet.size_of(groups) > max_customer_rows()
+
+    def network_fits(self) -> bool:
+        """Whether every customer of the network may travel into the app (the churn model
+        and the network-wide ranks need them all)."""
+        groups = self.groups(ALL)
+        return groups is None or bignet.size_of(groups) <= max_customer_rows()
+
+    def fetch_scope(self) -> Scope:
+        """The scope the customer view is read for: the user's, narrowed by the sidebar's
+        region or branch when the user's scope is too large to fetch."""
+        return bignet.fetch_scope(self.scope, self.filters) if self.too_large() else self.scope
+
+    def fetch_size(self) -> int | None:
+        """Customers the page's customer view would read (``None`` for files)."""
+        groups = self.groups()
+        return None if groups is None else bignet.fetch_size(groups, self.scope, self.filters)
+
+    def require_rows(self) -> None:
+        """Stop the page with the bilingual notice when the customers it would read are
+        more than may travel into the app."""
+        if not self.too_large():
+            return
+        n = self.fetch_size()
+        if n is not None and n > max_customer_rows():
+            from ui import bignet_view
+
+            bignet_view.too_large_notice(self, n)
+            st.stop()
+
+    def require_network(self) -> None:
+        """Stop the page with the bilingual notice when what it computes needs every
+        customer of the network (the churn model) and they may not travel."""
+        if not self.network_fits():
+            from ui import bignet_view
+
+            bignet_view.churn_notice(self, bignet.size_of(self.groups(ALL)))
+            st.stop()
+
+    def customer_count(self, *, filtered: bool = True) -> int:
+        """Customers of the scope (and of the sidebar filters with ``filtered``), counted
+        in the database for a connected one."""
+        groups = self.groups()
+        if groups is not None:
+            return bignet.size_of(groups, self.filters if filtered else None)
+        return len(self.view() if filtered else self.full_view())
+
+    def attributes(self) -> pd.DataFrame:
+        """Rows carrying the scope's branches and regions: the customer view, or the
+        database's customer counts per filter columns for a scope too large to fetch."""
+        return self.groups() if self.too_large() else self.full_view()
+
+    @property
+    def data_key(self) -> AnalysisKey:
+        """:attr:`key` with the scope that is read (:meth:`fetch_scope`)."""
+        return self.key.with_(scope=self.fetch_scope())
+
+    # ------------------------------------------------------------------ customer rows
+
     def full_view(self) -> pd.DataFrame:
         """Every customer of the scope, without the sidebar filters (for filter choices
-        and totals)."""
+        and totals); of the selected regions or branches when the scope is too large."""
+        self.require_rows()
         with st.spinner(self.t("common.loading")):
-            return self.guarded(views.filtered_view, self.key.unfiltered(), self.source)
+            return self.guarded(views.filtered_view, self.data_key.unfiltered(), self.source)
 
     def filter_options(self, selected: dict) -> dict[str, list[str]]:
         """The choices per sidebar filter among the scope's customers given the
         ``selected`` values (:func:`~segmentation.filters.filter_options`, cached)."""
+        from segmentation.filters import filter_options
+
         regions = {"region": selected.get("region") or []}
+        if self.too_large():  # from the database's counts: no customer row travels
+            return filter_options(self.groups(), regions)
         return self.guarded(views.filter_choices, self.key.with_(filters=regions), self.source)
 
     def view(self) -> pd.DataFrame:
         """The customers of the scope that match the sidebar filters."""
+        self.require_rows()
         with st.spinner(self.t("common.loading")):
             return self.guarded(views.filtered_view, self.key, self.source)
 
@@ -169,16 +252,33 @@ class Context:
 
     def overview(self, period_days: int):
         """The Overview's headline, trend and breakdowns of the filtered customers
-        (:func:`segmentation.overview.overview_figures`, cached per key)."""
+        (:func:`segmentation.overview.overview_figures`, cached per key); computed in the
+        database for a scope too large to fetch."""
         with st.spinner(self.t("common.loading")):
+            if self.too_large():
+                return self.guarded(views.engine_overview, self.key.with_(pii=True),
+                                    period_days, self.source)
             return self.guarded(views.overview, self.key.with_(pii=True), period_days,
                                 self.source)
 
     def scoring_base(self) -> ScoringBase:
         """Ranks of the filtered customers among the whole network (computed once; slider
         moves only re-assign), holding only the scope's customers."""
+        self.require_rows()
         with st.spinner(self.t("common.loading")):
+            if self.ranked_within_selection():
+                return self.guarded(views.selection_scoring, self.key, self.source)
             return self.guarded(views.scoring_base, self.key, self.source)
+
+    def network_of_filters_fits(self) -> bool:
+        """Whether the network's customers of the sidebar filters may travel (the ranks
+        of :meth:`scoring_base` are among them)."""
+        groups = self.groups(ALL)
+        return groups is None or bignet.size_of(groups, self.filters) <= max_customer_rows()
+
+    def ranked_within_selection(self) -> bool:
+        """Whether :meth:`scoring_base` ranks within the selection, not the network."""
+        return not self.network_fits() and not self.network_of_filters_fits()
 
     def tiers(self, settings: TierSettings):
         """The scoring base's tiers under ``settings`` (a
@@ -196,10 +296,12 @@ class Context:
 
     def churn_defaults(self) -> tuple[int, dict[int, int]]:
         """The default horizon and, per horizon, the default lost cutoff (network-wide)."""
+        self.require_network()
         return self.guarded(churn_cache.defaults, self.key.network(), self.source)
 
     def churn(self, horizon: int, lost_after: int):
         """The fitted churn model and its backtest (all customers: never shown row by row)."""
+        self.require_network()
         return self.guarded(churn_cache.model, self.churn_key(horizon, lost_after).network(),
                             self.source)
 
@@ -238,6 +340,8 @@ class Context:
         (the Churn page says why)."""
         from segmentation.churn import ChurnUnavailable
 
+        if not self.network_fits():  # the model needs every customer of the network
+            return None
         horizon, lost_after = self.churn_definition()
         try:
             scores = self.churn_scores(horizon, lost_after)
@@ -257,9 +361,11 @@ class Context:
                             self.churn_definition()[1], self.source)
 
     def satisfaction(self, with_surveys: bool = True):
-        """Surveys, complaints and shipments of the scope's customers (all filters off)."""
-        return self.guarded(sat_cache.data, self.key.with_(filters=(), pii=True), with_surveys,
-                            self.source)
+        """Surveys, complaints and shipments of the scope's customers (all filters off; the
+        selected regions or branches when the scope is too large to fetch)."""
+        self.require_rows()
+        return self.guarded(sat_cache.data, self.data_key.with_(filters=(), pii=True),
+                            with_surveys, self.source)
 
     def satisfaction_graded(self, settings: TierSettings, with_surveys: bool = True):
         """:meth:`satisfaction` of the sidebar filters, graded as on the Tiers and Churn

@@ -31,8 +31,8 @@ def _figures(ctx: Context) -> tuple[int, int, int]:
     snap = ctx.snap
     if ctx.scope.is_all:
         return snap.n_customers, snap.rows.get("transactions", 0), snap.n_branches
-    mine = ctx.full_view()
-    return (len(mine), int(ctx.cubes()[0]["shipments"].sum()),
+    mine = ctx.attributes()  # the database's counts when the scope is too large to fetch
+    return (ctx.customer_count(filtered=False), int(ctx.cubes()[0]["shipments"].sum()),
             int(mine["branch"].nunique()) if "branch" in mine else 0)
 
 
@@ -110,7 +110,7 @@ def render_users_missing(ctx: Context) -> None:
     user = identity.current_user()
     if user.open_mode or not user.can("see_audit") or not ctx.scope.is_all:
         return
-    view = ctx.full_view()
+    view = ctx.attributes()
     known = {c: frozenset(view[c].dropna().astype(str)) if c in view.columns else frozenset()
              for c in ("branch", "region")}
     label = ctx.snap.label or ctx.snap.source

@@ -45,13 +45,16 @@ def report_inputs(ctx, settings, step) -> ReportInputs:
     step(0.2, "tiers")
     tiers = assign(ctx.scoring_base(), settings)
     step(0.3, "churn")
-    horizon, lost_after = ctx.churn_definition()
-    try:
-        churn, scores = ctx.churn(horizon, lost_after), ctx.churn_scores(horizon, lost_after)
-    except ChurnUnavailable:
-        churn = scores = None
+    churn = scores = None
+    if ctx.network_fits():  # the model learns from every customer of the network
+        horizon, lost_after = ctx.churn_definition()
+        try:
+            churn, scores = ctx.churn(horizon, lost_after), ctx.churn_scores(horizon, lost_after)
+        except ChurnUnavailable:
+            churn = scores = None
     step(0.5, "history")
-    history = ctx.tier_history(settings)
+    # graded network-wide at each month end: not for a network too large to fetch
+    history = None if ctx.ranked_within_selection() else ctx.tier_history(settings)
     step(0.7, "personas")
     personas = None
     chosen = state().clusters

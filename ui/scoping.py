@@ -74,7 +74,7 @@ def customer_rows(ctx) -> bool:
 def scope_absent(ctx) -> bool:
     """Whether the user's limited scope holds no customer at all in the current data
     (a misspelt branch or region, or one a load removed)."""
-    return not ctx.scope.is_all and ctx.full_view().empty
+    return not ctx.scope.is_all and ctx.customer_count(filtered=False) == 0
 
 
 def absent_message(scope: Scope, lang: str) -> str:

@@ -144,7 +144,7 @@ def render() -> None:
                         label=_source_label(snap, lang, markdown=True),
                         customers=formatting.number(
                             snap.n_customers if identity.current_user().scope.is_all
-                            else len(context.current().full_view()), lang)),
+                            else context.current().customer_count(filtered=False), lang)),
                  icon=":material/sync:")
     with st.spinner(i18n.t("db.connecting", lang)):
         _source_picker(snap, lang)
@@ -156,7 +156,8 @@ def render() -> None:
                          end=formatting.day(snap.date_max, lang))
     else:  # a limited scope: its own customers, no network totals
         summary = i18n.t("side.source.summary.scoped", lang,
-                         customers=formatting.number(len(context.current().full_view()), lang),
+                         customers=formatting.number(
+                             context.current().customer_count(filtered=False), lang),
                          start=formatting.day(snap.date_min, lang),
                          end=formatting.day(snap.date_max, lang))
     bar.markdown(f"**{_source_label(snap, lang, markdown=True)}**  \n" + summary)
@@ -168,15 +169,14 @@ def render() -> None:
                    help=i18n.t("side.as_of.help", lang), format="YYYY-MM-DD",
                    **bind(side, "as_of", key="as_of"))
 
-    ctx = context.current()
-    full = ctx.full_view()
+    ctx = context.current()  # counts and choices from the database when the scope is large
     if scoping.scope_absent(ctx):  # said on every page, not "widen the filters"
         bar.warning(scoping.absent_message(ctx.scope, lang), icon=":material/location_off:")
     bar.subheader(i18n.t("side.filters", lang), help=i18n.t("side.filters.help", lang))
     filters = side.filters
     selected = {c: filters.get(c) or [] for c in FILTER_COLUMNS}
     options = ctx.filter_options(selected)
-    fixed = fixed_filters(ctx.scope, full)
+    fixed = fixed_filters(ctx.scope, ctx.attributes())
     for column in FILTER_COLUMNS:
         if column in fixed:  # set by the role: shown with its value, not as an empty "All"
             filters[column] = []
@@ -198,8 +198,8 @@ def render() -> None:
         )
     ctx = context.current()
     if ctx.filters:
-        n = len(ctx.view())
-        bar.caption(i18n.t("side.filters.active", lang, n=formatting.number(n, lang),
-                           total=formatting.number(len(full), lang)))
+        bar.caption(i18n.t("side.filters.active", lang,
+                           n=formatting.number(ctx.customer_count(), lang),
+                           total=formatting.number(ctx.customer_count(filtered=False), lang)))
         bar.button(i18n.t("side.filters.clear", lang), on_click=_clear_filters,
                    key="side_clear_filters")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation.access import ALL, mask_frame
+from segmentation import bignet
+from segmentation.access import ALL, Scope, mask_frame
 from segmentation.customer import known_names
 from segmentation.features import customer_view
 from segmentation.filters import apply_filters, filter_options
 from segmentation.keys import AnalysisKey, DatasetKey
 from segmentation.overview import OverviewFigures, activity_cube, overview_figures, survey_cube
+from segmentation.sql import max_customer_rows
 from segmentation.textmask import TextMasker
 from segmentation.tiers import (
     ScoringBase,
@@ -56,11 +58,29 @@ def _scoped_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
                          table_names=_source.table_names, scope=key.scope)
 
 
+def read_scope(key: AnalysisKey, source: ActiveSource) -> Scope:
+    """The scope whose customer view is read for ``key``: its own, or, when it holds more
+    customers than may travel (counted in the database once per key), the one its
+    sidebar region or branch narrows it to (:func:`segmentation.bignet.fetch_scope`)."""
+    if not source.is_database:
+        return key.scope
+    groups = customer_groups(key.with_(filters=(), pii=True), source)
+    if bignet.size_of(groups) <= max_customer_rows():
+        return key.scope
+    return bignet.fetch_scope(key.scope, key.filters)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def filtered_view(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
     """The customers of the scope and the filters; names and phones masked unless
-    ``key.pii``."""
-    view = apply_filters(scope_view(key, _source), dict(key.filters))
+    ``key.pii``. For a scope too large to fetch, the filters narrow the query
+    (:func:`read_scope`)."""
+    read = read_scope(key, _source)
+    if read != key.scope:
+        view = apply_filters(_scoped_view(key.with_(scope=read, filters=(), pii=True), _source),
+                             dict(key.filters))
+    else:
+        view = apply_filters(scope_view(key, _source), dict(key.filters))
     return view if key.pii else mask_frame(view, None)
 
 
@@ -70,6 +90,16 @@ def filter_choices(key: AnalysisKey, _source: ActiveSource) -> dict[str, list[st
     branches narrowed to the regions selected in ``key.filters`` (the only selection
     that narrows a choice: call with the region selection alone)."""
     return filter_options(filtered_view(key.unfiltered(), _source), dict(key.filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def customer_groups(key: AnalysisKey, _source: ActiveSource) -> pd.DataFrame:
+    """Customers of ``key``'s scope per combination of the filter columns, counted in the
+    database (:func:`segmentation.bignet.customer_groups`; call with ``key.unfiltered()``
+    and ``pii=True``): the scope's size, the sidebar's choices and per-region / branch
+    counts before any customer row travels."""
+    return bignet.customer_groups(_source.engine, as_of=key.as_of, window_days=key.window_days,
+                                  table_names=_source.table_names, scope=key.scope)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -101,6 +131,28 @@ def overview(key: AnalysisKey, period_days: int, _source: ActiveSource) -> Overv
     activity, surveys = cubes(key.with_(filters=(), pii=True), _source)
     return overview_figures(filtered_view(key, _source), activity, surveys, as_of=key.as_of,
                             period_days=period_days, filters=dict(key.filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def engine_overview(key: AnalysisKey, period_days: int, _source: ActiveSource
+                    ) -> OverviewFigures:
+    """:func:`overview` of a scope too large to fetch: the headline computed in the
+    database, trend and breakdowns from the cubes and :func:`customer_groups`."""
+    unfiltered = key.with_(filters=(), pii=True)
+    activity, surveys = cubes(unfiltered, _source)
+    return bignet.overview_in_engine(
+        _source.engine, customer_groups(unfiltered, _source), activity, surveys,
+        as_of=key.as_of, period_days=period_days, table_names=_source.table_names,
+        scope=key.scope, filters=dict(key.filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def selection_scoring(key: AnalysisKey, _source: ActiveSource) -> ScoringBase:
+    """Ranks within the customers of ``key``'s scope and filters (a network too large to
+    rank in the app: ``key.scope`` is the narrowed fetch of :func:`segmentation.bignet.
+    fetch_scope`)."""
+    return restrict_scoring(prepare_scoring(filtered_view(key.with_(pii=True), _source)),
+                            filtered_view(key, _source))
 
 
 def scoring_base(key: AnalysisKey, source: ActiveSource) -> ScoringBase:
@@ -143,10 +195,11 @@ def tier_history(key: AnalysisKey, settings_json: str, lost_after: int | None,
     """Tiers at past month ends, graded network-wide, of the scope's customers (no names:
     call with ``pii=True``)."""
     names, window, filters = _source.table_names, key.window_days, dict(key.filters)
+    read = read_scope(key.with_(scope=ALL), _source)  # the network's, or the selection's
 
     def view_fn(bind, **kwargs):
         return apply_filters(customer_view(bind, window_days=window, table_names=names,
-                                           **kwargs), filters)
+                                           scope=read, **kwargs), filters)
 
     return _tier_history(_source.engine, as_of=pd.Timestamp(key.as_of),
                          settings=TierSettings.from_json(settings_json), view_fn=view_fn,

@@ -1,0 +1,162 @@
+"""Issue 24, item 3 (the app side): a connected network with more customers than may
+travel into the app (``SEG_MAX_CUSTOMER_ROWS`` lowered for the test). The sidebar's
+choices and counts and the Overview come from the database and equal the in-process
+figures; Tiers and Churn say in English and Chinese what is too large and what to do;
+a region picked in the sidebar narrows the fetch and Tiers works again. On DuckDB and on
+PostgreSQL; Spark in ``tests/spark/test_spark_bignet.py``."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from segmentation import formatting, sql
+from segmentation.features import customer_view
+from segmentation.filters import filter_options
+from segmentation.overview import activity_cube, overview_figures, survey_cube
+from tests.app.conftest import APP, app_state, page_text
+from tests.conftest import POSTGRES_ENV, copy_into_postgres, write_tables
+from tests.segmentation.test_pushdown import _subset
+
+SCHEMA = f"seg_bignet_{os.getpid()}"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """A few hundred of the sample's customers in a DuckDB file, with their Overview
+    computed in the process from the fetched view (the reference)."""
+    tables = _subset()
+    folder = tmp_path_factory.mktemp("bignet")
+    path = folder / "network.duckdb"
+    engine = sa.create_engine(f"duckdb:///{path}")
+    write_tables(engine, tables)
+    view = customer_view(engine)
+    as_of = pd.Timestamp(tables["transactions"]["date"].max()).date()
+    figures = overview_figures(view, activity_cube(engine, as_of=as_of),
+                               survey_cube(engine, as_of=as_of), as_of=as_of)
+    engine.dispose()
+    return {"tables": tables, "path": path, "folder": folder, "view": view,
+            "figures": figures}
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.db)])
+def connection(request, data):
+    """``[connections.net]`` of secrets.toml for the same data in DuckDB / PostgreSQL."""
+    if request.param == "duckdb":
+        yield {"url": f"duckdb:///{data['path']}"}, {"allowed_folders": [str(data["folder"])]}
+        return
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL to connect the pages to")
+    copy_into_postgres(url, SCHEMA, data["tables"])
+    yield {"url": url, "schema": SCHEMA}, {}
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+    engine.dispose()
+
+
+@pytest.fixture
+def bound(data, monkeypatch) -> int:
+    """The row bound: below the network, above its largest region."""
+    view = data["view"]
+    largest = int(view["region"].value_counts().max())
+    assert largest < len(view)
+    monkeypatch.setenv(sql.MAX_ROWS_ENV, str(largest))
+    return largest
+
+
+def _connected(connection, reads: list):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.secrets["connections"] = {"net": connection[0]}
+    if connection[1]:
+        at.secrets["database"] = connection[1]
+    at.run()
+    assert not at.exception, at.exception
+    reads.clear()  # the workspace's sample, read before the connection is chosen
+    at.sidebar.selectbox(key="side_source").set_value("secrets:net").run()
+    assert not at.exception, at.exception
+    assert app_state(at).source.ref["origin"] == "secrets"
+    return at
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list:
+    """The scope of every customer view the app's caches read (the real function runs)."""
+    from ui.caches import views
+
+    seen: list = []
+    real = views.customer_view
+
+    def spy(bind, **kwargs):
+        seen.append(kwargs.get("scope"))
+        return real(bind, **kwargs)
+
+    monkeypatch.setattr(views, "customer_view", spy)
+    return seen
+
+
+def test_a_network_too_large_to_fetch(sample_workspace, data, connection, bound, reads):
+    from segmentation.access import Scope
+    from ui.context import value_label
+
+    view, ref = data["view"], data["figures"]
+    at = _connected(connection, reads)
+    # the Overview: the whole network's figures, computed in the database
+    assert not at.error and not at.warning, [w.value for w in at.warning]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Customers"] == formatting.number(len(view), "en")
+    assert metrics["Active customers"] == formatting.number(
+        ref.headline.loc["active_customers", "current"], "en")
+    assert metrics["Revenue"] == formatting.compact(ref.headline.loc["revenue", "current"],
+                                                    "en", money=True)
+    assert metrics["Shipments"] == formatting.number(ref.headline.loc["shipments", "current"],
+                                                     "en")
+    regions = at.dataframe[0].value.set_index("region")
+    assert regions["customers"].to_dict() == ref.regions["customers"].astype(int).to_dict()
+    # the sidebar: choices and counts from the database
+    choices = filter_options(view)
+    for column in ("region", "branch", "customer_type"):
+        shown = at.sidebar.multiselect(key=f"_w_flt_{column}").options
+        assert shown == [value_label(v, "en") for v in choices[column]], column
+    assert formatting.number(len(view), "en") in page_text(at)
+    # pages that need every customer's row: a notice, not an error
+    limit = formatting.number(bound, "en")
+    for page in ("pages/tiers.py", "pages/churn.py"):
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, (page, at.exception)
+        notice = " ".join(w.value for w in at.warning)
+        assert "Too many customers to show one by one" in notice, page
+        assert formatting.number(len(view), "en") in notice and limit in notice, page
+    assert reads == []  # no customer view was read: counts and figures came from the database
+    app_state(at).sidebar.lang = "zh"
+    at.switch_page("pages/tiers.py").run()
+    notice = " ".join(w.value for w in at.warning)
+    assert "客户数量过多" in notice and "侧边栏筛选中选择一个区域或网点" in notice
+    # a region picked in the sidebar narrows the fetch: Tiers works on its customers
+    region = str(view["region"].value_counts().index[0])
+    app_state(at).sidebar.lang = "en"
+    at.sidebar.multiselect(key="_w_flt_region").set_value([region]).run()
+    assert not at.exception and not at.error, at.exception
+    assert not [w.value for w in at.warning if "Too many" in w.value]
+    mine = int((view["region"] == region).sum())
+    tiers = next(d.value for d in at.dataframe if "tier" in d.value.columns)
+    assert int(tiers["customers"].sum()) == mine
+    assert reads and set(reads) == {Scope(regions=(region,))}  # the region's customers only
+    assert f"{formatting.number(mine, 'en')} of {formatting.number(len(view), 'en')} " \
+        "customers match the filters" in page_text(at)
+    for page in ("pages/satisfaction.py", "pages/clusters.py"):  # the region's rows too
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, (page, at.exception)
+        assert not [w.value for w in at.warning if "Too many" in w.value], page
+    assert set(reads) == {Scope(regions=(region,))}
+    at.switch_page("pages/churn.py").run()  # the churn model needs the whole network
+    assert "python -m segmentation score" in " ".join(w.value for w in at.warning)
+    at.switch_page("pages/overview.py").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Customers"] == formatting.number(mine, "en")
