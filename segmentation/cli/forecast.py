@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import i18n
 from .errors import CliError
+from .inputs import as_of_argument, file_arguments
 
 
 def run_forecast(args: argparse.Namespace) -> int:
@@ -44,7 +45,6 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 def forecast_frame(args: argparse.Namespace):
     """Check the arguments, forecast, cut to ``--as-user``'s scope: ``(frame, result)``."""
-    import pandas as pd
 
     from ..forecast import ForecastUnavailable, forecast_from_engine, output_frame
     from .database import with_database
@@ -53,14 +53,8 @@ def forecast_frame(args: argparse.Namespace):
 
     if args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = pd.Timestamp(args.as_of).normalize()
-        except ValueError as err:
-            raise CliError(f"--as-of {args.as_of!r} is not a date like 2025-06-30") from err
-    paths = {name: getattr(args, name) for name in
-             ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
+    as_of = as_of_argument(args)
+    paths = file_arguments(args)
     if sum(map(bool, (args.database, paths, args.workspace))) > 1:
         raise CliError(i18n.t("cli.db.both", args.lang))
     if paths and "transactions" not in paths:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import i18n
 from .errors import CliError
+from .inputs import as_of_argument, file_arguments
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -33,7 +34,6 @@ def run_report(args: argparse.Namespace) -> int:
 
 def build_report_file(args: argparse.Namespace) -> tuple[Path, int]:
     """Check the arguments, gather the figures, write the file; ``(path, sections)``."""
-    import pandas as pd
 
     from ..report import FORMATS, build_report, gather_inputs, report_bytes, source_text
     from ..storage import atomic_write
@@ -45,16 +45,10 @@ def build_report_file(args: argparse.Namespace) -> tuple[Path, int]:
     suffix = FORMATS[args.format][0]
     if args.out.suffix.lower() != suffix:
         raise CliError(f"--out {args.out}: a {args.format} report needs a {suffix} file name")
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = pd.Timestamp(args.as_of).normalize()
-        except ValueError as err:
-            raise CliError(f"--as-of {args.as_of!r} is not a date like 2025-06-30") from err
+    as_of = as_of_argument(args)
     if not 2 <= args.clusters <= 10:
         raise CliError(f"--clusters {args.clusters}: choose between 2 and 10")
-    paths = {name: getattr(args, name) for name in
-             ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
+    paths = file_arguments(args)
     if args.database and paths:
         raise CliError(i18n.t("cli.db.both", args.lang))
     if paths and "transactions" not in paths:

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import i18n
 from .database import from_database
 from .errors import CliError
+from .inputs import as_of_argument, file_arguments
 from .output import CHURN_COLUMNS, calls_frame, output_frame
 from .pipeline import view_and_churn, with_files
 from .scope import cli_user, lookup_user, scoped_output
@@ -25,12 +26,7 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     call list."""
     from ..tiers import score_customers
 
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = pd.Timestamp(args.as_of).normalize()
-        except ValueError as err:
-            raise CliError(f"--as-of {args.as_of!r} is not a date like 2025-06-30") from err
+    as_of = as_of_argument(args)
     write_table = getattr(args, "write_table", None)
     if args.out is None and not write_table:
         raise CliError(i18n.t("cli.out.missing", args.lang))
@@ -45,8 +41,7 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
             raise CliError("--write-table: " + err.message(args.lang)) from None
     if args.out is not None and args.out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise CliError(f"--out {args.out}: use a .csv, .xlsx or .parquet file name")
-    paths = {name: getattr(args, name) for name in
-             ("transactions", "customers", "surveys", "complaints") if getattr(args, name)}
+    paths = file_arguments(args)
     if sum(map(bool, (args.database, paths, args.workspace))) > 1:
         raise CliError(i18n.t("cli.db.both", args.lang))
     if not (args.database or args.workspace) and "transactions" not in paths:
