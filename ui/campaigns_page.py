@@ -76,7 +76,8 @@ def draw_results(ctx, campaigns: list[Campaign]) -> None:
         st.caption(t("cg.in_scope", targets=formatting.number(result.n_contacted, lang),
                      comparison=formatting.number(est.n_comparison, lang),
                      group=t(f"cg.method.{est.method}")))
-    m1, m2, m3, m4, m5 = st.columns(5)
+    # two rows of three (the last row two): five cards in one row cut their labels short
+    m1, m2, m3, m4, m5 = [*st.columns(3), *st.columns(3)][:5]
     kept, k_lo, k_hi = result.extra_retained
     m1.metric(t("cg.metric.retained"), formatting.number(kept, lang, signed=True), border=True,
               help=_interval(ctx, formatting.number(k_lo, lang), formatting.number(k_hi, lang),
