@@ -143,8 +143,12 @@ def test_two_users_signed_in_at_once(browser, auth_server):
         assert bm.get_by_text(reason).count() == 1
         shot(hq, "auth_hq_overview")
         shot(bm, "auth_branch_data")
+        # the dataset's background job reruns the page when it ends: sign out after it
+        bm.wait_for_function("() => !document.body.innerText.includes("
+                             "'Preparing the default figures')", timeout=180_000)
+        wait_idle(bm)
         bm.locator(".st-key-auth_sign_out button").click()
-        bm.wait_for_timeout(500)
+        bm.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
         wait_idle(bm)
         assert bm.locator("h1").first.inner_text() == "Sign in"
         hq.reload()  # a reload is a new session: sign in again
