@@ -135,6 +135,12 @@ def _targets(ctx, source: str) -> tuple[tuple[str, ...], tuple[str, ...] | None,
         except CampaignError as err:
             st.error(md(err.message(lang)))
             return (), None, "file"
+        listed = pd.Index([*targets, *holdout])
+        missing = int((~listed.isin(ctx.full_view().index)).sum())
+        if missing:  # a wrong id column, or another dataset's list: say so before saving
+            st.warning(t("cg.new.file.unknown", missing=formatting.number(missing, lang),
+                         n=formatting.number(len(listed), lang), file=md(upload.name)),
+                       icon=":material/warning:")
         return targets, holdout or None, "file"
     if source == "persona":
         return _persona_targets(ctx)

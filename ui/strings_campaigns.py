@@ -79,6 +79,13 @@ i18n.register({
         "en": "Share of the list not contacted, kept for an honest comparison (0: none; "
               "the result then uses matched comparable customers).",
         "zh": "名单中不触达、用于可靠比较的比例（0 表示不留对照组，届时使用匹配可比客户）。"},
+    "cg.new.file.unknown": {
+        "en": "{missing} of the {n} customer ids in {file} are not customers of the data in "
+              "use (or not in your scope), so they cannot be measured. Check that the file's "
+              "id column holds the same ids as the transactions.",
+        "zh": "{file} 中的 {n} 个客户编号里有 {missing} 个不是当前数据（或您的权限范围）中的客户，"
+              "无法衡量效果。请检查文件的编号列是否与交易数据中的客户编号一致。",
+    },
     "cg.new.count": {"en": "{targets} to contact, {holdout} held out",
                      "zh": "触达 {targets} 位，对照 {holdout} 位"},
     "cg.new.warnings.none": {"en": "No churn scores for these data.",

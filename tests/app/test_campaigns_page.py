@@ -140,3 +140,22 @@ def test_targets_from_a_persona_or_a_segment(sample_workspace, source, key):
     picker.select(picker.options[0]).run()
     counts = [c.value for c in at.caption if "to contact" in c.value]
     assert counts and not counts[0].startswith("0 to contact")
+
+
+@pytest.mark.parametrize("lang,says", [
+    ("en", "2 of the 3 customer ids in list.csv are not customers of the data in use"),
+    ("zh", "list.csv 中的 3 个客户编号里有 2 个不是当前数据"),
+])
+def test_an_uploaded_list_with_unknown_ids_is_flagged(sample_workspace, listed, lang, says):
+    """A file whose ids are not the data's (a wrong column, another system's numbers) is
+    flagged before the campaign is saved; a list of known ids is not."""
+    at = _app(User("wang", Role.HQ), lang)
+    at.radio(key="campaigns_source").set_value("file").run()
+    known = str(listed["customer_id"].iloc[0])
+    bad = f"customer_id\n{known}\nX-00001\nX-00002\n".encode()
+    at.file_uploader(key="campaigns_file").set_value(("list.csv", bad, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any(says in shown(w.value) for w in at.warning), [w.value for w in at.warning]
+    good = f"customer_id\n{known}\n".encode()
+    at.file_uploader(key="campaigns_file").set_value(("list.csv", good, "text/csv")).run()
+    assert not any("list.csv" in shown(w.value) for w in at.warning)
