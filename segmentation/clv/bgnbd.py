@@ -13,35 +13,46 @@ from .common import btyd_arrays, maximise, sample_rows
 
 
 def _bgnbd_loglik(params: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray,
-                  *, gradient: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+                  *, gradient: bool = True,
+                  groups: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray | None]:
     """Per-customer BG/NBD log-likelihood (FHL 2005 eq. 6) and its gradient.
 
     ``gradient``: total gradient with respect to ``(log r, log alpha, log a, log b)``.
+    ``groups``: ``np.unique(x, return_inverse=True)``; the special functions of ``x``
+    alone are then evaluated once per distinct frequency and gathered (the same numbers,
+    a fraction of the work: a few hundred distinct frequencies among 200,000 customers).
     """
     r, alpha, a, b = params
+    ux, inv = groups if groups is not None else (x, None)
+
+    def per_x(values: np.ndarray) -> np.ndarray:
+        return values if inv is None else values[inv]
+
     rep = x > 0
     xr = x[rep]
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.betaln(a, b + x) - special.betaln(a, b)
+    a1 = per_x(special.gammaln(r + ux)) - special.gammaln(r) + r * np.log(alpha)
+    a2 = per_x(special.betaln(a, b + ux)) - special.betaln(a, b)
     a3 = -(r + x) * np.log(alpha + big_t)
     # second term only for repeat buyers (they may have dropped out after t_x)
     a4 = np.full_like(x, -np.inf)
-    a4[rep] = np.log(a) - np.log(b + xr - 1) - (r + xr) * np.log(alpha + tx[rep])
+    a4[rep] = np.log(a) - per_x(np.log(b + np.where(ux > 0, ux, 1.0) - 1))[rep] \
+        - (r + xr) * np.log(alpha + tx[rep])
     mix = np.logaddexp(a3, a4)
     ll = a1 + a2 + mix
     if not gradient:
         return ll, None
     w = np.exp(a4 - mix)  # posterior weight of "dropped out after t_x"
     w_alive = 1.0 - w
-    d_r = (special.digamma(r + x) - special.digamma(r) + np.log(alpha)
+    d_r = (per_x(special.digamma(r + ux)) - special.digamma(r) + np.log(alpha)
            - w_alive * np.log(alpha + big_t))
     d_alpha = r / alpha - w_alive * (r + x) / (alpha + big_t)
     d_r[rep] -= w[rep] * np.log(alpha + tx[rep])
     d_alpha[rep] -= w[rep] * (r + xr) / (alpha + tx[rep])
     psi_ab = special.digamma(a + b)
-    psi_abx = special.digamma(a + b + x)
+    psi_abx = per_x(special.digamma(a + b + ux))
     d_a = psi_ab - psi_abx + w / a
-    d_b = psi_ab + special.digamma(b + x) - special.digamma(b) - psi_abx
+    d_b = psi_ab + per_x(special.digamma(b + ux)) - special.digamma(b) - psi_abx
     d_b[rep] -= w[rep] / (b + xr - 1)
     grad = np.array([d_r.sum(), d_alpha.sum(), d_a.sum(), d_b.sum()]) * params
     return ll, grad
@@ -119,10 +130,11 @@ class BetaGeoModel(BaseEstimator):
             x, tx, big_t = x[rows], tx[rows], big_t[rows]
         n = len(x)
         penalizer = float(self.penalizer)
+        groups = np.unique(x, return_inverse=True)
 
         def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
             params = np.exp(log_params)
-            ll, grad = _bgnbd_loglik(params, x, tx, big_t)
+            ll, grad = _bgnbd_loglik(params, x, tx, big_t, groups=groups)
             value = -ll.sum() / n + penalizer * np.sum(params**2)
             return value, -grad / n + 2 * penalizer * params**2
 

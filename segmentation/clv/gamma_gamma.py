@@ -14,17 +14,28 @@ from .common import CLVWarning, as_float, check_frequency, maximise, same_length
 
 
 def _gg_loglik(params: np.ndarray, x: np.ndarray, zbar: np.ndarray, *,
-               gradient: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per-customer Gamma-Gamma log-likelihood of the mean spend (FH 2013 eq. 3)."""
+               gradient: bool = True, groups: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per-customer Gamma-Gamma log-likelihood of the mean spend (FH 2013 eq. 3).
+
+    ``groups``: ``np.unique(x, return_inverse=True)``; the special functions of ``x``
+    alone are then evaluated once per distinct frequency and gathered (same numbers).
+    """
     p, q, v = params
+    ux, inv = groups if groups is not None else (x, None)
+
+    def per_x(values: np.ndarray) -> np.ndarray:
+        return values if inv is None else values[inv]
+
     px = p * x
     log_vxz = np.log(v + x * zbar)
-    ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
-          + q * np.log(v) + (px - 1) * np.log(zbar) + px * np.log(x) - (px + q) * log_vxz)
+    log_x = per_x(np.log(ux))
+    ll = (per_x(special.gammaln(p * ux + q) - special.gammaln(p * ux)) - special.gammaln(q)
+          + q * np.log(v) + (px - 1) * np.log(zbar) + px * log_x - (px + q) * log_vxz)
     if not gradient:
         return ll, None
-    psi = special.digamma(px + q)
-    d_p = x * (psi - special.digamma(px) + np.log(zbar) + np.log(x) - log_vxz)
+    psi = per_x(special.digamma(p * ux + q))
+    d_p = x * (psi - per_x(special.digamma(p * ux)) + np.log(zbar) + log_x - log_vxz)
     d_q = psi - special.digamma(q) + np.log(v) - log_vxz
     d_v = q / v - (px + q) / (v + x * zbar)
     return ll, np.array([d_p.sum(), d_q.sum(), d_v.sum()]) * params
@@ -102,10 +113,11 @@ class GammaGammaModel(BaseEstimator):
             x, m = x[rows], m[rows]
         n = len(x)
         penalizer = float(self.penalizer)
+        groups = np.unique(x, return_inverse=True)
 
         def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
             params = np.exp(log_params)
-            ll, grad = _gg_loglik(params, x, m)
+            ll, grad = _gg_loglik(params, x, m, groups=groups)
             value = -ll.sum() / n + penalizer * np.sum(params**2)
             return value, -grad / n + 2 * penalizer * params**2
 

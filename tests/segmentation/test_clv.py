@@ -510,3 +510,28 @@ def test_score_clv_on_an_empty_view() -> None:
         warnings.simplefilter("error")
         scores = score_clv(_hand_view().iloc[:0], as_of=AS_OF)
     assert scores.empty and tuple(scores.columns) == CLV_COLUMNS
+
+
+def test_likelihoods_per_distinct_frequency_equal_the_plain_ones():
+    """The fits evaluate the special functions of the frequency once per distinct value
+    (``groups``): the log-likelihoods and gradients must be the very same numbers."""
+    from segmentation.clv.bgnbd import _bgnbd_loglik
+    from segmentation.clv.gamma_gamma import _gg_loglik
+
+    rng = np.random.default_rng(3)
+    x = rng.poisson(2.5, 5_000).astype("float64")
+    big_t = rng.uniform(5, 120, len(x))
+    tx = np.where(x > 0, big_t * rng.uniform(0, 1, len(x)), 0.0)
+    groups = np.unique(x, return_inverse=True)
+    params = np.array([0.7, 4.2, 0.9, 2.6])
+    plain, grouped = _bgnbd_loglik(params, x, tx, big_t), _bgnbd_loglik(
+        params, x, tx, big_t, groups=groups)
+    np.testing.assert_array_equal(plain[0], grouped[0])
+    np.testing.assert_array_equal(plain[1], grouped[1])
+    rep = x > 0
+    zbar = rng.gamma(3.0, 15.0, int(rep.sum()))
+    g_params = np.array([1.3, 6.0, 120.0])
+    plain = _gg_loglik(g_params, x[rep], zbar)
+    grouped = _gg_loglik(g_params, x[rep], zbar, groups=np.unique(x[rep], return_inverse=True))
+    np.testing.assert_array_equal(plain[0], grouped[0])
+    np.testing.assert_array_equal(plain[1], grouped[1])
