@@ -37,8 +37,8 @@ SETTINGS = current_tier_settings(lang)
 graded = ctx.satisfaction_graded(SETTINGS, with_surveys)
 
 # ---------------------------------------------------------------- page controls
-tier_options = [tier for tier in SETTINGS.tiers
-                if tier in set(graded.attributes["tier"].dropna())]
+present = set(graded.attributes["tier"].dropna().unique())  # once: a million rows
+tier_options = [tier for tier in SETTINGS.tiers if tier in present]
 chosen.tiers = [k for k in chosen.tiers if k in tier_options]  # drop stale choices
 if chosen.scale not in ("auto", *sat.SCALES):
     chosen.scale = "auto"

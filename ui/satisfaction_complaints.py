@@ -27,8 +27,8 @@ def draw(view: SatisfactionView) -> None:
     if not view.complaints_ready():
         return
     t, lang, data = view.t, view.lang, view.data
-    cp_trend = sat.complaint_trend(data, months=MONTHS)
-    mix = sat.complaint_mix(data, "category", months=MONTHS)
+    cp_trend = view.computed("complaint_trend", months=MONTHS)
+    mix = view.computed("complaint_mix", by="category", months=MONTHS)
     show.chart(charts.complaint_trend(
         cp_trend, mix, by="category",
         names={c: sat.label("category", c, lang) for c in mix["category"].unique()},
@@ -51,7 +51,7 @@ def draw(view: SatisfactionView) -> None:
 
 def _breakdown(view: SatisfactionView, by: str) -> None:
     t = view.t
-    ranking = sat.complaint_ranking(view.data, by, period_days=DAYS, sla_days=view.sla)
+    ranking = view.computed("complaint_ranking", by=by, period_days=DAYS, sla_days=view.sla)
     if ranking is None:
         st.info(t("sat.no_complaints_selected"))
         return
@@ -81,7 +81,7 @@ def _breakdown(view: SatisfactionView, by: str) -> None:
 
 def _resolution(view: SatisfactionView) -> None:
     t, lang, sla = view.t, view.lang, view.sla
-    res = sat.resolution_summary(view.data, sla_days=sla)
+    res = view.computed("resolution_summary", sla_days=sla)
     if not res["resolved"]:
         st.info(t("sat.cp.res.none"))
         return
@@ -105,7 +105,7 @@ def _place_columns(view: SatisfactionView) -> dict:
 def _breaches(view: SatisfactionView) -> None:
     t, lang, sla = view.t, view.lang, view.sla
     st.subheader(t("sat.cp.sla.header"))
-    late = sat.sla_breaches(view.data, sla_days=sla)
+    late = view.computed("sla_breaches", sla_days=sla)
     if late.empty:
         st.success(t("sat.cp.sla.none", sla=sla))
         return
@@ -129,7 +129,7 @@ def _breaches(view: SatisfactionView) -> None:
 def _repeat(view: SatisfactionView) -> None:
     t, lang = view.t, view.lang
     st.subheader(t("sat.cp.repeat.header"))
-    repeat = sat.repeat_complainers(view.data, min_complaints=2, window_days=365)
+    repeat = view.computed("repeat_complainers", min_complaints=2, window_days=365)
     if repeat.empty:
         st.info(t("sat.cp.repeat.none"))
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from segmentation import satisfaction as sat
 from segmentation.satisfaction import charts
 from ui import show
 from ui.satisfaction_view import (
@@ -25,7 +24,7 @@ def draw(view: SatisfactionView) -> None:
     if not view.surveys_ready():
         return
     t, data, index_name = view.t, view.data, view.index_name
-    trend = sat.survey_trend(data, months=MONTHS)
+    trend = view.computed("survey_trend", months=MONTHS)
     show.chart(charts.score_trend(
         trend, kind=view.kind, title=t("sat.trend.title", index=index_name),
         month_label=t("sat.trend.month"), index_label=index_name,
@@ -33,7 +32,7 @@ def draw(view: SatisfactionView) -> None:
         key="sat_trend_chart")
     st.caption(t("sat.trend.caption"))
     if data.dimensions:
-        dims = sat.dimension_trend(data, months=MONTHS)
+        dims = view.computed("dimension_trend", months=MONTHS)
         show.chart(charts.dimension_panels(
             dims, names={d: view.dim_label(d) for d in ("score", *data.dimensions)},
             title=t("sat.dims.title"), y_label=t("sat.dims.axis"),
@@ -69,7 +68,8 @@ def _index_columns(view: SatisfactionView) -> dict:
 
 def _compare(view: SatisfactionView, by: str) -> None:
     t, data, index_name = view.t, view.data, view.index_name
-    cmp = sat.compare_groups(data, by, period_days=DAYS, baseline_periods=BASELINE_PERIODS,
+    cmp = view.computed("compare_groups", by=by, period_days=DAYS,
+                           baseline_periods=BASELINE_PERIODS,
                              min_responses=MIN_RESPONSES)
     if cmp.empty:
         st.info(t("sat.no_answers"))
@@ -104,7 +104,7 @@ def _compare(view: SatisfactionView, by: str) -> None:
 def _alerts(view: SatisfactionView) -> None:
     t = view.t
     st.subheader(t("sat.alerts.header"))
-    alerts = sat.score_alerts(view.data, by=view.groups, period_days=DAYS,
+    alerts = view.computed("score_alerts", by=tuple(view.groups), period_days=DAYS,
                               baseline_periods=BASELINE_PERIODS, min_responses=MIN_RESPONSES)
     if alerts.empty:
         st.success(t("sat.alerts.none"))

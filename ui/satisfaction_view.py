@@ -17,6 +17,7 @@ from segmentation import satisfaction as sat
 from segmentation.formatting import column_format
 from segmentation.tiers import TierSettings
 from ui import context
+from ui.caches import satisfaction as sat_cache
 
 DAYS = context.PERIOD_DAYS
 MONTHS = 24
@@ -44,6 +45,16 @@ class SatisfactionView:
     @property
     def lang(self) -> str:
         return self.ctx.lang
+
+    def computed(self, what: str, **arguments):
+        """``segmentation.satisfaction.<what>(self.data, **arguments)``, cached per
+        selection (scope, filters, grading, tiers, scale): at a million customers the
+        trends, comparisons, alerts and complaint tables cost seconds, and a rerun
+        with nothing changed should cost none of them."""
+        return sat_cache.computed(
+            self.ctx.key.with_(pii=True), self.with_surveys, self.settings.to_json(),
+            tuple(self.chosen_tiers), self.scale_key, what,
+            tuple(sorted(arguments.items(), key=lambda item: item[0])), self.data)
 
     def t(self, key: str, **kwargs) -> str:
         return self.ctx.t(key, **kwargs)
@@ -166,7 +177,7 @@ def show_table(frame: pd.DataFrame, config: dict, key: str) -> None:
 def draw_headline(view: SatisfactionView) -> None:
     """The four headline cards."""
     t, lang = view.t, view.lang
-    cards = sat.headline_cards(view.data, period_days=DAYS, sla_days=view.sla)
+    cards = view.computed("headline_cards", period_days=DAYS, sla_days=view.sla)
     cols = st.columns(4)
     with cols[0]:
         if (card := cards["index"]) is not None:

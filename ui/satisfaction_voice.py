@@ -36,7 +36,7 @@ def _low_scores(view: SatisfactionView) -> None:
     choices, default = sat.low_score_choices(data.scale)
     max_score = st.select_slider(t("sat.voice.max_score"), options=choices, value=default,
                                  key="sat_voice_max")
-    low = sat.low_score_comments(data, max_score=max_score)
+    low = view.computed("low_score_comments", max_score=max_score)
     low = low.assign(comment=view.ctx.mask_text(low["comment"]))  # no PII right: masked
     if low.empty:
         st.info(t("sat.voice.none", max=max_score))
@@ -58,7 +58,7 @@ def _low_scores(view: SatisfactionView) -> None:
 def _complaints(view: SatisfactionView) -> None:
     t = view.t
     st.subheader(t("sat.voice.complaints.header"))
-    texts = sat.complaint_texts(view.data)
+    texts = view.computed("complaint_texts")
     if texts is not None:
         texts = texts.assign(text=view.ctx.mask_text(texts["text"]))
     if not view.data.has_complaints:

@@ -262,3 +262,24 @@ def test_a_scale_that_does_not_fit_the_scores_is_flagged(page, lang, text):
     page.selectbox(key="_w_sat_scale").set_value("0-100").run()
     assert not page.exception, page.exception
     assert any(text in w for w in _texts(page.warning))
+
+
+def test_a_rerun_recomputes_no_satisfaction_figure(page, monkeypatch):
+    """A rerun with nothing changed reads the trends, the comparison, the alerts and the
+    complaint tables from the cache layer (at a million customers they cost seconds); a
+    different SLA deadline computes what depends on it again (issue 23)."""
+    from segmentation import satisfaction as sat
+    from tests.app.conftest import count_calls
+
+    names = ("survey_trend", "compare_groups", "score_alerts", "complaint_trend",
+             "repeat_complainers", "sla_breaches", "headline_cards")
+    calls = count_calls(monkeypatch, sat, names)
+    before = _metrics(page)
+    page.run()
+    assert not page.exception
+    assert _metrics(page) == before
+    assert calls == []
+    page.number_input(key="_w_sat_sla").set_value(SLA + 3).run()
+    assert not page.exception
+    assert {"sla_breaches", "headline_cards"} <= set(calls)
+    assert "survey_trend" not in calls  # the deadline does not change the trend

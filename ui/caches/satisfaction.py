@@ -45,3 +45,27 @@ def summary(key: AnalysisKey, with_surveys: bool, settings_json: str, scale_key:
     from segmentation.satisfaction import segment_summary
 
     return segment_summary(_data, _groups, period_days=key.window_days, order=list(order))
+
+
+#: The page's computations over its current selection that are cached (what they return
+#: depends only on the selection and the arguments); anything else is refused.
+COMPUTATIONS = frozenset({
+    "survey_trend", "dimension_trend", "compare_groups", "score_alerts", "complaint_trend",
+    "complaint_mix", "complaint_ranking", "resolution_summary", "sla_breaches",
+    "repeat_complainers", "headline_cards", "low_score_comments",
+    "complaint_texts",
+})
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def computed(key: AnalysisKey, with_surveys: bool, settings_json: str, tiers: tuple,
+             scale_key: str, what: str, arguments: tuple, _data):
+    """``segmentation.satisfaction.<what>(_data, **arguments)`` once per selection:
+    ``_data`` is ``key``'s customers graded with ``settings_json``, cut to ``tiers`` and
+    read on ``scale_key`` (what the page shows); a rerun with nothing changed, or a switch
+    of language, computes nothing again. Callers must not change the result."""
+    from segmentation import satisfaction as sat
+
+    if what not in COMPUTATIONS:
+        raise ValueError(f"not a cached satisfaction computation: {what!r}")
+    return getattr(sat, what)(_data, **dict(arguments))
