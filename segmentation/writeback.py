@@ -34,8 +34,8 @@ import sqlalchemy as sa
 
 from . import i18n
 
-__all__ = ["MARKER", "MARKER_COLUMN", "WRITE_BATCH_ROWS", "WriteBackError", "check_target",
-           "write_scores"]
+__all__ = ["MARKER", "MARKER_COLUMN", "WRITE_BATCH_ROWS", "WriteBackError", "append_scores",
+           "check_target", "write_scores"]
 
 #: The column that marks a table as written by this product, and its value.
 MARKER_COLUMN = "seg_written_by"
@@ -155,21 +155,60 @@ def write_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, as
                      *(sa.Column(c, _sql_type(frame[c])) for c in present),
                      sa.Column("as_of", sa.Date()), sa.Column(MARKER_COLUMN, sa.String(40)),
                      quote=True)
-    spark = engine.dialect.name == "spark"
     with engine.begin() as conn:
         if check_target(conn, name):
             table.drop(conn)
         table.create(conn)
-        written = 0
-        for start in range(0, len(frame), max(1, int(batch_rows))):
-            batch = frame.iloc[start:start + int(batch_rows)]
-            rows = _records(batch)
-            for row in rows:
-                row["as_of"] = day
-                row[MARKER_COLUMN] = MARKER
-            if spark:  # one statement per batch: multi-row VALUES
-                conn.execute(sa.insert(table).values(rows))
-            else:
-                conn.execute(sa.insert(table), rows)
-            written += len(rows)
+        return _insert(conn, table, frame, day, batch_rows)
+
+
+def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, day, batch_rows: int
+            ) -> int:
+    """INSERT ``frame``'s rows (with ``as_of`` and the marker) in batches; the rows written."""
+    spark = conn.dialect.name == "spark"
+    written = 0
+    for start in range(0, len(frame), max(1, int(batch_rows))):
+        rows = _records(frame.iloc[start:start + int(batch_rows)])
+        for row in rows:
+            row["as_of"] = day
+            row[MARKER_COLUMN] = MARKER
+        if spark:  # one statement per batch: multi-row VALUES
+            conn.execute(sa.insert(table).values(rows))
+        else:
+            conn.execute(sa.insert(table), rows)
+        written += len(rows)
     return written
+
+
+def append_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, as_of,
+                  batch_rows: int = WRITE_BATCH_ROWS) -> int:
+    """Add ``scores`` (more customers of the same run) to the table ``table_name`` that
+    :func:`write_scores` created; returns the rows written. A network scored in buckets
+    writes its first bucket with :func:`write_scores` and appends the others.
+
+    Only the table's own columns are written (a column the first bucket did not have is
+    left out). The table must exist and carry the marker (:func:`check_target`).
+
+    Raises
+    ------
+    WriteBackError
+        ``not_ours`` when the table is not one this product wrote (or is missing).
+    """
+    from .connections import validate_identifier
+
+    name = validate_identifier(table_name, "table")
+    with engine.begin() as conn:
+        if not check_target(conn, name):
+            raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
+        existing = [str(c["name"]) for c in sa.inspect(conn).get_columns(name)]
+        lower = {c.lower(): c for c in existing}
+        present = [c for c in scores.columns if c.lower() in lower
+                   and c.lower() not in ("as_of", MARKER_COLUMN)]
+        frame = scores[present].copy()
+        frame["customer_id"] = frame["customer_id"].astype("str")
+        table = sa.Table(name, sa.MetaData(),
+                         *(sa.Column(lower[c.lower()], _sql_type(frame[c])) for c in present),
+                         sa.Column(lower["as_of"], sa.Date()),
+                         sa.Column(lower[MARKER_COLUMN], sa.String(40)), quote=True)
+        frame.columns = [lower[c.lower()] for c in present]
+        return _insert(conn, table, frame, pd.Timestamp(as_of).date(), batch_rows)
