@@ -39,14 +39,14 @@ def output_of(scored: pd.DataFrame, churn: pd.DataFrame | None, lang: str) -> pd
 
 
 def score_in_buckets(args: argparse.Namespace, engine, names, *, as_of, customers: int,
-                     settings, user) -> int:
+                     settings, user) -> int | Spool:
     """Learn once, then score and write back one range of hash buckets at a time; returns
     the rows written. The first range replaces the table (when this product wrote it),
-    the others are appended."""
+    the others are appended. On DuckDB the parts are written once the reading engine is
+    closed: a :class:`Spool` to :meth:`~Spool.write` then."""
     from ..churn.defaults import resolve_as_of
     from ..limits import max_customer_rows
     from ..netscore import bucket_ranges, fit_network, score_buckets
-    from .database import append_table, write_table
     from .scope import scoped_output
 
     bound = max_customer_rows()
@@ -62,15 +62,57 @@ def score_in_buckets(args: argparse.Namespace, engine, names, *, as_of, customer
     ranges = bucket_ranges(customers, bound)
     print(i18n.t("cli.buckets.start", args.lang, n=customers, parts=len(ranges),
                  limit=bound), file=sys.stderr)
-    written = 0
-    for scored, churn in score_buckets(engine, scorer, ranges):
-        out = scoped_output(output_of(scored, churn, args.lang), user, args.lang)
-        if written == 0:
+    parts = (scoped_output(output_of(scored, churn, args.lang), user, args.lang)
+             for scored, churn in score_buckets(engine, scorer, ranges))
+    if engine.dialect.name == "duckdb":
+        # a DuckDB file cannot be open read-only (the reader) and writable at once in one
+        # process: each part goes to a Parquet file, written back once the reader is closed
+        return Spool.of(parts, day)
+    return write_parts(args, parts, day)
+
+
+def write_parts(args: argparse.Namespace, parts, day) -> int:
+    """Write scored parts back: the first replaces the table, the others are appended."""
+    from .database import append_table, write_table
+
+    written, first = 0, True
+    for out in parts:
+        if first:
             written += write_table(args, out, day)
+            first = False
         elif len(out):
             written += append_table(args, out, day)
-        del scored, churn, out  # one bucket in memory at a time
+        del out  # one part in memory at a time
     return written
+
+
+class Spool:
+    """Scored parts kept as Parquet files in a private temporary folder until they can be
+    written back (:meth:`write`, which removes the folder)."""
+
+    def __init__(self, folder, paths, day):
+        self.folder, self.paths, self.day = folder, paths, day
+
+    @classmethod
+    def of(cls, parts, day) -> Spool:
+        import tempfile
+        from pathlib import Path
+
+        folder = Path(tempfile.mkdtemp(prefix="seg-buckets-"))
+        paths = []
+        for i, out in enumerate(parts):
+            path = folder / f"part{i:05d}.parquet"
+            out.to_parquet(path)
+            paths.append(path)
+        return cls(folder, paths, day)
+
+    def write(self, args: argparse.Namespace) -> int:
+        import shutil
+
+        try:
+            return write_parts(args, (pd.read_parquet(p) for p in self.paths), self.day)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 i18n.register({

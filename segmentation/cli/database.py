@@ -27,7 +27,10 @@ def from_database(args: argparse.Namespace, as_of, *, settings=None, user=None):
                                     settings=settings, user=user)
         return view_and_churn(engine, args, as_of, table_names=names)
 
-    return with_database(args, work)
+    result = with_database(args, work)
+    if not isinstance(result, tuple | int):  # parts spooled while DuckDB was open to read
+        return result.write(args)
+    return result
 
 
 def _check_target(args: argparse.Namespace, engine) -> None:
