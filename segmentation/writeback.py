@@ -186,8 +186,9 @@ def append_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, a
     :func:`write_scores` created; returns the rows written. A network scored in buckets
     writes its first bucket with :func:`write_scores` and appends the others.
 
-    Only the table's own columns are written (a column the first bucket did not have is
-    left out). The table must exist and carry the marker (:func:`check_target`).
+    The table's columns are written in its order (a column of ``scores`` the table lacks is
+    left out, one the table has and ``scores`` lacks is NULL). The table must exist and
+    carry the marker (:func:`check_target`).
 
     Raises
     ------
@@ -200,15 +201,20 @@ def append_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, a
     with engine.begin() as conn:
         if not check_target(conn, name):
             raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
-        existing = [str(c["name"]) for c in sa.inspect(conn).get_columns(name)]
+        reflected = sa.inspect(conn).get_columns(name)
+        existing = [str(c["name"]) for c in reflected]
+        types = {str(c["name"]): c["type"] for c in reflected}
         lower = {c.lower(): c for c in existing}
-        present = [c for c in scores.columns if c.lower() in lower
-                   and c.lower() not in ("as_of", MARKER_COLUMN)]
-        frame = scores[present].copy()
-        frame["customer_id"] = frame["customer_id"].astype("str")
+        # every column of the table, in its order (Spark's INSERT … VALUES is positional);
+        # one this part lacks is NULL
+        by_lower = {c.lower(): c for c in scores.columns}
+        wanted = [c for c in existing if c.lower() not in ("as_of", MARKER_COLUMN)]
+        frame = pd.DataFrame({c: (scores[by_lower[c.lower()]] if c.lower() in by_lower
+                                  else pd.Series(None, index=scores.index, dtype=object))
+                              for c in wanted}, index=scores.index)
+        frame[lower["customer_id"]] = frame[lower["customer_id"]].astype("str")
         table = sa.Table(name, sa.MetaData(),
-                         *(sa.Column(lower[c.lower()], _sql_type(frame[c])) for c in present),
+                         *(sa.Column(c, types[c]) for c in wanted),
                          sa.Column(lower["as_of"], sa.Date()),
                          sa.Column(lower[MARKER_COLUMN], sa.String(40)), quote=True)
-        frame.columns = [lower[c.lower()] for c in present]
         return _insert(conn, table, frame, pd.Timestamp(as_of).date(), batch_rows)

@@ -209,3 +209,28 @@ def test_below_the_bound_the_in_memory_path_stays(tables, tmp_path, monkeypatch)
     args.out = Path("x.csv")  # a file needs every row: the in-memory path
     assert buckets.needs_buckets(args, engine, pd.Timestamp(AS_OF), None) is None
     engine.dispose()
+
+
+def test_appended_rows_land_in_the_table_columns(engine):
+    """A later part's columns in another order, one missing and one extra: each value
+    lands in its own column, the missing one NULL."""
+    from segmentation.writeback import WriteBackError, append_scores, write_scores
+
+    first = pd.DataFrame({"customer_id": ["a"], "tier": ["vip"], "churn_risk": [0.5],
+                          "frequency": [3.0]})
+    write_scores(engine, first, "seg_parts", as_of=AS_OF)
+    later = pd.DataFrame({"frequency": [7.0], "extra": ["x"], "customer_id": ["b"],
+                          "tier": ["low"]})
+    assert append_scores(engine, later, "seg_parts", as_of=AS_OF) == 1
+    with engine.begin() as conn:
+        rows = pd.read_sql(sa.text("SELECT * FROM seg_parts ORDER BY customer_id"), conn)
+        conn.exec_driver_sql("CREATE TABLE theirs_parts (customer_id VARCHAR)")
+    assert rows["tier"].tolist() == ["vip", "low"]
+    assert rows["frequency"].tolist() == [3.0, 7.0]
+    assert rows["churn_risk"].iloc[0] == 0.5 and pd.isna(rows["churn_risk"].iloc[1])
+    assert "extra" not in rows.columns
+    with pytest.raises(WriteBackError):
+        append_scores(engine, later, "theirs_parts", as_of=AS_OF)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE seg_parts")
+        conn.exec_driver_sql("DROP TABLE theirs_parts")
