@@ -167,12 +167,21 @@ class Context:
     def fetch_scope(self) -> Scope:
         """The scope the customer view is read for: the user's, narrowed by the sidebar's
         region or branch when the user's scope is too large to fetch."""
-        return bignet.fetch_scope(self.scope, self.filters) if self.too_large() else self.scope
+        if not self.too_large():
+            return self.scope
+        return bignet.fetch_scope(self.scope, self.filters, self._network_groups())
+
+    def _network_groups(self) -> pd.DataFrame | None:
+        """The network's :meth:`groups` when the user's scope is limited (a branch picked
+        by a regional lead is read alone when wholly inside the region)."""
+        return None if self.scope.is_all else self.groups(ALL)
 
     def fetch_size(self) -> int | None:
         """Customers the page's customer view would read (``None`` for files)."""
         groups = self.groups()
-        return None if groups is None else bignet.fetch_size(groups, self.scope, self.filters)
+        if groups is None:
+            return None
+        return bignet.fetch_size(groups, self.scope, self.filters, self._network_groups())
 
     def require_rows(self) -> None:
         """Stop the page with the bilingual notice when the customers it would read are

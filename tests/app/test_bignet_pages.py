@@ -160,3 +160,55 @@ def test_a_network_too_large_to_fetch(sample_workspace, data, connection, bound,
     at.switch_page("pages/overview.py").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Customers"] == formatting.number(mine, "en")
+
+
+def test_a_regional_lead_picking_a_branch_reads_that_branch(sample_workspace, data, connection,
+                                                            monkeypatch):
+    """A region above the bound, one of its branches below: the branch picked in the
+    sidebar is the fetch's WHERE, so only that branch's customers travel, and Tiers shows
+    them (before the pick: the notice)."""
+    from streamlit.testing.v1 import AppTest
+
+    from segmentation.access import Role, Scope, User
+    from ui.caches import views
+
+    view = data["view"]
+    region = str(view["region"].value_counts().index[0])
+    in_region = view[view["region"] == region]
+    branch = str(in_region["branch"].value_counts().index[-1])
+    mine = int((view["branch"] == branch).sum())
+    assert (view.loc[view["branch"] == branch, "region"] == region).all()
+    monkeypatch.setenv(sql.MAX_ROWS_ENV, str(len(in_region) - 1))  # the region is too large
+    assert mine < len(in_region) - 1
+    travelled: list = []
+    real = views.customer_view
+
+    def spy(bind, **kwargs):
+        out = real(bind, **kwargs)
+        travelled.append((kwargs.get("scope"), len(out)))
+        return out
+
+    monkeypatch.setattr(views, "customer_view", spy)
+    at = AppTest.from_file(APP, default_timeout=300)
+    app_state(at).auth.user = User("wu", Role.REGIONAL, region=region)
+    at.secrets["connections"] = {"net": connection[0]}
+    if connection[1]:
+        at.secrets["database"] = connection[1]
+    at.run()
+    assert not at.exception, at.exception
+    at.sidebar.selectbox(key="side_source").set_value("secrets:net").run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/tiers.py").run()
+    assert "Too many customers to show one by one" in " ".join(w.value for w in at.warning)
+    travelled.clear()
+    at.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
+    assert not at.exception and not at.error, at.exception
+    assert not [w.value for w in at.warning if "Too many" in w.value]
+    tiers = next(d.value for d in at.dataframe if "tier" in d.value.columns)
+    assert int(tiers["customers"].sum()) == mine
+    # only the branch's customers were read: never the region's
+    assert travelled and {scope for scope, _ in travelled} == {Scope(branches=(branch,))}
+    assert max(rows for _, rows in travelled) == mine
+    at.switch_page("pages/clusters.py").run()
+    assert not at.exception and not at.error, at.exception
+    assert {scope for scope, _ in travelled} == {Scope(branches=(branch,))}

@@ -67,7 +67,9 @@ def read_scope(key: AnalysisKey, source: ActiveSource) -> Scope:
     groups = customer_groups(key.with_(filters=(), pii=True), source)
     if bignet.size_of(groups) <= max_customer_rows():
         return key.scope
-    return bignet.fetch_scope(key.scope, key.filters)
+    network = (None if key.scope.is_all
+               else customer_groups(key.with_(scope=ALL, filters=(), pii=True), source))
+    return bignet.fetch_scope(key.scope, key.filters, network)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
