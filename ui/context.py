@@ -204,6 +204,32 @@ class Context:
             bignet_view.churn_notice(self, bignet.size_of(self.groups(ALL)))
             st.stop()
 
+    def scores_table(self) -> str | None:
+        """The scores table HQ named for this connection (``scores_table`` in its
+        ``[connections.NAME]`` block of secrets.toml), checked as a plain identifier;
+        ``None`` when none is named (or the name is not a plain identifier)."""
+        source = self.source
+        if not source.is_database or source.origin != "secrets":
+            return None
+        name = sources.secrets_connections().get(source.name, {}).get("scores_table")
+        if not name:
+            return None
+        from segmentation.connections import validate_identifier
+
+        try:
+            return validate_identifier(str(name), "table")
+        except ConnectionError_:
+            return None
+
+    def stored_scores(self, table: str, calls_per_branch: int):
+        """The written-back scores' day and this viewer's calls
+        (:func:`segmentation.scores_table.stored_scores`, cached per dataset, scope, table
+        and capacity)."""
+        key = self.key.with_(filters=(), pii=True)
+        with st.spinner(self.t("common.loading")):
+            return self.guarded(views.stored_scores, key, table, int(calls_per_branch),
+                                self.source)
+
     def customer_count(self, *, filtered: bool = True) -> int:
         """Customers of the scope (and of the sidebar filters with ``filtered``), counted
         in the database for a connected one."""
