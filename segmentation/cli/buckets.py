@@ -115,15 +115,6 @@ class Spool:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-i18n.register({
-    "cli.buckets.start": {
-        "en": "the network has {n} customers, more than the {limit} one run may hold: "
-              "learning once, then scoring and writing back {parts} parts one at a time",
-        "zh": "全网共 {n} 位客户，超过单次运行可容纳的 {limit} 位：先统一学习一次，再分 {parts} "
-              "批逐批评分并写回",
-    },
-})
-
 
 def empty_result(rows: int) -> pd.DataFrame:
     """A frame of ``rows`` rows and no columns: what the audit log counts for a bucketed
