@@ -13,7 +13,7 @@ from segmentation.churn import (
 )
 from segmentation.presets import MAX_CALLS_PER_BRANCH, PresetStore
 from segmentation.textsafe import md
-from ui import auth, background, background_view, context
+from ui import auth, background, background_view, bignet_view, context
 from ui.churn_panels import (
     draw_call_list,
     draw_downloads,
@@ -28,6 +28,10 @@ from ui.tier_state import current_tier_settings
 ctx = context.current()
 lang, t = ctx.lang, ctx.t
 chosen = state().churn
+
+if not ctx.network_fits():  # too large to score here: the batch run's table, or a notice
+    bignet_view.churn_from_scores_table(ctx)
+    st.stop()
 
 view = ctx.view()
 if view.empty:

@@ -32,7 +32,8 @@ from .overview import OverviewFigures, breakdown_of, monthly_trend
 from .pushdown import customer_measures, headline_in_engine, in_selection
 from .sql import TableNames, connected, fetch
 
-__all__ = ["customer_groups", "fetch_scope", "fetch_size", "overview_in_engine", "size_of"]
+__all__ = ["branches_inside", "customer_groups", "fetch_scope", "fetch_size",
+           "overview_in_engine", "size_of"]
 
 
 def customer_groups(bind: sa.Engine | sa.Connection, *, as_of, window_days: int = 90,
@@ -79,29 +80,45 @@ def size_of(groups: pd.DataFrame, filters=None) -> int:
     return int(apply_filters(groups, _mapping(filters))["customers"].sum())
 
 
-def fetch_scope(scope: Scope, filters: Filters | None) -> Scope:
+def fetch_scope(scope: Scope, filters: Filters | None,
+                network: pd.DataFrame | None = None) -> Scope:
     """The scope a customer-view query reads for ``scope`` narrowed by sidebar
     ``filters``: the selected branches, else the selected regions, else ``scope``.
 
-    The result lies within ``scope`` (a limited scope is narrowed only by values of its
-    own: a regional lead's branch selection reads the whole region); the caller applies
-    the filters to the rows read.
+    The result lies within ``scope``. A limited scope is narrowed only by values of its
+    own, and to branches it does not name (a regional lead's branch) only when
+    ``network`` (:func:`customer_groups` of the whole network) shows that every customer
+    of those branches is inside ``scope``; a branch with customers elsewhere reads the
+    scope's regions. The caller applies the filters to the rows read.
     """
     chosen = dict(normalize_filters(_mapping(filters)))
     branches, regions = chosen.get("branch"), chosen.get("region")
     # a limited scope is narrowed only within itself (Scope.restrict keeps a region
-    # selection inside a regional scope; a branch must be one of the scope's branches)
-    if branches and (scope.is_all or set(branches) <= set(scope.branches)):
+    # selection inside a regional scope; a branch must be one of the scope's branches,
+    # or wholly inside the scope by the network's counts)
+    if branches and (scope.is_all or set(branches) <= set(scope.branches)
+                     or branches_inside(network, branches, scope)):
         return Scope(branches=branches)
     if regions and (scope.is_all or set(regions) <= set(scope.regions)):
         return Scope(regions=regions)
     return scope
 
 
-def fetch_size(groups: pd.DataFrame, scope: Scope, filters: Filters | None) -> int:
+def branches_inside(network: pd.DataFrame | None, branches, scope: Scope) -> bool:
+    """Whether the customers of ``branches`` (home branch) are all inside ``scope``, by
+    the network's :func:`customer_groups` rows (``False`` without them or without any
+    customer of those branches)."""
+    if network is None or "branch" not in network.columns:
+        return False
+    rows = network[network["branch"].isin([str(b) for b in branches])]
+    return len(rows) > 0 and bool(scope.mask(rows).all())
+
+
+def fetch_size(groups: pd.DataFrame, scope: Scope, filters: Filters | None,
+               network: pd.DataFrame | None = None) -> int:
     """Customers a customer-view query for ``scope`` and ``filters`` reads (the rows of
     :func:`fetch_scope`), from :func:`customer_groups` rows of ``scope``."""
-    read = fetch_scope(scope, filters)
+    read = fetch_scope(scope, filters, network)
     if read == scope:
         return size_of(groups)
     return size_of(groups, {"branch": read.branches} if read.branches

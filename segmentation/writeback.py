@@ -34,8 +34,8 @@ import sqlalchemy as sa
 
 from . import i18n
 
-__all__ = ["MARKER", "MARKER_COLUMN", "WRITE_BATCH_ROWS", "WriteBackError", "check_target",
-           "write_scores"]
+__all__ = ["MARKER", "MARKER_COLUMN", "WRITE_BATCH_ROWS", "WriteBackError", "append_scores",
+           "check_target", "write_scores"]
 
 #: The column that marks a table as written by this product, and its value.
 MARKER_COLUMN = "seg_written_by"
@@ -155,21 +155,66 @@ def write_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, as
                      *(sa.Column(c, _sql_type(frame[c])) for c in present),
                      sa.Column("as_of", sa.Date()), sa.Column(MARKER_COLUMN, sa.String(40)),
                      quote=True)
-    spark = engine.dialect.name == "spark"
     with engine.begin() as conn:
         if check_target(conn, name):
             table.drop(conn)
         table.create(conn)
-        written = 0
-        for start in range(0, len(frame), max(1, int(batch_rows))):
-            batch = frame.iloc[start:start + int(batch_rows)]
-            rows = _records(batch)
-            for row in rows:
-                row["as_of"] = day
-                row[MARKER_COLUMN] = MARKER
-            if spark:  # one statement per batch: multi-row VALUES
-                conn.execute(sa.insert(table).values(rows))
-            else:
-                conn.execute(sa.insert(table), rows)
-            written += len(rows)
+        return _insert(conn, table, frame, day, batch_rows)
+
+
+def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, day, batch_rows: int
+            ) -> int:
+    """INSERT ``frame``'s rows (with ``as_of`` and the marker) in batches; the rows written."""
+    spark = conn.dialect.name == "spark"
+    written = 0
+    for start in range(0, len(frame), max(1, int(batch_rows))):
+        rows = _records(frame.iloc[start:start + int(batch_rows)])
+        for row in rows:
+            row["as_of"] = day
+            row[MARKER_COLUMN] = MARKER
+        if spark:  # one statement per batch: multi-row VALUES
+            conn.execute(sa.insert(table).values(rows))
+        else:
+            conn.execute(sa.insert(table), rows)
+        written += len(rows)
     return written
+
+
+def append_scores(engine: sa.Engine, scores: pd.DataFrame, table_name: str, *, as_of,
+                  batch_rows: int = WRITE_BATCH_ROWS) -> int:
+    """Add ``scores`` (more customers of the same run) to the table ``table_name`` that
+    :func:`write_scores` created; returns the rows written. A network scored in buckets
+    writes its first bucket with :func:`write_scores` and appends the others.
+
+    The table's columns are written in its order (a column of ``scores`` the table lacks is
+    left out, one the table has and ``scores`` lacks is NULL). The table must exist and
+    carry the marker (:func:`check_target`).
+
+    Raises
+    ------
+    WriteBackError
+        ``not_ours`` when the table is not one this product wrote (or is missing).
+    """
+    from .connections import validate_identifier
+
+    name = validate_identifier(table_name, "table")
+    with engine.begin() as conn:
+        if not check_target(conn, name):
+            raise WriteBackError("not_ours", table=name, marker=MARKER_COLUMN)
+        reflected = sa.inspect(conn).get_columns(name)
+        existing = [str(c["name"]) for c in reflected]
+        types = {str(c["name"]): c["type"] for c in reflected}
+        lower = {c.lower(): c for c in existing}
+        # every column of the table, in its order (Spark's INSERT … VALUES is positional);
+        # one this part lacks is NULL
+        by_lower = {c.lower(): c for c in scores.columns}
+        wanted = [c for c in existing if c.lower() not in ("as_of", MARKER_COLUMN)]
+        frame = pd.DataFrame({c: (scores[by_lower[c.lower()]] if c.lower() in by_lower
+                                  else pd.Series(None, index=scores.index, dtype=object))
+                              for c in wanted}, index=scores.index)
+        frame[lower["customer_id"]] = frame[lower["customer_id"]].astype("str")
+        table = sa.Table(name, sa.MetaData(),
+                         *(sa.Column(c, types[c]) for c in wanted),
+                         sa.Column(lower["as_of"], sa.Date()),
+                         sa.Column(lower[MARKER_COLUMN], sa.String(40)), quote=True)
+        return _insert(conn, table, frame, pd.Timestamp(as_of).date(), batch_rows)

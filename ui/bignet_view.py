@@ -8,7 +8,8 @@ import streamlit as st
 from segmentation import formatting
 from segmentation.sql import max_customer_rows
 
-__all__ = ["churn_notice", "ranked_within_caption", "too_large_notice"]
+__all__ = ["churn_from_scores_table", "churn_notice", "ranked_within_caption",
+           "too_large_notice"]
 
 
 def too_large_notice(ctx, n: int) -> None:
@@ -34,3 +35,41 @@ def ranked_within_caption(ctx) -> None:
     """Under a page graded in tiers: the ranks are the selection's, not the network's."""
     if ctx.ranked_within_selection():
         st.caption(ctx.t("big.ranked_within"))
+
+
+def churn_from_scores_table(ctx) -> None:
+    """The Churn page of a network too large to score in the app: the
+    viewer's calls ranked in the database from the scores table HQ named for the
+    connection (``score --write-table``), with its day and where it came from; without
+    such a table, the notice of what to run."""
+    from segmentation.churn import DEFAULT_CALLS_PER_BRANCH
+    from segmentation.writeback import WriteBackError
+
+    table = ctx.scores_table()
+    stored = None
+    if table is not None:
+        try:
+            stored = ctx.stored_scores(table, DEFAULT_CALLS_PER_BRANCH)
+        except WriteBackError as err:
+            st.error(err.message(ctx.lang))
+    if stored is None:
+        from segmentation import bignet
+        from segmentation.access import ALL
+
+        churn_notice(ctx, bignet.size_of(ctx.groups(ALL)))
+        return
+    st.title(ctx.t("cp.title"))
+    day = (formatting.day(stored.as_of, ctx.lang) if stored.as_of is not None
+           else ctx.t("big.scores.no_day"))
+    st.caption(ctx.t("big.scores.source", table=stored.table, as_of=day,
+                     n=formatting.number(stored.customers, ctx.lang)))
+    calls = stored.calls
+    st.subheader(ctx.t("big.scores.calls", per=DEFAULT_CALLS_PER_BRANCH,
+                       n=formatting.number(len(calls), ctx.lang)))
+    if not ctx.see_customers:
+        st.info(ctx.t("big.scores.no_rows"))
+        return
+    shown = calls.drop(columns=["branch_rank"], errors="ignore").rename(
+        columns={c: ctx.t(f"big.scores.col.{c}") for c in calls.columns
+                 if c != "branch_rank"})
+    st.dataframe(shown, hide_index=True, width="stretch")

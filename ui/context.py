@@ -167,12 +167,21 @@ class Context:
     def fetch_scope(self) -> Scope:
         """The scope the customer view is read for: the user's, narrowed by the sidebar's
         region or branch when the user's scope is too large to fetch."""
-        return bignet.fetch_scope(self.scope, self.filters) if self.too_large() else self.scope
+        if not self.too_large():
+            return self.scope
+        return bignet.fetch_scope(self.scope, self.filters, self._network_groups())
+
+    def _network_groups(self) -> pd.DataFrame | None:
+        """The network's :meth:`groups` when the user's scope is limited (a branch picked
+        by a regional lead is read alone when wholly inside the region)."""
+        return None if self.scope.is_all else self.groups(ALL)
 
     def fetch_size(self) -> int | None:
         """Customers the page's customer view would read (``None`` for files)."""
         groups = self.groups()
-        return None if groups is None else bignet.fetch_size(groups, self.scope, self.filters)
+        if groups is None:
+            return None
+        return bignet.fetch_size(groups, self.scope, self.filters, self._network_groups())
 
     def require_rows(self) -> None:
         """Stop the page with the bilingual notice when the customers it would read are
@@ -194,6 +203,32 @@ class Context:
 
             bignet_view.churn_notice(self, bignet.size_of(self.groups(ALL)))
             st.stop()
+
+    def scores_table(self) -> str | None:
+        """The scores table HQ named for this connection (``scores_table`` in its
+        ``[connections.NAME]`` block of secrets.toml), checked as a plain identifier;
+        ``None`` when none is named (or the name is not a plain identifier)."""
+        source = self.source
+        if not source.is_database or source.origin != "secrets":
+            return None
+        name = sources.secrets_connections().get(source.name, {}).get("scores_table")
+        if not name:
+            return None
+        from segmentation.connections import validate_identifier
+
+        try:
+            return validate_identifier(str(name), "table")
+        except ConnectionError_:
+            return None
+
+    def stored_scores(self, table: str, calls_per_branch: int):
+        """The written-back scores' day and this viewer's calls
+        (:func:`segmentation.scores_table.stored_scores`, cached per dataset, scope, table
+        and capacity)."""
+        key = self.key.with_(filters=(), pii=True)
+        with st.spinner(self.t("common.loading")):
+            return self.guarded(views.stored_scores, key, table, int(calls_per_branch),
+                                self.source)
 
     def customer_count(self, *, filtered: bool = True) -> int:
         """Customers of the scope (and of the sidebar filters with ``filtered``), counted

@@ -25,12 +25,43 @@ i18n.register({
               "the {limit} customer rows the app may bring from the database, so churn risk "
               "is not computed here. Score the network where the data lives: `python -m "
               "segmentation score --database NAME --write-table TABLE` writes every "
-              "customer's risk and reasons into a table of the database.",
+              "customer's risk and reasons into a table of the database (in parts, in "
+              "bounded memory); then name that table as `scores_table = \"TABLE\"` in the "
+              "connection's block of secrets.toml, and this page shows each branch's calls "
+              "from it.",
         "zh": "流失模型需要学习全网每一位客户（{n} 位），超过应用可从数据库读取的 {limit} "
               "行客户数据，因此此处不计算流失风险。请在数据所在处为全网评分：运行 `python -m "
               "segmentation score --database NAME --write-table TABLE`，把每位客户的风险和"
-              "原因写入数据库中的一张表。",
+              "原因写入数据库中的一张表（分批进行，内存占用有上限）；然后在 secrets.toml 中该连接"
+              "的配置块里写上 `scores_table = \"TABLE\"`，本页即从该表显示各网点的呼叫名单。",
     },
+    "big.scores.source": {
+        "en": "Scores from the table “{table}” that `python -m segmentation score "
+              "--write-table` wrote in the database, as of {as_of}; {n} customers in your "
+              "scope. Ranked in the database: only the calls below travel to the app. The "
+              "reasons are in the language of that run.",
+        "zh": "评分来自数据库中由 `python -m segmentation score --write-table` 写入的表"
+              "“{table}”，评分日期 {as_of}；您的范围内共 {n} 位客户。名单在数据库中排序，只有"
+              "以下呼叫名单传到应用。原因文字使用该次运行的语言。",
+    },
+    "big.scores.no_day": {"en": "an unknown day", "zh": "日期未知"},
+    "big.scores.calls": {
+        "en": "This week's calls: up to {per} per branch ({n})",
+        "zh": "本周呼叫名单：每个网点最多 {per} 位（共 {n} 位）",
+    },
+    "big.scores.no_rows": {
+        "en": "Your role may not see customer rows; ask a branch manager or HQ for the list.",
+        "zh": "您的角色无权查看客户明细；请向网点负责人或总部索取名单。",
+    },
+    "big.scores.col.customer_id": {"en": "Customer", "zh": "客户"},
+    "big.scores.col.branch": {"en": "Branch", "zh": "网点"},
+    "big.scores.col.region": {"en": "Region", "zh": "区域"},
+    "big.scores.col.tier": {"en": "Tier", "zh": "等级"},
+    "big.scores.col.churn_risk": {"en": "Churn risk", "zh": "流失风险"},
+    "big.scores.col.value_at_risk": {"en": "Value at risk", "zh": "风险价值"},
+    "big.scores.col.clv_12m": {"en": "12-month value", "zh": "12 个月价值"},
+    "big.scores.col.recency_days": {"en": "Days since last shipment", "zh": "距上次寄件天数"},
+    "big.scores.col.risk_reasons": {"en": "Reasons", "zh": "原因"},
     "big.whose.network": {"en": "The network", "zh": "全网"},
     "big.whose.selection": {"en": "Your selection", "zh": "您选择的范围"},
     "big.ranked_within": {

@@ -87,6 +87,37 @@ def sampled_tables(bind: sa.Engine | sa.Connection, *, share: float, seed: int,
     return out, keep / SAMPLE_BUCKETS
 
 
+def bucket_tables(bind: sa.Engine | sa.Connection, *, first: int, stop: int, seed: int,
+                  table_names: Mapping[str, str] | None = None
+                  ) -> dict[str, sa.FromClause | None] | None:
+    """``table_names`` that read only the customers whose hash bucket (the seeded hash of
+    :func:`sampled_tables`) lies in ``[first, stop)``, filtered in the database.
+
+    Buckets ``[0, k)`` are the customers of the sample with ``k`` buckets; consecutive
+    ranges that cover ``[0, SAMPLE_BUCKETS)`` hold every customer exactly once, each with
+    all of their rows in every table. ``None`` where the database has no known hash
+    function.
+    """
+    if not 0 <= int(first) < int(stop) <= SAMPLE_BUCKETS:
+        raise ValueError(f"a bucket range lies within [0, {SAMPLE_BUCKETS}), got "
+                         f"[{first}, {stop})")
+    with connected(bind) as conn:
+        found = resolve_tables(conn, table_names)
+        out: dict[str, sa.FromClause | None] = {name: None for name in _CANONICAL}
+        for name, src in found.items():
+            if not src.has("customer_id"):
+                out[name] = src.table
+                continue
+            bucket = _bucket(src.c("customer_id"), conn.dialect.name, seed)
+            if bucket is None:
+                return None
+            out[name] = (sa.select(*src.table.c).select_from(src.table)
+                         .where(bucket >= sa.literal_column(str(int(first))),
+                                bucket < sa.literal_column(str(int(stop))))
+                         .subquery(f"{name}_bucket"))
+    return out
+
+
 def _latest_complaint_category(bind, *, as_of: pd.Timestamp,
                                table_names: Mapping[str, str] | None) -> pd.Series | None:
     """Per customer, the category of the latest complaint dated on or before ``as_of``."""
@@ -119,7 +150,8 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
                    window_days: int = 90, typical_interval_days: float | None = None,
                    table_names: Mapping[str, str] | None = None,
                    view: pd.DataFrame | None = None, views: ViewCache | None = None,
-                   sample_size: int | None = 200_000, random_state: int = 7) -> pd.DataFrame:
+                   sample_size: int | None = 200_000, random_state: int = 7,
+                   clv: pd.DataFrame | None = None) -> pd.DataFrame:
     """Everything the churn model knows about each customer at ``as_of``.
 
     Reads only data dated on or before ``as_of``: the customer view at
@@ -142,6 +174,9 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
         first, filled with the view computed here (lets a pipeline that needs
         the same day twice aggregate it once).
     sample_size, random_state : the BG/NBD / Gamma-Gamma sample (see ``score_clv``).
+    clv : the CLV columns of ``view`` computed already, with the fitted parameters in
+        ``attrs`` (a network scored in buckets passes those of its sample's fit, see
+        :mod:`segmentation.churn.network`); default: fitted here on ``view``.
 
     Returns
     -------
@@ -172,7 +207,8 @@ def churn_features(bind: sa.Engine | sa.Connection, *, as_of, horizon_days: int 
     signals = churn_signals(view, horizon_days=horizon,
                             typical_interval_days=typical_interval_days,
                             complaint_category=category)
-    clv = score_clv(view, as_of=day, sample_size=sample_size, random_state=random_state)
+    if clv is None:
+        clv = score_clv(view, as_of=day, sample_size=sample_size, random_state=random_state)
     clv["p_no_purchase"] = _p_no_purchase(view, clv.attrs.get("bgnbd"), as_of=day,
                                           horizon_days=horizon)
     keep = [c for c in view.columns if c not in signals.columns and c not in clv.columns]

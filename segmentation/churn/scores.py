@@ -25,13 +25,20 @@ def _expected_value(features: pd.DataFrame) -> np.ndarray:
 
 
 def assemble_scores(features: pd.DataFrame, churn: np.ndarray, lost: np.ndarray, *,
-                     warning_threshold: float, extra: Mapping[str, np.ndarray] | None = None
-                     ) -> pd.DataFrame:
-    """The scores frame (see :meth:`ChurnModel.score`), reason codes without words."""
+                     warning_threshold: float, extra: Mapping[str, np.ndarray] | None = None,
+                     high_risk: float | None = None) -> pd.DataFrame:
+    """The scores frame (see :meth:`ChurnModel.score`), reason codes without words.
+
+    ``high_risk``: the risk from which a reason says "high risk"; default the top
+    :data:`TOP_SHARE` of these live customers (a part of a network passes the cut
+    learned on the network's sample)."""
     status = np.where(lost, "lost", np.where(churn >= warning_threshold, "warning", "ok"))
     value = _expected_value(features)
     live = churn[~lost]
-    high = float(np.quantile(live, 1 - TOP_SHARE)) if len(live) else math.nan
+    if high_risk is not None:
+        high = float(high_risk)
+    else:
+        high = float(np.quantile(live, 1 - TOP_SHARE)) if len(live) else math.nan
     signals = features[list(SIGNAL_COLUMNS)]
     signals.attrs.update(features.attrs)
     why = reason_codes(signals, pd.Series(churn, index=features.index), high_risk=high,

@@ -9,15 +9,28 @@ from .errors import CliError
 from .pipeline import view_and_churn
 
 
-def from_database(args: argparse.Namespace, as_of):
+def from_database(args: argparse.Namespace, as_of, *, settings=None, user=None):
     """``--database NAME``: the view and churn computed inside the named database (after
-    checking, with ``--write-table``, that the table may be written: before the work)."""
+    checking, with ``--write-table``, that the table may be written: before the work).
+
+    A network larger than the row bound, written back with ``--write-table`` and no
+    ``--out``, is scored and written in buckets (:mod:`segmentation.cli.buckets`): then
+    the number of rows written is returned instead of ``(view, churn)``."""
+    from .buckets import needs_buckets, score_in_buckets
+
     def work(engine, names):
         if getattr(args, "write_table", None):
             _check_target(args, engine)
+        customers = needs_buckets(args, engine, as_of, names)
+        if customers is not None:
+            return score_in_buckets(args, engine, names, as_of=as_of, customers=customers,
+                                    settings=settings, user=user)
         return view_and_churn(engine, args, as_of, table_names=names)
 
-    return with_database(args, work)
+    result = with_database(args, work)
+    if not isinstance(result, tuple | int):  # parts spooled while DuckDB was open to read
+        return result.write(args)
+    return result
 
 
 def _check_target(args: argparse.Namespace, engine) -> None:
@@ -89,15 +102,16 @@ def with_database(args: argparse.Namespace, work):
                               message=" ".join(err.message(args.lang).split()))) from None
 
 
-def write_table(args: argparse.Namespace, frame, as_of) -> int:
+def write_table(args: argparse.Namespace, frame, as_of, *, append: bool = False) -> int:
     """``--write-table TABLE``: the scores written back to the database of ``--database``
-    (:func:`segmentation.writeback.write_scores`, through the one writable engine);
+    (:func:`segmentation.writeback.write_scores`, or with ``append``
+    :func:`~segmentation.writeback.append_scores`, through the one writable engine);
     returns the rows written. Problems become a one-line :class:`CliError`."""
     import sqlalchemy as sa
 
     from ..connections import ConnectionError_, allowed_folders, classify_error, open_writer
     from ..database import read_allowed_folders
-    from ..writeback import WriteBackError, write_scores
+    from ..writeback import WriteBackError, append_scores, write_scores
 
     name = args.database
     try:
@@ -106,7 +120,8 @@ def write_table(args: argparse.Namespace, frame, as_of) -> int:
                              folders=allowed_folders(read_allowed_folders(args.secrets)),
                              refused=(store.path.parent,))
         try:
-            return write_scores(engine, frame, args.write_table, as_of=as_of)
+            write = append_scores if append else write_scores
+            return write(engine, frame, args.write_table, as_of=as_of)
         except sa.exc.SQLAlchemyError as exc:
             raise classify_error(exc, spec) from None
         finally:
@@ -114,3 +129,8 @@ def write_table(args: argparse.Namespace, frame, as_of) -> int:
     except (ConnectionError_, WriteBackError) as err:
         raise CliError(i18n.t("cli.db.failed", args.lang, name=name,
                               message=" ".join(err.message(args.lang).split()))) from None
+
+
+def append_table(args: argparse.Namespace, frame, as_of) -> int:
+    """More rows of the same run added to ``--write-table`` (a later bucket)."""
+    return write_table(args, frame, as_of, append=True)

@@ -131,4 +131,10 @@ i18n.register({
         "en": "wrote {rows} customers' scores to the table {table} of {name}",
         "zh": "已将 {rows} 位客户的评分写入 {name} 的表 {table}",
     },
+    "cli.buckets.start": {
+        "en": "the network has {n} customers, more than the {limit} one run may hold: "
+              "learning once, then scoring and writing back {parts} parts one at a time",
+        "zh": "全网共 {n} 位客户，超过单次运行可容纳的 {limit} 位：先统一学习一次，再分 {parts} "
+              "批逐批评分并写回",
+    },
 })

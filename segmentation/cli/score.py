@@ -64,7 +64,16 @@ def score_and_calls(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     if user is not None and not user.can("see_customers"):
         scoped_output(pd.DataFrame(), user, args.lang)  # refuses before any work
     if args.database:
-        view, churn = from_database(args, as_of)
+        result = from_database(args, as_of, settings=settings, user=user)
+        if isinstance(result, int):  # scored in buckets, every bucket written back already
+            from .. import formatting
+            from .buckets import empty_result
+
+            print(i18n.t("cli.write_table.done", args.lang,
+                         rows=formatting.number(result, args.lang), table=write_table,
+                         name=args.database))
+            return empty_result(result), None
+        view, churn = result
     elif args.workspace:
         view, churn = from_workspace(args, as_of)
     else:

@@ -160,3 +160,142 @@ def test_a_network_too_large_to_fetch(sample_workspace, data, connection, bound,
     at.switch_page("pages/overview.py").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Customers"] == formatting.number(mine, "en")
+
+
+def test_a_regional_lead_picking_a_branch_reads_that_branch(sample_workspace, data, connection,
+                                                            monkeypatch):
+    """A region above the bound, one of its branches below: the branch picked in the
+    sidebar is the fetch's WHERE, so only that branch's customers travel, and Tiers shows
+    them (before the pick: the notice)."""
+    from streamlit.testing.v1 import AppTest
+
+    from segmentation.access import Role, Scope, User
+    from ui.caches import views
+
+    view = data["view"]
+    region = str(view["region"].value_counts().index[0])
+    in_region = view[view["region"] == region]
+    branch = str(in_region["branch"].value_counts().index[-1])
+    mine = int((view["branch"] == branch).sum())
+    assert (view.loc[view["branch"] == branch, "region"] == region).all()
+    monkeypatch.setenv(sql.MAX_ROWS_ENV, str(len(in_region) - 1))  # the region is too large
+    assert mine < len(in_region) - 1
+    travelled: list = []
+    real = views.customer_view
+
+    def spy(bind, **kwargs):
+        out = real(bind, **kwargs)
+        travelled.append((kwargs.get("scope"), len(out)))
+        return out
+
+    monkeypatch.setattr(views, "customer_view", spy)
+    at = AppTest.from_file(APP, default_timeout=300)
+    app_state(at).auth.user = User("wu", Role.REGIONAL, region=region)
+    at.secrets["connections"] = {"net": connection[0]}
+    if connection[1]:
+        at.secrets["database"] = connection[1]
+    at.run()
+    assert not at.exception, at.exception
+    at.sidebar.selectbox(key="side_source").set_value("secrets:net").run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/tiers.py").run()
+    assert "Too many customers to show one by one" in " ".join(w.value for w in at.warning)
+    travelled.clear()
+    at.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
+    assert not at.exception and not at.error, at.exception
+    assert not [w.value for w in at.warning if "Too many" in w.value]
+    tiers = next(d.value for d in at.dataframe if "tier" in d.value.columns)
+    assert int(tiers["customers"].sum()) == mine
+    # only the branch's customers were read: never the region's
+    assert travelled and {scope for scope, _ in travelled} == {Scope(branches=(branch,))}
+    assert max(rows for _, rows in travelled) == mine
+    at.switch_page("pages/clusters.py").run()
+    assert not at.exception and not at.error, at.exception
+    assert {scope for scope, _ in travelled} == {Scope(branches=(branch,))}
+
+
+def _scores_frame(view: pd.DataFrame) -> pd.DataFrame:
+    """A batch run's output for the view's customers (risk from a fixed seed)."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    risk = rng.uniform(0, 1, len(view))
+    return pd.DataFrame({
+        "customer_id": view.index.astype(str), "branch": view["branch"].to_numpy(),
+        "region": view["region"].to_numpy(), "tier": "high", "churn_risk": risk,
+        "status": np.where(risk >= 0.5, "warning", "ok"),
+        "value_at_risk": risk * view["monetary_total"].to_numpy(),
+        "risk_reasons": "Overdue"})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_churn_page_reads_the_calls_from_the_written_scores(sample_workspace, data, tmp_path,
+                                                            bound, lang):
+    """A network too large to score in the app, with ``scores_table`` named for its
+    connection: the Churn page shows each branch's calls ranked in the database from
+    that table, its day and where the scores came from; a branch manager sees their own
+    branch's calls only."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from segmentation import pushdown
+    from segmentation.access import Role, User
+    from segmentation.churn import DEFAULT_CALLS_PER_BRANCH
+    from segmentation.writeback import write_scores
+
+    path = tmp_path / "network.duckdb"
+    shutil.copy(data["path"], path)
+    engine = sa.create_engine(f"duckdb:///{path}")
+    write_scores(engine, _scores_frame(data["view"]), "seg_scores", as_of="2025-03-31")
+    expected = pushdown.call_lists_in_engine(engine, "seg_scores",
+                                             calls_per_branch=DEFAULT_CALLS_PER_BRANCH)
+    branch = str(data["view"]["branch"].value_counts().index[0])
+    own = pushdown.call_lists_in_engine(engine, "seg_scores",
+                                        calls_per_branch=DEFAULT_CALLS_PER_BRANCH,
+                                        scope=User("li", Role.BRANCH, branch=branch).scope)
+    engine.dispose()
+    block = {"url": f"duckdb:///{path}", "scores_table": "seg_scores"}
+
+    def churn_page(user=None):
+        at = AppTest.from_file(APP, default_timeout=300)
+        if user is not None:
+            app_state(at).auth.user = user
+        app_state(at).sidebar.lang = lang
+        at.secrets["connections"] = {"net": block}
+        at.secrets["database"] = {"allowed_folders": [str(tmp_path)]}
+        at.run()
+        at.sidebar.selectbox(key="side_source").set_value("secrets:net").run()
+        at.switch_page("pages/churn.py").run()
+        assert not at.exception and not at.error, at.exception
+        return at
+
+    at = churn_page()
+    text = page_text(at)
+    day = formatting.day(pd.Timestamp("2025-03-31"), lang)
+    assert "seg_scores" in text and day in text
+    assert ("python -m segmentation score --write-table" in text)
+    assert ("as of" in text) == (lang == "en") and ("评分日期" in text) == (lang == "zh")
+    shown = at.dataframe[0].value
+    assert len(shown) == len(expected) > 0
+    assert set(shown.iloc[:, 0]) == set(expected["customer_id"])
+    assert not [w.value for w in at.warning if "python -m segmentation" in w.value]
+    at = churn_page(User("li", Role.BRANCH, branch=branch))
+    shown = at.dataframe[0].value
+    assert set(shown.iloc[:, 0]) == set(own["customer_id"]) and len(own) > 0
+    assert set(shown.iloc[:, 1]) == {branch}
+
+
+def test_churn_page_without_a_scores_table_says_what_to_run(sample_workspace, data, bound):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.secrets["connections"] = {"net": {"url": f"duckdb:///{data['path']}",
+                                         "scores_table": "no_such_table"}}
+    at.secrets["database"] = {"allowed_folders": [str(data["folder"])]}
+    at.run()
+    at.sidebar.selectbox(key="side_source").set_value("secrets:net").run()
+    at.switch_page("pages/churn.py").run()
+    assert not at.exception and not at.error, at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "--write-table TABLE" in notice and 'scores_table = "TABLE"' in notice

@@ -89,3 +89,18 @@ def test_the_row_bound_is_a_setting(monkeypatch):
         monkeypatch.setenv(sql.MAX_ROWS_ENV, bad)
         with pytest.raises(ValueError, match=sql.MAX_ROWS_ENV):
             sql.max_customer_rows()
+
+
+def test_a_regional_leads_branch_is_read_alone_only_when_wholly_inside_the_region():
+    from segmentation.access import Scope
+    from segmentation.bignet import fetch_scope
+
+    network = pd.DataFrame({"region": ["East", "East", "West", "West"],
+                            "branch": ["E1", "E2", "E2", "W1"], "customers": [5, 3, 1, 4]})
+    east = Scope(regions=("East",))
+    assert fetch_scope(east, {"branch": ["E1"]}, network) == Scope(branches=("E1",))
+    # E2 has a customer in the West: reading it alone would leave the region
+    assert fetch_scope(east, {"branch": ["E2"]}, network) == east
+    assert fetch_scope(east, {"branch": ["W1"]}, network) == east
+    assert fetch_scope(east, {"branch": ["E1"]}) == east  # without the network's counts
+    assert fetch_scope(Scope(), {"branch": ["E2"]}, network) == Scope(branches=("E2",))

@@ -67,7 +67,9 @@ def read_scope(key: AnalysisKey, source: ActiveSource) -> Scope:
     groups = customer_groups(key.with_(filters=(), pii=True), source)
     if bignet.size_of(groups) <= max_customer_rows():
         return key.scope
-    return bignet.fetch_scope(key.scope, key.filters)
+    network = (None if key.scope.is_all
+               else customer_groups(key.with_(scope=ALL, filters=(), pii=True), source))
+    return bignet.fetch_scope(key.scope, key.filters, network)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -215,3 +217,16 @@ def customer_history(key: AnalysisKey, customer_id: str, _source: ActiveSource
 
     return history(_source.engine, customer_id, as_of=key.as_of,
                    table_names=_source.table_names)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=600)
+def stored_scores(key: AnalysisKey, table: str, calls_per_branch: int, _source: ActiveSource):
+    """The scores table's day and the calls of ``key``'s scope, ranked in the database
+    (:func:`segmentation.scores_table.stored_scores`; ``None`` when there is no such
+    table). Kept ten minutes: a nightly run replaces the table."""
+    from segmentation.scores_table import stored_scores as read
+
+    try:
+        return read(_source.engine, table, calls_per_branch=calls_per_branch, scope=key.scope)
+    except LookupError:
+        return None
