@@ -291,9 +291,10 @@ def _reading(bind, *, day: pd.Timestamp, table_names, views: ViewCache | None,
 
 def _read_views(bind, reading: _Reading, *, cutoffs: Sequence[pd.Timestamp], horizon: int,
                 history: int, day: pd.Timestamp, config: ChurnConfig) -> None:
-    """Every customer view the windows read, in one aggregation pass (:func:`customer_views`):
-    each window's day, the day its time-shifted model learns from (where the history allows
-    one) and the day its outcomes are read from; those already at hand are not read again."""
+    """Every customer view the windows read (:func:`customer_views`): each window's day, the
+    day its time-shifted model learns from (where the history allows one) and the day its
+    outcomes are read from; those already at hand are not read again. Every customer: in
+    one aggregation pass; a sample drawn in the database: one day at a time (cheaper)."""
     h = pd.Timedelta(days=horizon)
     days = []
     for cutoff in cutoffs:
@@ -302,10 +303,18 @@ def _read_views(bind, reading: _Reading, *, cutoffs: Sequence[pd.Timestamp], hor
             days.append(cutoff - h)
     window = config.window_days
     missing = [d for d in dict.fromkeys(days) if (d, window) not in reading.outcomes]
-    if missing:
-        found = customer_views(bind, days=missing, window_days=window,
-                               table_names=reading.names)
-        reading.views.update({(d, window): v for d, v in found.items()})
+    if not missing:
+        return
+    if reading.share is not None:
+        # a sample drawn in the database: one view per day reads its rows again, but the
+        # conditional aggregates of several days in one pass cost more than that (at 1M
+        # customers, four days of a 10 % sample: 5.5 CPU s per day against 9.5 in one pass)
+        for d in missing:
+            reading.views.update({(d, window): v for d, v in customer_views(
+                bind, days=[d], window_days=window, table_names=reading.names).items()})
+        return
+    found = customer_views(bind, days=missing, window_days=window, table_names=reading.names)
+    reading.views.update({(d, window): v for d, v in found.items()})
 
 
 def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: int,
