@@ -55,7 +55,7 @@ def candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None, *,
     out: dict[str, np.ndarray] = {}
     if gbm is not None and len(features):
         x = feature_matrix(features, gbm.feature_names_, gbm.categories_)
-        with threadpool_limits(gbm.n_threads, user_api="openmp"):
+        with threadpool_limits(gbm.predict_threads, user_api="openmp"):
             out["gbm"] = gbm.classifier_.predict_proba(x)[:, 1]
     p0 = features["p_no_purchase"].to_numpy(dtype="float64")
     if len(p0) and np.isfinite(p0).all():

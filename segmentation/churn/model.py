@@ -284,7 +284,7 @@ class ChurnModel(BaseEstimator):
         live = ~lost
         if live.any():
             x = feature_matrix(features.loc[live], self.feature_names_, self.categories_)
-            with threadpool_limits(self.n_threads, user_api="openmp"):
+            with threadpool_limits(self.predict_threads, user_api="openmp"):
                 model[live] = self.classifier_.predict_proba(x)[:, 1]
             recency = features["recency_days"].to_numpy(dtype="float64")[live]
             base[live] = self.baseline_.predict_proba(_baseline_x(recency))[:, 1]

@@ -180,7 +180,7 @@ class NetworkChurn:
         out: dict[str, np.ndarray] = {}
         if gbm is not None and len(features):
             x = feature_matrix(features, gbm.feature_names_, gbm.categories_)
-            with threadpool_limits(gbm.n_threads, user_api="openmp"):
+            with threadpool_limits(gbm.predict_threads, user_api="openmp"):
                 out["gbm"] = gbm.classifier_.predict_proba(x)[:, 1]
         p0 = features["p_no_purchase"].to_numpy(dtype="float64")
         if np.isfinite(p0).all():

@@ -1043,3 +1043,18 @@ def test_bootstrap_on_a_subsample_gives_the_same_interval():
         a, b = full.loc[("btyd", metric)], sub.loc[("btyd", metric)]
         assert a["diff"] == b["diff"]
         assert b["high"] - b["low"] == pytest.approx(a["high"] - a["low"], rel=0.3)
+
+
+def test_predictions_do_not_depend_on_the_threads(sample_engine, sample_model, sample_view):
+    """The boosting predicts on every core (``predict_threads``): its probabilities must be
+    those of one thread to the bit, or the page and the CLI could rank differently."""
+    import copy
+
+    features = sample_model.features_at(sample_engine, view=sample_view)
+    risks = []
+    for threads in (1, None):
+        model = copy.copy(sample_model)  # the fixture's model stays as it is
+        model.config = sample_model.settings.with_(predict_threads=threads)
+        risks.append(model.predict_features(features)["model_risk"].to_numpy())
+    assert risks[0].std() > 0
+    np.testing.assert_array_equal(risks[0], risks[1])
