@@ -84,6 +84,19 @@ def _number_bits(values: pd.Series) -> np.ndarray | None:
     return None
 
 
+def _take_sorted(values, rows: np.ndarray):
+    """``values.take(rows)`` for a chunked Arrow array and ascending ``rows``, chunk by
+    chunk (``ChunkedArray.take`` first joins every chunk: a copy of ten million strings
+    to take a few thousand)."""
+    import pyarrow as pa
+
+    bounds = np.cumsum([0] + [len(chunk) for chunk in values.chunks])
+    cuts = np.searchsorted(rows, bounds)
+    parts = [chunk.take(pa.array(rows[cuts[i]:cuts[i + 1]] - bounds[i]))
+             for i, chunk in enumerate(values.chunks) if cuts[i + 1] > cuts[i]]
+    return pa.chunked_array(parts, type=values.type)
+
+
 def _text_hashes(frame: pd.DataFrame, columns: list[str], rows: np.ndarray) -> np.ndarray:
     """DuckDB's hash of the pyarrow-backed text ``columns`` at positions ``rows`` (equal
     text, or missing values alike, hash alike)."""
@@ -92,7 +105,7 @@ def _text_hashes(frame: pd.DataFrame, columns: list[str], rows: np.ndarray) -> n
 
     every = len(rows) * 2 > len(frame)  # most rows: hash them all, no copy of the text
     table = pa.table({f"c{i}": frame[c].array._pa_array if every
-                      else frame[c].array._pa_array.take(rows)
+                      else _take_sorted(frame[c].array._pa_array, rows)
                       for i, c in enumerate(columns)})
     with duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")

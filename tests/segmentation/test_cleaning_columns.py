@@ -138,6 +138,13 @@ def test_screens_skip_columns_without_the_bytes():
     assert not fullmatch_mask(values, SCIENTIFIC_ID, "+").any()
 
 
+def _chunked(values: np.ndarray, size: int = 97) -> pd.Series:
+    """Text as a pyarrow-backed column of many chunks (as a Parquet file's row groups)."""
+    chunks = [pa.array(values[i:i + size], type=pa.string(), from_pandas=True)
+              for i in range(0, len(values), size)]
+    return pa.chunked_array(chunks).to_pandas(types_mapper={pa.string(): TEXT_DTYPE}.get)
+
+
 def _duplicate_frames() -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(7)
     n = 3000
@@ -160,6 +167,10 @@ def _duplicate_frames() -> dict[str, pd.DataFrame]:
             "i": pd.array(rng.choice([1, 2, None], n), dtype="Int64"),
             "z": dates.dt.tz_localize("Asia/Shanghai"), "t": text}),
         "all_unique": pd.DataFrame({"x": np.arange(n, dtype=float), "t": text}),
+        "few_candidates_many_chunks": pd.DataFrame({
+            "x": np.r_[np.arange(n - 40, dtype=float), np.zeros(40)],
+            "t": _chunked(np.r_[text.iloc[:n - 40].to_numpy(dtype=object),
+                                np.array(["a", "b"] * 20, dtype=object)])}),
         "one_row": pd.DataFrame({"x": [1.0], "t": pd.Series(["a"], dtype=TEXT_DTYPE)}),
         "empty": pd.DataFrame({"x": pd.Series([], dtype=float)}),
     }
@@ -173,8 +184,10 @@ def test_duplicate_rows_equals_duplicated(name):
     frame = DUPLICATE_FRAMES[name]
     expected = frame.duplicated(keep="first").to_numpy()
     np.testing.assert_array_equal(duplicate_rows(frame), expected)
-    if name == "numbers_dates_text":
+    if name in ("numbers_dates_text", "few_candidates_many_chunks"):
         assert 0 < expected.sum() < len(frame)  # the case tests something
+    if name == "few_candidates_many_chunks":
+        assert frame["t"].array._pa_array.num_chunks > 20
 
 
 def test_prepare_table_drops_the_same_duplicates_as_duplicated():
@@ -191,3 +204,16 @@ def test_prepare_table_drops_the_same_duplicates_as_duplicated():
     assert prepared.frame["branch"].tolist()[:2] == ["A", "B"]
     (problem,) = [p for p in prepared.problems if p.code == "duplicate_rows"]
     assert problem.rows == 3 and problem.examples == (3, 6, 7)
+
+
+def test_take_sorted_takes_what_take_takes():
+    """The chunk-by-chunk take behind the text hashes, against ``ChunkedArray.take``."""
+    from segmentation.cleaning.tables import _take_sorted
+
+    values = _chunked(np.array([f"v{i}" if i % 7 else None for i in range(1000)],
+                               dtype=object), size=37).array._pa_array
+    rng = np.random.default_rng(7)
+    for rows in (np.sort(rng.choice(1000, 50, replace=False)), np.arange(1000),
+                 np.array([0, 36, 37, 999]), np.zeros(0, dtype=np.int64)):
+        got = _take_sorted(values, rows)
+        assert got.to_pylist() == values.take(pa.array(rows, type=pa.int64())).to_pylist()
