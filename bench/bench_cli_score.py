@@ -141,6 +141,7 @@ def main() -> None:
              "--out", str(out / "workspace.csv")],
     }
     rows = []
+    load_before = os.getloadavg()
     for label, argv in runs.items():
         seconds, cpu, peak, stdout = measure(argv)
         rows.append((label, seconds, cpu, peak))
@@ -151,6 +152,11 @@ def main() -> None:
     for label, seconds, cpu, peak in rows:
         print(f"{label:44}{seconds:>9.1f}{cpu:>8.1f}{peak:>13,.0f}{seconds / base:>12.1f}x")
     print(f"customers scored: {customers:,} (budget at 1,000,000: <= 60 s, <= 4,096 MB)")
+    # the machine is shared: wall seconds grow with its load, CPU seconds hardly do
+    print("load average (1, 5, 15 min) before the runs: "
+          + ", ".join(f"{x:.2f}" for x in load_before)
+          + "; after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+          + f" ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import i18n
 from .metrics import TOP_SHARE
@@ -134,21 +136,39 @@ def reason_candidates(signals: pd.DataFrame, *,
     return frame
 
 
+#: The ``str`` dtype of the worded reasons (pyarrow-backed, missing = NaN).
+_STR = pd.StringDtype(na_value=np.nan)
+
+
+def _str_series(array: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Arrow text as a ``str`` Series (RangeIndex) without a trip through Python objects."""
+    chunked = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+    return chunked.to_pandas(types_mapper=lambda kind: _STR if kind in (
+        pa.string(), pa.large_string()) else None)
+
+
+def _repeat(text: str, n: int) -> pd.Series:
+    return _str_series(pa.repeat(pa.scalar(text, pa.large_string()), n))
+
+
 def _num(values: np.ndarray, decimals: int = 0) -> pd.Series:
-    """Numbers as text, vectorised (``decimals=0``: whole numbers)."""
+    """Numbers as text, vectorised in Arrow (``decimals=0``: whole numbers)."""
     v = np.nan_to_num(np.asarray(values, dtype="float64"))
     if decimals == 0:
-        return pd.Series(np.rint(v).astype("int64")).astype("str")
+        return _str_series(pa.array(np.rint(v).astype("int64")).cast(pa.large_string()))
     scaled = np.rint(np.abs(v) * 10**decimals).astype("int64")
-    whole = pd.Series(scaled // 10**decimals).astype("str")
-    frac = pd.Series(scaled % 10**decimals).astype("str").str.zfill(decimals)
-    sign = pd.Series(np.where((v < 0) & (scaled > 0), "-", ""), dtype="str")
-    return sign + whole + "." + frac
+    whole = pa.array(scaled // 10**decimals).cast(pa.large_string())
+    frac = pc.utf8_lpad(pa.array(scaled % 10**decimals).cast(pa.large_string()), decimals,
+                        "0")
+    sign = pc.if_else(pa.array((v < 0) & (scaled > 0)), pa.scalar("-", pa.large_string()),
+                      pa.scalar("", pa.large_string()))
+    point, none = pa.scalar(".", pa.large_string()), pa.scalar("", pa.large_string())
+    return _str_series(pc.binary_join_element_wise(sign, whole, point, frac, none))
 
 
 def _format(template: str, fields: Mapping[str, pd.Series], n: int) -> pd.Series:
     """``template.format(**row)`` for every row, as vectorised string concatenation."""
-    out = pd.Series([""] * n, dtype="str")
+    out = _repeat("", n)
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
             out = out + literal
@@ -175,11 +195,11 @@ _FIELDS: dict[str, object] = {
     "days": lambda s, ctx: _num(s("recency_days")),
     "interval": lambda s, ctx: _num(np.where(s("frequency") >= 2, s("usual_interval_days"),
                                              ctx["typical"])),
-    "window": lambda s, ctx: pd.Series([str(ctx["window"])] * ctx["n"], dtype="str"),
+    "window": lambda s, ctx: _repeat(str(ctx["window"]), ctx["n"]),
     "before": lambda s, ctx: _num(s("satisfaction_from"), 1),
     "last": lambda s, ctx: _num(s("satisfaction_last"), 1),
     "tenure": lambda s, ctx: _num(s("tenure_days")),
-    "top": lambda s, ctx: pd.Series([f"{ctx['scale'][1]:g}"] * ctx["n"], dtype="str"),
+    "top": lambda s, ctx: _repeat(f"{ctx['scale'][1]:g}", ctx["n"]),
     "years": lambda s, ctx: _num(s("tenure_days") / 365.25, 1),
 }
 #: Per reason code, fields that depend on the code: (signal, kind).
@@ -198,10 +218,8 @@ _CODE_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
 
 def _reason_text(code: str, signals: pd.DataFrame, rows: np.ndarray, lang: str) -> pd.Series:
     """The sentence of reason ``code`` for the customers at positions ``rows``."""
-    sub = signals.iloc[rows]
-
-    def col(name: str) -> np.ndarray:
-        return pd.to_numeric(sub[name]).to_numpy(dtype="float64", na_value=np.nan)
+    def col(name: str) -> np.ndarray:  # only the columns a sentence reads, only its rows
+        return pd.to_numeric(signals[name]).to_numpy(dtype="float64", na_value=np.nan)[rows]
 
     ctx = {"n": len(rows), "window": int(signals.attrs.get("window_days", 90)),
            "typical": float(signals.attrs.get("typical_interval_days", math.nan)),
@@ -225,8 +243,8 @@ def _reason_text(code: str, signals: pd.DataFrame, rows: np.ndarray, lang: str) 
                     np.where(values == 1, "complaint", "complaints") if lang != "zh"
                     else np.full(len(rows), ""), dtype="str")
         elif name == "category":
-            fields[name] = _category_text(sub["complaint_category"].reset_index(drop=True),
-                                          lang)
+            categories = signals["complaint_category"].iloc[rows].reset_index(drop=True)
+            fields[name] = _category_text(categories, lang)
         else:
             fields[name] = _FIELDS[name](col, ctx)
     text = _format(templates["main"], fields, len(rows))
@@ -234,7 +252,7 @@ def _reason_text(code: str, signals: pd.DataFrame, rows: np.ndarray, lang: str) 
         text = text.where(np.rint(col("recency_days")) != 0,
                           _format(templates["alt"], fields, len(rows)))
     if "alt" in templates and code != "recent":  # no category known
-        category = sub["complaint_category"].to_numpy(dtype=object)
+        category = signals["complaint_category"].iloc[rows].to_numpy(dtype=object)
         known = pd.notna(category) & (category != "")
         text = text.where(known, _format(templates["alt"], fields, len(rows)))
     return text
@@ -350,29 +368,50 @@ def render_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     n = len(frame)
     signals = frame[list(SIGNAL_COLUMNS)]
     signals.attrs.update(frame.attrs)
-    split = frame["reason_codes"].astype("str").str.split(",", expand=True)
-    sep = "；" if lang == "zh" else "; "
-    joined = pd.Series([""] * n, dtype="str")
-    for k in range(split.shape[1] if n else 0):
-        slot = split[k].fillna("").to_numpy(dtype=object)
-        text = np.full(n, "", dtype=object)
-        for code in pd.unique(slot):
+    # A million customers share a few hundred code lists: split those, not every row.
+    which, lists = pd.factorize(frame["reason_codes"].astype("str"))  # missing: -1
+    parts = [str(codes).split(",") for codes in lists]
+    sep = pa.scalar("；" if lang == "zh" else "; ", pa.large_string())
+    empty = pa.scalar("", pa.large_string())
+    joined = None
+    for k in range(max(map(len, parts), default=0) if n else 0):
+        # the code in slot k per distinct list, then per row ("" where there is none)
+        names, per_list = pd.factorize(pd.Series(
+            [p[k] if k < len(p) else "" for p in parts] + [""], dtype=object))
+        slot = names[which]  # which == -1 takes the trailing ""
+        # each code's sentences for its rows, put in row order by one take ("" elsewhere)
+        texts, where = [], np.full(n, -1, dtype=np.int64)
+        done = 0
+        for index, code in enumerate(per_list):
             if not code:
                 continue
-            rows = np.flatnonzero(slot == code)
-            text[rows] = _reason_text(str(code), signals, rows, lang).to_numpy(dtype=object)
-        piece = pd.Series(text, dtype="str")
-        joined = joined + (pd.Series(np.where(slot != "", sep, ""), dtype="str") if k else "") \
-            + piece
-    return pd.Series(joined.array, index=frame.index, name="risk_reasons", dtype="str")
+            rows = np.flatnonzero(slot == index)
+            text = _reason_text(str(code), signals, rows, lang).array._pa_array
+            texts.extend(text.cast(pa.large_string()).chunks)
+            where[rows] = np.arange(done, done + len(rows))
+            done += len(rows)
+        texts.append(pa.array([""], type=pa.large_string()))
+        where[where < 0] = done
+        piece = pa.chunked_array(texts, type=pa.large_string()).take(pa.array(where))
+        if joined is None:
+            joined = piece
+        else:
+            filled = pa.array(slot != names[-1])  # the code of the trailing "" is the empty one
+            joined = pc.binary_join_element_wise(joined, pc.if_else(filled, sep, empty), piece,
+                                                 empty)
+    out = _str_series(joined) if joined is not None else _repeat("", n)
+    return pd.Series(out.array, index=frame.index, name="risk_reasons", dtype="str")
 
 
 def render_main_reason(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     """The first (most important) reason of each row of ``frame`` in ``lang``: the call
     list's "main reason" (:func:`render_reasons` of the first code only), named
     ``main_reason``."""
-    first = frame.assign(reason_codes=frame["reason_codes"].astype("str").str.split(
-        ",", n=1).str[0])
+    which, lists = pd.factorize(frame["reason_codes"].astype("str"))  # missing: -1
+    firsts = np.array([str(codes).split(",", 1)[0] for codes in lists] + [np.nan],
+                      dtype=object)
+    first = frame.assign(reason_codes=pd.Series(firsts[which], index=frame.index,
+                                                dtype="str"))
     first.attrs.update(frame.attrs)
     return render_reasons(first, lang).rename("main_reason")
 

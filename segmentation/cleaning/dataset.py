@@ -52,14 +52,31 @@ def _prepare_all(raws: Mapping[str, pd.DataFrame],
     return prepared, fatal
 
 
-def _isin(values: pd.Series, known: pa.Array) -> pd.Series:
-    """``values.isin(known)`` for id columns, in pyarrow: pandas' ``isin`` on pyarrow-backed
-    text first turns the known ids into a Python list (~10 s for a million ids)."""
-    array = pa.array(values, from_pandas=True)
-    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
-        return values.isin(known.to_pandas())
-    found = pc.is_in(array, value_set=known.cast(array.type), skip_nulls=True)
-    return pd.Series(found.fill_null(False).to_pandas().to_numpy(dtype=bool), index=values.index)
+def _isin(columns: Mapping[str, pd.Series], known: pa.Array) -> dict[str, pd.Series]:
+    """``values.isin(known)`` for each id column of ``columns``, in pyarrow: pandas'
+    ``isin`` on pyarrow-backed text first turns the known ids into a Python list (~10 s for
+    a million ids). The text columns are looked up in one call (each call builds the hash
+    set of ``known`` again: as costly as the lookup)."""
+    found: dict[str, pd.Series] = {}
+    chunks: list[pa.Array] = []
+    texts: dict[str, pd.Series] = {}
+    for name, values in columns.items():
+        array = pa.array(values, from_pandas=True)
+        if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+            found[name] = values.isin(known.to_pandas())
+            continue
+        array = array.cast(known.type)
+        chunks.extend(array.chunks if isinstance(array, pa.ChunkedArray) else [array])
+        texts[name] = values
+    if texts:
+        hits = pc.is_in(pa.chunked_array(chunks, type=known.type), value_set=known,
+                        skip_nulls=True).fill_null(False).to_numpy(zero_copy_only=False)
+        start = 0
+        for name, values in texts.items():
+            found[name] = pd.Series(hits[start:start + len(values)].astype(bool),
+                                    index=values.index)
+            start += len(values)
+    return found
 
 
 def _cross_checks(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
@@ -68,22 +85,25 @@ def _cross_checks(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
     if "transactions" not in tables:
         return problems
     ids = pa.array(tables["transactions"]["customer_id"], from_pandas=True)
-    known = pc.unique(ids.cast(pa.large_string()) if not pa.types.is_large_string(ids.type)
-                      else ids).drop_null()
+    # the distinct ids first, then one type for them (casting ten million ids copies them)
+    known = pc.unique(ids).drop_null()
+    if not pa.types.is_large_string(known.type):
+        known = known.cast(pa.large_string())
+    checked = {t: tables[t]["customer_id"] for t in ("customers", "surveys", "complaints")
+               if tables.get(t) is not None and "customer_id" in tables[t]}
+    found = _isin(checked, known)
     customers = tables.get("customers")
-    if customers is not None and len(customers) and not _isin(customers["customer_id"],
-                                                              known).any():
+    if customers is not None and len(customers) and not found["customers"].any():
         distinct = customers["customer_id"].dropna().drop_duplicates()
         problems.append(Problem("customers", "customers_unmatched", "warning",
                                 column="customer_id", rows=len(customers),
                                 examples=tuple(distinct.head(MAX_EXAMPLES)),
                                 params={"customers": len(distinct)}))
     for table in ("surveys", "complaints"):
-        frame = tables.get(table)
-        if frame is None or "customer_id" not in frame:
+        if table not in checked:
             continue
-        ids = frame["customer_id"]
-        unknown = ids.notna() & ~_isin(ids, known)
+        ids = checked[table]
+        unknown = ids.notna() & ~found[table]
         if unknown.any():
             distinct = ids[unknown].drop_duplicates()
             problems.append(Problem(table, "unknown_customers", "warning",

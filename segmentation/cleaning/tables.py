@@ -34,6 +34,7 @@ from .text import (
     as_text,
     clean_ids,
     clean_text,
+    fullmatch_mask,
     is_texty,
     strip_controls,
     visible,
@@ -53,18 +54,106 @@ class PreparedTable:
     mapping: dict[str, str]
 
 
+#: Mixes one column's 64-bit values into the row hashes (a multiplicative hash).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``hashes`` (changed in place) mixed with ``values``."""
+    np.bitwise_xor(hashes, values, out=hashes)
+    np.multiply(hashes, _MIX, out=hashes)
+    np.bitwise_xor(hashes, hashes >> np.uint64(29), out=hashes)
+    return hashes
+
+
+def _number_bits(values: pd.Series) -> np.ndarray | None:
+    """64 bits per value that are equal wherever ``DataFrame.duplicated`` sees equal values
+    (every NaN alike, ``-0.0`` as ``0.0``); ``None`` for a column that is not a plain
+    numpy number, date or flag column."""
+    kind = values.dtype
+    if not isinstance(kind, np.dtype):
+        return None
+    array = values.to_numpy()
+    if kind.kind == "f":
+        array = array.astype(np.float64, copy=False)
+        return np.where(np.isnan(array), np.nan, array + 0.0).view(np.uint64)
+    if kind.kind in "iub":
+        return array.astype(np.int64, copy=False).view(np.uint64)
+    if kind.kind in "mM":
+        return array.view(np.int64).view(np.uint64)
+    return None
+
+
+def _take_sorted(values, rows: np.ndarray):
+    """``values.take(rows)`` for a chunked Arrow array and ascending ``rows``, chunk by
+    chunk (``ChunkedArray.take`` first joins every chunk: a copy of ten million strings
+    to take a few thousand)."""
+    import pyarrow as pa
+
+    bounds = np.cumsum([0] + [len(chunk) for chunk in values.chunks])
+    cuts = np.searchsorted(rows, bounds)
+    parts = [chunk.take(pa.array(rows[cuts[i]:cuts[i + 1]] - bounds[i]))
+             for i, chunk in enumerate(values.chunks) if cuts[i + 1] > cuts[i]]
+    return pa.chunked_array(parts, type=values.type)
+
+
+def _text_hashes(frame: pd.DataFrame, columns: list[str], rows: np.ndarray) -> np.ndarray:
+    """DuckDB's hash of the pyarrow-backed text ``columns`` at positions ``rows`` (equal
+    text, or missing values alike, hash alike)."""
+    import duckdb
+    import pyarrow as pa
+
+    every = len(rows) * 2 > len(frame)  # most rows: hash them all, no copy of the text
+    table = pa.table({f"c{i}": frame[c].array._pa_array if every
+                      else _take_sorted(frame[c].array._pa_array, rows)
+                      for i, c in enumerate(columns)})
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        con.register("_rows", table)
+        names = ", ".join(f"c{i}" for i in range(len(columns)))
+        hashes = con.execute(f"SELECT hash({names}) AS h FROM _rows").fetchnumpy()["h"]
+    return hashes[rows] if every else hashes
+
+
+def _shared(hashes: np.ndarray) -> np.ndarray:
+    """Positions whose hash occurs more than once, in order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ordered = np.sort(hashes)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not repeated.size:
+        return np.zeros(0, dtype=np.int64)
+    found = pc.is_in(pa.array(hashes), value_set=pa.array(repeated))
+    return np.flatnonzero(found.to_numpy(zero_copy_only=False))
+
+
 def duplicate_rows(frame: pd.DataFrame) -> np.ndarray:
     """``frame.duplicated(keep="first")`` as a mask: the exact copies of an earlier row.
 
-    Rows are first matched on their date and number columns, cheap to compare; only
-    the rows that share those with another row are compared on every column (text is
-    what costs: ~3x faster on ten million transactions).
+    Rows are first hashed on the columns that hash in column operations (numbers and
+    dates in numpy, pyarrow-backed text by DuckDB, only for the rows whose numbers and
+    dates another row shares); only the rows whose hash another row shares are compared
+    by ``duplicated`` itself on every column. Equal rows always hash alike, so the mask
+    is ``duplicated``'s own (ten million transactions: about a second, not eight).
     """
-    cheap = [c for c in frame.columns if not is_texty(frame[c])]
-    if not cheap or len(cheap) == frame.shape[1]:
-        return frame.duplicated(keep="first").to_numpy()
+    if len(frame) < 2:
+        return np.zeros(len(frame), dtype=bool)
+    hashes = np.zeros(len(frame), dtype=np.uint64)
+    text: list[str] = []
+    hashed = False
+    for column in frame.columns:
+        bits = _number_bits(frame[column])
+        if bits is not None:
+            hashes, hashed = _mix(hashes, bits), True
+        elif isinstance(frame[column].dtype, pd.StringDtype) and \
+                frame[column].dtype.storage == "pyarrow":
+            text.append(column)
+    candidates = _shared(hashes) if hashed else np.arange(len(frame))
+    if text and len(candidates):
+        hashes = _mix(hashes[candidates], _text_hashes(frame, text, candidates))
+        candidates = candidates[_shared(hashes)]
     out = np.zeros(len(frame), dtype=bool)
-    candidates = np.flatnonzero(frame.duplicated(subset=cheap, keep=False).to_numpy())
     if len(candidates):
         out[candidates] = frame.iloc[candidates].duplicated(keep="first").to_numpy()
     return out
@@ -128,10 +217,12 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
     selected = select_columns(raw, table, resolved)
     columns: dict[str, pd.Series] = {}
     controls: dict[str, tuple[np.ndarray, int, pd.Series]] = {}
+    stripped: set[str] = set()  # columns that are as_text output (not stripped twice)
     for column, values in selected.items():
         if not is_texty(values):
             columns[column] = values
             continue
+        stripped.add(column)
         kind = COLUMN_KINDS.get(column, "text")
         if kind not in ("id", "text"):  # dates and numbers: a control character fails parsing
             columns[column] = as_text(values)
@@ -170,14 +261,13 @@ def prepare_table(raw: pd.DataFrame, table: str, *,
         is_required = column in required
         failed = np.zeros(len(frame), dtype=bool)
         if kind == "id":
-            clean[column] = clean_ids(values)
+            clean[column] = clean_ids(values, stripped=column in stripped)
             if is_texty(values):
-                scientific = values.str.fullmatch(SCIENTIFIC_ID).to_numpy(
-                    dtype=bool, na_value=False)
+                scientific = fullmatch_mask(values, SCIENTIFIC_ID, "+")
                 rows.report("scientific_ids", column, scientific, values=values,
                             can_be_fatal=True, fatal_share=0.0)
         elif kind == "text":
-            clean[column] = clean_text(values, column)
+            clean[column] = clean_text(values, column, stripped=column in stripped)
         else:
             if kind == "date":
                 parsed, failed_s = parse_dates(values, day_first=day_first)

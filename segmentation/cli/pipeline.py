@@ -44,8 +44,9 @@ def with_files(args: argparse.Namespace, paths, as_of, work):
                                     "month-first": False}[args.date_order])
     for problem in dataset.problems:
         print("warning: " + problem.message(args.lang).replace("\n", " "), file=sys.stderr)
-    engine = memory_engine(dataset.tables)
-    del dataset  # DuckDB holds the rows now: the frames would double the peak memory
+    # each frame is dropped as soon as DuckDB holds its rows: they would double the peak
+    engine = memory_engine(dataset.tables, release=True)
+    del dataset
     try:
         return work(engine)
     finally:

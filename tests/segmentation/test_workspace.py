@@ -240,3 +240,25 @@ def test_memory_engine_holds_the_tables_as_a_workspace_does(tmp_path):
     finally:
         engine.dispose()
         ws.engine().dispose()
+
+
+def test_memory_engine_can_release_each_frame_once_duckdb_holds_it():
+    """``release=True`` (the batch CLI): the caller's dict is emptied table by table and the
+    engine still holds every row; without it the dict is left as it was."""
+    from segmentation.workspace import memory_engine
+
+    tables = _tables(3)
+    counts = {name: len(frame) for name, frame in tables.items()}
+    kept = dict(tables)
+    engine = memory_engine(kept)
+    assert kept.keys() == tables.keys()
+    engine.dispose()
+    given = dict(tables)
+    engine = memory_engine(given, release=True)
+    try:
+        assert given == {}
+        with engine.connect() as conn:
+            for name, rows in counts.items():
+                assert conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar() == rows
+    finally:
+        engine.dispose()
