@@ -45,22 +45,28 @@ FIGURES: tuple[str, ...] = ("roc_auc", "precision_top10", "precision_capacity",
 
 
 def candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None, *,
-                     blend_of: Sequence[str] | None = None) -> dict[str, np.ndarray]:
-    """Every available candidate's score (higher = riskier) for the rows of ``features``.
+                     blend_of: Sequence[str] | None = None,
+                     rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Every available candidate's score (higher = riskier) for the rows ``rows`` of
+    ``features`` (positions or a bool mask; default all: no copy of the frame is made).
 
     ``blend``: the mean percentile rank of ``blend_of`` (default: the two model
     scores, the time-shifted model and the BG/NBD probability, or the one
     available with the recency rule); left out when one of them is missing.
     """
+    def taken(values: np.ndarray) -> np.ndarray:
+        return values if rows is None else values[rows]
+
     out: dict[str, np.ndarray] = {}
-    if gbm is not None and len(features):
-        x = feature_matrix(features, gbm.feature_names_, gbm.categories_)
+    p0 = taken(features["p_no_purchase"].to_numpy(dtype="float64"))
+    if gbm is not None and len(p0):
+        x = feature_matrix(features, gbm.feature_names_, gbm.categories_, rows)
         with threadpool_limits(gbm.predict_threads, user_api="openmp"):
             out["gbm"] = gbm.classifier_.predict_proba(x)[:, 1]
-    p0 = features["p_no_purchase"].to_numpy(dtype="float64")
+        del x
     if len(p0) and np.isfinite(p0).all():
         out["btyd"] = p0
-    out["recency"] = np.nan_to_num(features["recency_days"].to_numpy(dtype="float64"))
+    out["recency"] = np.nan_to_num(taken(features["recency_days"].to_numpy(dtype="float64")))
     parts = list(blend_of) if blend_of is not None else blend_parts(out)
     if len(parts) == 2 and all(p in out for p in parts):
         out["blend"] = (pct_rank(out[parts[0]]) + pct_rank(out[parts[1]])) / 2.0

@@ -57,28 +57,34 @@ def _feature_names(features: pd.DataFrame) -> list[str]:
 
 
 def feature_matrix(features: pd.DataFrame, names: Sequence[str],
-            categories: Mapping[str, Sequence[str]]) -> np.ndarray:
-    """Numeric columns (missing -> NaN), categories as their codes.
+                   categories: Mapping[str, Sequence[str]],
+                   rows: np.ndarray | None = None) -> np.ndarray:
+    """Numeric columns (missing -> NaN), categories as their codes, of the rows ``rows``
+    (positions or a bool mask; default all): no copy of the frame is made for them.
 
     Values are rounded to float32 precision (about 7 significant digits): the
     database's parallel sums differ in the last bits from run to run, and a
     value sitting on a bin edge of the boosted trees would otherwise flip
     between runs, so that the page and the CLI could disagree.
     """
-    n = len(features)
-    # filled column by column in Fortran order (each column one contiguous write)
-    out = np.full((n, len(names) + len(categories)), np.nan, order="F")
+    def taken(values: np.ndarray) -> np.ndarray:
+        return values if rows is None else values[rows]
+
+    n = len(features) if rows is None else len(taken(np.empty(len(features), bool)))
+    # C order, as the boosting reads it: filled column by column, without a second copy
+    out = np.full((n, len(names) + len(categories)), np.nan)
     for j, name in enumerate(names):
         if name in features.columns:
             col = features[name]
             if not pd.api.types.is_numeric_dtype(col.dtype):
                 col = pd.to_numeric(col, errors="coerce")
-            out[:, j] = col.to_numpy(dtype="float32", na_value=np.nan)
+            out[:, j] = taken(col.to_numpy(dtype="float32", na_value=np.nan))
     for j, (name, cats) in enumerate(categories.items(), start=len(names)):
         if name in features.columns:
-            codes = pd.Categorical(features[name].astype("str"), categories=list(cats)).codes
+            codes = taken(pd.Categorical(features[name].astype("str"),
+                                         categories=list(cats)).codes)
             out[:, j] = np.where(codes >= 0, codes, np.nan)
-    return np.ascontiguousarray(out)
+    return out
 
 
 def _baseline_x(recency: np.ndarray) -> np.ndarray:
@@ -224,7 +230,7 @@ class ChurnModel(BaseEstimator):
         names = _feature_names(features)
         categories = {c: sorted(features[c].dropna().astype("str").unique())
                       for c in _CATEGORICAL if c in features.columns}
-        x = feature_matrix(features.iloc[rows], names, categories)
+        x = feature_matrix(features, names, categories, rows)
         # a column without any value (a missing optional table) carries no information
         # (and the binner of the gradient boosting cannot handle it): leave it out
         present = ~np.isnan(x).all(axis=0)
@@ -283,7 +289,7 @@ class ChurnModel(BaseEstimator):
         base = np.full(len(features), self.lost_churn_rate_)
         live = ~lost
         if live.any():
-            x = feature_matrix(features.loc[live], self.feature_names_, self.categories_)
+            x = feature_matrix(features, self.feature_names_, self.categories_, live)
             with threadpool_limits(self.predict_threads, user_api="openmp"):
                 model[live] = self.classifier_.predict_proba(x)[:, 1]
             recency = features["recency_days"].to_numpy(dtype="float64")[live]

@@ -183,7 +183,7 @@ def score_churn(bind: sa.Engine | sa.Connection, *, as_of=None,
             why_params.update(horizon=horizon)
             calibration = Calibration.fit(chosen, bt.scores[chosen], bt.scores["churned"])
     del run  # the backtest's features are not kept
-    candidates = candidate_scores(features.loc[live], gbm,
+    candidates = candidate_scores(features, gbm, rows=live,
                                   blend_of=bt.blend_of if bt is not None else None)
     if chosen not in candidates:  # nobody left to score with it (everyone lost)
         chosen, calibration = "recency", Calibration("recency", "rank")

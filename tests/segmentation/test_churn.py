@@ -1058,3 +1058,20 @@ def test_predictions_do_not_depend_on_the_threads(sample_engine, sample_model, s
         risks.append(model.predict_features(features)["model_risk"].to_numpy())
     assert risks[0].std() > 0
     np.testing.assert_array_equal(risks[0], risks[1])
+
+
+def test_feature_matrix_of_rows_equals_the_rows_frame(sample_engine, sample_model, sample_view):
+    """The matrix of some rows is read from the whole frame without copying it: the same
+    values as the matrix of the rows' own frame, in the C order the boosting reads."""
+    from segmentation.churn.model import feature_matrix
+
+    features = sample_model.features_at(sample_engine, view=sample_view)
+    names, cats = sample_model.feature_names_, sample_model.categories_
+    live = (features["recency_days"] < sample_model.lost_after_days_).to_numpy()
+    assert 0 < live.sum() < len(live)
+    x = feature_matrix(features, names, cats, live)
+    assert x.flags.c_contiguous and x.shape == (live.sum(), len(names) + len(cats))
+    np.testing.assert_array_equal(x, feature_matrix(features.loc[live], names, cats))
+    positions = np.flatnonzero(live)[::3]
+    np.testing.assert_array_equal(feature_matrix(features, names, cats, positions),
+                                  feature_matrix(features.iloc[positions], names, cats))
