@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from threadpoolctl import threadpool_limits
 
 from .. import formatting, i18n
 from ..features import customer_view, customer_views
@@ -30,7 +29,7 @@ from .defaults import (
 from .features import ViewCache, churn_features, sampled_tables
 from .labels import churn_labels
 from .metrics import ranking_metrics
-from .model import ChurnModel, feature_matrix
+from .model import ChurnModel, predict_rows
 
 #: The rankings :func:`backtest` compares, in display order.
 CANDIDATES: tuple[str, ...] = ("gbm", "btyd", "recency", "blend")
@@ -60,10 +59,8 @@ def candidate_scores(features: pd.DataFrame, gbm: ChurnModel | None, *,
     out: dict[str, np.ndarray] = {}
     p0 = taken(features["p_no_purchase"].to_numpy(dtype="float64"))
     if gbm is not None and len(p0):
-        x = feature_matrix(features, gbm.feature_names_, gbm.categories_, rows)
-        with threadpool_limits(gbm.predict_threads, user_api="openmp"):
-            out["gbm"] = gbm.classifier_.predict_proba(x)[:, 1]
-        del x
+        out["gbm"] = predict_rows(gbm.classifier_, features, gbm.feature_names_,
+                                  gbm.categories_, rows, threads=gbm.predict_threads)
     if len(p0) and np.isfinite(p0).all():
         out["btyd"] = p0
     out["recency"] = np.nan_to_num(taken(features["recency_days"].to_numpy(dtype="float64")))

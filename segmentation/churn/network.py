@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from threadpoolctl import threadpool_limits
 
 from ..clv import BetaGeoModel, btyd_summary
 from ..clv.gamma_gamma import GammaGammaModel
@@ -40,7 +39,7 @@ from ..clv.scoring import CLV_COLUMNS
 from .backtesting import blend_parts
 from .config import DEFAULT_CONFIG, ChurnConfig
 from .features import churn_features
-from .model import feature_matrix
+from .model import predict_rows
 from .pipeline import ChurnResult, score_churn
 from .scores import assemble_scores
 
@@ -179,9 +178,8 @@ class NetworkChurn:
         gbm = self.result.model
         out: dict[str, np.ndarray] = {}
         if gbm is not None and len(features):
-            x = feature_matrix(features, gbm.feature_names_, gbm.categories_)
-            with threadpool_limits(gbm.predict_threads, user_api="openmp"):
-                out["gbm"] = gbm.classifier_.predict_proba(x)[:, 1]
+            out["gbm"] = predict_rows(gbm.classifier_, features, gbm.feature_names_,
+                                      gbm.categories_, threads=gbm.predict_threads)
         p0 = features["p_no_purchase"].to_numpy(dtype="float64")
         if np.isfinite(p0).all():
             out["btyd"] = p0

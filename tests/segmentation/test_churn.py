@@ -1075,3 +1075,21 @@ def test_feature_matrix_of_rows_equals_the_rows_frame(sample_engine, sample_mode
     positions = np.flatnonzero(live)[::3]
     np.testing.assert_array_equal(feature_matrix(features, names, cats, positions),
                                   feature_matrix(features.iloc[positions], names, cats))
+
+
+def test_predictions_in_chunks_equal_one_go(sample_engine, sample_model, sample_view,
+                                            monkeypatch):
+    """The boosting predicts a few rows at a time (memory): each row's probability is the
+    one it gets when every row is predicted at once."""
+    from segmentation.churn import model as model_module
+
+    features = sample_model.features_at(sample_engine, view=sample_view)
+    args = (sample_model.classifier_, features, sample_model.feature_names_,
+            sample_model.categories_)
+    whole = model_module.predict_rows(*args)
+    monkeypatch.setattr(model_module, "PREDICT_CHUNK", 777)
+    live = (features["recency_days"] < sample_model.lost_after_days_).to_numpy()
+    np.testing.assert_array_equal(model_module.predict_rows(*args), whole)
+    np.testing.assert_array_equal(model_module.predict_rows(*args, live), whole[live])
+    np.testing.assert_array_equal(
+        model_module.predict_rows(*args, np.flatnonzero(live)[::5]), whole[live][::5])
