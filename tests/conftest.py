@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -287,3 +288,26 @@ def read_only_login(request):
         return spec
 
     return login
+
+
+def tables_engine(backend: str, tables: Mapping[str, pd.DataFrame], folder, schema: str):
+    """Yield an engine holding ``tables``: a DuckDB file in ``folder`` (``backend ==
+    "duckdb"``) or PostgreSQL's schema ``schema`` (dropped afterwards; skips without
+    ``SEG_TEST_POSTGRES_URL``). For module fixtures parametrised over both backends."""
+    if backend == "duckdb":
+        engine = sa.create_engine(f"duckdb:///{Path(folder) / 'tables.duckdb'}")
+        write_tables(engine, tables)
+        yield engine
+        engine.dispose()
+        return
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL to test against")
+    copy_into_postgres(url, schema, tables)
+    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    yield engine
+    engine.dispose()
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    admin.dispose()

@@ -70,21 +70,9 @@ def sampled_tables(bind: sa.Engine | sa.Connection, *, share: float, seed: int,
     (table_names, share drawn), or ``None`` where the database has no known hash
     function (the caller then reads every customer).
     """
-    with connected(bind) as conn:
-        found = resolve_tables(conn, table_names)
-        keep = min(SAMPLE_BUCKETS, max(1, int(math.ceil(share * SAMPLE_BUCKETS))))
-        out: dict[str, sa.FromClause | None] = {name: None for name in _CANONICAL}
-        for name, src in found.items():
-            if not src.has("customer_id"):
-                out[name] = src.table
-                continue
-            bucket = _bucket(src.c("customer_id"), conn.dialect.name, seed)
-            if bucket is None:
-                return None
-            out[name] = (sa.select(*src.table.c).select_from(src.table)
-                         .where(bucket < sa.literal_column(str(keep)))
-                         .subquery(f"{name}_sample"))
-    return out, keep / SAMPLE_BUCKETS
+    keep = min(SAMPLE_BUCKETS, max(1, int(math.ceil(share * SAMPLE_BUCKETS))))
+    out = _bucketed(bind, 0, keep, seed, table_names, "sample")
+    return None if out is None else (out, keep / SAMPLE_BUCKETS)
 
 
 def bucket_tables(bind: sa.Engine | sa.Connection, *, first: int, stop: int, seed: int,
@@ -101,6 +89,13 @@ def bucket_tables(bind: sa.Engine | sa.Connection, *, first: int, stop: int, see
     if not 0 <= int(first) < int(stop) <= SAMPLE_BUCKETS:
         raise ValueError(f"a bucket range lies within [0, {SAMPLE_BUCKETS}), got "
                          f"[{first}, {stop})")
+    return _bucketed(bind, int(first), int(stop), seed, table_names, "bucket")
+
+
+def _bucketed(bind, first: int, stop: int, seed: int, table_names, suffix: str
+              ) -> dict[str, sa.FromClause | None] | None:
+    """Every canonical table read for the hash buckets ``[first, stop)`` only (``None``
+    without a known hash function); the subqueries are named ``<table>_<suffix>``."""
     with connected(bind) as conn:
         found = resolve_tables(conn, table_names)
         out: dict[str, sa.FromClause | None] = {name: None for name in _CANONICAL}
@@ -111,10 +106,12 @@ def bucket_tables(bind: sa.Engine | sa.Connection, *, first: int, stop: int, see
             bucket = _bucket(src.c("customer_id"), conn.dialect.name, seed)
             if bucket is None:
                 return None
-            out[name] = (sa.select(*src.table.c).select_from(src.table)
-                         .where(bucket >= sa.literal_column(str(int(first))),
-                                bucket < sa.literal_column(str(int(stop))))
-                         .subquery(f"{name}_bucket"))
+            # constants inlined, not bound (see _bucket); bucket 0 needs no lower bound
+            where = [bucket < sa.literal_column(str(stop))]
+            if first > 0:
+                where.insert(0, bucket >= sa.literal_column(str(first)))
+            out[name] = (sa.select(*src.table.c).select_from(src.table).where(*where)
+                         .subquery(f"{name}_{suffix}"))
     return out
 
 

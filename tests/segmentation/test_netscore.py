@@ -20,7 +20,7 @@ from segmentation.cli.buckets import output_of
 from segmentation.features import customer_view
 from segmentation.netscore import bucket_ranges, fit_network, network_size, score_buckets
 from segmentation.writeback import MARKER_COLUMN
-from tests.conftest import POSTGRES_ENV, copy_into_postgres, write_tables
+from tests.conftest import tables_engine, write_tables
 from tests.segmentation.test_cli_database import run_cli
 from tests.segmentation.test_pushdown import _subset
 
@@ -37,24 +37,8 @@ def tables() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.db)])
 def engine(request, tables, tmp_path_factory):
     """The sample's first 800 customers in DuckDB, then in PostgreSQL (its own schema)."""
-    if request.param == "duckdb":
-        path = tmp_path_factory.mktemp("ns") / "ns.duckdb"
-        engine = sa.create_engine(f"duckdb:///{path}")
-        write_tables(engine, tables)
-        yield engine
-        engine.dispose()
-        return
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL to test against")
-    copy_into_postgres(url, SCHEMA, tables)
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    yield engine
-    engine.dispose()
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
-    admin.dispose()
+    yield from tables_engine(request.param, tables, tmp_path_factory.mktemp("ns"),
+                             SCHEMA)
 
 
 def _fit(engine, bound=BOUND):

@@ -23,7 +23,7 @@ from segmentation.sql import days_between, quantile_cont, supports_quantiles
 from segmentation.tiers import TierSettings, prepare_scoring
 from segmentation.tiers.assignment import suggest_thresholds
 from segmentation.writeback import MARKER, MARKER_COLUMN, WriteBackError, write_scores
-from tests.conftest import POSTGRES_ENV, copy_into_postgres, write_tables
+from tests.conftest import POSTGRES_ENV, tables_engine
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 AS_OF = "2025-03-31"
@@ -47,23 +47,8 @@ def tables() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.db)])
 def engine(request, tables, tmp_path_factory):
     """The sample's first customers in DuckDB, then in PostgreSQL (its own schema)."""
-    if request.param == "duckdb":
-        engine = sa.create_engine(f"duckdb:///{tmp_path_factory.mktemp('pd') / 'pd.duckdb'}")
-        write_tables(engine, tables)
-        yield engine
-        engine.dispose()
-        return
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL to test against")
-    copy_into_postgres(url, SCHEMA, tables)
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    yield engine
-    engine.dispose()
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
-    admin.dispose()
+    yield from tables_engine(request.param, tables, tmp_path_factory.mktemp("pd"),
+                             SCHEMA)
 
 
 @pytest.fixture(scope="module")

@@ -92,3 +92,15 @@ def spark_data(spark_server, tmp_path_factory) -> Iterator[SparkData]:
 
 # the app's AppTest fixtures (a workspace with the sample, the frame on every run)
 from tests.app.conftest import frame_on_every_run, sample_workspace  # noqa: E402, F401
+
+
+def write_spark_secrets(folder, spark_url: str):
+    """A secrets file in ``folder`` whose ``[connections.spark]`` block names the session's
+    Spark server (``spark_url``); returns its path."""
+    url = sa.make_url(spark_url)
+    secrets = folder / "secrets.toml"
+    secrets.write_text("[connections.spark]\n"
+                       'dialect = "spark"\n'
+                       f'host = "{url.host}"\nport = {url.port}\n'
+                       f'database = "{url.database}"\n', encoding="utf-8")
+    return secrets

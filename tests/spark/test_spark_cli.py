@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.segmentation.test_cli_database import _assert_same_scores, _read, run_cli
+from tests.spark.conftest import write_spark_secrets
 
 from .conftest import AS_OF, ROOT
 
@@ -25,11 +26,7 @@ def test_score_from_spark_equals_score_from_files(spark_data, tmp_path):
                    workspace=tmp_path / "ws0")
     assert proc.returncode == 0, proc.stderr
     url = sa.make_url(spark_data.url)
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text("[connections.spark]\n"
-                       'dialect = "spark"\n'
-                       f'host = "{url.host}"\nport = {url.port}\n'
-                       f'database = "{url.database}"\n', encoding="utf-8")
+    secrets = write_spark_secrets(tmp_path, spark_data.url)
     out = tmp_path / "spark.csv"
     proc = run_cli("score", "--database", "spark", "--secrets", str(secrets), "--as-of", AS_OF,
                    "--write-table", "seg_scores", "--out", str(out), cwd=tmp_path,

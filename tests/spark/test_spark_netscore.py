@@ -20,6 +20,7 @@ from segmentation.netscore import fit_network, network_size
 from segmentation.writeback import MARKER_COLUMN
 from tests.segmentation.test_cli_database import run_cli
 from tests.segmentation.test_netscore import assert_same_rows
+from tests.spark.conftest import write_spark_secrets
 
 from .conftest import AS_OF
 
@@ -30,11 +31,7 @@ BOUND = 1_000
 
 def test_score_write_table_in_buckets_on_spark(spark_data, tmp_path, monkeypatch):
     url = sa.make_url(spark_data.url)
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text("[connections.spark]\n"
-                       'dialect = "spark"\n'
-                       f'host = "{url.host}"\nport = {url.port}\n'
-                       f'database = "{url.database}"\n', encoding="utf-8")
+    secrets = write_spark_secrets(tmp_path, spark_data.url)
     monkeypatch.setenv("SEG_MAX_CUSTOMER_ROWS", str(BOUND))
     proc = run_cli("score", "--database", "spark", "--secrets", str(secrets), "--as-of", AS_OF,
                    "--write-table", "seg_bucket_scores", cwd=tmp_path, workspace=tmp_path / "ws")
