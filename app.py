@@ -13,7 +13,7 @@ from ui.state import state
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Customer tiering · 客户分层",
-                   page_icon=":material/local_shipping:", layout="wide")
+                   page_icon="📦", layout="wide")
 
 # Navigation first (its titles follow the language of the session), then the
 # shared sidebar widgets below it.

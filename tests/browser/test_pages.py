@@ -30,6 +30,15 @@ def _no_errors(page) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_page_renders_without_errors(server, page, lang):
+    """... and the browser asks nothing of any other host: no font, icon or script from
+    the internet (the dashboard must work offline and tell no one who opens it)."""
+    from urllib.parse import urlsplit
+
+    outside: list[str] = []
+    host = urlsplit(server).hostname
+    page.on("request", lambda request: outside.append(request.url)
+            if urlsplit(request.url).scheme in ("http", "https")
+            and urlsplit(request.url).hostname != host else None)
     page.goto(server)
     page.get_by_role("heading", name="Overview").wait_for()
     wait_idle(page)
@@ -45,6 +54,7 @@ def test_every_page_renders_without_errors(server, page, lang):
         wait_idle(page, timeout=180_000)
         _no_errors(page)
         shot(page, f"page-{path}-{lang}")
+    assert outside == []
 
 
 def test_churn_list_downloads_as_csv_and_excel(server, page, tmp_path):
