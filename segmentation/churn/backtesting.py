@@ -306,18 +306,13 @@ def _read_views(bind, reading: _Reading, *, cutoffs: Sequence[pd.Timestamp], hor
             days.append(cutoff - h)
     window = config.window_days
     missing = [d for d in dict.fromkeys(days) if (d, window) not in reading.outcomes]
-    if not missing:
-        return
-    if reading.share is not None:
-        # a sample drawn in the database: one view per day reads its rows again, but the
-        # conditional aggregates of several days in one pass cost more than that (at 1M
-        # customers, four days of a 10 % sample: 5.5 CPU s per day against 9.5 in one pass)
-        for d in missing:
-            reading.views.update({(d, window): v for d, v in customer_views(
-                bind, days=[d], window_days=window, table_names=reading.names).items()})
-        return
-    found = customer_views(bind, days=missing, window_days=window, table_names=reading.names)
-    reading.views.update({(d, window): v for d, v in found.items()})
+    # a sample drawn in the database: one view per day costs less than the conditional
+    # aggregates of days far apart in one pass (1M, 10 % sample: 5.5 CPU s against 9.5)
+    for part in ([[d] for d in missing] if reading.share is not None else [missing]):
+        if part:
+            found = customer_views(bind, days=part, window_days=window,
+                                   table_names=reading.names)
+            reading.views.update({(d, window): v for d, v in found.items()})
 
 
 def _judge_window(bind, *, k: int, cutoff: pd.Timestamp, horizon: int, history: int,
