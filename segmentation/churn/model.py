@@ -56,6 +56,14 @@ def _feature_names(features: pd.DataFrame) -> list[str]:
     return [c for c in FEATURE_COLUMNS if c in features.columns] + sorted(shares)
 
 
+def _positions(rows: np.ndarray | None) -> np.ndarray | None:
+    """Rows given as positions or as a bool mask, as positions (``None``: every row)."""
+    if rows is None:
+        return None
+    rows = np.asarray(rows)
+    return np.flatnonzero(rows) if rows.dtype == bool else rows
+
+
 def feature_matrix(features: pd.DataFrame, names: Sequence[str],
                    categories: Mapping[str, Sequence[str]],
                    rows: np.ndarray | None = None) -> np.ndarray:
@@ -67,10 +75,12 @@ def feature_matrix(features: pd.DataFrame, names: Sequence[str],
     value sitting on a bin edge of the boosted trees would otherwise flip
     between runs, so that the page and the CLI could disagree.
     """
-    def taken(values: np.ndarray) -> np.ndarray:
-        return values if rows is None else values[rows]
+    positions = _positions(rows)
 
-    n = len(features) if rows is None else len(taken(np.empty(len(features), bool)))
+    def taken(values: np.ndarray) -> np.ndarray:
+        return values if positions is None else values[positions]
+
+    n = len(features) if positions is None else len(positions)
     # C order, as the boosting reads it: filled column by column, without a second copy
     out = np.full((n, len(names) + len(categories)), np.nan)
     for j, name in enumerate(names):
@@ -98,9 +108,9 @@ def predict_rows(classifier, features: pd.DataFrame, names: Sequence[str],
     """The classifier's churn probability of the rows ``rows`` of ``features`` (positions
     or a bool mask; default all), predicted :data:`PREDICT_CHUNK` rows at a time (each
     row's probability is its own: the same numbers as in one go)."""
-    positions = (np.arange(len(features)) if rows is None
-                 else np.flatnonzero(rows) if np.asarray(rows).dtype == bool
-                 else np.asarray(rows))
+    positions = _positions(rows)
+    if positions is None:
+        positions = np.arange(len(features))
     out = np.empty(len(positions))
     with threadpool_limits(threads, user_api="openmp"):
         for start in range(0, len(positions), PREDICT_CHUNK):

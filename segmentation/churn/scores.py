@@ -35,10 +35,8 @@ def assemble_scores(features: pd.DataFrame, churn: np.ndarray, lost: np.ndarray,
     status = np.where(lost, "lost", np.where(churn >= warning_threshold, "warning", "ok"))
     value = _expected_value(features)
     live = churn[~lost]
-    if high_risk is not None:
-        high = float(high_risk)
-    else:
-        high = float(np.quantile(live, 1 - TOP_SHARE)) if len(live) else math.nan
+    high = (float(high_risk) if high_risk is not None
+            else float(np.quantile(live, 1 - TOP_SHARE)) if len(live) else math.nan)
     signals = features[list(SIGNAL_COLUMNS)]
     signals.attrs.update(features.attrs)
     why = reason_codes(signals, pd.Series(churn, index=features.index), high_risk=high,
