@@ -226,7 +226,6 @@ class Workspace:
         Hold a :meth:`lease` on the snapshot while using the engine, or the file
         may be removed after :data:`KEEP_PREVIOUS` further loads.
         """
-        import sqlalchemy as sa
 
         snap = snapshot or self.current()
         if snap is None:
@@ -237,7 +236,7 @@ class Workspace:
             engine = self._engines.get(key)
             if engine is None:
                 self._drop_engines(lambda p: not Path(p).exists())
-                engine = self._engines[key] = sa.create_engine(
+                engine = self._engines[key] = duckdb_engine(
                     f"duckdb:///{path}", connect_args={"read_only": True})
         return engine
 
@@ -495,6 +494,29 @@ def _create_tables(con, tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
     return rows
 
 
+#: Set on every DuckDB connection of an engine made here. Memory DuckDB frees in bulk
+#: (a finished aggregate's hash tables) goes back to the system at once rather than
+#: staying cached in its allocator: at a million customers the customer view otherwise
+#: keeps about 0.7 GB it no longer uses beside the frame it then builds (a peak of
+#: 1.4-1.7 GB instead of about 1.1 GB), for about 5 % more time.
+DUCKDB_SETTINGS = ("SET allocator_bulk_deallocation_flush_threshold = '0MB'",)
+
+
+def duckdb_engine(url: str, **kwargs) -> sa.Engine:
+    """``sqlalchemy.create_engine(url, **kwargs)`` for a DuckDB ``url``, with
+    :data:`DUCKDB_SETTINGS` applied to each new connection."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, **kwargs)
+
+    @sa.event.listens_for(engine, "connect")
+    def _settings(dbapi_connection, _record) -> None:
+        for statement in DUCKDB_SETTINGS:
+            dbapi_connection.execute(statement)
+
+    return engine
+
+
 def memory_engine(tables: MutableMapping[str, pd.DataFrame], *,
                   release: bool = False) -> sa.Engine:
     """A SQLAlchemy engine on an in-memory DuckDB database holding ``tables`` as a
@@ -511,12 +533,11 @@ def memory_engine(tables: MutableMapping[str, pd.DataFrame], *,
     The engine has one connection (a second one would see an empty database); dispose
     of it to free the memory.
     """
-    import sqlalchemy as sa
     from sqlalchemy.pool import StaticPool
 
     if "transactions" not in tables:
         raise ValueError("a dataset needs a transactions table")
-    engine = sa.create_engine("duckdb:///:memory:", poolclass=StaticPool)
+    engine = duckdb_engine("duckdb:///:memory:", poolclass=StaticPool)
     try:
         with engine.connect() as conn:
             con = conn.connection.driver_connection

@@ -19,7 +19,6 @@ from ..sql import (
     TableNames,
     as_day,
     connected,
-    count_distinct_if,
     count_if,
     day_of,
     is_purchase,
@@ -118,7 +117,8 @@ def _share_values(conn: sa.Connection, tx: Source, columns: list[str],
 
 def _day_measures(tx: Source, bounds: _Bounds, shares: Mapping[str, list], *,
                   bounded: bool, suffix: str = "") -> list[sa.ColumnElement]:
-    """The aggregates of one day's view (all but the first dates, which every day shares).
+    """The aggregates of one day's view, but the first dates (which every day shares)
+    and the purchase-day counts (:data:`PURCHASE_DAY_COUNTS`, from :func:`_purchase_days`).
 
     ``bounded``: the rows after the day are still in the query (another, later day
     shares it), so every aggregate keeps to ``date < end`` itself.
@@ -135,13 +135,10 @@ def _day_measures(tx: Source, bounds: _Bounds, shares: Mapping[str, list], *,
     cols: list[sa.ColumnElement] = [
         (max_if(day, upto) if bounded else sa.func.max(day)).label("last_date"),
         max_if(day, only(purchase)).label("last_purchase_date"),
-        count_distinct_if(day, only(purchase)).label("frequency"),
         count_if(only(purchase)).label("n_transactions"),
         (sum_if(amount, upto) if bounded else sa.func.sum(amount)).label("monetary_total"),
         count_if(only(amount < 0)).label("refund_count"),
         sum_if(-amount, only(amount < 0)).label("refund_amount"),
-        count_distinct_if(day, only(purchase, recent)).label("frequency_recent"),
-        count_distinct_if(day, sa.and_(purchase, prior)).label("frequency_prior"),
         sum_if(amount, only(recent)).label("spend_recent"),
         sum_if(amount, prior).label("spend_prior"),
     ]
@@ -156,11 +153,49 @@ def _day_measures(tx: Source, bounds: _Bounds, shares: Mapping[str, list], *,
     return [c.element.label(c.name + suffix) for c in cols] if suffix else cols
 
 
+def _purchase_days(tx: Source, bounds: Sequence[_Bounds], end: sa.ColumnElement
+                   ) -> sa.Subquery:
+    """Per customer and day of ``bounds``, the distinct purchase days up to it and in its
+    two windows (``frequency``, ``frequency_recent``, ``frequency_prior``; suffix ``__<i>``
+    for the i-th day when there are several).
+
+    Plain counts over the distinct (customer, purchase day) pairs: three
+    ``count(DISTINCT day) FILTER (...)`` aggregates in the main ``GROUP BY`` would each
+    keep their own table of pairs (twice the peak memory in DuckDB at a million
+    customers, and slower).
+    """
+    cid, date = tx.c("customer_id"), tx.c("date")
+    pairs = (sa.select(cid.label("customer_id"), day_of(date).label("purchase_day"))
+             .select_from(tx.table)
+             .where(date < end, cid.is_not(None), is_purchase(tx.c("amount")))
+             .distinct()
+             .subquery("purchase_pairs"))
+    day = pairs.c.purchase_day
+    last = max(b.as_of for b in bounds)
+    several = len(bounds) > 1
+    cols: list[sa.ColumnElement] = [pairs.c.customer_id]
+    for i, b in enumerate(bounds):
+        suffix = f"__{i}" if several else ""
+        upto = day < b.end
+        cols += [
+            (count_if(upto) if b.as_of != last else sa.func.count()).label("frequency" + suffix),
+            count_if(sa.and_(day >= b.recent_start, upto) if b.as_of != last
+                     else day >= b.recent_start).label("frequency_recent" + suffix),
+            count_if(sa.and_(day >= b.prior_start, day < b.recent_start))
+            .label("frequency_prior" + suffix),
+        ]
+    return sa.select(*cols).group_by(pairs.c.customer_id).subquery("purchase_days")
+
+
 def _transactions_query(tx: Source, bounds: Sequence[_Bounds],
                         shares: Sequence[Mapping[str, list]]) -> sa.Select:
-    """One ``GROUP BY customer_id`` over the transactions up to the last of ``bounds``'
-    days, with every day's measures as conditional aggregates (suffix ``__<i>`` for
-    the i-th day when there are several)."""
+    """The transactions' aggregate per customer up to the last of ``bounds``' days, with
+    every day's measures as conditional aggregates (suffix ``__<i>`` for the i-th day
+    when there are several).
+
+    One statement: the ``GROUP BY customer_id`` of every measure but the purchase-day
+    counts, joined with those counts (:func:`_purchase_days`) on the customer.
+    """
     cid, date = tx.c("customer_id"), tx.c("date")
     day = day_of(date)
     purchase = is_purchase(tx.c("amount"))
@@ -176,12 +211,17 @@ def _transactions_query(tx: Source, bounds: Sequence[_Bounds],
         cols += _day_measures(tx, b, day_shares, bounded=b.as_of != last,
                               suffix=f"__{i}" if several else "")
     end = next(b for b in bounds if b.as_of == last).end
+    agg = (sa.select(*cols).select_from(tx.table)
+           .where(date < end, cid.is_not(None))
+           .group_by(cid)
+           .subquery("agg"))
+    days = _purchase_days(tx, bounds, end)
+    counts = [c for c in days.c if c.name != "customer_id"]
     # ORDER BY: DuckDB sorts in code point order, as the view is sorted, at almost no
     # cost; other collations get sorted again in pandas
-    return (sa.select(*cols).select_from(tx.table)
-            .where(date < end, cid.is_not(None))
-            .group_by(cid)
-            .order_by(cid))
+    return (sa.select(*agg.c, *(sa.func.coalesce(c, 0).label(c.name) for c in counts))
+            .select_from(agg.outerjoin(days, agg.c.customer_id == days.c.customer_id))
+            .order_by(agg.c.customer_id))
 
 
 def _branch_query(tx: Source, bounds: Sequence[_Bounds]) -> sa.Select:

@@ -400,12 +400,15 @@ def test_window_days_must_be_positive_whole(duckdb_engine, window_days):
 # ------------------------------------------------------------------------ the SQL itself
 
 
-def test_one_grouped_query_with_visible_sql(db_engine):
+def test_one_statement_with_visible_sql(db_engine):
     write_tables(db_engine, hand_tables())
     query = customer_view_query(db_engine, as_of=AS_OF, window_days=W)
     assert isinstance(query, sa.Select)
     sql = query_sql(query, db_engine)
-    assert sql.count("GROUP BY") == 1 and "count(DISTINCT" in sql
+    # the measures' GROUP BY joined with the purchase-day counts, which come from the
+    # distinct (customer, day) pairs rather than from count(DISTINCT) aggregates
+    assert sql.count("GROUP BY") == 2 and "SELECT DISTINCT" in sql
+    assert "count(DISTINCT" not in sql and "LEFT OUTER JOIN" in sql
     assert "'2024-07-01'" in sql and "'2024-06-01'" in sql and "'2024-05-02'" in sql
     assert set(view_queries(db_engine, as_of=AS_OF)) == {
         "transactions", "branches", "customers", "surveys", "complaints"}
