@@ -21,9 +21,11 @@ from .sql import connected, fetch
 
 __all__ = ["CALL_COLUMNS", "StoredScores", "stored_scores"]
 
-#: Columns of the stored call list the Churn page shows (those the table has).
+#: Columns of the stored call list the Churn page reads (those the table has): the
+#: reasons as codes, worded in the viewer's language (the text ``risk_reasons`` is in the
+#: batch run's, shown only for a table without codes).
 CALL_COLUMNS = ("customer_id", "branch", "region", "tier", "churn_risk", "value_at_risk",
-                "clv_12m", "recency_days", "risk_reasons")
+                "clv_12m", "recency_days", "reason_codes", "risk_reasons")
 
 
 @dataclass(frozen=True)

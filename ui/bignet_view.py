@@ -47,11 +47,16 @@ def churn_from_scores_table(ctx) -> None:
 
     table = ctx.scores_table()
     stored = None
+    if table is None and ctx.scores_table_setting() is not None:
+        st.error(ctx.t("big.scores.bad_name"), icon=":material/error:")
     if table is not None:
         try:
             stored = ctx.stored_scores(table, DEFAULT_CALLS_PER_BRANCH)
         except WriteBackError as err:
             st.error(err.message(ctx.lang))
+        else:
+            if stored is None:
+                st.warning(ctx.t("big.scores.missing", table=table), icon=":material/error:")
     if stored is None:
         from segmentation import bignet
         from segmentation.access import ALL
@@ -61,9 +66,16 @@ def churn_from_scores_table(ctx) -> None:
     st.title(ctx.t("cp.title"))
     day = (formatting.day(stored.as_of, ctx.lang) if stored.as_of is not None
            else ctx.t("big.scores.no_day"))
-    st.caption(ctx.t("big.scores.source", table=stored.table, as_of=day,
-                     n=formatting.number(stored.customers, ctx.lang)))
     calls = stored.calls
+    worded = "reason_codes" in calls.columns
+    source = ctx.t("big.scores.source", table=stored.table, as_of=day,
+                   n=formatting.number(stored.customers, ctx.lang))
+    st.caption(source if worded else f"{source} {ctx.t('big.scores.run_language')}")
+    if worded:  # the reasons in the viewer's language, from the codes
+        from segmentation.churn import reason_labels
+
+        calls = calls.drop(columns=["reason_codes"]).assign(
+            risk_reasons=reason_labels(calls["reason_codes"], ctx.lang))
     st.subheader(ctx.t("big.scores.calls", per=DEFAULT_CALLS_PER_BRANCH,
                        n=formatting.number(len(calls), ctx.lang)))
     if not ctx.see_customers:

@@ -204,15 +204,21 @@ class Context:
             bignet_view.churn_notice(self, bignet.size_of(self.groups(ALL)))
             st.stop()
 
-    def scores_table(self) -> str | None:
-        """The scores table HQ named for this connection (``scores_table`` in its
-        ``[connections.NAME]`` block of secrets.toml), checked as a plain identifier;
-        ``None`` when none is named (or the name is not a plain identifier)."""
+    def scores_table_setting(self) -> str | None:
+        """What HQ wrote as ``scores_table`` in this connection's ``[connections.NAME]``
+        block of secrets.toml, unchecked (never shown); ``None`` when nothing is."""
         source = self.source
         if not source.is_database or source.origin != "secrets":
             return None
         name = sources.secrets_connections().get(source.name, {}).get("scores_table")
-        if not name:
+        return str(name) if name else None
+
+    def scores_table(self) -> str | None:
+        """The scores table HQ named for this connection (:meth:`scores_table_setting`),
+        checked as a plain identifier; ``None`` when none is named (or the name is not a
+        plain identifier)."""
+        name = self.scores_table_setting()
+        if name is None:
             return None
         from segmentation.connections import validate_identifier
 

@@ -38,11 +38,31 @@ i18n.register({
     "big.scores.source": {
         "en": "Scores from the table “{table}” that `python -m segmentation score "
               "--write-table` wrote in the database, as of {as_of}; {n} customers in your "
-              "scope. Ranked in the database: only the calls below travel to the app. The "
-              "reasons are in the language of that run.",
+              "scope. Ranked in the database: only the calls below travel to the app.",
         "zh": "评分来自数据库中由 `python -m segmentation score --write-table` 写入的表"
               "“{table}”，评分日期 {as_of}；您的范围内共 {n} 位客户。名单在数据库中排序，只有"
-              "以下呼叫名单传到应用。原因文字使用该次运行的语言。",
+              "以下呼叫名单传到应用。",
+    },
+    "big.scores.run_language": {
+        "en": "The table has no reason codes, so the reasons are shown as that run wrote "
+              "them, in its language.",
+        "zh": "该表没有原因代码，原因文字按该次运行写入的原样显示，使用该次运行的语言。",
+    },
+    "big.scores.bad_name": {
+        "en": "The `scores_table` setting of this connection in secrets.toml is not a plain "
+              "table name, so no stored scores are read. Write the table's name with "
+              "letters, digits and underscores only (optionally `schema.table`), as given "
+              "to `--write-table`.",
+        "zh": "secrets.toml 中此连接的 `scores_table` 设置不是合法的表名，因此未读取已存的"
+              "评分。请只用字母、数字和下划线写表名（可写作 `schema.table`），与 "
+              "`--write-table` 所用名称一致。",
+    },
+    "big.scores.missing": {
+        "en": "The database has no scores table `{table}` (the `scores_table` setting of "
+              "this connection) that this product wrote. Run the command below to create "
+              "it, or correct the setting.",
+        "zh": "数据库中没有本产品写入的评分表 `{table}`（此连接的 `scores_table` 设置）。"
+              "请运行下方的命令创建该表，或更正该设置。",
     },
     "big.scores.no_day": {"en": "an unknown day", "zh": "日期未知"},
     "big.scores.calls": {

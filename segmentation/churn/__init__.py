@@ -136,6 +136,7 @@ __all__ = [
     "ranking_metrics",
     "reason_candidates",
     "reason_codes",
+    "reason_labels",
     "reasons",
     "render_main_reason",
     "render_reasons",
@@ -173,7 +174,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     ".pipeline": ("ChurnResult", "score_churn",),
     ".reasoning": (
         "REASON_RULES", "reason_candidates", "reason_codes", "reasons", "render_reasons",
-        "RISK_CODES", "render_main_reason",
+        "RISK_CODES", "render_main_reason", "reason_labels",
     ),
     ".scores": ("STATUSES",),
     ".signals": ("SIGNAL_COLUMNS", "churn_signals",),

@@ -403,6 +403,24 @@ def render_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     return pd.Series(out.array, index=frame.index, name="risk_reasons", dtype="str")
 
 
+def reason_labels(codes: pd.Series, lang: str = "en") -> pd.Series:
+    """Each row's reason codes (joined by ``","``, as :func:`reason_codes` writes them) as
+    their short labels in ``lang``, joined by "; " (English) or "；" (Chinese).
+
+    For rows without the signals :func:`render_reasons` words (a scores table a batch
+    run wrote): the labels need only the codes. A code this version does not know is
+    left out; a missing list gives ``""``. Named ``risk_reasons``, indexed like ``codes``.
+    """
+    sep = "；" if lang == "zh" else "; "
+    which, lists = pd.factorize(codes.astype("str"))  # missing: -1
+    words = [sep.join(i18n.t(f"churn.reason_label.{code}", lang)
+                      for code in str(codes_).split(",")
+                      if i18n.has(f"churn.reason_label.{code}"))
+             for codes_ in lists]
+    text = np.array([*words, ""], dtype=object)[which]
+    return pd.Series(text, index=codes.index, name="risk_reasons", dtype="str")
+
+
 def render_main_reason(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     """The first (most important) reason of each row of ``frame`` in ``lang``: the call
     list's "main reason" (:func:`render_reasons` of the first code only), named

@@ -225,7 +225,8 @@ def _scores_frame(view: pd.DataFrame) -> pd.DataFrame:
         "region": view["region"].to_numpy(), "tier": "high", "churn_risk": risk,
         "status": np.where(risk >= 0.5, "warning", "ok"),
         "value_at_risk": risk * view["monetary_total"].to_numpy(),
-        "risk_reasons": "Overdue"})
+        "reason_codes": "overdue,complaints_open",
+        "risk_reasons": "Overdue since 3 weeks (the batch run's English)"})
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -280,6 +281,10 @@ def test_churn_page_reads_the_calls_from_the_written_scores(sample_workspace, da
     assert len(shown) == len(expected) > 0
     assert set(shown.iloc[:, 0]) == set(expected["customer_id"])
     assert not [w.value for w in at.warning if "python -m segmentation" in w.value]
+    # the reasons in the viewer's language from the stored codes, not the run's text
+    reasons = set(shown["Reasons" if lang == "en" else "原因"])
+    assert reasons == ({"overdue; open complaints"} if lang == "en" else {"超期未寄件；投诉未解决"})
+    assert "has no reason codes" not in text and "没有原因代码" not in text
     at = churn_page(User("li", Role.BRANCH, branch=branch))
     shown = at.dataframe[0].value
     assert set(shown.iloc[:, 0]) == set(own["customer_id"]) and len(own) > 0
@@ -299,3 +304,26 @@ def test_churn_page_without_a_scores_table_says_what_to_run(sample_workspace, da
     assert not at.exception and not at.error, at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "--write-table TABLE" in notice and 'scores_table = "TABLE"' in notice
+
+
+@pytest.mark.parametrize("setting, says", [
+    ("seg scores; drop table x", "not a plain table name"),
+    ("no_such_table", "no scores table `no_such_table`"),
+])
+def test_a_scores_table_setting_that_cannot_be_read_is_explained(sample_workspace, data, bound,
+                                                                 setting, says):
+    """HQ named a table the page cannot read: the page says what is wrong with the
+    setting (never echoing a name that is not an identifier), then what to run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.secrets["connections"] = {"net": {"url": f"duckdb:///{data['path']}",
+                                         "scores_table": setting}}
+    at.secrets["database"] = {"allowed_folders": [str(data["folder"])]}
+    at.run()
+    at.sidebar.selectbox(key="side_source").set_value("secrets:net").run()
+    at.switch_page("pages/churn.py").run()
+    assert not at.exception, at.exception
+    said = " ".join([e.value for e in at.error] + [w.value for w in at.warning])
+    assert says in said and "--write-table TABLE" in said
+    assert "drop table" not in said

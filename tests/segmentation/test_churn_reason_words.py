@@ -118,3 +118,18 @@ def test_render_main_reason_equals_the_row_by_row_split(name, lang):
         assert new.name == "main_reason" and (new == "").all() and len(new) == len(frame)
         return
     pd.testing.assert_series_equal(new, _old_render_main_reason(frame, lang))
+
+
+def test_reason_labels_word_stored_codes_in_either_language():
+    """A stored scores table has codes, not signals: the labels are all the page can word,
+    in the viewer's language, in the codes' order; unknown codes and missing lists give
+    nothing rather than an error."""
+    from segmentation.churn import reason_labels
+
+    codes = pd.Series(["overdue,complaints_open", None, "spend_down,from_a_newer_version",
+                       "overdue,complaints_open"], index=["a", "b", "c", "d"])
+    en, zh = reason_labels(codes, "en"), reason_labels(codes, "zh")
+    assert en.tolist() == ["overdue; open complaints", "", "lower spend",
+                           "overdue; open complaints"]
+    assert zh.tolist() == ["超期未寄件；投诉未解决", "", "金额下降", "超期未寄件；投诉未解决"]
+    assert en.index.equals(codes.index) and en.name == "risk_reasons"
