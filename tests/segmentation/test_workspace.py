@@ -262,3 +262,20 @@ def test_memory_engine_can_release_each_frame_once_duckdb_holds_it():
                 assert conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar() == rows
     finally:
         engine.dispose()
+
+
+def test_duckdb_engines_hand_freed_memory_back_at_once(tmp_path):
+    """Every DuckDB engine made here flushes memory freed in bulk (a finished aggregate's
+    tables) to the system: the workspace's read-only engine (a new connection each time
+    the pool opens one) and the batch run's in-memory engine. Without it the customer view
+    at a million customers keeps ~0.7 GB its query no longer uses (issue 23)."""
+    from segmentation.workspace import memory_engine
+
+    ws = Workspace(tmp_path)
+    ws.replace(_tables(3), source="test")
+    setting = "SELECT current_setting('allocator_bulk_deallocation_flush_threshold')"
+    for engine in (ws.engine(), memory_engine(_tables(3))):
+        for _ in range(2):
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql(setting).scalar() in ("0 bytes", "0B", "0")
+        engine.dispose()
