@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from sklearn.base import BaseEstimator
 from sklearn.calibration import CalibratedClassifierCV
@@ -91,10 +93,21 @@ def feature_matrix(features: pd.DataFrame, names: Sequence[str],
             out[:, j] = taken(col.to_numpy(dtype="float32", na_value=np.nan))
     for j, (name, cats) in enumerate(categories.items(), start=len(names)):
         if name in features.columns:
-            codes = taken(pd.Categorical(features[name].astype("str"),
-                                         categories=list(cats)).codes)
-            out[:, j] = np.where(codes >= 0, codes, np.nan)
+            out[:, j] = taken(category_codes(features[name], cats))
     return out
+
+
+def category_codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Each value's position in ``categories`` (compared as text), NaN where it is missing
+    or not one of them (a branch type unseen in training), looked up in Arrow: no
+    Categorical built from a million strings, which pandas will refuse for unseen values."""
+    text = values.astype("str")
+    array = getattr(text.array, "_pa_array", None)
+    if array is None:  # text not stored in Arrow
+        array = pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    wanted = pa.array([str(c) for c in categories], type=array.type)
+    return np.asarray(pc.index_in(array, value_set=wanted).to_numpy(zero_copy_only=False),
+                      dtype="float64")
 
 
 #: Rows predicted at a time: the matrix of a chunk and the boosting's own copy of it stay

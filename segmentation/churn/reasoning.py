@@ -83,15 +83,21 @@ def _rule_holds(values: np.ndarray, op: str, threshold: float) -> np.ndarray:
         return values >= threshold if op == ">=" else values <= threshold
 
 
-def _percentile(values: np.ndarray, direction: int, population: np.ndarray) -> np.ndarray:
-    """Average-rank percentile in (0, 1] of ``direction * values`` within ``population``.
-
-    NaN for missing values and for rows outside the population.
-    """
+def _average_ranks(values: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, int]:
+    """Average ranks (1-based, ascending) of ``values`` within ``population`` (NaN for
+    missing values and rows outside it), and how many values were ranked."""
     out = np.full(len(values), np.nan)
-    ranked = pd.Series(direction * values[population])
-    out[population] = ranked.rank(pct=True, method="average").to_numpy(dtype="float64")
-    return out
+    ranked = pd.Series(values[population])
+    out[population] = ranked.rank(method="average").to_numpy(dtype="float64")
+    return out, int(ranked.count())
+
+
+def _directed(ranks: tuple[np.ndarray, int], direction: int) -> np.ndarray:
+    """Percentiles of :func:`_average_ranks` in ``direction``: the average rank of ``-x``
+    is ``n + 1`` minus that of ``x`` (exactly: average ranks are halves), so one sort
+    serves both directions, with the very values ``rank(pct=True)`` of ``-x`` gives."""
+    average, n = ranks
+    return (average if direction > 0 else (n + 1) - average) / max(n, 1)
 
 
 def reason_candidates(signals: pd.DataFrame, *,
@@ -116,7 +122,7 @@ def reason_candidates(signals: pd.DataFrame, *,
     out = {}
     scale = signals.attrs.get("satisfaction_scale", (1.0, 5.0))
     freq = signals["frequency"].to_numpy(dtype="float64")
-    ranks: dict[tuple[str, int], np.ndarray] = {}
+    ranks: dict[str, tuple[np.ndarray, int]] = {}
     for rule in REASON_RULES.itertuples(index=False):
         values = pd.to_numeric(signals[rule.signal]).to_numpy(dtype="float64",
                                                               na_value=np.nan)
@@ -125,11 +131,11 @@ def reason_candidates(signals: pd.DataFrame, *,
         holds = _rule_holds(values, rule.op, rule.threshold)
         if rule.code in _REPEAT_ONLY:
             holds &= (freq >= 2) if _REPEAT_ONLY[rule.code] else (freq < 2)
-        key = (rule.rank_by, int(rule.direction))
-        if key not in ranks:
-            ranks[key] = _percentile(pd.to_numeric(signals[rule.rank_by]).to_numpy(
-                dtype="float64", na_value=np.nan), int(rule.direction), population)
-        out[rule.code] = np.where(holds, ranks[key], np.nan)
+        if rule.rank_by not in ranks:  # one sort per signal, for both directions
+            ranks[rule.rank_by] = _average_ranks(pd.to_numeric(signals[rule.rank_by]).to_numpy(
+                dtype="float64", na_value=np.nan), population)
+        out[rule.code] = np.where(holds, _directed(ranks[rule.rank_by], int(rule.direction)),
+                                  np.nan)
     frame = pd.DataFrame(out, index=signals.index)
     for code, stronger in _SUPERSEDED_BY.items():
         frame.loc[frame[stronger].notna().to_numpy(), code] = np.nan
@@ -321,8 +327,7 @@ def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | N
     high &= live
     key[high[:, None] & ~is_risk] = -np.inf
     key[is_lost] = -np.inf
-    order = np.argsort(-key, axis=1, kind="stable")[:, :max_reasons]
-    picked = np.take_along_axis(key, order, axis=1) > -np.inf
+    order, picked = _top_columns(key, max_reasons)
     # slots: code index per customer and slot, -1 empty; extra pseudo-codes after the rules
     all_codes = codes + [_FALLBACK_CODE, "lost", _NEUTRAL_CODE, _PATTERN_CODE]
     slots = np.where(picked, order, -1)
@@ -335,16 +340,36 @@ def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | N
     slots[is_lost, 0] = len(codes) + 1
     slots[is_lost, 1:] = -1
     slots[(slots < 0).all(axis=1), 0] = len(codes) + 2
-    code_arr = np.array(all_codes + [""], dtype=object)
-    code_names = code_arr[np.where(slots >= 0, slots, len(all_codes))]
-    joined_codes = pd.Series(code_names[:, 0], dtype="str")
-    for k in range(1, slots.shape[1]):
-        filled = slots[:, k] >= 0  # slots are filled from the left
-        joined_codes = joined_codes + pd.Series(np.where(filled, ",", ""), dtype="str") \
-            + pd.Series(code_names[:, k], dtype="str")
-    n_risk = np.isin(code_names, [*RISK_CODES, "lost"]).sum(axis=1)
-    return pd.DataFrame({"reason_codes": joined_codes.array,
-                         "n_risk_reasons": n_risk.astype("int64")}, index=signals.index)
+    # a million customers share a few hundred slot lists: join the codes of those (each
+    # list as one number, its slots the digits, to find them by hashing)
+    base = len(all_codes) + 1
+    number = ((slots + 1) * base ** np.arange(slots.shape[1])).sum(axis=1)
+    which, numbers = pd.factorize(number)
+    lists = (numbers[:, None] // base ** np.arange(slots.shape[1])) % base - 1
+    texts = np.array([",".join(all_codes[c] for c in row if c >= 0) for row in lists],
+                     dtype=object)
+    risky = np.isin(np.array(all_codes + [""], dtype=object), [*RISK_CODES, "lost"])
+    n_risk = risky[np.where(lists >= 0, lists, len(all_codes))].sum(axis=1)
+    return pd.DataFrame({"reason_codes": pd.array(texts[which], dtype="str"),
+                         "n_risk_reasons": n_risk[which].astype("int64")},
+                        index=signals.index)
+
+
+def _top_columns(key: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the columns of the ``k`` largest keys above ``-inf``, largest first, ties
+    to the lower column, and whether each slot holds one: what
+    ``np.argsort(-key, axis=1, kind="stable")[:, :k]`` gives, without sorting whole rows
+    (``k`` passes of argmax, which takes the first of equal maxima)."""
+    key = key.copy()
+    rows = np.arange(len(key))
+    width = min(k, key.shape[1])
+    order = np.empty((len(key), width), dtype=np.intp)
+    picked = np.empty((len(key), width), dtype=bool)
+    for j in range(width):
+        order[:, j] = np.argmax(key, axis=1)
+        picked[:, j] = key[rows, order[:, j]] > -np.inf
+        key[rows, order[:, j]] = -np.inf
+    return order, picked
 
 
 def render_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:

@@ -133,3 +133,35 @@ def test_reason_labels_word_stored_codes_in_either_language():
                            "overdue; open complaints"]
     assert zh.tolist() == ["超期未寄件；投诉未解决", "", "金额下降", "超期未寄件；投诉未解决"]
     assert en.index.equals(codes.index) and en.name == "risk_reasons"
+
+
+def test_both_directions_of_a_percentile_from_one_sort():
+    """A signal ranked both ways (spend down / spend up) is sorted once: the percentile of
+    ``-x`` comes from the average ranks of ``x``, bit for bit what pandas' own
+    ``rank(pct=True)`` of ``-x`` gives, ties, missing values and rows outside the
+    population included."""
+    rng = np.random.default_rng(5)
+    values = rng.choice([np.nan, -1.0, 0.0, 0.25, 3.0, 7.5], 20_000)
+    continuous = rng.uniform(size=len(values)) < 0.5  # half tied values, half not
+    values[continuous] = rng.normal(size=continuous.sum())
+    population = rng.uniform(size=len(values)) < 0.8
+    ranks = reasoning._average_ranks(values, population)
+    for direction in (1, -1):
+        expected = np.full(len(values), np.nan)
+        expected[population] = pd.Series(direction * values[population]).rank(
+            pct=True, method="average").to_numpy()
+        got = reasoning._directed(ranks, direction)
+        assert np.array_equal(got, expected, equal_nan=True)
+        assert np.isnan(got[~population]).all()
+
+
+def test_reason_codes_pick_the_strongest_candidates_as_a_full_sort_would():
+    """The top reasons per customer come from a few argmax passes; they are the columns a
+    stable descending sort of every row puts first, ties to the earlier rule."""
+    rng = np.random.default_rng(9)
+    key = rng.choice([-np.inf, 0.5, 1.0, 2.5, 2.75], (5_000, 12))
+    order, picked = reasoning._top_columns(key, 3)
+    full = np.argsort(-key, axis=1, kind="stable")[:, :3]
+    full_picked = np.take_along_axis(key, full, axis=1) > -np.inf
+    assert np.array_equal(picked, full_picked)
+    assert np.array_equal(np.where(picked, order, -1), np.where(full_picked, full, -1))

@@ -186,3 +186,26 @@ def test_bootstrap_auc_and_shares_with_weights_match_repeated_rows(ties):
     np.testing.assert_allclose(top, expected, rtol=1e-6)
     ones = ranked.auc(np.ones((1, n)))
     assert ones[0] == pytest.approx(roc_auc_score(y, filled), abs=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "category"])
+def test_category_codes_are_the_categorical_codes_without_building_one(dtype):
+    """The model's categorical features become their position among the training
+    categories (NaN for missing or unseen values), as ``pd.Categorical(...).codes`` gave,
+    but looked up in Arrow: no warning for values unseen in training (pandas will raise
+    for them), whatever the column's dtype."""
+    from segmentation.churn.model import category_codes
+
+    rng = np.random.default_rng(3)
+    values = pd.Series(rng.choice(["rural", "urban", "suburb", "new_type", None], 5000)
+                       ).astype(dtype)
+    categories = ["rural", "suburb", "urban"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        old = pd.Categorical(values.astype("str"), categories=categories).codes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        new = category_codes(values, categories)
+    assert np.array_equal(new, np.where(old >= 0, old, np.nan), equal_nan=True)
+    assert np.isnan(new[(values == "new_type").to_numpy(dtype=bool, na_value=False)]).all()
+    assert set(np.unique(new[~np.isnan(new)])) == {0.0, 1.0, 2.0}
