@@ -389,12 +389,14 @@ def view_queries(bind: sa.Engine | sa.Connection | None, *, as_of: dt.date | pd.
 def customer_view_query(bind: sa.Engine | sa.Connection, *, as_of: dt.date | pd.Timestamp,
                         window_days: int = 90,
                         table_names: TableNames | None = None) -> sa.Select:
-    """The single ``GROUP BY customer_id`` query over transactions behind :func:`customer_view`.
+    """The single statement over transactions behind :func:`customer_view`.
 
-    One pass with conditional aggregates; its columns are the raw material of
-    the view (``first_date`` ... ``spend_prior``, ``quantity_total``,
-    ``weight_total``, and ``service_n_<i>`` / ``channel_n_<i>`` purchase counts
-    for the i-th most frequent service / channel). When ``service`` or
+    A ``GROUP BY customer_id`` with conditional aggregates, joined with the
+    purchase-day counts of the distinct (customer, purchase day) pairs; its
+    columns are the raw material of the view (``first_date`` ... ``spend_prior``,
+    ``quantity_total``, ``weight_total``, ``service_n_<i>`` / ``channel_n_<i>``
+    purchase counts for the i-th most frequent service / channel, and
+    ``frequency``, ``frequency_recent``, ``frequency_prior``). When ``service`` or
     ``channel`` exists, one small ``GROUP BY service, channel`` query runs first
     to learn their values. Parameters as in :func:`view_queries`.
     """
