@@ -45,11 +45,15 @@ __all__ = ["NetworkScorer", "bucket_ranges", "fit_network", "network_size", "sco
 BUCKET_SEED = 7
 
 
-def network_size(bind: sa.Engine | sa.Connection, *, as_of,
+def network_size(bind: sa.Engine | sa.Connection, *, as_of=None,
                  table_names: TableNames | None = None) -> int:
-    """Customers with a transaction up to ``as_of``, counted in the engine."""
+    """Customers with a transaction up to ``as_of`` (``None``: the last transaction day,
+    as a batch run without ``--as-of`` scores), counted in the engine."""
+    from .features import data_as_of
     from .pushdown import check_scope_size
 
+    if as_of is None:
+        as_of = data_as_of(bind, table_names)
     return check_scope_size(bind, limit=2**62, as_of=as_of, table_names=table_names)
 
 

@@ -157,10 +157,39 @@ def test_score_write_table_in_buckets_on_postgres(engine, tmp_path, monkeypatch)
     check_written_table(engine, "seg_scores")
 
 
-def run_bucketed_cli(name: str, secrets: Path, tmp_path: Path, monkeypatch) -> None:
+def test_score_write_table_without_as_of_scores_the_last_day(tables, tmp_path, monkeypatch):
+    """Without ``--as-of`` a database run scores the last transaction day, as a run from
+    files does; counting the network to decide on buckets must not need the day given
+    (it failed with "'NaTType' object has no attribute 'normalize'")."""
+    from segmentation.features import data_as_of
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    path = folder / "company.duckdb"
+    engine = sa.create_engine(f"duckdb:///{path}")
+    write_tables(engine, tables)
+    engine.dispose()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[connections.lake]\nurl = "duckdb:///{path}"\n\n'
+                       f'[database]\nallowed_folders = ["{folder}"]\n', encoding="utf-8")
+    run_bucketed_cli("lake", secrets, tmp_path, monkeypatch, as_of=None)
+    engine = sa.create_engine(f"duckdb:///{path}")
+    try:
+        with engine.connect() as conn:
+            days = conn.exec_driver_sql("SELECT DISTINCT as_of FROM seg_scores").scalars().all()
+            n = conn.exec_driver_sql("SELECT count(*) FROM seg_scores").scalar()
+        assert [pd.Timestamp(d) for d in days] == [data_as_of(engine)]
+        assert n > BOUND
+    finally:
+        engine.dispose()
+
+
+def run_bucketed_cli(name: str, secrets: Path, tmp_path: Path, monkeypatch, *,
+                     as_of: str | None = AS_OF) -> None:
     """``score --database NAME --write-table seg_scores`` with the bound lowered."""
     monkeypatch.setenv("SEG_MAX_CUSTOMER_ROWS", str(BOUND))
-    proc = run_cli("score", "--database", name, "--secrets", str(secrets), "--as-of", AS_OF,
+    day = ("--as-of", as_of) if as_of is not None else ()
+    proc = run_cli("score", "--database", name, "--secrets", str(secrets), *day,
                    "--write-table", "seg_scores", cwd=tmp_path, workspace=tmp_path / "ws")
     assert proc.returncode == 0, proc.stderr
     assert "parts one at a time" in proc.stderr and "seg_scores" in proc.stdout
