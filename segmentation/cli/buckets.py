@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 
-from .. import i18n
+from .. import formatting, i18n
 from .output import CHURN_COLUMNS, output_frame
 
 
@@ -60,8 +60,9 @@ def score_in_buckets(args: argparse.Namespace, engine, names, *, as_of, customer
     if scorer.churn is not None:
         print(f"churn: {scorer.churn.result.explanation(args.lang)}", file=sys.stderr)
     ranges = bucket_ranges(customers, bound)
-    print(i18n.t("cli.buckets.start", args.lang, n=customers, parts=len(ranges),
-                 limit=bound), file=sys.stderr)
+    print(i18n.t("cli.buckets.start", args.lang, n=formatting.number(customers, args.lang),
+                 parts=len(ranges), limit=formatting.number(bound, args.lang)),
+          file=sys.stderr)
     parts = (scoped_output(output_of(scored, churn, args.lang), user, args.lang)
              for scored, churn in score_buckets(engine, scorer, ranges))
     if engine.dialect.name == "duckdb":
