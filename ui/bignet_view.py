@@ -81,7 +81,27 @@ def churn_from_scores_table(ctx) -> None:
     if not ctx.see_customers:
         st.info(ctx.t("big.scores.no_rows"))
         return
-    shown = calls.drop(columns=["branch_rank"], errors="ignore").rename(
-        columns={c: ctx.t(f"big.scores.col.{c}") for c in calls.columns
-                 if c != "branch_rank"})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    shown = calls.drop(columns=["branch_rank"], errors="ignore")
+    if "tier" in shown.columns:  # the tier keys the run wrote, named as on the Tiers page
+        from segmentation.tiers import default_tier_label
+        from ui.tier_state import current_tier_settings
+
+        labels = current_tier_settings(ctx.lang).tier_labels(ctx.lang)
+        shown = shown.assign(tier=[labels.get(str(k)) or default_tier_label(str(k), ctx.lang)
+                                   for k in shown["tier"]])
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config=_stored_call_columns(ctx, shown.columns))
+
+
+def _stored_call_columns(ctx, columns) -> dict:
+    """Headers and number formats of the stored call list, as the Churn page's own list
+    has them (risk as a bar with its percentage, money with the currency)."""
+    from ui import tables
+
+    header = {c: ctx.t(f"big.scores.col.{c}") for c in columns}
+    kinds = {"churn_risk": lambda h: tables.share_bar(h),
+             "value_at_risk": lambda h: tables.number(h, "money"),
+             "clv_12m": lambda h: tables.number(h, "money"),
+             "recency_days": lambda h: tables.number(h),
+             "risk_reasons": lambda h: st.column_config.TextColumn(h, width="large")}
+    return {c: kinds[c](header[c]) if c in kinds else header[c] for c in columns}

@@ -282,7 +282,11 @@ def test_churn_page_reads_the_calls_from_the_written_scores(sample_workspace, da
     assert set(shown.iloc[:, 0]) == set(expected["customer_id"])
     assert not [w.value for w in at.warning if "python -m segmentation" in w.value]
     # the reasons in the viewer's language from the stored codes, not the run's text
-    reasons = set(shown["Reasons" if lang == "en" else "原因"])
+    reasons = set(shown["risk_reasons"])
+    # tiers named as on the Tiers page, not the keys the run wrote
+    from segmentation.tiers import default_tier_label
+
+    assert set(shown["tier"]) == {default_tier_label("high", lang)} != {"high"}
     assert reasons == ({"overdue; open complaints"} if lang == "en" else {"超期未寄件；投诉未解决"})
     assert "has no reason codes" not in text and "没有原因代码" not in text
     at = churn_page(User("li", Role.BRANCH, branch=branch))
