@@ -325,7 +325,8 @@ def _scores_table(conn: sa.Connection, name: str) -> sa.TableClause:
 
 def call_lists_in_engine(bind: sa.Engine | sa.Connection, table: str, *,
                          calls_per_branch: int, scope: Scope | None = None,
-                         columns: Sequence[str] | None = None) -> pd.DataFrame:
+                         columns: Sequence[str] | None = None,
+                         filters: Filters | None = None) -> pd.DataFrame:
     """This week's calls of every branch, ranked in the engine from a scores table.
 
     ``table`` holds one row per customer with ``customer_id``, ``branch``, ``status``,
@@ -334,6 +335,9 @@ def call_lists_in_engine(bind: sa.Engine | sa.Connection, table: str, *,
     ``ROW_NUMBER() OVER (PARTITION BY branch ORDER BY value_at_risk DESC, churn_risk DESC,
     customer_id)`` and only the first ``calls_per_branch`` travel: the rows of
     :func:`segmentation.churn.call_list` with ``call_this_week`` true, in its order.
+
+    ``scope`` and the sidebar ``filters`` keep the rows whose columns of the table match
+    (a filter on a column the table lacks is not applied).
 
     Returns
     -------
@@ -355,7 +359,7 @@ def call_lists_in_engine(bind: sa.Engine | sa.Connection, table: str, *,
         ranked = (sa.select(*(scores.c[c] for c in wanted),
                             sa.func.row_number().over(partition_by=partition or None,
                                                       order_by=order).label("branch_rank"))
-                  .where(scores.c.status == "warning", *in_selection(scores, scope, None))
+                  .where(scores.c.status == "warning", *in_selection(scores, scope, filters))
                   .subquery("pd_ranked"))
         query = (sa.select(ranked).where(ranked.c.branch_rank <= capacity)
                  .order_by(ranked.c.value_at_risk.desc(), ranked.c.churn_risk.desc(),

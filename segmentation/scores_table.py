@@ -17,6 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .access import Scope
+from .filters import Filters, normalize_filters
 from .sql import connected, fetch
 
 __all__ = ["CALL_COLUMNS", "StoredScores", "stored_scores"]
@@ -39,11 +40,14 @@ class StoredScores:
     customers: int
     #: each branch's first calls (warnings by value at risk), with ``branch_rank``
     calls: pd.DataFrame
+    #: sidebar filter columns the table lacks, so not applied (in filter order)
+    unapplied: tuple[str, ...] = ()
 
 
 def stored_scores(bind: sa.Engine | sa.Connection, table: str, *, calls_per_branch: int,
-                  scope: Scope | None = None) -> StoredScores:
-    """The scores table ``table``'s day and the calls of the scope's branches.
+                  scope: Scope | None = None, filters: Filters | None = None) -> StoredScores:
+    """The scores table ``table``'s day and the calls of the scope's branches, narrowed
+    by the sidebar ``filters`` on the columns the table has.
 
     Raises
     ------
@@ -64,9 +68,10 @@ def stored_scores(bind: sa.Engine | sa.Connection, table: str, *, calls_per_bran
         scores = sa.table(table, *(sa.column(c) for c in columns))
         row = fetch(conn, sa.select(sa.func.max(scores.c.as_of).label("as_of"),
                                     sa.func.count().label("n"))
-                    .where(*in_selection(scores, scope, None))).iloc[0]
+                    .where(*in_selection(scores, scope, filters))).iloc[0]
         wanted = [c for c in CALL_COLUMNS if c in columns]
         calls = call_lists_in_engine(conn, table, calls_per_branch=calls_per_branch,
-                                     scope=scope, columns=wanted)
+                                     scope=scope, columns=wanted, filters=filters)
     as_of = pd.Timestamp(row["as_of"]) if pd.notna(row["as_of"]) else None
-    return StoredScores(table, as_of, int(row["n"]), calls)
+    unapplied = tuple(c for c, _ in normalize_filters(filters) if c not in columns)
+    return StoredScores(table, as_of, int(row["n"]), calls, unapplied)

@@ -70,7 +70,16 @@ def churn_from_scores_table(ctx) -> None:
     worded = "reason_codes" in calls.columns
     source = ctx.t("big.scores.source", table=stored.table, as_of=day,
                    n=formatting.number(stored.customers, ctx.lang))
-    st.caption(source if worded else f"{source} {ctx.t('big.scores.run_language')}")
+    notes = [source]
+    if ctx.filters:  # the sidebar filters narrow the stored list too, where the table can
+        notes.append(ctx.t("big.scores.filtered"))
+    if stored.unapplied:
+        sep = "、" if ctx.lang == "zh" else ", "
+        notes.append(ctx.t("big.scores.unapplied", columns=sep.join(
+            ctx.t(f"filter.{c}") for c in stored.unapplied)))
+    if not worded:
+        notes.append(ctx.t("big.scores.run_language"))
+    st.caption(" ".join(notes))
     if worded:  # the reasons in the viewer's language, from the codes
         from segmentation.churn import reason_labels
 

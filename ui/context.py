@@ -229,9 +229,9 @@ class Context:
 
     def stored_scores(self, table: str, calls_per_branch: int):
         """The written-back scores' day and this viewer's calls
-        (:func:`segmentation.scores_table.stored_scores`, cached per dataset, scope, table
-        and capacity)."""
-        key = self.key.with_(filters=(), pii=True)
+        (:func:`segmentation.scores_table.stored_scores`, cached per dataset, scope,
+        sidebar filters, table and capacity)."""
+        key = self.key.with_(pii=True)
         with st.spinner(self.t("common.loading")):
             return self.guarded(views.stored_scores, key, table, int(calls_per_branch),
                                 self.source)

@@ -43,6 +43,15 @@ i18n.register({
               "“{table}”，评分日期 {as_of}；您的范围内共 {n} 位客户。名单在数据库中排序，只有"
               "以下呼叫名单传到应用。",
     },
+    "big.scores.filtered": {
+        "en": "Narrowed by the sidebar filters.",
+        "zh": "已按侧边栏筛选条件缩小范围。",
+    },
+    "big.scores.unapplied": {
+        "en": "The scores table has no {columns} column, so that filter is not applied to "
+              "this list.",
+        "zh": "评分表中没有“{columns}”列，因此该筛选条件未应用于本名单。",
+    },
     "big.scores.run_language": {
         "en": "The table has no reason codes, so the reasons are shown as that run wrote "
               "them, in its language.",

@@ -289,6 +289,19 @@ def test_churn_page_reads_the_calls_from_the_written_scores(sample_workspace, da
     assert set(shown["tier"]) == {default_tier_label("high", lang)} != {"high"}
     assert reasons == ({"overdue; open complaints"} if lang == "en" else {"超期未寄件；投诉未解决"})
     assert "has no reason codes" not in text and "没有原因代码" not in text
+    # HQ picking a branch in the sidebar: that branch's calls, as the table ranks them
+    at.sidebar.multiselect(key="_w_flt_branch").set_value([branch]).run()
+    assert not at.exception and not at.error, at.exception
+    shown = at.dataframe[0].value
+    assert set(shown["customer_id"]) == set(own["customer_id"])
+    assert set(shown["branch"]) == {branch}
+    assert ("Narrowed by the sidebar filters" in page_text(at)) == (lang == "en")
+    # a filter on a column the table lacks is said, not silently dropped
+    kinds = at.sidebar.multiselect(key="_w_flt_customer_type")
+    kinds.set_value(list(kinds.options)[:1]).run()
+    assert not at.exception and not at.error, at.exception
+    said = page_text(at)
+    assert ("has no Customer type column" in said) or ("没有“客户类型”列" in said)
     at = churn_page(User("li", Role.BRANCH, branch=branch))
     shown = at.dataframe[0].value
     assert set(shown.iloc[:, 0]) == set(own["customer_id"]) and len(own) > 0

@@ -161,6 +161,15 @@ def test_call_lists_ranked_in_the_engine_equal_the_churn_pages(engine, capacity)
                                          scope=Scope(branches=("上海-浦东",)))
     assert mine["customer_id"].tolist() == \
         ref.loc[ref["branch"] == "上海-浦东", "customer_id"].tolist()
+    # HQ's sidebar filters narrow the list the same way; one on a column the table lacks
+    # (customer type) is not applied
+    filtered = pushdown.call_lists_in_engine(
+        engine, "seg_calls_test", calls_per_branch=capacity,
+        filters={"region": ["华东"], "customer_type": ["enterprise"]})
+    east = scores[scores["region"] == "华东"].set_index("customer_id")
+    ref_east = call_list(warning_list(east), calls_per_branch=capacity)
+    assert filtered["customer_id"].tolist() == \
+        ref_east[ref_east["call_this_week"]].index.tolist()
 
 
 def test_scores_written_back_read_back(engine):

@@ -221,12 +221,13 @@ def customer_history(key: AnalysisKey, customer_id: str, _source: ActiveSource
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=600)
 def stored_scores(key: AnalysisKey, table: str, calls_per_branch: int, _source: ActiveSource):
-    """The scores table's day and the calls of ``key``'s scope, ranked in the database
+    """The scores table's day and the calls of ``key``'s scope and filters, ranked in the database
     (:func:`segmentation.scores_table.stored_scores`; ``None`` when there is no such
     table). Kept ten minutes: a nightly run replaces the table."""
     from segmentation.scores_table import stored_scores as read
 
     try:
-        return read(_source.engine, table, calls_per_branch=calls_per_branch, scope=key.scope)
+        return read(_source.engine, table, calls_per_branch=calls_per_branch, scope=key.scope,
+                    filters=dict(key.filters))
     except LookupError:
         return None
