@@ -122,9 +122,8 @@ def test_no_query_brings_more_than_the_bound(engine, fetched_rows):
     assert max(fetched_rows) >= n
 
 
-def test_score_write_table_in_buckets_on_duckdb(tables, tmp_path, monkeypatch):
-    """``score --database NAME --write-table T`` with the bound lowered: the table holds
-    every customer once, each row as the same learned parts score the whole view."""
+def _duckdb_company(tables, tmp_path: Path) -> tuple[Path, Path]:
+    """The tables in a DuckDB file, and a secrets file naming it ``[connections.lake]``."""
     folder = tmp_path / "db"
     folder.mkdir()
     path = folder / "company.duckdb"
@@ -134,6 +133,13 @@ def test_score_write_table_in_buckets_on_duckdb(tables, tmp_path, monkeypatch):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f'[connections.lake]\nurl = "duckdb:///{path}"\n\n'
                        f'[database]\nallowed_folders = ["{folder}"]\n', encoding="utf-8")
+    return path, secrets
+
+
+def test_score_write_table_in_buckets_on_duckdb(tables, tmp_path, monkeypatch):
+    """``score --database NAME --write-table T`` with the bound lowered: the table holds
+    every customer once, each row as the same learned parts score the whole view."""
+    path, secrets = _duckdb_company(tables, tmp_path)
     run_bucketed_cli("lake", secrets, tmp_path, monkeypatch)
     engine = sa.create_engine(f"duckdb:///{path}")
     try:
@@ -163,15 +169,7 @@ def test_score_write_table_without_as_of_scores_the_last_day(tables, tmp_path, m
     (it failed with "'NaTType' object has no attribute 'normalize'")."""
     from segmentation.features import data_as_of
 
-    folder = tmp_path / "db"
-    folder.mkdir()
-    path = folder / "company.duckdb"
-    engine = sa.create_engine(f"duckdb:///{path}")
-    write_tables(engine, tables)
-    engine.dispose()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'[connections.lake]\nurl = "duckdb:///{path}"\n\n'
-                       f'[database]\nallowed_folders = ["{folder}"]\n', encoding="utf-8")
+    path, secrets = _duckdb_company(tables, tmp_path)
     run_bucketed_cli("lake", secrets, tmp_path, monkeypatch, as_of=None)
     engine = sa.create_engine(f"duckdb:///{path}")
     try:
