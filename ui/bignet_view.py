@@ -71,7 +71,7 @@ def churn_from_scores_table(ctx) -> None:
     source = ctx.t("big.scores.source", table=stored.table, as_of=day,
                    n=formatting.number(stored.customers, ctx.lang))
     notes = [source]
-    if ctx.filters:  # the sidebar filters narrow the stored list too, where the table can
+    if any(c not in stored.unapplied for c, _ in ctx.filters):  # where the table can
         notes.append(ctx.t("big.scores.filtered"))
     if stored.unapplied:
         sep = "、" if ctx.lang == "zh" else ", "

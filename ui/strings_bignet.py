@@ -48,9 +48,9 @@ i18n.register({
         "zh": "已按侧边栏筛选条件缩小范围。",
     },
     "big.scores.unapplied": {
-        "en": "The scores table has no {columns} column, so that filter is not applied to "
-              "this list.",
-        "zh": "评分表中没有“{columns}”列，因此该筛选条件未应用于本名单。",
+        "en": "The scores table has no column for these filters, so they are not applied "
+              "to this list: {columns}.",
+        "zh": "评分表中没有以下筛选条件对应的列，因此未应用于本名单：{columns}。",
     },
     "big.scores.run_language": {
         "en": "The table has no reason codes, so the reasons are shown as that run wrote "

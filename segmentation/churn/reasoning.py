@@ -340,12 +340,14 @@ def reason_codes(signals: pd.DataFrame, risk: pd.Series, *, high_risk: float | N
     slots[is_lost, 0] = len(codes) + 1
     slots[is_lost, 1:] = -1
     slots[(slots < 0).all(axis=1), 0] = len(codes) + 2
-    # a million customers share a few hundred slot lists: join the codes of those (each
-    # list as one number, its slots the digits, to find them by hashing)
+    # a million customers share a few hundred slot lists: join the codes of those, found
+    # by hashing slot after slot (the list number so far and the next slot: no overflow
+    # whatever max_reasons is)
     base = len(all_codes) + 1
-    number = ((slots + 1) * base ** np.arange(slots.shape[1])).sum(axis=1)
-    which, numbers = pd.factorize(number)
-    lists = (numbers[:, None] // base ** np.arange(slots.shape[1])) % base - 1
+    which = np.zeros(n, dtype=np.int64)
+    for k in range(slots.shape[1]):
+        which = pd.factorize(which * base + (slots[:, k] + 1))[0].astype(np.int64)
+    lists = slots[np.unique(which, return_index=True)[1]]  # list j: its first row's slots
     texts = np.array([",".join(all_codes[c] for c in row if c >= 0) for row in lists],
                      dtype=object)
     risky = np.isin(np.array(all_codes + [""], dtype=object), [*RISK_CODES, "lost"])

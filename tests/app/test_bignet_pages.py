@@ -301,7 +301,16 @@ def test_churn_page_reads_the_calls_from_the_written_scores(sample_workspace, da
     kinds.set_value(list(kinds.options)[:1]).run()
     assert not at.exception and not at.error, at.exception
     said = page_text(at)
-    assert ("has no Customer type column" in said) or ("没有“客户类型”列" in said)
+    assert ("not applied to this list: Customer type." in said) or \
+        ("未应用于本名单：客户类型。" in said)
+    # the branch filter is still applied, and said so
+    assert ("Narrowed by the sidebar filters" in said) == (lang == "en")
+    assert ("已按侧边栏筛选条件缩小范围" in said) == (lang == "zh")
+    # only a filter the table cannot apply: the list is not said to be narrowed
+    at.sidebar.multiselect(key="_w_flt_branch").set_value([]).run()
+    said = page_text(at)
+    assert "Narrowed by the sidebar filters" not in said and "已按侧边栏筛选" not in said
+    assert len(at.dataframe[0].value) == len(expected)
     at = churn_page(User("li", Role.BRANCH, branch=branch))
     shown = at.dataframe[0].value
     assert set(shown.iloc[:, 0]) == set(own["customer_id"]) and len(own) > 0

@@ -165,3 +165,21 @@ def test_reason_codes_pick_the_strongest_candidates_as_a_full_sort_would():
     full_picked = np.take_along_axis(key, full, axis=1) > -np.inf
     assert np.array_equal(picked, full_picked)
     assert np.array_equal(np.where(picked, order, -1), np.where(full_picked, full, -1))
+
+
+def test_more_reasons_asked_for_extend_the_same_lists():
+    """Asking for every reason that holds (as many slots as there are rules) gives each
+    customer's three reasons first and nothing else changed: the lists are found by
+    hashing slot after slot, which does not overflow however many slots there are."""
+    signals = _signals(3000)
+    rng = np.random.default_rng(4)
+    risk = pd.Series(rng.uniform(0, 1, len(signals)), index=signals.index)
+    lost = pd.Series(rng.uniform(0, 1, len(signals)) < 0.1, index=signals.index)
+    three = reason_codes(signals, risk, warning_threshold=0.7, lost=lost)
+    every = reason_codes(signals, risk, warning_threshold=0.7, lost=lost,
+                         max_reasons=len(reasoning.REASON_RULES))
+    longer = every["reason_codes"].str.split(",")
+    assert (longer.str.len() > 3).any()  # some customers have more than three
+    assert longer.str[:3].str.join(",").tolist() == three["reason_codes"].tolist()
+    known = set(reasoning.REASON_RULES["code"]) | {"quiet", "lost", "pace", "pattern"}
+    assert {c for codes in longer for c in codes} <= known
